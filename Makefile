@@ -1,0 +1,58 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test` (README.md).
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+PYTHON ?= python3
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test setup lint translations extract-messages chromium clean
+
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) jit demo --if-empty
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(BIN)/gunicorn -w 1 --threads 100 --no-control-socket --graceful-timeout 3 -b $(HOST):$(PORT) wsgi:app
+
+test: setup chromium
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+setup: $(VENV)/.installed static/vendor/.copied translations
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Browser libraries come from npm and are served by the app itself (no CDN: offline networks).
+static/vendor/.copied: node_modules/.installed
+	mkdir -p static/vendor/bootstrap static/vendor/socket.io
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
+	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/socket.io/
+	touch $@
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel --quiet compile --use-fuzzy -d jit/translations
+
+# After changing user-facing text: refresh the catalogues, translate, commit the .po files.
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o jit/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i jit/translations/messages.pot -d jit/translations --no-fuzzy-matching
+
+# Browser tests drive Debian's Chromium; install it when missing and we may (root with apt).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is not installed: browser tests will be skipped (apt-get install chromium)"; fi; }
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor

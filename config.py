@@ -1,0 +1,142 @@
+"""Configuration, read from environment variables (API.md "Operations").
+
+`JIT_CONFIG` picks one of `development`, `production`, `testing`. Each class reads the
+environment when it is instantiated, so every app built by the factory sees the environment
+of its own moment; keyword arguments override any setting (tests use that).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not allow the app to start safely."""
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    NAME = "base"
+
+    def __init__(self, **overrides):
+        env = os.environ
+        self.SECRET_KEY = env.get("SECRET_KEY")
+        self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'jit.sqlite3'}"
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.JIT_EVIDENCE_DIR = env.get("JIT_EVIDENCE_DIR") or str(INSTANCE_DIR / "evidence")
+        self.SOCKETIO_MESSAGE_QUEUE = env.get("SOCKETIO_MESSAGE_QUEUE") or None
+        self.JIT_MAX_UPLOAD_BYTES = int(env.get("JIT_MAX_UPLOAD_BYTES") or 4 * 1024**3)
+        self.JIT_LOGIN_RATE_LIMIT = env.get("JIT_LOGIN_RATE_LIMIT") or "20 per minute"
+        # Flask-Limiter keeps its counters where the Socket.IO queue lives, so that several
+        # processes share one limit; in-process memory otherwise.
+        self.RATELIMIT_STORAGE_URI = self.SOCKETIO_MESSAGE_QUEUE or "memory://"
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.JIT_TOKEN_LIFETIME = timedelta(hours=12)
+        self.JIT_LOCALES = ("ru", "en")
+        self.BABEL_DEFAULT_LOCALE = "ru"
+        self.BABEL_DEFAULT_TIMEZONE = "UTC"
+        self.BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "jit" / "translations")
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.WTF_CSRF_TIME_LIMIT = None
+        self.JSON_SORT_KEYS = False
+        # flask-smorest: the OpenAPI document is generated from the API code.
+        self.API_TITLE = "JIT platform API"
+        self.API_VERSION = "v1"
+        self.OPENAPI_VERSION = "3.0.3"
+        self.OPENAPI_URL_PREFIX = "/api/v1"
+        self.OPENAPI_JSON_PATH = "openapi.json"
+        self.TESTING = False
+        self.DEBUG = False
+        self.configure()
+        for key, value in overrides.items():
+            setattr(self, key, value)
+
+    def configure(self) -> None:
+        """Environment-specific adjustments; subclasses override."""
+
+    def validate(self) -> None:
+        """Raise ConfigurationError when the settings are unsafe for this environment."""
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.SQLALCHEMY_DATABASE_URI.startswith("sqlite")
+
+
+def _development_secret_key() -> str:
+    """A random key kept under instance/, so development sessions survive a restart."""
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+class DevelopmentConfig(Config):
+    NAME = "development"
+
+    def configure(self) -> None:
+        self.SECRET_KEY = self.SECRET_KEY or _development_secret_key()
+
+
+class TestingConfig(Config):
+    NAME = "testing"
+
+    def configure(self) -> None:
+        self.TESTING = True
+        self.SECRET_KEY = self.SECRET_KEY or "testing-only-secret"
+        self.SQLALCHEMY_DATABASE_URI = "sqlite://"
+        self.SOCKETIO_MESSAGE_QUEUE = None
+        self.RATELIMIT_STORAGE_URI = "memory://"
+
+
+class ProductionConfig(Config):
+    NAME = "production"
+
+    def configure(self) -> None:
+        self.SESSION_COOKIE_SECURE = True
+        self.REMEMBER_COOKIE_SECURE = True
+        self.PREFERRED_URL_SCHEME = "https"
+
+    def validate(self) -> None:
+        problems = []
+        if not self.SECRET_KEY:
+            problems.append("SECRET_KEY is not set")
+        if self.uses_sqlite and not _env_flag("JIT_ALLOW_SQLITE_IN_PRODUCTION"):
+            problems.append(
+                "DATABASE_URL must name a server database (PostgreSQL); "
+                "set JIT_ALLOW_SQLITE_IN_PRODUCTION=1 to run on SQLite anyway"
+            )
+        if problems:
+            raise ConfigurationError("production configuration refused: " + "; ".join(problems))
+
+
+CONFIGS: dict[str, type[Config]] = {
+    cls.NAME: cls for cls in (DevelopmentConfig, TestingConfig, ProductionConfig)
+}
+
+
+def load_config(name: str | None = None, **overrides) -> Config:
+    """Build the configuration named by `name`, else by JIT_CONFIG, else development."""
+    name = name or os.environ.get("JIT_CONFIG") or "development"
+    try:
+        cls = CONFIGS[name]
+    except KeyError:
+        raise ConfigurationError(f"unknown JIT_CONFIG {name!r}; use one of {', '.join(CONFIGS)}") from None
+    config = cls(**overrides)
+    config.validate()
+    return config

@@ -1,0 +1,115 @@
+"""The JIT platform: `create_app` builds one Flask application."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+
+from flask import Flask, g, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from config import INSTANCE_DIR, PROJECT_ROOT, Config, load_config
+from jit.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+log = logging.getLogger(__name__)
+
+# No inline script or style anywhere: every script is a file under /static.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(config_name_or_object: str | Config | None = None) -> Flask:
+    config = config_name_or_object if isinstance(config_name_or_object, Config) else load_config(config_name_or_object)
+    app = Flask(
+        __name__,
+        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        instance_path=str(INSTANCE_DIR),
+    )
+    app.config.from_object(config)
+    app.json.ensure_ascii = False  # Cyrillic stays readable in API bodies
+
+    from jit import session as jit_session
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=jit_session.select_locale, timezone_selector=jit_session.select_time_zone)
+    limiter.init_app(app)
+
+    # Socket handlers register on import, and must be in place before init_app.
+    import jit.realtime.handlers  # noqa: F401
+
+    socketio.init_app(app, message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"])
+
+    from jit.api import init_api
+    from jit.cli import jit_cli
+    from jit.health import bp as health_bp
+    from jit.web import init_web
+
+    init_api(app)
+    init_web(app)
+    app.register_blueprint(health_bp)
+    app.cli.add_command(jit_cli)
+    _register_request_hooks(app)
+    _register_error_handlers(app)
+    return app
+
+
+def _register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def assign_request_id() -> None:
+        offered = request.headers.get("X-Request-ID", "")
+        g.request_id = offered if _REQUEST_ID.match(offered) else uuid.uuid4().hex
+
+    @app.after_request
+    def add_headers(response):
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+
+def _register_error_handlers(app: Flask) -> None:
+    """Errors answer in the format of the door they came through: JSON under /api/, a page elsewhere."""
+    from flask_babel import lazy_gettext as _l
+    from flask_wtf.csrf import CSRFError
+
+    from jit.api import errors as api_errors
+    from jit.services.errors import DomainError
+    from jit.session import is_api_request
+    from jit.web import errors as web_errors
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        db.session.rollback()
+        return api_errors.from_domain_error(error) if is_api_request() else web_errors.from_domain_error(error)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        stale = _l("The form has expired or came from another site. Reload the page and try again.")
+        return domain_error(DomainError(stale, code="csrf_failed"))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if is_api_request():
+            return api_errors.from_http_exception(error)
+        if error.code and error.code < 400:
+            return error
+        return web_errors.render_error_page(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        db.session.rollback()
+        log.exception("unhandled error, request id %s", g.get("request_id"))
+        return http_error(InternalServerError())

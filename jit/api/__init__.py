@@ -1,0 +1,36 @@
+"""The JSON door under /api/v1 (API.md). The OpenAPI document is generated from this code by
+flask-smorest and served at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from jit.api import auth, registry
+from jit.api.errors import ErrorSchema
+
+API_PREFIX = "/api/v1"
+
+
+class JitApi(Api):
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self):
+        """The app factory routes errors to the API or the page format by path; nothing here."""
+
+
+def init_api(app: Flask) -> JitApi:
+    api = JitApi(
+        app,
+        spec_kwargs={
+            "info": {
+                "description": "Joint investigative-operational groups under the CIS Agreement of 16 October 2015."
+            },
+            "servers": [{"url": API_PREFIX}],
+        },
+    )
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    api.spec.options["security"] = [{"bearerAuth": []}]
+    for blueprint in (auth.blp, registry.blp):
+        api.register_blueprint(blueprint, url_prefix=API_PREFIX)
+    return api

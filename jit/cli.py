@@ -1,0 +1,53 @@
+"""`flask --app wsgi jit ...` commands (API.md "Operations")."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from jit.models import Role
+from jit.services import demo, users
+from jit.services.errors import DomainError
+
+jit_cli = AppGroup("jit", help="JIT platform administration.")
+
+
+def _fail(error: DomainError) -> None:
+    details = "; ".join(f"{field}: {why}" for field, why in error.fields.items())
+    raise click.ClickException(f"{error.message}" + (f" ({details})" if details else ""))
+
+
+@jit_cli.command("create-user")
+@click.option("--username", required=True)
+@click.option("--password", required=True, help="At least 10 characters.")
+@click.option("--full-name", required=True)
+@click.option("--role", "roles", required=True, multiple=True, type=click.Choice([r.value for r in Role]),
+              help="Repeat for several roles.")
+@click.option("--authority-id", type=int, default=None)
+@click.option("--time-zone", default="UTC", show_default=True)
+def create_user(username, password, full_name, roles, authority_id, time_zone):
+    """Create an account without the web (for the first admin)."""
+    try:
+        user = users.create_user(
+            username=username, password=password, full_name=full_name, roles=roles,
+            authority_id=authority_id, time_zone=time_zone,
+        )
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"created user {user.username} (id {user.id}, roles: {', '.join(user.roles)})")
+
+
+@jit_cli.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database already has data.")
+def load_demo(if_empty):
+    """Load the Belarus–Kazakhstan demo story into an empty database."""
+    if if_empty and not demo.database_is_empty():
+        click.echo("database already has data; demo not loaded")
+        return
+    try:
+        accounts = demo.load_demo()
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"demo data loaded. Every demo account's password is: {demo.DEMO_PASSWORD}")
+    for account in accounts:
+        click.echo(f"  {account.username:<12} {', '.join(account.roles):<14} {account.story}")

@@ -1,0 +1,85 @@
+"""Accounts, their platform-wide roles, and API tokens."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from jit.extensions import db
+from jit.models.registry import Authority
+from jit.models.types import UTCDateTime, utcnow
+
+
+class Role(enum.StrEnum):
+    """Platform-wide roles; what a user may do inside a group comes from membership."""
+
+    ADMIN = "admin"
+    LEGAL_OFFICER = "legal_officer"
+    INVESTIGATOR = "investigator"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    authority_id: Mapped[int | None] = mapped_column(ForeignKey("authorities.id"), index=True)
+    locale: Mapped[str | None] = mapped_column(String(8))
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    authority: Mapped[Authority | None] = relationship()
+    role_rows: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def roles(self) -> list[str]:
+        return sorted(row.role.value for row in self.role_rows)
+
+    def has_role(self, role: Role) -> bool:
+        return any(row.role == role for row in self.role_rows)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.username}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, name="platform_role", values_callable=lambda roles: [r.value for r in roles]),
+        primary_key=True,
+    )
+
+    user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class ApiToken(db.Model):
+    """A bearer token; only its SHA-256 is stored, the plain value is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    def is_valid_at(self, moment: datetime) -> bool:
+        return self.revoked_at is None and moment < self.expires_at

@@ -1,0 +1,1 @@
+"""The socket door: thin handlers that authenticate and call services (DESIGN.md)."""

@@ -1,0 +1,49 @@
+"""Keyset pagination for list endpoints: `limit` (default 50, max 500) and an opaque cursor."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select
+
+from jit.extensions import db
+from jit.services.errors import Invalid
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    next_cursor: str | None
+
+
+def _encode(key: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> Any:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        return json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, UnicodeDecodeError):
+        raise Invalid(fields={"cursor": _l("Not a cursor this server issued.")}) from None
+
+
+def paginate(stmt: Select, key_column, *, limit: int | None, cursor: str | None) -> Page:
+    """Rows of `stmt` ordered by the unique `key_column`, after `cursor`, at most `limit`."""
+    limit = DEFAULT_LIMIT if limit is None else limit
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid(fields={"limit": _l("Must be between 1 and %(max)s.", max=MAX_LIMIT)})
+    if cursor:
+        stmt = stmt.where(key_column > _decode(cursor))
+    rows = list(db.session.scalars(stmt.order_by(key_column).limit(limit + 1)))
+    items = rows[:limit]
+    has_more = len(rows) > limit
+    next_cursor = _encode(getattr(items[-1], key_column.key)) if has_more else None
+    return Page(items=items, next_cursor=next_cursor)
