@@ -98,10 +98,9 @@ class TestingConfig(Config):
 
     def configure(self) -> None:
         self.TESTING = True
-        self.SECRET_KEY = self.SECRET_KEY or "testing-only-secret"
-        self.SQLALCHEMY_DATABASE_URI = "sqlite://"
-        self.SOCKETIO_MESSAGE_QUEUE = None
-        self.RATELIMIT_STORAGE_URI = "memory://"
+        self.SECRET_KEY = self.SECRET_KEY or "testing-only-secret"  # noqa: S105
+        if not os.environ.get("DATABASE_URL"):
+            self.SQLALCHEMY_DATABASE_URI = "sqlite://"
 
 
 class ProductionConfig(Config):

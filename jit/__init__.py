@@ -7,6 +7,7 @@ import re
 import uuid
 
 from flask import Flask, g, request
+from sqlalchemy import event
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from config import INSTANCE_DIR, PROJECT_ROOT, Config, load_config
@@ -36,6 +37,9 @@ def create_app(config_name_or_object: str | Config | None = None) -> Flask:
     from jit import session as jit_session
 
     db.init_app(app)
+    if config.uses_sqlite:
+        with app.app_context():
+            event.listen(db.engine, "connect", _sqlite_pragmas)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
@@ -60,6 +64,14 @@ def create_app(config_name_or_object: str | Config | None = None) -> Flask:
     _register_request_hooks(app)
     _register_error_handlers(app)
     return app
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """SQLite checks foreign keys only when asked, and waits for a busy writer only if told to."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -1,0 +1,221 @@
+"""Shared fixtures: one app per test, on SQLite always and on PostgreSQL when it is reachable.
+
+Each backend gets one database per test session, built by the real migrations; after every test
+its tables are emptied and the reference rows the migrations loaded are put back, so each test
+starts from a freshly migrated database. Redis-backed tests use `redis_url`.
+
+Where PostgreSQL, Redis or Chromium are not reachable, their tests skip with the reason, unless
+JIT_REQUIRE_SERVICES=1 (set by .ci/run), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass, field
+
+import psycopg
+import pytest
+import redis
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, delete, insert, inspect, select, text
+from sqlalchemy.engine import make_url
+
+from config import PROJECT_ROOT, TestingConfig
+from jit import create_app
+from jit.extensions import db
+from tests import factories
+
+REQUIRE_SERVICES = os.environ.get("JIT_REQUIRE_SERVICES") == "1"
+POSTGRES_ADMIN_URL = os.environ.get(
+    "JIT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("JIT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+MIGRATIONS_DIR = str(PROJECT_ROOT / "migrations")
+
+
+def service_unavailable(reason: str):
+    """Skip, or fail when the run demands every service."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason}, and JIT_REQUIRE_SERVICES=1 forbids skipping", pytrace=False)
+    pytest.skip(reason)
+
+
+def make_config(database_url: str, **overrides) -> TestingConfig:
+    return TestingConfig(SQLALCHEMY_DATABASE_URI=database_url, **overrides)
+
+
+@dataclass
+class Backend:
+    """One migrated test database and the rows its migrations loaded."""
+
+    name: str
+    url: str
+    reference_rows: dict[str, list[dict]] = field(default_factory=dict)
+
+    def migrate(self) -> None:
+        app = create_app(make_config(self.url))
+        with app.app_context():
+            upgrade(directory=MIGRATIONS_DIR)
+            for table in db.metadata.sorted_tables:
+                rows = db.session.execute(select(table)).mappings().all()
+                if rows:
+                    self.reference_rows[table.name] = [dict(row) for row in rows]
+            db.engine.dispose()
+
+    def reset(self) -> None:
+        """Empty every table and put the reference rows back (run inside an app context)."""
+        db.session.remove()
+        tables = db.metadata.sorted_tables
+        with db.engine.begin() as connection:
+            if self.name == "postgresql":
+                names = ", ".join(f'"{table.name}"' for table in tables)
+                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in reversed(tables):
+                    connection.execute(delete(table))
+            for table in tables:
+                if table.name in self.reference_rows:
+                    connection.execute(insert(table), self.reference_rows[table.name])
+
+
+def postgres_reachable() -> bool:
+    try:
+        with psycopg.connect(_libpq_url(POSTGRES_ADMIN_URL), connect_timeout=3):
+            return True
+    except psycopg.Error:
+        return False
+
+
+def _libpq_url(sqlalchemy_url: str) -> str:
+    return make_url(sqlalchemy_url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def create_postgres_database() -> str:
+    """A new, empty PostgreSQL database; returns its SQLAlchemy URL."""
+    name = f"jit_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(_libpq_url(POSTGRES_ADMIN_URL), autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_postgres_database(url: str) -> None:
+    name = make_url(url).database
+    with psycopg.connect(_libpq_url(POSTGRES_ADMIN_URL), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def sqlite_backend(tmp_path_factory):
+    backend = Backend("sqlite", f"sqlite:///{tmp_path_factory.mktemp('db') / 'jit-test.sqlite3'}")
+    backend.migrate()
+    return backend
+
+
+@pytest.fixture(scope="session")
+def postgresql_backend():
+    if not postgres_reachable():
+        service_unavailable(f"PostgreSQL is not reachable at {make_url(POSTGRES_ADMIN_URL)!r}")
+    url = create_postgres_database()
+    backend = Backend("postgresql", url)
+    try:
+        backend.migrate()
+        yield backend
+    finally:
+        drop_postgres_database(url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def backend(request) -> Backend:
+    return request.getfixturevalue(f"{request.param}_backend")
+
+
+@pytest.fixture
+def scratch_database_url(request, backend, tmp_path):
+    """An empty database of the current backend, for tests that run the migrations themselves."""
+    if backend.name == "sqlite":
+        yield f"sqlite:///{tmp_path / 'scratch.sqlite3'}"
+        return
+    url = create_postgres_database()
+    try:
+        yield url
+    finally:
+        create_engine(url).dispose()
+        drop_postgres_database(url)
+
+
+@pytest.fixture
+def app(backend):
+    app = create_app(make_config(backend.url))
+    yield app
+    with app.app_context():
+        backend.reset()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app_context(app):
+    """For tests of services and models; never hold one across socket clients (flask-login's g)."""
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def redis_url():
+    try:
+        connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+        connection.ping()
+    except redis.RedisError as error:
+        service_unavailable(f"Redis is not reachable at {REDIS_URL}: {error}")
+    connection.flushdb()
+    yield REDIS_URL
+    connection.flushdb()
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a user in its own app context; returns a detached snapshot with the password."""
+
+    def make(**kwargs) -> factories.UserInfo:
+        with app.app_context():
+            return factories.create_user(**kwargs)
+
+    return make
+
+
+def table_names(url: str) -> set[str]:
+    engine = create_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def sign_in_api(client, user: factories.UserInfo) -> str:
+    """A bearer token for `user`, obtained the way an API client would."""
+    response = client.post("/api/v1/auth/token", json={"username": user.username, "password": user.password})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["token"]
+
+
+def sign_in_page(client, user: factories.UserInfo):
+    """Sign in through the login form, as a browser would (CSRF token included)."""
+    page = client.get("/login")
+    token = csrf_token_in(page.get_data(as_text=True))
+    return client.post("/login", data={"username": user.username, "password": user.password, "csrf_token": token})
+
+
+def csrf_token_in(html: str) -> str:
+    marker = 'name="csrf_token" type="hidden" value="'
+    start = html.find(marker)
+    if start < 0:
+        marker = 'name="csrf_token" value="'
+        start = html.find(marker)
+    assert start >= 0, "no CSRF token on the page"
+    start += len(marker)
+    return html[start : html.index('"', start)]

@@ -1,0 +1,61 @@
+"""The migrations build the schema the models describe, on every backend."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, select, text
+
+from config import PROJECT_ROOT
+from jit.extensions import db
+from jit.models import Party
+from tests.conftest import table_names
+
+
+def test_models_and_migrations_agree(app):
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+    assert differences == []
+
+
+def test_cis_parties_are_loaded_with_both_names(app_context):
+    parties = {party.code: party for party in db.session.scalars(select(Party))}
+    assert sorted(parties) == ["AM", "AZ", "BY", "KG", "KZ", "MD", "RU", "TJ", "TM", "UZ"]
+    assert parties["KZ"].name_en == "Republic of Kazakhstan"
+    assert parties["KZ"].name_ru == "Республика Казахстан"
+    assert parties["RU"].chisinau_in_force_on.isoformat() == "2023-06-28"
+    assert all(party.name_en and party.name_ru for party in parties.values())
+
+
+def _flask(database_url: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": database_url, "JIT_CONFIG": "testing"}
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+def test_db_upgrade_command_is_safe_to_run_twice(scratch_database_url):
+    first = _flask(scratch_database_url, "db", "upgrade")
+    assert first.returncode == 0, first.stderr
+    second = _flask(scratch_database_url, "db", "upgrade")
+    assert second.returncode == 0, second.stderr
+    assert {"parties", "authorities", "users", "user_roles", "api_tokens"} <= table_names(scratch_database_url)
+    engine = create_engine(scratch_database_url)
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM parties")) == 10
+    engine.dispose()
+
+
+def test_downgrade_to_base_and_back(scratch_database_url):
+    assert _flask(scratch_database_url, "db", "upgrade").returncode == 0
+    down = _flask(scratch_database_url, "db", "downgrade", "base")
+    assert down.returncode == 0, down.stderr
+    assert table_names(scratch_database_url) <= {"alembic_version"}
+    up = _flask(scratch_database_url, "db", "upgrade")
+    assert up.returncode == 0, up.stderr
