@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -46,8 +47,14 @@ def disconnect_after_commit(sids: list[str]) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _send_pending(session: Session) -> None:
-    for action in session.info.pop(_PENDING_KEY, []):
-        action()
+    actions = session.info.pop(_PENDING_KEY, [])
+    if not actions:
+        return
+    # A fresh app context gives handlers that run synchronously here (a disconnect handler,
+    # say) their own database session: the committing one can take no SQL until it ends.
+    with current_app.app_context():
+        for action in actions:
+            action()
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import current_app, has_request_context, redirect, request, session, url_for
 from flask_login import current_user
 
@@ -38,7 +40,8 @@ def unauthorized():
 def select_locale() -> str:
     locales = current_app.config["JIT_LOCALES"]
     if not has_request_context():
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
+        # Commands speak the operator's language: Russian under a Russian LANG, else English.
+        return "ru" if os.environ.get("LANG", "").startswith("ru") else "en"
     if current_user.is_authenticated and current_user.locale in locales:
         return current_user.locale
     if session.get("locale") in locales:

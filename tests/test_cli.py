@@ -1,0 +1,68 @@
+"""`flask jit create-user` and `flask jit demo`."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from jit.extensions import db
+from jit.models import Authority, AuthorityKind, User
+from jit.services import demo, users
+
+
+def test_create_user_makes_an_account_that_can_sign_in(app):
+    result = app.test_cli_runner().invoke(args=[
+        "jit", "create-user", "--username", "first.admin", "--password", "a strong passphrase",
+        "--full-name", "Первый Администратор", "--role", "admin", "--time-zone", "Europe/Minsk",
+    ])
+    assert result.exit_code == 0, result.output
+    assert "created user first.admin" in result.output
+    with app.app_context():
+        user = users.authenticate("first.admin", "a strong passphrase")
+        assert user.roles == ["admin"]
+        assert user.time_zone == "Europe/Minsk"
+
+
+def test_create_user_explains_what_is_wrong(app):
+    result = app.test_cli_runner().invoke(args=[
+        "jit", "create-user", "--username", "x", "--password", "short", "--full-name", "X", "--role", "admin",
+    ])
+    assert result.exit_code != 0
+    assert "username:" in result.output
+    assert "password:" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_create_user_refuses_unknown_roles(app):
+    result = app.test_cli_runner().invoke(args=[
+        "jit", "create-user", "--username", "someone", "--password", "long enough pass", "--full-name", "S",
+        "--role", "superuser",
+    ])
+    assert result.exit_code == 2
+    assert "superuser" in result.output
+
+
+def test_demo_loads_the_belarus_kazakhstan_story_once(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["jit", "demo"])
+    assert result.exit_code == 0, result.output
+    assert demo.DEMO_PASSWORD in result.output
+    with app.app_context():
+        accounts = {user.username: user for user in db.session.scalars(select(User))}
+        roles = {role for user in accounts.values() for role in user.roles}
+        assert roles == {"admin", "legal_officer", "investigator"}
+        belarus = accounts["i.petrov"].authority
+        kazakhstan = accounts["a.nurlanov"].authority
+        assert (belarus.party_code, belarus.kind) == ("BY", AuthorityKind.CENTRAL)
+        assert belarus.name_en == "Investigative Committee of the Republic of Belarus"
+        assert (kazakhstan.party_code, kazakhstan.name_ru) == ("KZ", "Министерство внутренних дел Республики Казахстан")
+        users.authenticate("o.kovalenko", demo.DEMO_PASSWORD)
+        authorities = db.session.scalar(select(func.count(Authority.id)))
+
+    again = runner.invoke(args=["jit", "demo"])
+    assert again.exit_code != 0
+    assert "empty" in again.output
+    quiet = runner.invoke(args=["jit", "demo", "--if-empty"])
+    assert quiet.exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Authority.id))) == authorities
