@@ -24,7 +24,12 @@ def user_room(user_id: int) -> str:
 
 
 def _queue(action: Callable[[], None]) -> None:
-    db.session().info.setdefault(_PENDING_KEY, []).append(action)
+    session = db.session()
+    # The emission belongs to a transaction: begin one if none is open, so that a rollback
+    # (which is a no-op, firing no event, without one) still discards it.
+    if not session.in_transaction():
+        session.begin()
+    session.info.setdefault(_PENDING_KEY, []).append(action)
 
 
 def emit_after_commit(event_name: str, data: dict, *, room: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import csrf_token_in, sign_in_api, sign_in_page
 
 
@@ -132,3 +134,20 @@ def test_login_attempts_are_rate_limited_per_address(backend):
     ]
     assert statuses == [401, 401, 401, 429]
     _assert_error(client.post("/api/v1/auth/token", json={"username": "x", "password": "y"}), 429, "rate_limited")
+
+
+@pytest.mark.redis
+def test_login_rate_limit_is_shared_between_processes_through_redis(backend, redis_url):
+    """Two server processes count one address's attempts together when Redis stores the limit."""
+    from jit import create_app
+    from tests.conftest import make_config
+
+    def server():
+        return create_app(make_config(backend.url, JIT_LOGIN_RATE_LIMIT="3 per minute",
+                                      SOCKETIO_MESSAGE_QUEUE=redis_url, RATELIMIT_STORAGE_URI=redis_url))
+
+    attempt = {"username": "x", "password": "y"}
+    first = server().test_client()
+    assert [first.post("/api/v1/auth/token", json=attempt).status_code for _ in range(3)] == [401] * 3
+    second = server().test_client()
+    _assert_error(second.post("/api/v1/auth/token", json=attempt), 429, "rate_limited")

@@ -1,0 +1,136 @@
+"""Socket.IO through Redis: another process (here, this test process playing a CLI command or a
+second web worker) reaches clients of a real gunicorn server, and can disconnect them."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+import socketio as socketio_client
+
+from config import PROJECT_ROOT
+from jit import create_app, notify
+from jit.extensions import db
+from jit.models import User
+from jit.services import users
+from tests.conftest import make_config
+
+pytestmark = pytest.mark.redis
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until(condition, timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+@pytest.fixture
+def gunicorn_server(app, backend, redis_url, tmp_path):
+    """One production-style server process (gunicorn, threaded worker) on the test database."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "JIT_CONFIG": "production",
+        "SECRET_KEY": "scale-out-test-key-" + "x" * 20,
+        "JIT_ALLOW_SQLITE_IN_PRODUCTION": "1",
+        "DATABASE_URL": backend.url,
+        "SOCKETIO_MESSAGE_QUEUE": redis_url,
+    }
+    log = tmp_path / "gunicorn.log"
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [gunicorn, "-w", "1", "--threads", "20", "--no-control-socket", "--graceful-timeout", "3",
+             "-b", f"127.0.0.1:{port}", "wsgi:app"],
+            cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+
+    def up() -> bool:
+        try:
+            return requests.get(f"{url}/healthz", timeout=1).json()["message_queue"] == "ok"
+        except (requests.RequestException, ValueError):
+            return False
+
+    try:
+        assert _wait_until(up, 30), log.read_text()
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+@pytest.fixture
+def connected_client(gunicorn_server, make_user):
+    """A websocket client of the gunicorn process, signed in with a token from its API."""
+    user = make_user()
+    token = requests.post(f"{gunicorn_server}/api/v1/auth/token",
+                          json={"username": user.username, "password": user.password}, timeout=10).json()["token"]
+    client = socketio_client.Client(reconnection=False)
+    events: list[dict] = []
+    arrived = threading.Event()
+
+    @client.on("event")
+    def on_event(data):
+        events.append(data)
+        arrived.set()
+
+    client.connect(gunicorn_server, auth={"token": token}, transports=["websocket"], wait_timeout=10)
+    yield client, user, token, events, arrived
+    if client.connected:
+        client.disconnect()
+
+
+@pytest.fixture
+def other_process_app(backend, redis_url):
+    return create_app(make_config(backend.url, SOCKETIO_MESSAGE_QUEUE=redis_url))
+
+
+def test_websocket_transport_is_served_by_gunicorn(connected_client):
+    client, *_ = connected_client
+    assert client.connected
+    assert client.transport() == "websocket"
+
+
+def test_an_emission_from_another_process_reaches_the_client(connected_client, other_process_app):
+    client, user, _token, events, arrived = connected_client
+    with other_process_app.app_context():
+        notify.emit_after_commit("event", {"type": "test.ping", "data": {"n": 1}}, room=notify.user_room(user.id))
+        db.session.commit()
+    assert arrived.wait(10)
+    assert events == [{"type": "test.ping", "data": {"n": 1}}]
+
+
+def test_nothing_is_emitted_when_the_transaction_rolls_back(connected_client, other_process_app):
+    client, user, _token, events, arrived = connected_client
+    with other_process_app.app_context():
+        notify.emit_after_commit("event", {"type": "test.rolled_back"}, room=notify.user_room(user.id))
+        db.session.rollback()
+        notify.emit_after_commit("event", {"type": "test.committed"}, room=notify.user_room(user.id))
+        db.session.commit()
+    assert arrived.wait(10)
+    time.sleep(0.3)  # give a wrongly sent first event time to arrive too
+    assert [event["type"] for event in events] == ["test.committed"]
+
+
+def test_revoking_a_token_in_another_process_disconnects_its_socket(connected_client, other_process_app):
+    client, user, token, *_ = connected_client
+    with other_process_app.app_context():
+        users.revoke_token(db.session.get(User, user.id), token)
+    assert _wait_until(lambda: not client.connected, 10)
