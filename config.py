@@ -98,7 +98,7 @@ class TestingConfig(Config):
 
     def configure(self) -> None:
         self.TESTING = True
-        self.SECRET_KEY = self.SECRET_KEY or "testing-only-secret"  # noqa: S105
+        self.SECRET_KEY = self.SECRET_KEY or "testing-only-secret"
         if not os.environ.get("DATABASE_URL"):
             self.SQLALCHEMY_DATABASE_URI = "sqlite://"
 

@@ -11,6 +11,7 @@ JIT_REQUIRE_SERVICES=1 (set by .ci/run), where they fail.
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from dataclasses import dataclass, field
 
@@ -20,6 +21,7 @@ import redis
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, delete, insert, inspect, select, text
 from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
 
 from config import PROJECT_ROOT, TestingConfig
 from jit import create_app
@@ -219,3 +221,14 @@ def csrf_token_in(html: str) -> str:
     assert start >= 0, "no CSRF token on the page"
     start += len(marker)
     return html[start : html.index('"', start)]
+
+
+@pytest.fixture
+def live_server(app):
+    """The app on a free loopback port, served by a thread for the length of one test."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)

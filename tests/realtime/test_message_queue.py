@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from jit.extensions import db
 from jit.models import User
 from jit.services import users
 from tests.conftest import make_config
+from tests.factories import UserInfo
 
 pytestmark = pytest.mark.redis
 
@@ -76,6 +78,15 @@ def gunicorn_server(app, backend, redis_url, tmp_path):
         process.wait(timeout=15)
 
 
+@dataclass
+class ConnectedClient:
+    client: socketio_client.Client
+    user: UserInfo
+    token: str
+    events: list[dict]
+    arrived: threading.Event
+
+
 @pytest.fixture
 def connected_client(gunicorn_server, make_user):
     """A websocket client of the gunicorn process, signed in with a token from its API."""
@@ -92,7 +103,7 @@ def connected_client(gunicorn_server, make_user):
         arrived.set()
 
     client.connect(gunicorn_server, auth={"token": token}, transports=["websocket"], wait_timeout=10)
-    yield client, user, token, events, arrived
+    yield ConnectedClient(client, user, token, events, arrived)
     if client.connected:
         client.disconnect()
 
@@ -103,34 +114,32 @@ def other_process_app(backend, redis_url):
 
 
 def test_websocket_transport_is_served_by_gunicorn(connected_client):
-    client, *_ = connected_client
-    assert client.connected
-    assert client.transport() == "websocket"
+    assert connected_client.client.connected
+    assert connected_client.client.transport() == "websocket"
 
 
 def test_an_emission_from_another_process_reaches_the_client(connected_client, other_process_app):
-    client, user, _token, events, arrived = connected_client
+    room = notify.user_room(connected_client.user.id)
     with other_process_app.app_context():
-        notify.emit_after_commit("event", {"type": "test.ping", "data": {"n": 1}}, room=notify.user_room(user.id))
+        notify.emit_after_commit("event", {"type": "test.ping", "data": {"n": 1}}, room=room)
         db.session.commit()
-    assert arrived.wait(10)
-    assert events == [{"type": "test.ping", "data": {"n": 1}}]
+    assert connected_client.arrived.wait(10)
+    assert connected_client.events == [{"type": "test.ping", "data": {"n": 1}}]
 
 
 def test_nothing_is_emitted_when_the_transaction_rolls_back(connected_client, other_process_app):
-    client, user, _token, events, arrived = connected_client
+    room = notify.user_room(connected_client.user.id)
     with other_process_app.app_context():
-        notify.emit_after_commit("event", {"type": "test.rolled_back"}, room=notify.user_room(user.id))
+        notify.emit_after_commit("event", {"type": "test.rolled_back"}, room=room)
         db.session.rollback()
-        notify.emit_after_commit("event", {"type": "test.committed"}, room=notify.user_room(user.id))
+        notify.emit_after_commit("event", {"type": "test.committed"}, room=room)
         db.session.commit()
-    assert arrived.wait(10)
+    assert connected_client.arrived.wait(10)
     time.sleep(0.3)  # give a wrongly sent first event time to arrive too
-    assert [event["type"] for event in events] == ["test.committed"]
+    assert [event["type"] for event in connected_client.events] == ["test.committed"]
 
 
 def test_revoking_a_token_in_another_process_disconnects_its_socket(connected_client, other_process_app):
-    client, user, token, *_ = connected_client
     with other_process_app.app_context():
-        users.revoke_token(db.session.get(User, user.id), token)
-    assert _wait_until(lambda: not client.connected, 10)
+        users.revoke_token(db.session.get(User, connected_client.user.id), connected_client.token)
+    assert _wait_until(lambda: not connected_client.client.connected, 10)
