@@ -43,6 +43,18 @@ class Config:
         self.RATELIMIT_STORAGE_URI = self.SOCKETIO_MESSAGE_QUEUE or "memory://"
         self.RATELIMIT_HEADERS_ENABLED = True
         self.JIT_TOKEN_LIFETIME = timedelta(hours=12)
+        # Sessions end after this long without a request, and after this long in any case.
+        self.JIT_SESSION_IDLE_TIMEOUT = timedelta(minutes=int(env.get("JIT_SESSION_IDLE_MINUTES") or 30))
+        self.JIT_SESSION_MAX_AGE = timedelta(hours=int(env.get("JIT_SESSION_MAX_HOURS") or 12))
+        self.PERMANENT_SESSION_LIFETIME = self.JIT_SESSION_MAX_AGE
+        # Lockout: this many failed sign-ins within the window lock the account for the duration.
+        self.JIT_LOCKOUT_THRESHOLD = 5
+        self.JIT_LOCKOUT_WINDOW = timedelta(minutes=15)
+        self.JIT_LOCKOUT_DURATION = timedelta(minutes=30)
+        # A second factor for every account; on by default in production.
+        self.JIT_REQUIRE_2FA = _env_flag("JIT_REQUIRE_2FA")
+        # The key that signs ledger checkpoints lives outside the database on purpose.
+        self.JIT_LEDGER_KEY_FILE = env.get("JIT_LEDGER_KEY_FILE") or str(INSTANCE_DIR / "ledger-signing-key.pem")
         self.JIT_LOCALES = ("ru", "en")
         self.BABEL_DEFAULT_LOCALE = "ru"
         self.BABEL_DEFAULT_TIMEZONE = "UTC"
@@ -107,6 +119,7 @@ class ProductionConfig(Config):
     NAME = "production"
 
     def configure(self) -> None:
+        self.JIT_REQUIRE_2FA = os.environ.get("JIT_REQUIRE_2FA", "1").strip().lower() not in {"0", "false", "no", "off"}
         self.SESSION_COOKIE_SECURE = True
         self.REMEMBER_COOKIE_SECURE = True
         self.PREFERRED_URL_SCHEME = "https"

@@ -40,6 +40,7 @@ def create_app(config_name_or_object: str | Config | None = None) -> Flask:
     if config.uses_sqlite:
         with app.app_context():
             event.listen(db.engine, "connect", _sqlite_pragmas)
+            event.listen(db.engine, "begin", _sqlite_begin_immediate)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
@@ -65,6 +66,7 @@ def create_app(config_name_or_object: str | Config | None = None) -> Flask:
     app.register_blueprint(health_bp)
     app.cli.add_command(jit_cli)
     _register_request_hooks(app)
+    jit_session.init_app(app)
     _register_error_handlers(app)
     return app
 
@@ -75,6 +77,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+    dbapi_connection.isolation_level = None  # transactions are begun by _sqlite_begin_immediate
+
+
+def _sqlite_begin_immediate(connection) -> None:
+    """Every request appends to the audit ledger, so every transaction writes: taking the write
+    lock at the start serialises them instead of letting two deadlock on upgrading a read lock."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -28,7 +28,7 @@ def _fail(error: DomainError) -> None:
 def create_user(username, password, full_name, roles, authority_id, time_zone):
     """Create an account without the web (for the first admin)."""
     try:
-        user = users.create_user(
+        user = users.create_user_from_command_line(
             username=username, password=password, full_name=full_name, roles=roles,
             authority_id=authority_id, time_zone=time_zone,
         )

@@ -1,15 +1,23 @@
-"""Who is calling and in which language: Flask-Login loaders and Flask-Babel selectors."""
+"""Who is calling, from where, in which language, and for how long: Flask-Login loaders, session
+limits, the audit origin of each request, and Flask-Babel selectors."""
 
 from __future__ import annotations
 
 import os
+import secrets
 
-from flask import current_app, has_request_context, redirect, request, session, url_for
-from flask_login import current_user
+from flask import Flask, current_app, flash, g, has_request_context, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
 
 from jit.extensions import login_manager
-from jit.services import users
+from jit.models import User
+from jit.models.types import utcnow
+from jit.services import audit, users
 from jit.services.errors import Unauthenticated
+
+# Requests that touch no data and are not worth an audit event of their own.
+UNAUDITED_ENDPOINTS = frozenset({"static", "health.healthz", "api-docs.openapi_json"})
 
 
 def is_api_request() -> bool:
@@ -27,7 +35,10 @@ def load_bearer_user(req):
     if scheme.lower() != "bearer":
         return None
     record = users.token_record(value.strip())
-    return record.user if record else None
+    if record is None:
+        return None
+    g.api_token = record
+    return record.user
 
 
 @login_manager.unauthorized_handler
@@ -35,6 +46,69 @@ def unauthorized():
     if is_api_request():
         raise Unauthenticated()
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def start_session(user: User) -> None:
+    """Sign `user` in on a fresh session (nothing from before carries over, the id changes)."""
+    chosen_locale = session.get("locale")
+    session.clear()
+    login_user(user)
+    now = int(utcnow().timestamp())
+    session["started_at"] = session["seen_at"] = now
+    session["key"] = secrets.token_hex(16)  # names this session's sockets
+    if chosen_locale:
+        session["locale"] = chosen_locale
+
+
+def end_session() -> None:
+    logout_user()
+    session.clear()
+
+
+def _session_expired() -> bool:
+    now = int(utcnow().timestamp())
+    config = current_app.config
+    started, seen = session.get("started_at", 0), session.get("seen_at", 0)
+    return (now - seen > config["JIT_SESSION_IDLE_TIMEOUT"].total_seconds()
+            or now - started > config["JIT_SESSION_MAX_AGE"].total_seconds())
+
+
+def _enforce_session_limits():
+    """End a cookie session that sat idle too long or lived too long, before anything reads data."""
+    if "_user_id" not in session:
+        return None
+    if _session_expired():
+        end_session()
+        if is_api_request():
+            raise Unauthenticated(_("Your session has expired. Sign in again."))
+        flash(_("Your session has expired. Sign in again."), "warning")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    session["seen_at"] = int(utcnow().timestamp())
+    return None
+
+
+def _bind_audit_origin() -> None:
+    audit.bind_origin(request.remote_addr, g.get("request_id"))
+
+
+def _audit_unaudited_request(response):
+    """A request no use case recorded (refused at the door, a page without data) still leaves
+    an event, so that every access is in the trail."""
+    origin = audit.current_origin()
+    if request.endpoint in UNAUDITED_ENDPOINTS or origin is None or origin.audited:
+        return response
+    status = response.status_code
+    outcome = audit.OK if status < 400 else audit.DENIED if status in (401, 403, 404, 429) else audit.ERROR
+    actor = current_user._get_current_object() if current_user.is_authenticated else None
+    audit.record_event(f"http.{request.endpoint or 'unknown'}", actor=actor, outcome=outcome,
+                       method=request.method, path=request.path[:200], status=status)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_bind_audit_origin)
+    app.before_request(_enforce_session_limits)
+    app.after_request(_audit_unaudited_request)
 
 
 def select_locale() -> str:

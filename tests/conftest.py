@@ -11,6 +11,7 @@ JIT_REQUIRE_SERVICES=1 (set by .ci/run), where they fail.
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -43,8 +44,12 @@ def service_unavailable(reason: str):
     pytest.skip(reason)
 
 
+# Ledger checkpoints are signed with a key kept outside the database; tests keep theirs here.
+LEDGER_KEY_FILE = os.path.join(tempfile.mkdtemp(prefix="jit-test-"), "ledger-signing-key.pem")
+
+
 def make_config(database_url: str, **overrides) -> TestingConfig:
-    return TestingConfig(SQLALCHEMY_DATABASE_URI=database_url, **overrides)
+    return TestingConfig(SQLALCHEMY_DATABASE_URI=database_url, JIT_LEDGER_KEY_FILE=LEDGER_KEY_FILE, **overrides)
 
 
 @dataclass

@@ -44,7 +44,7 @@ def create_user(
     full_name: str | None = None, authority: Authority | None = None, **fields,
 ) -> UserInfo:
     number = next(_sequence)
-    user = users.create_user(
+    user = users.create_user_from_command_line(
         username=username or f"user{number}",
         full_name=full_name or f"Тестовый Пользователь {number}",
         password=password,

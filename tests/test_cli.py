@@ -17,7 +17,7 @@ def test_create_user_makes_an_account_that_can_sign_in(app):
     assert result.exit_code == 0, result.output
     assert "created user first.admin" in result.output
     with app.app_context():
-        user = users.authenticate("first.admin", "a strong passphrase")
+        user = users.sign_in("first.admin", "a strong passphrase")
         assert user.roles == ["admin"]
         assert user.time_zone == "Europe/Minsk"
 
@@ -56,7 +56,7 @@ def test_demo_loads_the_belarus_kazakhstan_story_once(app):
         assert (belarus.party_code, belarus.kind) == ("BY", AuthorityKind.CENTRAL)
         assert belarus.name_en == "Investigative Committee of the Republic of Belarus"
         assert (kazakhstan.party_code, kazakhstan.name_ru) == ("KZ", "Министерство внутренних дел Республики Казахстан")
-        users.authenticate("o.kovalenko", demo.DEMO_PASSWORD)
+        users.sign_in("o.kovalenko", demo.DEMO_PASSWORD)
         authorities = db.session.scalar(select(func.count(Authority.id)))
 
     again = runner.invoke(args=["jit", "demo"])

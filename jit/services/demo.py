@@ -14,6 +14,7 @@ from sqlalchemy import select
 from jit.extensions import db
 from jit.models import Authority, AuthorityKind, User
 from jit.services import users
+from jit.services.audit import use_case
 from jit.services.errors import Conflict
 
 DEMO_PASSWORD = "demo-password-2025"  # noqa: S105 - printed on purpose, demo only
@@ -77,6 +78,7 @@ def database_is_empty() -> bool:
     ) is None
 
 
+@use_case("demo.load")
 def load_demo() -> list[DemoAccount]:
     """Load the demo story into an empty database; refuse to mix it with real data."""
     if not database_is_empty():
@@ -87,9 +89,8 @@ def load_demo() -> list[DemoAccount]:
         db.session.add(authority)
         db.session.flush()
         authority_ids[key] = authority.id
-    db.session.commit()
     for account in ACCOUNTS:
-        users.create_user(
+        users.create_user_from_command_line(
             username=account.username,
             full_name=account.full_name,
             password=DEMO_PASSWORD,

@@ -11,10 +11,15 @@ class DomainError(Exception):
     status = 400
     code = "bad_request"
     default_message = _l("The request could not be processed.")
+    # A refusal normally undoes everything the use case did; some refusals are themselves
+    # a change to keep (a failed sign-in counts towards the lockout).
+    keep_changes = False
 
-    def __init__(self, message=None, *, fields: dict | None = None, code: str | None = None):
+    def __init__(self, message=None, *, fields: dict | None = None, code: str | None = None,
+                 keep_changes: bool = False):
         self.message = message if message is not None else self.default_message
         self.fields = fields or {}
+        self.keep_changes = keep_changes
         if code:
             self.code = code
         super().__init__(str(self.message))

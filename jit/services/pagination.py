@@ -35,14 +35,17 @@ def _decode(cursor: str) -> Any:
         raise Invalid(fields={"cursor": _l("Not a cursor this server issued.")}) from None
 
 
-def paginate(stmt: Select, key_column, *, limit: int | None, cursor: str | None) -> Page:
-    """Rows of `stmt` ordered by the unique `key_column`, after `cursor`, at most `limit`."""
+def paginate(stmt: Select, key_column, *, limit: int | None, cursor: str | None, descending: bool = False) -> Page:
+    """Rows of `stmt` ordered by the unique `key_column` (newest first if `descending`), after
+    `cursor`, at most `limit`."""
     limit = DEFAULT_LIMIT if limit is None else limit
     if not 1 <= limit <= MAX_LIMIT:
         raise Invalid(fields={"limit": _l("Must be between 1 and %(max)s.", max=MAX_LIMIT)})
     if cursor:
-        stmt = stmt.where(key_column > _decode(cursor))
-    rows = list(db.session.scalars(stmt.order_by(key_column).limit(limit + 1)))
+        last = _decode(cursor)
+        stmt = stmt.where(key_column < last if descending else key_column > last)
+    order = key_column.desc() if descending else key_column
+    rows = list(db.session.scalars(stmt.order_by(order).limit(limit + 1)))
     items = rows[:limit]
     has_more = len(rows) > limit
     next_cursor = _encode(getattr(items[-1], key_column.key)) if has_more else None

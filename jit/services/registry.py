@@ -1,31 +1,120 @@
-"""Reading the registry of parties and authorities (admin changes come with the access issue)."""
+"""The registry of parties and their Art. 11 authorities: any signed-in user reads it, admins keep it."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from jit.models import Authority, AuthorityKind, Party, User
+from jit.extensions import db
+from jit.models import Authority, AuthorityKind, Party, Role, User
 from jit.services import authz
+from jit.services.audit import note, use_case
+from jit.services.errors import Invalid, NotFound
 from jit.services.pagination import Page, paginate
 
+_UNSET = object()
 
+
+@use_case("party.list")
 def list_parties(actor: User | None, *, limit: int | None = None, cursor: str | None = None) -> Page:
     authz.require_user(actor)
+    note(object_type="party")
     return paginate(select(Party), Party.code, limit=limit, cursor=cursor)
 
 
-def list_authorities(
-    actor: User | None,
-    *,
-    party: str | None = None,
-    kind: AuthorityKind | None = None,
-    limit: int | None = None,
-    cursor: str | None = None,
-) -> Page:
+@use_case("party.update")
+def update_party(actor: User | None, code: str, *, agreement_2015_in_force_on=_UNSET,
+                 chisinau_in_force_on=_UNSET) -> Party:
+    """Treaty dates as the depositary reports them (None: not known)."""
+    authz.require_role(actor, Role.ADMIN)
+    party = db.session.get(Party, (code or "").upper())
+    if party is None:
+        raise NotFound()
+    note(object_type="party", object_id=party.code)
+    if agreement_2015_in_force_on is not _UNSET:
+        party.agreement_2015_in_force_on = agreement_2015_in_force_on
+        note(agreement_2015_in_force_on=_iso(agreement_2015_in_force_on))
+    if chisinau_in_force_on is not _UNSET:
+        party.chisinau_in_force_on = chisinau_in_force_on
+        note(chisinau_in_force_on=_iso(chisinau_in_force_on))
+    return party
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+@use_case("authority.list")
+def list_authorities(actor: User | None, *, party: str | None = None, kind: AuthorityKind | None = None,
+                     limit: int | None = None, cursor: str | None = None) -> Page:
     authz.require_user(actor)
+    note(object_type="authority")
     stmt = select(Authority)
     if party:
         stmt = stmt.where(Authority.party_code == party.upper())
     if kind:
         stmt = stmt.where(Authority.kind == kind)
     return paginate(stmt, Authority.id, limit=limit, cursor=cursor)
+
+
+@use_case("authority.read")
+def get_authority(actor: User | None, authority_id: int) -> Authority:
+    authz.require_user(actor)
+    authority = db.session.get(Authority, authority_id)
+    if authority is None:
+        raise NotFound()
+    note(object_type="authority", object_id=authority.id)
+    return authority
+
+
+def _check_names(name_en: str | None, name_ru: str | None) -> dict:
+    problems = {}
+    for field, value in (("name_en", name_en), ("name_ru", name_ru)):
+        if value is not None and not value.strip():
+            problems[field] = _l("Required.")
+    return problems
+
+
+@use_case("authority.create")
+def create_authority(actor: User | None, *, party: str, name_en: str, name_ru: str, kind: AuthorityKind,
+                     listed_on: date) -> Authority:
+    """Add an authority to a party's Art. 11 list from the date it was listed."""
+    authz.require_role(actor, Role.ADMIN)
+    problems = _check_names(name_en, name_ru)
+    if db.session.get(Party, (party or "").upper()) is None:
+        problems["party"] = _l("Not a party to the Agreement.")
+    if problems:
+        raise Invalid(fields=problems)
+    authority = Authority(party_code=party.upper(), name_en=name_en.strip(), name_ru=name_ru.strip(),
+                          kind=AuthorityKind(kind), listed_on=listed_on)
+    db.session.add(authority)
+    db.session.flush()
+    note(object_type="authority", object_id=authority.id, party=authority.party_code, kind=authority.kind.value)
+    return authority
+
+
+@use_case("authority.update")
+def update_authority(actor: User | None, authority_id: int, *, delisted_on=_UNSET, name_en: str | None = None,
+                     name_ru: str | None = None) -> Authority:
+    """Rename an authority or take it off the list from a date (Art. 11 list changes)."""
+    authz.require_role(actor, Role.ADMIN)
+    authority = db.session.get(Authority, authority_id)
+    if authority is None:
+        raise NotFound()
+    note(object_type="authority", object_id=authority.id)
+    problems = _check_names(name_en, name_ru)
+    if delisted_on not in (_UNSET, None) and delisted_on <= authority.listed_on:
+        problems["delisted_on"] = _l("Must be after the date it was listed (%(day)s).",
+                                     day=authority.listed_on.isoformat())
+    if problems:
+        raise Invalid(fields=problems)
+    if delisted_on is not _UNSET:
+        authority.delisted_on = delisted_on
+        note(delisted_on=_iso(delisted_on))
+    if name_en is not None:
+        authority.name_en = name_en.strip()
+    if name_ru is not None:
+        authority.name_ru = name_ru.strip()
+    return authority

@@ -1,31 +1,51 @@
-"""Bookkeeping of open socket connections: who is connected, under which token."""
+"""Bookkeeping of open socket connections: who is connected, with which token or session, so
+that ending a token, a session or an account closes its sockets from any server process."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 
 from jit import notify
 from jit.extensions import db
 from jit.models import ApiToken, SocketConnection, User
 from jit.services import authz
+from jit.services.audit import note, use_case
 
 
-def open_connection(actor: User | None, sid: str, token: ApiToken | None) -> SocketConnection:
+@use_case("socket.connect")
+def open_connection(actor: User | None, sid: str, *, token: ApiToken | None = None,
+                    session_key: str | None = None) -> SocketConnection:
     """Record a connection of a signed-in user (refused otherwise)."""
     actor = authz.require_user(actor)
-    connection = SocketConnection(sid=sid, user_id=actor.id, token_id=token.id if token else None)
+    note(object_type="socket", object_id=sid)
+    connection = SocketConnection(sid=sid, user_id=actor.id, token_id=token.id if token else None,
+                                  session_key=session_key)
     db.session.add(connection)
-    db.session.commit()
     return connection
 
 
+@use_case("socket.disconnect")
 def close_connection(sid: str) -> None:
-    db.session.execute(delete(SocketConnection).where(SocketConnection.sid == sid))
-    db.session.commit()
+    connection = db.session.get(SocketConnection, sid)
+    if connection is not None:
+        note(actor=db.session.get(User, connection.user_id), object_type="socket", object_id=sid)
+        db.session.execute(delete(SocketConnection).where(SocketConnection.sid == sid))
+
+
+def _disconnect(stmt: Select) -> None:
+    sids = list(db.session.scalars(stmt))
+    if sids:
+        notify.disconnect_after_commit(sids)
 
 
 def disconnect_token_sockets(token: ApiToken) -> None:
     """Queue the disconnection of every socket opened with `token` (runs after commit)."""
-    sids = list(db.session.scalars(select(SocketConnection.sid).where(SocketConnection.token_id == token.id)))
-    if sids:
-        notify.disconnect_after_commit(sids)
+    _disconnect(select(SocketConnection.sid).where(SocketConnection.token_id == token.id))
+
+
+def disconnect_session_sockets(session_key: str) -> None:
+    _disconnect(select(SocketConnection.sid).where(SocketConnection.session_key == session_key))
+
+
+def disconnect_user_sockets(user: User) -> None:
+    _disconnect(select(SocketConnection.sid).where(SocketConnection.user_id == user.id))

@@ -21,7 +21,7 @@ from jit import create_app, notify
 from jit.extensions import db
 from jit.models import User
 from jit.services import users
-from tests.conftest import make_config
+from tests.conftest import LEDGER_KEY_FILE, make_config
 from tests.factories import UserInfo
 
 pytestmark = pytest.mark.redis
@@ -53,6 +53,8 @@ def gunicorn_server(app, backend, redis_url, tmp_path):
         "JIT_ALLOW_SQLITE_IN_PRODUCTION": "1",
         "DATABASE_URL": backend.url,
         "SOCKETIO_MESSAGE_QUEUE": redis_url,
+        "JIT_REQUIRE_2FA": "0",
+        "JIT_LEDGER_KEY_FILE": LEDGER_KEY_FILE,
     }
     log = tmp_path / "gunicorn.log"
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))

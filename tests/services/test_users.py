@@ -24,17 +24,18 @@ def test_password_is_stored_as_an_argon2id_hash(app_context):
 
 
 def test_create_user_names_every_invalid_field(app_context):
+    admin = db.session.get(User, factories.create_user(roles=("admin",)).id)
     with pytest.raises(Invalid) as refused:
-        users.create_user(username="x", full_name=" ", password="short", roles=["chief"], time_zone="Mars/Base")
+        users.create_user(admin, username="x", full_name=" ", password="short", roles=["chief"],
+                          time_zone="Mars/Base")
     assert set(refused.value.fields) == {"username", "full_name", "password", "roles", "time_zone"}
 
 
 def test_create_user_refuses_unknown_authority(app_context):
+    admin = db.session.get(User, factories.create_user(roles=("admin",)).id)
     with pytest.raises(Invalid) as refused:
-        users.create_user(
-            username="someone", full_name="Someone", password=factories.PASSWORD, roles=["investigator"],
-            authority_id=999,
-        )
+        users.create_user(admin, username="someone", full_name="Someone", password=factories.PASSWORD,
+                          roles=["investigator"], authority_id=999)
     assert set(refused.value.fields) == {"authority_id"}
 
 
@@ -53,7 +54,7 @@ def test_unknown_user_wrong_password_and_disabled_account_fail_alike(app_context
     for username, password in [("nobody", "whatever-it-is"), (info.username, "wrong password!"),
                                (disabled.username, disabled.password)]:
         with pytest.raises(InvalidCredentials) as refused:
-            users.authenticate(username, password)
+            users.sign_in(username, password)
         refusals.append((refused.value.code, str(refused.value.message)))
     assert len(set(refusals)) == 1
 

@@ -11,6 +11,12 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
+class SecondFactorForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)],
+                       description=_l("The 6 digits from your authenticator app, or a recovery code."))
+    submit = SubmitField(_l("Confirm"))
+
+
 class LanguageForm(FlaskForm):
     locale = HiddenField(validators=[AnyOf(["ru", "en"])])
     next = HiddenField()

@@ -6,12 +6,13 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from jit.extensions import limiter
 from jit.services import users
 from jit.services.errors import InvalidCredentials
-from jit.web.auth.forms import LanguageForm, LoginForm, LogoutForm
+from jit.session import end_session, start_session
+from jit.web.auth.forms import LanguageForm, LoginForm, LogoutForm, SecondFactorForm
 
 bp = Blueprint("auth", __name__)
 
@@ -35,24 +36,54 @@ def login():
     form = LoginForm(next=request.args.get("next"))
     if form.validate_on_submit():
         try:
-            user = users.authenticate(form.username.data, form.password.data)
-        except InvalidCredentials as refusal:
+            check = users.check_password(form.username.data, form.password.data)
+        except (InvalidCredentials, users.AccountLocked) as refusal:
             flash(str(refusal.message), "danger")
-            return render_template("auth/login.html", form=form), 401
-        chosen_locale = session.get("locale")
-        session.clear()  # a fresh session on sign-in: nothing from before carries over
-        login_user(user)
-        if chosen_locale and not user.locale:
-            users.set_locale(user, chosen_locale)
-        return redirect(_safe_next(form.next.data))
+            return render_template("auth/login.html", form=form), refusal.status
+        if check.needs_second_factor:
+            session["pending_user_id"] = check.user.id
+            session["pending_next"] = _safe_next(form.next.data)
+            return redirect(url_for("auth.second_factor"))
+        return _signed_in(check.user, form.next.data)
     return render_template("auth/login.html", form=form)
+
+
+def _signed_in(user, next_target: str | None):
+    start_session(user)
+    chosen_locale = session.get("locale")
+    if chosen_locale and not user.locale:
+        users.set_locale(user, chosen_locale)
+    if not user.has_second_factor and current_app.config["JIT_REQUIRE_2FA"]:
+        return redirect(url_for("account.second_factor"))
+    return redirect(_safe_next(next_target))
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def second_factor():
+    """Second step: the code from the authenticator app, or a recovery code."""
+    user_id = session.get("pending_user_id")
+    if user_id is None:
+        return redirect(url_for("auth.login"))
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        try:
+            user = users.check_second_factor(user_id, form.code.data)
+        except (InvalidCredentials, users.AccountLocked) as refusal:
+            if isinstance(refusal, users.AccountLocked):
+                session.pop("pending_user_id", None)
+            flash(str(refusal.message), "danger")
+            return render_template("auth/second_factor.html", form=form), refusal.status
+        return _signed_in(user, session.get("pending_next"))
+    return render_template("auth/second_factor.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
     if LogoutForm().validate_on_submit():
-        logout_user()
-        session.clear()
+        if current_user.is_authenticated:
+            users.sign_out(current_user._get_current_object(), session.get("key"))
+        end_session()
         flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 

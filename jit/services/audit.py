@@ -1,0 +1,225 @@
+"""The audit trail: every use case leaves one event, in the same transaction as its changes.
+
+Service functions are wrapped in `use_case("operation")`. The wrapper is the use case's
+transaction: on success it appends the audit event and commits both together, so a failed audit
+write fails the operation (no unaudited change); on a refusal or an error it rolls the changes
+back and records the outcome in a transaction of its own. Doors bind where a call comes from
+(`bind_origin`) so that services never read the request themselves.
+"""
+
+from __future__ import annotations
+
+import functools
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, select
+
+from jit.extensions import db
+from jit.models import AuditEvent, Role, User
+from jit.models.types import utcnow
+from jit.services import authz, ledgers
+from jit.services.errors import DomainError, Forbidden, Invalid, NotFound, Unauthenticated
+from jit.services.pagination import Page, paginate
+
+LEDGER = "audit"
+OK, DENIED, ERROR = "ok", "denied", "error"
+# Sign a checkpoint of the audit ledger every so many events (and whenever one is asked for).
+CHECKPOINT_EVERY = 256
+
+
+@dataclass
+class Origin:
+    """Where the current call comes from; set by the door for each request or socket event."""
+
+    source_address: str | None = None
+    request_id: str | None = None
+    audited: bool = False
+
+
+@dataclass
+class _Record:
+    operation: str
+    actor: User | None = None
+    object_type: str | None = None
+    object_id: str | None = None
+    group_id: int | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+_origin: ContextVar[Origin | None] = ContextVar("jit_audit_origin", default=None)
+_current: ContextVar[_Record | None] = ContextVar("jit_audit_record", default=None)
+
+
+def bind_origin(source_address: str | None, request_id: str | None) -> Origin:
+    origin = Origin(source_address=source_address, request_id=request_id)
+    _origin.set(origin)
+    return origin
+
+
+def current_origin() -> Origin | None:
+    return _origin.get()
+
+
+def note(*, actor: User | None = None, object_type: str | None = None, object_id: Any = None,
+         group_id: int | None = None, **details: Any) -> None:
+    """Tell the running use case what it acted on (kept even if the use case is then refused)."""
+    record = _current.get()
+    if record is None:
+        return
+    if actor is not None:
+        record.actor = actor
+    if object_type is not None:
+        record.object_type = object_type
+    if object_id is not None:
+        record.object_id = str(object_id)
+    if group_id is not None:
+        record.group_id = group_id
+    record.details.update({key: value if isinstance(value, int | bool | None) else str(value)
+                           for key, value in details.items()})
+
+
+def _outcome_of(error: BaseException) -> str:
+    return DENIED if isinstance(error, Unauthenticated | Forbidden | NotFound) else ERROR
+
+
+def use_case(operation: str):
+    """Make a service function one audited transaction (nested calls join the outer one)."""
+
+    def decorate(function):
+        @functools.wraps(function)
+        def run(*args, **kwargs):
+            if _current.get() is not None:
+                return function(*args, **kwargs)
+            actor = kwargs.get("actor", args[0] if args else None)
+            record = _Record(operation, actor=actor if isinstance(actor, User) else None)
+            token = _current.set(record)
+            try:
+                result = function(*args, **kwargs)
+                _append(record, OK)
+                db.session.commit()
+                return result
+            except DomainError as refusal:
+                _finish_refused(record, _outcome_of(refusal), keep_changes=refusal.keep_changes,
+                                code=refusal.code)
+                raise
+            except Exception as failure:
+                _finish_refused(record, ERROR, keep_changes=False, code=type(failure).__name__)
+                raise
+            finally:
+                _current.reset(token)
+
+        return run
+
+    return decorate
+
+
+def _finish_refused(record: _Record, outcome: str, *, keep_changes: bool, code: str) -> None:
+    if keep_changes:
+        db.session.flush()
+    else:
+        db.session.rollback()
+    record.details.setdefault("code", code)
+    _append(record, outcome)
+    db.session.commit()
+
+
+def record_event(operation: str, *, actor: User | None, outcome: str, **details: Any) -> AuditEvent:
+    """A standalone event for what no use case covered (a request refused at the door, a socket event)."""
+    record = _Record(operation, actor=actor)
+    token = _current.set(record)
+    try:
+        note(**details)
+    finally:
+        _current.reset(token)
+    event = _append(record, outcome)
+    db.session.commit()
+    return event
+
+
+def _actor_is_known(actor: User | None) -> bool:
+    return actor is not None and getattr(actor, "is_authenticated", False) and actor.id is not None
+
+
+def _append(record: _Record, outcome: str) -> AuditEvent:
+    origin = _origin.get() or Origin()
+    origin.audited = True
+    actor = record.actor if _actor_is_known(record.actor) else None
+    event = AuditEvent(
+        occurred_at=utcnow(),
+        time_zone=actor.time_zone if actor else "UTC",
+        user_id=actor.id if actor else None,
+        username=actor.username if actor else None,
+        operation=record.operation,
+        object_type=record.object_type,
+        object_id=record.object_id,
+        group_id=record.group_id,
+        outcome=outcome,
+        source_address=origin.source_address,
+        request_id=origin.request_id,
+        details=dict(record.details),
+    )
+    event.leaf_index, leaf = ledgers.append(LEDGER, ledger_entry(event))
+    event.leaf_hash = leaf.hex()
+    db.session.add(event)
+    db.session.flush()
+    if (event.leaf_index + 1) % CHECKPOINT_EVERY == 0:
+        ledgers.sign_checkpoint(LEDGER)
+    return event
+
+
+def ledger_entry(event: AuditEvent) -> dict:
+    """The exact entry the audit ledger hashes (its position in the tree is the event's order)."""
+    return {
+        "at": event.occurred_at.isoformat(),
+        "time_zone": event.time_zone,
+        "user_id": event.user_id,
+        "username": event.username,
+        "operation": event.operation,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "group_id": event.group_id,
+        "outcome": event.outcome,
+        "source_address": event.source_address,
+        "request_id": event.request_id,
+        "details": event.details,
+    }
+
+
+def verify_ledger() -> ledgers.Verification:
+    """Recompute the audit ledger from the stored events (used by `flask jit verify audit`)."""
+    events = db.session.execute(
+        select(AuditEvent).order_by(AuditEvent.leaf_index).execution_options(yield_per=1000)
+    ).scalars()
+    return ledgers.verify(LEDGER, ((event.leaf_index, ledger_entry(event), event.leaf_hash) for event in events))
+
+
+def _visible_events(actor: User) -> Select:
+    """Admins read the whole trail; everyone else their own events (group rules join with groups)."""
+    stmt = select(AuditEvent)
+    if not actor.has_role(Role.ADMIN):
+        stmt = stmt.where(AuditEvent.user_id == actor.id)
+    return stmt
+
+
+@use_case("audit.list")
+def list_events(actor: User | None, *, user_id: int | None = None, group_id: int | None = None,
+                operation: str | None = None, after=None, before=None,
+                limit: int | None = None, cursor: str | None = None) -> Page:
+    actor = authz.require_user(actor)
+    if after and before and after >= before:
+        raise Invalid(fields={"before": _l("Must be later than 'after'.")})
+    stmt = _visible_events(actor)
+    if user_id is not None:
+        stmt = stmt.where(AuditEvent.user_id == user_id)
+    if group_id is not None:
+        stmt = stmt.where(AuditEvent.group_id == group_id)
+    if operation:
+        stmt = stmt.where(AuditEvent.operation.startswith(operation, autoescape=True))
+    if after is not None:
+        stmt = stmt.where(AuditEvent.occurred_at >= after)
+    if before is not None:
+        stmt = stmt.where(AuditEvent.occurred_at < before)
+    return paginate(stmt, AuditEvent.leaf_index, limit=limit, cursor=cursor, descending=True)

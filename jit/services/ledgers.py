@@ -1,0 +1,145 @@
+"""Ledgers kept in the database: the audit trail's now, each group's evidence log later.
+
+The tree arithmetic is `jit.ledger` (pure); here the perfect-subtree hashes live in
+`ledger_nodes`, the size in `ledger_heads`, signed checkpoints in `ledger_checkpoints`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from jit import ledger
+from jit.extensions import db
+from jit.models import LedgerCheckpoint, LedgerHead, LedgerNode
+from jit.models.types import utcnow
+
+
+class DatabaseNodeStore:
+    """`jit.ledger.NodeStore` over the ledger_nodes rows of one ledger, read through a small cache."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._cache: dict[tuple[int, int], bytes] = {}
+
+    def get(self, level: int, index: int) -> bytes:
+        key = (level, index)
+        if key not in self._cache:
+            digest = db.session.scalar(
+                select(LedgerNode.hash).where(
+                    LedgerNode.ledger == self.name, LedgerNode.level == level, LedgerNode.idx == index
+                )
+            )
+            if digest is None:
+                raise LookupError(f"ledger {self.name}: no node at level {level}, index {index}")
+            self._cache[key] = bytes.fromhex(digest)
+        return self._cache[key]
+
+    def put(self, level: int, index: int, digest: bytes) -> None:
+        db.session.add(LedgerNode(ledger=self.name, level=level, idx=index, hash=digest.hex()))
+        self._cache[(level, index)] = digest
+
+
+def _signing_key():
+    return ledger.load_or_create_signing_key(Path(current_app.config["JIT_LEDGER_KEY_FILE"]))
+
+
+def size(name: str) -> int:
+    return db.session.scalar(select(LedgerHead.size).where(LedgerHead.ledger == name)) or 0
+
+
+def append(name: str, entry: dict) -> tuple[int, bytes]:
+    """Add `entry` as the next leaf inside the caller's transaction; returns (leaf index, leaf hash).
+
+    Incrementing the head row first serialises concurrent appends to one ledger.
+    """
+    if db.session.get(LedgerHead, name) is None:
+        db.session.add(LedgerHead(ledger=name, size=0))
+        db.session.flush()
+    new_size = db.session.execute(
+        update(LedgerHead).where(LedgerHead.ledger == name).values(size=LedgerHead.size + 1)
+        .returning(LedgerHead.size)
+    ).scalar_one()
+    leaf = ledger.leaf_hash(ledger.canonical(entry))
+    ledger.append_leaf(DatabaseNodeStore(name), new_size - 1, leaf)
+    return new_size - 1, leaf
+
+
+def root(name: str, tree_size: int | None = None) -> bytes:
+    tree_size = size(name) if tree_size is None else tree_size
+    return ledger.root_hash(DatabaseNodeStore(name), tree_size)
+
+
+def sign_checkpoint(name: str) -> LedgerCheckpoint:
+    """Sign the ledger's current size and root with the key kept outside the database."""
+    key = _signing_key()
+    tree_size = size(name)
+    root_hex = root(name, tree_size).hex()
+    signed_at = utcnow().replace(microsecond=0).isoformat()
+    checkpoint = LedgerCheckpoint(
+        ledger=name, tree_size=tree_size, root_hash=root_hex, signed_at=signed_at,
+        signature=ledger.sign_checkpoint(key, name, tree_size, root_hex, signed_at),
+        public_key=ledger.public_key_hex(key),
+    )
+    db.session.add(checkpoint)
+    return checkpoint
+
+
+def inclusion_proof(name: str, leaf_index: int, tree_size: int) -> list[bytes]:
+    return ledger.inclusion_proof(DatabaseNodeStore(name), leaf_index, tree_size)
+
+
+def consistency_proof(name: str, first: int, second: int) -> list[bytes]:
+    return ledger.consistency_proof(DatabaseNodeStore(name), first, second)
+
+
+@dataclass
+class Verification:
+    ok: bool
+    checked: int
+    problem: str | None = None
+    first_broken_index: int | None = None
+
+
+def verify(name: str, entries: Iterable[tuple[int, dict, str]]) -> Verification:
+    """Recompute the ledger from its stored entries (leaf index, entry, recorded leaf hash), in order.
+
+    Finds: an entry edited after the fact (its hash no longer matches the stored tree), a
+    missing or reordered entry (a gap or a different leaf at that position), a tampered tree
+    (the root differs from what was signed), and a checkpoint whose signature does not verify.
+    """
+    store = DatabaseNodeStore(name)
+    leaves: list[bytes] = []
+    for expected_index, (leaf_index, entry, recorded) in enumerate(entries):
+        if leaf_index != expected_index:
+            return Verification(False, expected_index, f"entry {expected_index} is missing", expected_index)
+        leaf = ledger.leaf_hash(ledger.canonical(entry))
+        if leaf.hex() != recorded or _stored_leaf(store, leaf_index) != leaf:
+            return Verification(False, leaf_index, f"entry {leaf_index} does not match its recorded hash", leaf_index)
+        leaves.append(leaf)
+    if len(leaves) != size(name):
+        return Verification(False, len(leaves), f"the ledger holds {size(name)} leaves, {len(leaves)} entries found",
+                            len(leaves))
+    public_key = ledger.public_key_hex(_signing_key())
+    for checkpoint in db.session.scalars(select(LedgerCheckpoint).where(LedgerCheckpoint.ledger == name)
+                                         .order_by(LedgerCheckpoint.id)):
+        recomputed = ledger.merkle_root(leaves[: checkpoint.tree_size]).hex()
+        signed = checkpoint.public_key == public_key and ledger.verify_checkpoint(
+            bytes.fromhex(checkpoint.public_key), name, checkpoint.tree_size, checkpoint.root_hash,
+            checkpoint.signed_at, checkpoint.signature)
+        if not signed or recomputed != checkpoint.root_hash or checkpoint.tree_size > len(leaves):
+            return Verification(False, len(leaves),
+                                f"checkpoint of size {checkpoint.tree_size} signed at {checkpoint.signed_at} "
+                                "does not match the entries", min(checkpoint.tree_size, len(leaves)))
+    return Verification(True, len(leaves))
+
+
+def _stored_leaf(store: DatabaseNodeStore, index: int) -> bytes | None:
+    try:
+        return store.get(0, index)
+    except LookupError:
+        return None
