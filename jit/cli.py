@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from jit.models import Role
-from jit.services import demo, users
+from jit.services import audit, demo, users
 from jit.services.errors import DomainError
 
 jit_cli = AppGroup("jit", help="JIT platform administration.")
@@ -51,3 +51,16 @@ def load_demo(if_empty):
     click.echo(f"demo data loaded. Every demo account's password is: {demo.DEMO_PASSWORD}")
     for account in accounts:
         click.echo(f"  {account.username:<12} {', '.join(account.roles):<14} {account.story}")
+
+
+@jit_cli.command("verify")
+@click.argument("ledger", type=click.Choice(["audit"]))
+def verify(ledger):
+    """Recompute a ledger from its stored entries; exit non-zero and name the first broken entry."""
+    result = audit.verify_ledger()
+    if not result.ok:
+        raise click.ClickException(
+            f"{ledger} ledger BROKEN at entry {result.first_broken_index}: {result.problem} "
+            f"({result.checked} entries checked before it)"
+        )
+    click.echo(f"{ledger} ledger OK: {result.checked} entries, every hash and signed checkpoint matches")

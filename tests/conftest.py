@@ -15,6 +15,7 @@ import tempfile
 import threading
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
@@ -27,6 +28,7 @@ from werkzeug.serving import make_server
 from config import PROJECT_ROOT, TestingConfig
 from jit import create_app
 from jit.extensions import db
+from jit.models import types as model_types
 from tests import factories
 
 REQUIRE_SERVICES = os.environ.get("JIT_REQUIRE_SERVICES") == "1"
@@ -237,3 +239,24 @@ def live_server(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+class Clock:
+    """The platform's notion of now, moved by tests instead of sleeping."""
+
+    def __init__(self):
+        self.now = datetime.now(UTC).replace(microsecond=0)
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    controlled = Clock()
+    monkeypatch.setattr(model_types, "_now", lambda: controlled.now)
+    return controlled
+
+
+def bearer(client, user: factories.UserInfo) -> dict:
+    return {"Authorization": f"Bearer {sign_in_api(client, user)}"}

@@ -23,11 +23,12 @@ def login_rate_limit() -> str:
 @blp.arguments(TokenRequestSchema)
 @blp.response(201, TokenSchema)
 @blp.alt_response(401, schema=ErrorSchema, description="invalid_credentials or otp_required")
-@blp.alt_response(429, schema=ErrorSchema, description="too many attempts from this address")
+@blp.alt_response(403, schema=ErrorSchema, description="otp_enrolment_required: set up a second factor first")
+@blp.alt_response(429, schema=ErrorSchema, description="rate_limited (this address) or locked (this account)")
 @blp.doc(security=[])
 def create_token(body):
     """Exchange a username and password for a bearer token (stored hashed, with an expiry)."""
-    issued = users.issue_token(body["username"], body["password"])
+    issued = users.issue_token(body["username"], body["password"], body["otp"])
     return {"token": issued.plain, "expires_at": issued.record.expires_at, "user": issued.record.user}
 
 

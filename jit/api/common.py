@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 
 from jit.extensions import csrf
 from jit.models import User
+from jit.services.errors import Unauthenticated
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -22,9 +23,16 @@ def actor() -> User | None:
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 
-def _protect_cookie_writes() -> None:
-    """A browser session may call the API, but its writes must carry the CSRF token; a bearer
-    token cannot be sent by a forged cross-site form, so it needs none."""
+# The one API call that needs no caller (API.md: every other call carries a token or a session).
+PUBLIC_ENDPOINTS = frozenset({"api_auth.create_token"})
+
+
+def _check_caller() -> None:
+    """Anonymous calls stop here, before their arguments are even read; and a browser session may
+    call the API, but its writes must carry the CSRF token (a bearer token cannot be sent by a
+    forged cross-site form, so it needs none). What a caller may do is the services' business."""
+    if request.endpoint not in PUBLIC_ENDPOINTS and not current_user.is_authenticated:
+        raise Unauthenticated()
     if request.method not in SAFE_METHODS and bearer_token() is None and current_user.is_authenticated:
         csrf.protect()
 
@@ -32,5 +40,5 @@ def _protect_cookie_writes() -> None:
 def make_blueprint(name: str, import_name: str, description: str) -> Blueprint:
     blueprint = Blueprint(name, import_name, description=description)
     csrf.exempt(blueprint)
-    blueprint.before_request(_protect_cookie_writes)
+    blueprint.before_request(_check_caller)
     return blueprint

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from jit.api.common import actor, make_blueprint
 from jit.api.errors import ErrorSchema
-from jit.api.schemas import AuthorityFilterSchema, AuthorityPageSchema, PageArgsSchema, PartyPageSchema
+from jit.api.schemas import (
+    AuthorityCreateSchema,
+    AuthorityFilterSchema,
+    AuthorityPageSchema,
+    AuthoritySchema,
+    AuthorityUpdateSchema,
+    PageArgsSchema,
+    PartyPageSchema,
+    PartySchema,
+    PartyUpdateSchema,
+)
 from jit.services import registry
 
 blp = make_blueprint("api_registry", __name__, "Parties to the 2015 Agreement and their authorities (Art. 11).")
@@ -28,3 +38,39 @@ def list_authorities(args):
     return registry.list_authorities(
         actor(), party=args["party"], kind=args["kind"], limit=args["limit"], cursor=args["cursor"]
     )
+
+
+@blp.route("/parties/<code>", methods=["PATCH"])
+@blp.arguments(PartyUpdateSchema)
+@blp.response(200, PartySchema)
+@blp.alt_response(403, schema=ErrorSchema)
+@blp.alt_response(404, schema=ErrorSchema)
+def update_party(body, code):
+    """Admins: a party's treaty dates (null: not known)."""
+    return registry.update_party(actor(), code, **body)
+
+
+@blp.route("/authorities", methods=["POST"])
+@blp.arguments(AuthorityCreateSchema)
+@blp.response(201, AuthoritySchema)
+@blp.alt_response(403, schema=ErrorSchema)
+def create_authority(body):
+    """Admins: add an authority to a party's Art. 11 list."""
+    return registry.create_authority(actor(), **body)
+
+
+@blp.route("/authorities/<int:authority_id>", methods=["GET"])
+@blp.response(200, AuthoritySchema)
+@blp.alt_response(404, schema=ErrorSchema)
+def get_authority(authority_id):
+    return registry.get_authority(actor(), authority_id)
+
+
+@blp.route("/authorities/<int:authority_id>", methods=["PATCH"])
+@blp.arguments(AuthorityUpdateSchema)
+@blp.response(200, AuthoritySchema)
+@blp.alt_response(403, schema=ErrorSchema)
+@blp.alt_response(404, schema=ErrorSchema)
+def update_authority(body, authority_id):
+    """Admins: rename an authority or delist it from a date (Art. 11 list changes)."""
+    return registry.update_authority(actor(), authority_id, **body)

@@ -31,5 +31,13 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
-def utcnow() -> datetime:
+def _system_clock() -> datetime:
     return datetime.now(UTC)
+
+
+# Looked up at every call, so tests can move time by replacing it (no sleeping in tests).
+_now = _system_clock
+
+
+def utcnow() -> datetime:
+    return _now()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import g, render_template
+from flask import flash, g, redirect, render_template, url_for
 
+from jit.services.authz import SecondFactorRequired
 from jit.services.errors import DomainError, describe_http_status
 
 
@@ -19,4 +20,7 @@ def render_error_page(status: int, message: str | None = None):
 
 
 def from_domain_error(error: DomainError):
+    if isinstance(error, SecondFactorRequired):
+        flash(str(error.message), "warning")
+        return redirect(url_for("account.second_factor"))
     return render_error_page(error.status, str(error.message))

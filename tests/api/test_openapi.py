@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def test_openapi_describes_every_api_route(app, client):
     spec = client.get("/api/v1/openapi.json").get_json()
@@ -11,7 +13,7 @@ def test_openapi_describes_every_api_route(app, client):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/") or rule.endpoint == "api-docs.openapi_json":
             continue
-        path = rule.rule.replace("<", "{").replace(">", "}")
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         routed |= {(path, method) for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert routed, "no API routes found"
     assert routed <= documented, f"undocumented: {sorted(routed - documented)}"

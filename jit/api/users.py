@@ -1,0 +1,54 @@
+"""Account administration: /users (admins)."""
+
+from __future__ import annotations
+
+from jit.api.common import actor, make_blueprint
+from jit.api.errors import ErrorSchema
+from jit.api.schemas import AccountSchema, PageArgsSchema, UserCreateSchema, UserPageSchema, UserUpdateSchema
+from jit.services import users
+
+blp = make_blueprint("api_users", __name__, "Accounts, kept by admins.")
+
+
+@blp.route("/users", methods=["GET"])
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, UserPageSchema)
+@blp.alt_response(403, schema=ErrorSchema)
+def list_users(args):
+    return users.list_users(actor(), limit=args["limit"], cursor=args["cursor"])
+
+
+@blp.route("/users", methods=["POST"])
+@blp.arguments(UserCreateSchema)
+@blp.response(201, AccountSchema)
+@blp.alt_response(403, schema=ErrorSchema)
+@blp.alt_response(409, schema=ErrorSchema, description="the username is taken")
+def create_user(body):
+    """Create an account."""
+    return users.create_user(actor(), **body)
+
+
+@blp.route("/users/<int:user_id>", methods=["GET"])
+@blp.response(200, AccountSchema)
+@blp.alt_response(404, schema=ErrorSchema)
+def get_user(user_id):
+    return users.get_user(actor(), user_id)
+
+
+@blp.route("/users/<int:user_id>", methods=["PATCH"])
+@blp.arguments(UserUpdateSchema)
+@blp.response(200, AccountSchema)
+@blp.alt_response(403, schema=ErrorSchema)
+@blp.alt_response(404, schema=ErrorSchema)
+def update_user(body, user_id):
+    """Change roles, details or the active flag; deactivation ends the user's tokens and sockets."""
+    return users.update_user(actor(), user_id, **body)
+
+
+@blp.route("/users/<int:user_id>/second-factor", methods=["DELETE"])
+@blp.response(204)
+@blp.alt_response(403, schema=ErrorSchema)
+@blp.alt_response(404, schema=ErrorSchema)
+def reset_second_factor(user_id):
+    """Remove a user's second factor (a lost device); they set up a new one at next sign-in."""
+    users.reset_second_factor(actor(), user_id)
