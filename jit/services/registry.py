@@ -69,11 +69,16 @@ def get_authority(actor: User | None, authority_id: int) -> Authority:
     return authority
 
 
+NAME_MAX_LENGTH = 300  # the column's size
+
+
 def _check_names(name_en: str | None, name_ru: str | None) -> dict:
     problems = {}
     for field, value in (("name_en", name_en), ("name_ru", name_ru)):
         if value is not None and not value.strip():
             problems[field] = _l("Required.")
+        elif value is not None and len(value.strip()) > NAME_MAX_LENGTH:
+            problems[field] = _l("At most %(n)s characters.", n=NAME_MAX_LENGTH)
     return problems
 
 
@@ -85,6 +90,10 @@ def create_authority(actor: User | None, *, party: str, name_en: str, name_ru: s
     problems = _check_names(name_en, name_ru)
     if db.session.get(Party, (party or "").upper()) is None:
         problems["party"] = _l("Not a party to the Agreement.")
+    if kind not in {k.value for k in AuthorityKind}:
+        problems["kind"] = _l("One of: %(kinds)s.", kinds=", ".join(k.value for k in AuthorityKind))
+    if not isinstance(listed_on, date):
+        problems["listed_on"] = _l("Required.")
     if problems:
         raise Invalid(fields=problems)
     authority = Authority(party_code=party.upper(), name_en=name_en.strip(), name_ru=name_ru.strip(),

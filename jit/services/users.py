@@ -73,8 +73,7 @@ def _check_new_user(username, full_name, password, roles, time_zone, authority_i
     problems: dict[str, str] = {}
     if not USERNAME_PATTERN.match(username or ""):
         problems["username"] = _l("3 to 64 letters, digits, dots, dashes or underscores.")
-    if not (full_name or "").strip():
-        problems["full_name"] = _l("Required.")
+    problems.update(_check_full_name(full_name))
     if len(password or "") < MIN_PASSWORD_LENGTH:
         problems["password"] = _l("At least %(n)s characters.", n=MIN_PASSWORD_LENGTH)
     problems.update(_check_roles(roles))
@@ -83,6 +82,17 @@ def _check_new_user(username, full_name, password, roles, time_zone, authority_i
     if authority_id is not None and db.session.get(Authority, authority_id) is None:
         problems["authority_id"] = _l("No such authority.")
     return problems
+
+
+FULL_NAME_MAX_LENGTH = 200  # the column's size
+
+
+def _check_full_name(full_name: str | None) -> dict:
+    if not (full_name or "").strip():
+        return {"full_name": _l("Required.")}
+    if len(full_name.strip()) > FULL_NAME_MAX_LENGTH:
+        return {"full_name": _l("At most %(n)s characters.", n=FULL_NAME_MAX_LENGTH)}
+    return {}
 
 
 def _check_roles(roles: list[str]) -> dict:
@@ -157,14 +167,17 @@ def update_user(actor: User | None, user_id: int, *, active: bool | None = None,
     problems: dict = {}
     if roles is not None:
         problems.update(_check_roles(roles))
-    if full_name is not None and not full_name.strip():
-        problems["full_name"] = _l("Required.")
+    if full_name is not None:
+        problems.update(_check_full_name(full_name))
     if time_zone is not None and not is_time_zone(time_zone):
         problems["time_zone"] = _l("Not a known time zone name (e.g. Europe/Minsk).")
     if authority_id is not None and db.session.get(Authority, authority_id) is None:
         problems["authority_id"] = _l("No such authority.")
     if active is False and user.id == actor.id:
         problems["active"] = _l("You cannot deactivate your own account.")
+    if roles is not None and user.id == actor.id and Role.ADMIN.value not in roles:
+        # Otherwise the last admin could leave the registry with nobody to keep it.
+        problems["roles"] = _l("You cannot remove your own administrator role.")
     if problems:
         raise Invalid(fields=problems)
     if roles is not None:

@@ -1,0 +1,1 @@
+"""Administration pages: the registry of parties and authorities, and user accounts."""

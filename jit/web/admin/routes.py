@@ -1,0 +1,248 @@
+"""Administration pages: the registry (parties' treaty dates, Art. 11 authorities) and accounts.
+
+Thin, like every door: the services decide who may do what (non-admins get their Forbidden) and
+what is valid (their field errors go back on the form); a change is a POST answered by a redirect.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+
+from jit.models import AuthorityKind
+from jit.services import registry, users
+from jit.services.errors import Conflict, DomainError, Invalid, NotFound
+from jit.services.pagination import MAX_LIMIT
+from jit.web.admin.forms import (
+    KIND_LABELS,
+    AuthorityCreateForm,
+    AuthorityEditForm,
+    AuthorityFilterForm,
+    PartyForm,
+    ResetSecondFactorForm,
+    UserCreateForm,
+    UserEditForm,
+)
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+NO_AUTHORITY = _l("— none —")
+
+
+@bp.app_template_filter("authority_kind_label")
+def authority_kind_label(kind) -> str:
+    value = getattr(kind, "value", kind)
+    return str(KIND_LABELS.get(value, value))
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _locale() -> str:
+    return str(get_locale())
+
+
+def _show_refusal(form: FlaskForm, refusal: DomainError) -> int:
+    """Put a refused use case's field errors on the form; what belongs to no field goes on top."""
+    flash(str(refusal.message), "danger")
+    for name, why in refusal.fields.items():
+        if name in form:
+            form[name].errors = [*form[name].errors, str(why)]
+        else:
+            flash(str(why), "danger")
+    return refusal.status
+
+
+def _form_page(template: str, form: FlaskForm, status: int | None = None, **context):
+    if status is None:
+        status = 422 if form.is_submitted() and form.errors else 200
+    return render_template(template, form=form, **context), status
+
+
+def _parties():
+    return registry.list_parties(_actor(), limit=MAX_LIMIT).items
+
+
+def _party_choices(parties) -> list[SelectChoice]:
+    return [SelectChoice(party.code, f"{party.name(_locale())} ({party.code})") for party in parties]
+
+
+def _authority_choices(authorities) -> list[SelectChoice]:
+    locale = _locale()
+    ordered = sorted(authorities, key=lambda authority: (authority.party_code, authority.name(locale)))
+    return [SelectChoice(str(authority.id), f"{authority.name(locale)} ({authority.party_code})")
+            for authority in ordered]
+
+
+# --- overview ------------------------------------------------------------------------------
+
+@bp.route("/")
+@login_required
+def index():
+    return render_template("admin/index.html")
+
+
+# --- parties -------------------------------------------------------------------------------
+
+@bp.route("/parties")
+@login_required
+def parties():
+    return render_template("admin/parties.html", parties=_parties())
+
+
+@bp.route("/parties/<code>", methods=["GET", "POST"])
+@login_required
+def edit_party(code: str):
+    form = PartyForm()
+    if form.validate_on_submit():
+        party = registry.update_party(
+            _actor(), code,
+            agreement_2015_in_force_on=form.agreement_2015_in_force_on.data,
+            chisinau_in_force_on=form.chisinau_in_force_on.data,
+        )
+        flash(_("The treaty dates of %(party)s are saved.", party=party.name(_locale())), "success")
+        return redirect(url_for(".parties"))
+    # There is no single-party read: the party comes from the (short) list of parties.
+    party = next((party for party in _parties() if party.code == code.upper()), None)
+    if party is None:
+        raise NotFound()
+    if not form.is_submitted():
+        form.process(obj=party)
+    return _form_page("admin/party_form.html", form, party=party)
+
+
+# --- authorities ---------------------------------------------------------------------------
+
+@bp.route("/authorities")
+@login_required
+def authorities():
+    parties = _parties()
+    filters = AuthorityFilterForm(request.args)
+    filters.party.choices = [SelectChoice("", _("all parties")), *_party_choices(parties)]
+    party = kind = None
+    if filters.validate():
+        party, kind = filters.party.data or None, filters.kind.data or None
+    page = registry.list_authorities(
+        _actor(), party=party, kind=AuthorityKind(kind) if kind else None,
+        cursor=request.args.get("cursor") or None,
+    )
+    next_url = (url_for(".authorities", party=party, kind=kind, cursor=page.next_cursor)
+                if page.next_cursor else None)
+    return render_template("admin/authorities.html", filters=filters, authorities=page.items,
+                           party=party, next_url=next_url)
+
+
+@bp.route("/authorities/new", methods=["GET", "POST"])
+@login_required
+def new_authority():
+    form = AuthorityCreateForm(party=request.args.get("party"))
+    form.party.choices = _party_choices(_parties())
+    status = None
+    if form.validate_on_submit():
+        try:
+            authority = registry.create_authority(
+                _actor(), party=form.party.data, name_en=form.name_en.data, name_ru=form.name_ru.data,
+                kind=AuthorityKind(form.kind.data), listed_on=form.listed_on.data,
+            )
+        except (Invalid, Conflict) as refusal:
+            status = _show_refusal(form, refusal)
+        else:
+            flash(_("The authority “%(name)s” is added.", name=authority.name(_locale())), "success")
+            return redirect(url_for(".authorities", party=authority.party_code))
+    return _form_page("admin/authority_new.html", form, status)
+
+
+@bp.route("/authorities/<int:authority_id>", methods=["GET", "POST"])
+@login_required
+def edit_authority(authority_id: int):
+    form = AuthorityEditForm()
+    status = None
+    if form.validate_on_submit():
+        try:
+            authority = registry.update_authority(
+                _actor(), authority_id, delisted_on=form.delisted_on.data,
+                name_en=form.name_en.data, name_ru=form.name_ru.data,
+            )
+        except (Invalid, Conflict) as refusal:
+            status = _show_refusal(form, refusal)
+        else:
+            flash(_("The authority “%(name)s” is saved.", name=authority.name(_locale())), "success")
+            return redirect(url_for(".authorities", party=authority.party_code))
+    authority = registry.get_authority(_actor(), authority_id)
+    if not form.is_submitted():
+        form.process(obj=authority)
+    return _form_page("admin/authority_edit.html", form, status, authority=authority)
+
+
+# --- users ---------------------------------------------------------------------------------
+
+@bp.route("/users")
+@login_required
+def users_list():
+    page = users.list_users(_actor(), cursor=request.args.get("cursor") or None)
+    next_url = url_for(".users_list", cursor=page.next_cursor) if page.next_cursor else None
+    return render_template("admin/users.html", users=page.items, next_url=next_url)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@login_required
+def new_user():
+    form = UserCreateForm()
+    authorities = registry.list_authorities(_actor(), limit=MAX_LIMIT).items
+    form.authority_id.choices = [SelectChoice("", NO_AUTHORITY), *_authority_choices(authorities)]
+    status = None
+    if form.validate_on_submit():
+        try:
+            user = users.create_user(
+                _actor(), username=form.username.data, full_name=form.full_name.data,
+                password=form.password.data, roles=form.roles.data, authority_id=form.authority_id.data,
+                time_zone=form.time_zone.data,
+            )
+        except (Invalid, Conflict) as refusal:
+            status = _show_refusal(form, refusal)
+        else:
+            flash(_("The account %(username)s is created.", username=user.username), "success")
+            return redirect(url_for(".users_list"))
+    return _form_page("admin/user_new.html", form, status)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def edit_user(user_id: int):
+    user = users.get_user(_actor(), user_id)
+    form = UserEditForm(obj=user)
+    authorities = registry.list_authorities(_actor(), limit=MAX_LIMIT).items
+    # update_user cannot take an authority away (None means "leave as it is"), so "none" is
+    # offered only to accounts that have none yet.
+    none_choice = [] if user.authority_id is not None else [SelectChoice("", NO_AUTHORITY)]
+    form.authority_id.choices = [*none_choice, *_authority_choices(authorities)]
+    status = None
+    if form.validate_on_submit():
+        try:
+            user = users.update_user(
+                _actor(), user_id, active=form.active.data, roles=form.roles.data,
+                full_name=form.full_name.data, time_zone=form.time_zone.data,
+                authority_id=form.authority_id.data,
+            )
+        except (Invalid, Conflict) as refusal:
+            status = _show_refusal(form, refusal)
+        else:
+            flash(_("The account %(username)s is saved.", username=user.username), "success")
+            return redirect(url_for(".users_list"))
+    return _form_page("admin/user_edit.html", form, status, user=user, reset_form=ResetSecondFactorForm())
+
+
+@bp.route("/users/<int:user_id>/reset-second-factor", methods=["POST"])
+@login_required
+def reset_second_factor(user_id: int):
+    if ResetSecondFactorForm().validate_on_submit():
+        user = users.reset_second_factor(_actor(), user_id)
+        flash(_("The second factor of %(username)s is reset: they set up a new one at their next sign-in.",
+                username=user.username), "success")
+    return redirect(url_for(".edit_user", user_id=user_id))
