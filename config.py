@@ -43,6 +43,7 @@ class Config:
         self.RATELIMIT_STORAGE_URI = self.SOCKETIO_MESSAGE_QUEUE or "memory://"
         self.RATELIMIT_HEADERS_ENABLED = True
         self.JIT_TOKEN_LIFETIME = timedelta(hours=12)
+        self.JIT_PASSWORD_HASHING = "rfc9106"  # noqa: S105 - argon2id parameter profile, not a secret
         # Sessions end after this long without a request, and after this long in any case.
         self.JIT_SESSION_IDLE_TIMEOUT = timedelta(minutes=int(env.get("JIT_SESSION_IDLE_MINUTES") or 30))
         self.JIT_SESSION_MAX_AGE = timedelta(hours=int(env.get("JIT_SESSION_MAX_HOURS") or 12))
@@ -110,6 +111,7 @@ class TestingConfig(Config):
 
     def configure(self) -> None:
         self.TESTING = True
+        self.JIT_PASSWORD_HASHING = "cheapest"  # noqa: S105 - a parameter profile
         self.SECRET_KEY = self.SECRET_KEY or "testing-only-secret"
         if not os.environ.get("DATABASE_URL"):
             self.SQLALCHEMY_DATABASE_URI = "sqlite://"

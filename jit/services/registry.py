@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from jit.extensions import db
 from jit.models import Authority, AuthorityKind, Party, Role, User
+from jit.models.types import utcnow
 from jit.services import authz
 from jit.services.audit import note, use_case
 from jit.services.errors import Invalid, NotFound
@@ -127,3 +128,18 @@ def update_authority(actor: User | None, authority_id: int, *, delisted_on=_UNSE
     if name_ru is not None:
         authority.name_ru = name_ru.strip()
     return authority
+
+
+@use_case("registry.overview")
+def overview(actor: User | None) -> dict[str, int]:
+    """What the admin's front page counts: the registry's size and accounts lacking a factor."""
+    authz.require_role(actor, Role.ADMIN)
+    today = utcnow().date()
+    return {
+        "parties": db.session.scalar(select(func.count()).select_from(Party)),
+        "authorities": db.session.scalar(select(func.count()).select_from(Authority).where(
+            Authority.listed_on <= today, or_(Authority.delisted_on.is_(None), Authority.delisted_on > today))),
+        "users": db.session.scalar(select(func.count()).select_from(User).where(User.active.is_(True))),
+        "users_without_second_factor": db.session.scalar(select(func.count()).select_from(User).where(
+            User.active.is_(True), User.totp_enabled_at.is_(None))),
+    }

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import available_timezones
 
+import argon2.profiles
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -26,9 +27,22 @@ from jit.services.audit import note, use_case
 from jit.services.errors import Conflict, DomainError, Invalid, InvalidCredentials, NotFound
 from jit.services.pagination import Page, paginate
 
-_hasher = PasswordHasher()
+# RFC 9106's low-memory profile; the test configuration picks the cheapest parameters instead,
+# since hashing at full cost dominates a test suite that signs in thousands of times.
+_HASHERS = {
+    "rfc9106": PasswordHasher.from_parameters(argon2.profiles.RFC_9106_LOW_MEMORY),
+    "cheapest": PasswordHasher.from_parameters(argon2.profiles.CHEAPEST),
+}
 # Verified when the username is unknown, so that a miss costs as much time as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+_DUMMY_HASHES = {name: hasher.hash(secrets.token_urlsafe(16)) for name, hasher in _HASHERS.items()}
+
+
+def _hasher_name() -> str:
+    return current_app.config["JIT_PASSWORD_HASHING"]
+
+
+def _hasher() -> PasswordHasher:
+    return _HASHERS[_hasher_name()]
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$")
 MIN_PASSWORD_LENGTH = 10
@@ -49,12 +63,12 @@ class AccountLocked(DomainError):
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def _password_matches(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -242,7 +256,7 @@ def _check_password(username: str, password: str) -> User:
     note(object_type="user", attempted_username=(username or "")[:64])
     user = db.session.scalar(select(User).where(User.username == (username or "")))
     if user is None:
-        _password_matches(_DUMMY_HASH, password or "")
+        _password_matches(_DUMMY_HASHES[_hasher_name()], password or "")
         raise InvalidCredentials()
     note(actor=user, object_id=user.id)
     now = utcnow()
@@ -251,7 +265,7 @@ def _check_password(username: str, password: str) -> User:
         raise _register_failure(user, now)
     if not user.active:
         raise InvalidCredentials()
-    if _hasher.check_needs_rehash(user.password_hash):
+    if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
 

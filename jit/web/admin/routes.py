@@ -85,7 +85,7 @@ def _authority_choices(authorities) -> list[SelectChoice]:
 @bp.route("/")
 @login_required
 def index():
-    return render_template("admin/index.html")
+    return render_template("admin/index.html", counts=registry.overview(_actor()))
 
 
 # --- parties -------------------------------------------------------------------------------

@@ -1,0 +1,204 @@
+"""Every route and every socket event, against anonymous, each role and an outsider.
+
+The table below must name every rule of the app's URL map and every registered socket handler:
+a new route or event without an entry fails `test_every_route_and_event_has_an_entry`, so
+nobody adds a door without deciding who may use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from jit import create_app
+from jit.extensions import db, socketio
+from jit.models import AuthorityKind
+from tests import factories
+from tests.conftest import csrf_token_in, make_config, sign_in_api, sign_in_page
+
+PERSONAS = ("anonymous", "investigator", "legal_officer", "admin", "outsider")
+USERS = ("investigator", "legal_officer", "admin", "outsider")
+
+
+def api_any_user(ok: int = 200) -> dict:
+    return {"anonymous": 401, **dict.fromkeys(USERS, ok)}
+
+
+def api_admin_only(ok: int = 200) -> dict:
+    return {"anonymous": 401, "investigator": 403, "legal_officer": 403, "outsider": 403, "admin": ok}
+
+
+def page_any_user(ok: int = 200) -> dict:
+    return {"anonymous": 302, **dict.fromkeys(USERS, ok)}
+
+
+def page_admin_only(ok: int = 200) -> dict:
+    return {"anonymous": 302, "investigator": 403, "legal_officer": 403, "outsider": 403, "admin": ok}
+
+
+EVERYONE_OK = dict.fromkeys(PERSONAS, 200)
+
+
+@dataclass
+class Call:
+    expected: dict[str, int]
+    json: dict | None = None
+    form: dict = field(default_factory=dict)
+    query: dict = field(default_factory=dict)
+
+
+AUTHORITY = {"party": "KZ", "name_en": "Agency", "name_ru": "Агентство", "kind": "competent",
+             "listed_on": "2020-01-01"}
+
+# (endpoint, method) → the call and the status each persona must get.
+MATRIX: dict[tuple[str, str], Call] = {
+    # pages open to anyone
+    ("static", "GET"): Call(EVERYONE_OK),
+    ("health.healthz", "GET"): Call(EVERYONE_OK),
+    ("api-docs.openapi_json", "GET"): Call(EVERYONE_OK),
+    ("auth.login", "GET"): Call({"anonymous": 200, **dict.fromkeys(USERS, 302)}),  # signed in: off to home
+    ("auth.login", "POST"): Call({"anonymous": 401, **dict.fromkeys(USERS, 302)},
+                                 form={"username": "nobody", "password": "wrong password"}),
+    # no sign-in pending: back to the login page
+    ("auth.second_factor", "GET"): Call(dict.fromkeys(PERSONAS, 302)),
+    ("auth.second_factor", "POST"): Call(dict.fromkeys(PERSONAS, 302), form={"code": "123456"}),
+    ("auth.set_language", "POST"): Call(dict.fromkeys(PERSONAS, 302), form={"locale": "en", "next": "/"}),
+    ("auth.logout", "POST"): Call(dict.fromkeys(PERSONAS, 302)),
+    # pages for every signed-in user
+    ("main.home", "GET"): Call(page_any_user()),
+    ("account.overview", "GET"): Call(page_any_user()),
+    ("account.second_factor", "GET"): Call(page_any_user()),
+    ("account.second_factor", "POST"): Call(page_any_user(), form={"code": "000000"}),  # wrong code: form again
+    ("audit.events", "GET"): Call(page_any_user()),
+    # administration pages
+    ("admin.index", "GET"): Call(page_admin_only()),
+    # The registry is reference data every user may read; only changing it is the admins'.
+    ("admin.parties", "GET"): Call(page_any_user()),
+    ("admin.edit_party", "GET"): Call(page_any_user()),
+    ("admin.edit_party", "POST"): Call(page_admin_only(302), form={"agreement_2015_in_force_on": "2017-05-15"}),
+    ("admin.authorities", "GET"): Call(page_any_user()),
+    ("admin.new_authority", "GET"): Call(page_any_user()),  # an empty form; submitting it is refused
+    ("admin.new_authority", "POST"): Call(page_admin_only(302), form=AUTHORITY),
+    ("admin.edit_authority", "GET"): Call(page_any_user()),
+    ("admin.edit_authority", "POST"): Call(page_admin_only(302), form={"name_en": "Renamed", "name_ru": "Новое"}),
+    ("admin.users_list", "GET"): Call(page_admin_only()),
+    ("admin.new_user", "GET"): Call(page_any_user()),  # an empty form; submitting it is refused
+    ("admin.new_user", "POST"): Call(page_admin_only(302), form={
+        "username": "new.person", "full_name": "New Person", "password": "long enough pass",
+        "roles": "investigator", "time_zone": "UTC"}),
+    ("admin.edit_user", "GET"): Call(page_admin_only()),
+    ("admin.edit_user", "POST"): Call(page_admin_only(302), form={
+        "full_name": "Renamed Person", "roles": "investigator", "time_zone": "UTC", "active": "y"}),
+    ("admin.reset_second_factor", "POST"): Call(page_admin_only(302)),
+    # the JSON API
+    ("api_auth.create_token", "POST"): Call({"anonymous": 401, **dict.fromkeys(USERS, 401)},
+                                            json={"username": "nobody", "password": "wrong password"}),
+    ("api_auth.revoke_token", "DELETE"): Call(api_any_user(204)),
+    ("api_auth.me", "GET"): Call(api_any_user()),
+    ("api_registry.list_parties", "GET"): Call(api_any_user()),
+    ("api_registry.update_party", "PATCH"): Call(api_admin_only(), json={"chisinau_in_force_on": None}),
+    ("api_registry.list_authorities", "GET"): Call(api_any_user()),
+    ("api_registry.create_authority", "POST"): Call(api_admin_only(201), json=AUTHORITY),
+    ("api_registry.get_authority", "GET"): Call(api_any_user()),
+    ("api_registry.update_authority", "PATCH"): Call(api_admin_only(), json={"name_en": "Renamed"}),
+    ("api_users.list_users", "GET"): Call(api_admin_only()),
+    ("api_users.create_user", "POST"): Call(api_admin_only(201), json={
+        "username": "someone.new", "full_name": "Someone", "password": "long enough pass",
+        "roles": ["investigator"]}),
+    ("api_users.get_user", "GET"): Call(api_admin_only()),
+    ("api_users.update_user", "PATCH"): Call(api_admin_only(), json={"time_zone": "Europe/Minsk"}),
+    ("api_users.reset_second_factor", "DELETE"): Call(api_admin_only(204)),
+    ("api_audit.list_events", "GET"): Call(api_any_user()),
+    ("api_audit.checkpoint", "GET"): Call(api_admin_only()),
+    ("api_audit.inclusion", "GET"): Call(api_admin_only(), query={"leaf_index": 0, "tree_size": 1}),
+    ("api_audit.consistency", "GET"): Call(api_admin_only(), query={"first": 1, "second": 1}),
+}
+
+# Socket events: whether each persona's connection is accepted.
+SOCKET_EVENTS = {
+    "connect": {"anonymous": False, **dict.fromkeys(USERS, True)},
+    "disconnect": None,  # the end of a connection, not something a client asks for
+}
+
+
+@pytest.fixture
+def matrix_app(backend):
+    # Many sign-ins from one address: lift the per-address limit for this test only.
+    app = create_app(make_config(backend.url, JIT_LOGIN_RATE_LIMIT="10000 per minute"))
+    yield app
+    with app.app_context():
+        backend.reset()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def world(matrix_app):
+    """One user per persona (the outsider: an investigator of another party's authority), and the
+    objects the routes' paths name."""
+    with matrix_app.app_context():
+        belarus = factories.create_authority("BY", AuthorityKind.CENTRAL)
+        kazakhstan = factories.create_authority("KZ", AuthorityKind.COMPETENT)
+        people = {
+            "investigator": factories.create_user(authority=belarus),
+            "legal_officer": factories.create_user(roles=("legal_officer",), authority=belarus),
+            "admin": factories.create_user(roles=("admin",), authority=belarus),
+            "outsider": factories.create_user(authority=kazakhstan),
+        }
+        target = factories.create_user(authority=kazakhstan)
+        return {"people": people, "path": {"code": "KZ", "authority_id": kazakhstan.id, "user_id": target.id,
+                                           "filename": "css/app.css"}}
+
+
+def _url(matrix_app, endpoint: str, path_values: dict, query: dict) -> str:
+    rule = next(rule for rule in matrix_app.url_map.iter_rules() if rule.endpoint == endpoint)
+    with matrix_app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **{name: path_values[name] for name in rule.arguments}, **query)
+
+
+def _registered_routes(app) -> set[tuple[str, str]]:
+    return {(rule.endpoint, method) for rule in app.url_map.iter_rules()
+            for method in rule.methods - {"HEAD", "OPTIONS"}}
+
+
+def test_every_route_and_event_has_an_entry(matrix_app):
+    assert _registered_routes(matrix_app) == set(MATRIX)
+    assert set(socketio.server.handlers["/"]) == set(SOCKET_EVENTS)
+
+
+def _call(matrix_app, world, persona: str, endpoint: str, method: str, call: Call) -> int:
+    client = matrix_app.test_client()
+    user = world["people"].get(persona)
+    headers = {"Accept-Language": "en"}
+    is_api = endpoint.startswith("api_")
+    if user is not None and is_api:
+        headers["Authorization"] = f"Bearer {sign_in_api(client, user)}"
+    elif user is not None:
+        sign_in_page(client, user)
+    if method == "POST" and not is_api:
+        page = client.get("/login" if user is None else "/account/")
+        headers["X-CSRFToken"] = csrf_token_in(page.get_data(as_text=True))
+    url = _url(matrix_app, endpoint, world["path"], call.query)
+    response = client.open(url, method=method, headers=headers, json=call.json,
+                           data=call.form if not is_api and method == "POST" else None)
+    return response.status_code
+
+
+@pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda route: f"{route[1]} {route[0]}")
+def test_route_answers_each_persona_as_expected(matrix_app, world, route):
+    endpoint, method = route
+    call = MATRIX[route]
+    observed = {persona: _call(matrix_app, world, persona, endpoint, method, call) for persona in PERSONAS}
+    assert observed == call.expected
+
+
+def test_socket_connect_answers_each_persona_as_expected(matrix_app, world):
+    for persona, accepted in SOCKET_EVENTS["connect"].items():
+        user = world["people"].get(persona)
+        auth = {"token": sign_in_api(matrix_app.test_client(), user)} if user else None
+        socket = socketio.test_client(matrix_app, auth=auth)
+        assert socket.is_connected() is accepted, persona
+        if accepted:
+            socket.disconnect()
