@@ -115,3 +115,13 @@ def test_security_headers(client):
     assert "'unsafe-inline'" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_language_picked_on_the_login_page_replaces_the_saved_one(app, client, make_user):
+    user = make_user(locale="en")
+    token = csrf_token_in(client.get("/login").get_data(as_text=True))
+    client.post("/language", data={"locale": "ru", "next": "/login", "csrf_token": token})
+    sign_in_page(client, user)
+    with app.app_context():
+        assert db.session.get(User, user.id).locale == "ru"
+    assert "Добро пожаловать" in client.get("/").get_data(as_text=True)

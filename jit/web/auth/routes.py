@@ -51,7 +51,7 @@ def login():
 def _signed_in(user, next_target: str | None):
     start_session(user)
     chosen_locale = session.get("locale")
-    if chosen_locale and not user.locale:
+    if chosen_locale and chosen_locale != user.locale:  # a language picked on the login page wins
         users.set_locale(user, chosen_locale)
     if not user.has_second_factor and current_app.config["JIT_REQUIRE_2FA"]:
         return redirect(url_for("account.second_factor"))
