@@ -154,12 +154,26 @@ def scratch_database_url(request, backend, tmp_path):
 
 
 @pytest.fixture
-def app(backend):
-    app = create_app(make_config(backend.url))
-    yield app
-    with app.app_context():
-        backend.reset()
-        db.engine.dispose()
+def make_app(backend):
+    """Build apps on the current backend with settings changed; the database is reset afterwards."""
+    built = []
+
+    def build(**overrides):
+        built.append(create_app(make_config(backend.url, **overrides)))
+        return built[-1]
+
+    yield build
+    if built:
+        with built[0].app_context():
+            backend.reset()
+    for app in built:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
 
 
 @pytest.fixture

@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from jit import create_app
-from jit.extensions import db, socketio
+from jit.extensions import socketio
 from jit.models import AuthorityKind
 from tests import factories
-from tests.conftest import csrf_token_in, make_config, sign_in_api, sign_in_page
+from tests.conftest import csrf_token_in, sign_in_api, sign_in_page
 
 PERSONAS = ("anonymous", "investigator", "legal_officer", "admin", "outsider")
 USERS = ("investigator", "legal_officer", "admin", "outsider")
@@ -123,13 +122,9 @@ SOCKET_EVENTS = {
 
 
 @pytest.fixture
-def matrix_app(backend):
+def matrix_app(make_app):
     # Many sign-ins from one address: lift the per-address limit for this test only.
-    app = create_app(make_config(backend.url, JIT_LOGIN_RATE_LIMIT="10000 per minute"))
-    yield app
-    with app.app_context():
-        backend.reset()
-        db.engine.dispose()
+    return make_app(JIT_LOGIN_RATE_LIMIT="10000 per minute")
 
 
 @pytest.fixture

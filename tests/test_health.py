@@ -19,10 +19,10 @@ def test_unreachable_database_is_reported(tmp_path):
     assert response.get_json()["database"] == "unreachable"
 
 
-def test_message_queue_state(backend, redis_url):
-    reachable = create_app(make_config(backend.url, SOCKETIO_MESSAGE_QUEUE=redis_url))
+def test_message_queue_state(make_app, redis_url):
+    reachable = make_app(SOCKETIO_MESSAGE_QUEUE=redis_url)
     assert reachable.test_client().get("/healthz").get_json()["message_queue"] == "ok"
-    unreachable = create_app(make_config(backend.url, SOCKETIO_MESSAGE_QUEUE="redis://127.0.0.1:1/0"))
+    unreachable = make_app(SOCKETIO_MESSAGE_QUEUE="redis://127.0.0.1:1/0")
     response = unreachable.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["message_queue"] == "unreachable"

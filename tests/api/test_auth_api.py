@@ -123,12 +123,8 @@ def test_cookie_session_writes_to_the_api_need_the_csrf_token(client, make_user)
     assert client.get("/api/v1/me").get_json()["username"] == user.username
 
 
-def test_login_attempts_are_rate_limited_per_address(backend):
-    from jit import create_app
-    from tests.conftest import make_config
-
-    app = create_app(make_config(backend.url, JIT_LOGIN_RATE_LIMIT="3 per minute"))
-    client = app.test_client()
+def test_login_attempts_are_rate_limited_per_address(make_app):
+    client = make_app(JIT_LOGIN_RATE_LIMIT="3 per minute").test_client()
     statuses = [
         client.post("/api/v1/auth/token", json={"username": "x", "password": "y"}).status_code for _ in range(4)
     ]
@@ -137,14 +133,12 @@ def test_login_attempts_are_rate_limited_per_address(backend):
 
 
 @pytest.mark.redis
-def test_login_rate_limit_is_shared_between_processes_through_redis(backend, redis_url):
+def test_login_rate_limit_is_shared_between_processes_through_redis(make_app, redis_url):
     """Two server processes count one address's attempts together when Redis stores the limit."""
-    from jit import create_app
-    from tests.conftest import make_config
 
     def server():
-        return create_app(make_config(backend.url, JIT_LOGIN_RATE_LIMIT="3 per minute",
-                                      SOCKETIO_MESSAGE_QUEUE=redis_url, RATELIMIT_STORAGE_URI=redis_url))
+        return make_app(JIT_LOGIN_RATE_LIMIT="3 per minute", SOCKETIO_MESSAGE_QUEUE=redis_url,
+                        RATELIMIT_STORAGE_URI=redis_url)
 
     attempt = {"username": "x", "password": "y"}
     first = server().test_client()

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from jit import create_app
 from jit.extensions import socketio
-from tests.conftest import make_config, sign_in_api, sign_in_page
+from tests.conftest import sign_in_api, sign_in_page
 
 
 def test_anonymous_connect_is_refused(app):
@@ -12,9 +11,9 @@ def test_anonymous_connect_is_refused(app):
     assert not client.is_connected()
 
 
-def test_anonymous_connect_is_refused_even_after_other_apps_were_built(backend):
+def test_anonymous_connect_is_refused_even_after_other_apps_were_built(make_app):
     """Handlers are registered before init_app, so every app from the factory has them."""
-    apps = [create_app(make_config(backend.url)) for _ in range(3)]
+    apps = [make_app() for _ in range(3)]
     for app in (apps[0], apps[-1]):
         assert not socketio.test_client(app).is_connected()
 

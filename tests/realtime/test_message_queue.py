@@ -17,11 +17,11 @@ import requests
 import socketio as socketio_client
 
 from config import PROJECT_ROOT
-from jit import create_app, notify
+from jit import notify
 from jit.extensions import db
 from jit.models import User
 from jit.services import users
-from tests.conftest import LEDGER_KEY_FILE, make_config
+from tests.conftest import LEDGER_KEY_FILE
 from tests.factories import UserInfo
 
 pytestmark = pytest.mark.redis
@@ -111,8 +111,8 @@ def connected_client(gunicorn_server, make_user):
 
 
 @pytest.fixture
-def other_process_app(backend, redis_url):
-    return create_app(make_config(backend.url, SOCKETIO_MESSAGE_QUEUE=redis_url))
+def other_process_app(make_app, redis_url):
+    return make_app(SOCKETIO_MESSAGE_QUEUE=redis_url)
 
 
 def test_websocket_transport_is_served_by_gunicorn(connected_client):

@@ -7,10 +7,9 @@ import re
 import pyotp
 import pytest
 
-from jit import create_app
 from jit.extensions import db, socketio
 from jit.models import User
-from tests.conftest import Clock, csrf_token_in, make_config, sign_in_api, sign_in_page
+from tests.conftest import Clock, csrf_token_in, sign_in_api, sign_in_page
 
 
 def _token_attempt(client, user, password, otp=None):
@@ -113,10 +112,10 @@ def test_session_is_replaced_on_sign_in(client, make_user):
         assert after["_user_id"] == str(user.id)
 
 
-def test_limits_are_configurable(backend, make_user, clock: Clock):
+def test_limits_are_configurable(make_app, clock: Clock):
     from datetime import timedelta
 
-    app = create_app(make_config(backend.url, JIT_SESSION_IDLE_TIMEOUT=timedelta(minutes=5)))
+    app = make_app(JIT_SESSION_IDLE_TIMEOUT=timedelta(minutes=5))
     client = app.test_client()
     with app.app_context():
         from tests import factories
@@ -206,13 +205,9 @@ def test_api_asks_for_the_code(app, client, make_user, clock: Clock):
 
 
 @pytest.fixture
-def strict_app(backend):
+def strict_app(make_app):
     """An app where every account must have a second factor (the production default)."""
-    app = create_app(make_config(backend.url, JIT_REQUIRE_2FA=True))
-    yield app
-    with app.app_context():
-        backend.reset()
-        db.engine.dispose()
+    return make_app(JIT_REQUIRE_2FA=True)
 
 
 def test_mandatory_second_factor_sends_users_to_set_it_up(strict_app, clock: Clock):
