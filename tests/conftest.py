@@ -274,3 +274,11 @@ def clock(monkeypatch) -> Clock:
 
 def bearer(client, user: factories.UserInfo) -> dict:
     return {"Authorization": f"Bearer {sign_in_api(client, user)}"}
+
+
+@pytest.fixture
+def cast(app, client):
+    """Belarus and Kazakhstan with central authorities, their people, and an outsider (tests/groups_support.py)."""
+    from tests.groups_support import make_cast
+
+    return make_cast(app, client)

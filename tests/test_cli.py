@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from jit.extensions import db
-from jit.models import Authority, AuthorityKind, User
+from jit.models import Authority, AuthorityKind, GroupStatus, JointGroup, User
+from jit.models.types import utcnow
 from jit.services import demo, users
 
 
@@ -58,6 +59,13 @@ def test_demo_loads_the_belarus_kazakhstan_story_once(app):
         assert (kazakhstan.party_code, kazakhstan.name_ru) == ("KZ", "Министерство внутренних дел Республики Казахстан")
         users.sign_in("o.kovalenko", demo.DEMO_PASSWORD)
         authorities = db.session.scalar(select(func.count(Authority.id)))
+        active, draft = db.session.scalars(select(JointGroup).order_by(JointGroup.id)).all()
+        assert (active.status, draft.status) == (GroupStatus.ACTIVE, GroupStatus.DRAFT)
+        assert active.head.username == "v.sokolov"
+        assert {team.party_code: team.national_head.username for team in active.teams} == {
+            "BY": "i.petrov", "KZ": "a.nurlanov"}
+        assert sorted(case.party_code for case in active.cases) == ["BY", "KZ"]
+        assert active.starts_on < utcnow().date() < active.ends_on
 
     again = runner.invoke(args=["jit", "demo"])
     assert again.exit_code != 0

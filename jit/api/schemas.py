@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from jit.models import AuthorityKind, Role
+from jit.models import AuthorityKind, DecisionKind, DocumentKind, GroupStatus, MemberRole, Role
 from jit.services.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
 
@@ -193,3 +193,141 @@ UserPageSchema = page_schema(AccountSchema, "UserPage")
 AuditPageSchema = page_schema(AuditEventSchema, "AuditPage")
 PartyPageSchema = page_schema(PartySchema, "PartyPage")
 AuthorityPageSchema = page_schema(AuthoritySchema, "AuthorityPage")
+
+
+# --- groups --------------------------------------------------------------------------------
+
+class PersonSchema(ma.Schema):
+    id = ma.fields.Integer()
+    username = ma.fields.String()
+    full_name = ma.fields.String()
+
+
+class MemberSchema(ma.Schema):
+    user = ma.fields.Nested(PersonSchema)
+    role = ma.fields.Enum(MemberRole, by_value=True)
+    starts_on = ma.fields.Date()
+    ends_on = ma.fields.Date(allow_none=True)
+
+
+class TeamSchema(ma.Schema):
+    id = ma.fields.Integer()
+    party = ma.fields.String(attribute="party_code")
+    authority = ma.fields.Nested(AuthorityRefSchema)
+    national_head = ma.fields.Nested(PersonSchema, allow_none=True)
+    members = ma.fields.List(ma.fields.Nested(MemberSchema), attribute="current_members")
+
+
+class GroupSchema(ma.Schema):
+    id = ma.fields.Integer()
+    code = ma.fields.String()
+    title = ma.fields.String()
+    purpose = ma.fields.String()
+    place_of_activity = ma.fields.String()
+    status = ma.fields.Enum(GroupStatus, by_value=True)
+    starts_on = ma.fields.Date(allow_none=True)
+    ends_on = ma.fields.Date(allow_none=True)
+    head = ma.fields.Nested(PersonSchema, allow_none=True)
+    teams = ma.fields.List(ma.fields.Nested(TeamSchema))
+    version = ma.fields.Integer()
+
+
+class GroupCreateSchema(ma.Schema):
+    title = ma.fields.String(required=True)
+    purpose = ma.fields.String(required=True)
+    place_of_activity = ma.fields.String(required=True)
+    starts_on = ma.fields.Date(load_default=None)
+    ends_on = ma.fields.Date(load_default=None)
+
+
+class GroupUpdateSchema(ma.Schema):
+    title = ma.fields.String()
+    purpose = ma.fields.String()
+    place_of_activity = ma.fields.String()
+    starts_on = ma.fields.Date(allow_none=True)
+    ends_on = ma.fields.Date(allow_none=True)
+    version = ma.fields.Integer(required=True)
+
+
+class TeamCreateSchema(ma.Schema):
+    party = ma.fields.String(required=True)
+    authority_id = ma.fields.Integer(required=True)
+    national_head_id = ma.fields.Integer(required=True)
+
+
+class MemberCreateSchema(ma.Schema):
+    user_id = ma.fields.Integer(required=True)
+    team_id = ma.fields.Integer(required=True)
+    role = ma.fields.String(load_default="member")
+
+
+class MembershipSchema(MemberSchema):
+    team_id = ma.fields.Integer()
+
+
+class DocumentCreateSchema(ma.Schema):
+    kind = ma.fields.String(required=True)
+    decision = ma.fields.String(allow_none=True, load_default=None)
+    party = ma.fields.String(required=True)
+    authority_id = ma.fields.Integer(required=True)
+    reference = ma.fields.String(required=True)
+    dated = ma.fields.Date(required=True)
+    signed_by = ma.fields.String(required=True)
+    head_id = ma.fields.Integer(allow_none=True, load_default=None)
+    new_end = ma.fields.Date(allow_none=True, load_default=None)
+
+
+class DocumentSchema(ma.Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.Enum(DocumentKind, by_value=True)
+    decision = ma.fields.Enum(DecisionKind, by_value=True, allow_none=True)
+    party = ma.fields.String(attribute="party_code")
+    authority = ma.fields.Nested(AuthorityRefSchema)
+    reference = ma.fields.String()
+    dated = ma.fields.Date()
+    signed_by = ma.fields.String()
+    head_id = ma.fields.Integer(allow_none=True)
+    new_end = ma.fields.Date(allow_none=True)
+
+
+class TransitionSchema(ma.Schema):
+    to = ma.fields.String(required=True)
+    reason = ma.fields.String(load_default=None)
+    version = ma.fields.Integer(required=True)
+
+
+class CaseCreateSchema(ma.Schema):
+    party = ma.fields.String(required=True)
+    number = ma.fields.String(required=True)
+    opened_on = ma.fields.Date(required=True)
+    articles = ma.fields.String(required=True)
+    summary = ma.fields.String(required=True)
+    handling_investigator_id = ma.fields.Integer(required=True)
+
+
+class CaseSchema(ma.Schema):
+    id = ma.fields.Integer()
+    party = ma.fields.String(attribute="party_code")
+    number = ma.fields.String()
+    opened_on = ma.fields.Date()
+    articles = ma.fields.String()
+    summary = ma.fields.String()
+    handling_investigator = ma.fields.Nested(PersonSchema)
+
+
+class CaseListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(CaseSchema))
+
+
+class GroupEventSchema(ma.Schema):
+    at = ma.fields.AwareDateTime()
+    kind = ma.fields.String()
+    actor = ma.fields.Nested(PersonSchema, allow_none=True)
+    details = ma.fields.Dict()
+
+
+class GroupEventListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(GroupEventSchema))
+
+
+GroupPageSchema = page_schema(GroupSchema, "GroupPage")

@@ -1,11 +1,25 @@
 """SQLAlchemy 2 typed models, one module per aggregate (DESIGN.md, "Layout")."""
 
 from jit.models.audit import AuditEvent, LedgerCheckpoint, LedgerHead, LedgerNode
+from jit.models.group import (
+    CriminalCase,
+    DecisionKind,
+    DocumentKind,
+    GroupDocument,
+    GroupEvent,
+    GroupStatus,
+    JointGroup,
+    MemberRole,
+    Membership,
+    NationalTeam,
+)
 from jit.models.registry import Authority, AuthorityKind, Party
 from jit.models.socket_connection import SocketConnection
 from jit.models.user import ApiToken, RecoveryCode, Role, User, UserRole
 
 __all__ = [
-    "ApiToken", "AuditEvent", "Authority", "AuthorityKind", "LedgerCheckpoint", "LedgerHead", "LedgerNode",
-    "Party", "RecoveryCode", "Role", "SocketConnection", "User", "UserRole",
+    "ApiToken", "AuditEvent", "Authority", "AuthorityKind", "CriminalCase", "DecisionKind", "DocumentKind",
+    "GroupDocument", "GroupEvent", "GroupStatus", "JointGroup", "LedgerCheckpoint", "LedgerHead", "LedgerNode",
+    "MemberRole", "Membership", "NationalTeam", "Party", "RecoveryCode", "Role", "SocketConnection", "User",
+    "UserRole",
 ]

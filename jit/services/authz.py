@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from jit.models import Role, User
-from jit.services.errors import DomainError, Forbidden, Unauthenticated
+from jit.models import GroupStatus, JointGroup, MemberRole, Membership, NationalTeam, Role, User
+from jit.services.errors import Conflict, DomainError, Forbidden, NotFound, Unauthenticated
 
 
 class SecondFactorRequired(DomainError):
@@ -36,3 +36,58 @@ def require_role(actor: User | None, role: Role) -> User:
     if not actor.has_role(role):
         raise Forbidden()
     return actor
+
+
+# --- groups --------------------------------------------------------------------------------
+
+
+def current_membership(user: User, group: JointGroup) -> Membership | None:
+    for team in group.teams:
+        for membership in team.current_members:
+            if membership.user_id == user.id:
+                return membership
+    return None
+
+
+def manages_group(user: User, group: JointGroup) -> bool:
+    """The group head; before a head is appointed, whoever created the group."""
+    return group.head_id == user.id if group.head_id is not None else group.created_by_id == user.id
+
+
+def is_legal_observer(user: User, group: JointGroup) -> bool:
+    """A legal officer of an authority of a participating party reads the group (read-only)."""
+    return (user.has_role(Role.LEGAL_OFFICER) and user.authority is not None
+            and user.authority.party_code in group.party_codes)
+
+
+def can_view_group(user: User, group: JointGroup) -> bool:
+    return (user.has_role(Role.ADMIN) or manages_group(user, group) or group.head_id == user.id
+            or current_membership(user, group) is not None or is_legal_observer(user, group))
+
+
+def require_group(actor: User | None, group: JointGroup | None) -> tuple[User, JointGroup]:
+    """The caller may see this group, else NotFound: outsiders cannot learn that it exists."""
+    actor = require_user(actor)
+    if group is None or not can_view_group(actor, group):
+        raise NotFound()
+    return actor, group
+
+
+def _require_open(group: JointGroup) -> None:
+    if group.status == GroupStatus.CLOSED:
+        raise Conflict(_l("The group is closed: its records can no longer change."), code="group_closed")
+
+
+def require_group_manager(actor: User, group: JointGroup) -> None:
+    """Only the group head (or the creator, before a head is appointed) manages the group."""
+    if not manages_group(actor, group):
+        raise Forbidden(_l("Only the group head can do this."))
+    _require_open(group)
+
+
+def require_team_manager(actor: User, group: JointGroup, team: NationalTeam) -> None:
+    """The group head, or that team's own national head."""
+    own_head = any(m.user_id == actor.id and m.role == MemberRole.NATIONAL_HEAD for m in team.current_members)
+    if not (own_head or manages_group(actor, group)):
+        raise Forbidden(_l("Only the group head or this team's national head can do this."))
+    _require_open(group)

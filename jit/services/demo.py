@@ -6,14 +6,15 @@ Later features (groups, cases, evidence) extend `load_demo` with their part of t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from jit.extensions import db
 from jit.models import Authority, AuthorityKind, User
-from jit.services import users
+from jit.models.types import utcnow
+from jit.services import groups, users
 from jit.services.audit import use_case
 from jit.services.errors import Conflict
 
@@ -89,8 +90,9 @@ def load_demo() -> list[DemoAccount]:
         db.session.add(authority)
         db.session.flush()
         authority_ids[key] = authority.id
+    people = {}
     for account in ACCOUNTS:
-        users.create_user_from_command_line(
+        people[account.username] = users.create_user_from_command_line(
             username=account.username,
             full_name=account.full_name,
             password=DEMO_PASSWORD,
@@ -99,4 +101,61 @@ def load_demo() -> list[DemoAccount]:
             time_zone=account.time_zone,
             locale=account.locale,
         )
+    _load_groups(people, authority_ids)
     return ACCOUNTS
+
+
+def _load_groups(people: dict[str, User], authority_ids: dict[str, int]) -> None:
+    """The Belarus–Kazakhstan ICT-crime group, active for three months with a year's term, and a
+    second group still in draft so that the lifecycle can be tried."""
+    today = utcnow().date()
+    head = people["v.sokolov"]
+    group = groups.create_group(
+        head, title="ССОГ по уголовным делам о международной киберпреступной организации",
+        purpose=("Расследование хищений путём модификации компьютерной информации и мошенничества с "
+                 "использованием ИКТ, совершённых одной преступной организацией на территориях Республики "
+                 "Беларусь и Республики Казахстан; установление участников, каналов вывода денежных средств "
+                 "и потерпевших."),
+        place_of_activity="г. Минск (Республика Беларусь), г. Астана (Республика Казахстан)",
+        starts_on=today - timedelta(days=90), ends_on=today + timedelta(days=275))
+
+    def document(decision, party, authority, days_ago, **extra):
+        groups.add_document(
+            head, group.id, kind="decision" if decision else "creation_request", decision=decision, party=party,
+            authority_id=authority_ids[authority], dated=today - timedelta(days=days_ago),
+            reference=f"{party}-{decision or 'request'}-{group.code}", signed_by=SIGNATORIES[authority], **extra)
+
+    document(None, "BY", "ic_by", 120)
+    groups.transition(head, group.id, to="requested", version=group.version)
+    teams = {
+        "BY": groups.add_team(head, group.id, party="BY", authority_id=authority_ids["ic_by"],
+                              national_head_id=people["i.petrov"].id),
+        "KZ": groups.add_team(head, group.id, party="KZ", authority_id=authority_ids["mvd_kz"],
+                              national_head_id=people["a.nurlanov"].id),
+    }
+    groups.add_member(head, group.id, user_id=people["s.ivanova"].id, team_id=teams["BY"].id, role="member")
+    groups.add_member(head, group.id, user_id=people["d.seitkali"].id, team_id=teams["KZ"].id, role="member")
+    for party, authority in (("BY", "ic_by"), ("KZ", "mvd_kz")):
+        document("create", party, authority, 100)
+        document("appoint_head", party, authority, 100, head_id=head.id)
+    groups.transition(head, group.id, to="active", version=group.version)
+    groups.add_case(head, group.id, party="BY", number="№ 20251640012", opened_on=date(2025, 3, 12),
+                    articles="ч. 4 ст. 212, ч. 1 ст. 285 УК Республики Беларусь",
+                    summary="Хищения со счетов граждан путём модификации компьютерной информации, совершённые "
+                            "организованной группой через фишинговые сайты банков.",
+                    handling_investigator_id=people["i.petrov"].id)
+    groups.add_case(head, group.id, party="KZ", number="№ 257500031000412", opened_on=date(2025, 5, 20),
+                    articles="ч. 4 ст. 190, ч. 2 ст. 262 УК Республики Казахстан",
+                    summary="Мошенничество с использованием ИКТ и участие в преступной организации: колл-центр, "
+                            "выманивавший данные банковских карт у граждан Казахстана и Беларуси.",
+                    handling_investigator_id=people["a.nurlanov"].id)
+    groups.create_group(
+        head, title="ССОГ по делу о сети мошеннических колл-центров",
+        purpose="Проект: совместное расследование деятельности колл-центров, действующих из третьих стран.",
+        place_of_activity="г. Минск", starts_on=today + timedelta(days=30), ends_on=today + timedelta(days=395))
+
+
+SIGNATORIES = {
+    "ic_by": "Председатель Следственного комитета Республики Беларусь",
+    "mvd_kz": "Министр внутренних дел Республики Казахстан",
+}

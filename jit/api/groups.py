@@ -1,0 +1,129 @@
+"""Groups: /groups and their teams, members, documents, transitions and cases (API.md "Groups")."""
+
+from __future__ import annotations
+
+from jit.api.common import actor, make_blueprint
+from jit.api.errors import ErrorSchema
+from jit.api.schemas import (
+    CaseCreateSchema,
+    CaseListSchema,
+    CaseSchema,
+    DocumentCreateSchema,
+    DocumentSchema,
+    GroupCreateSchema,
+    GroupEventListSchema,
+    GroupPageSchema,
+    GroupSchema,
+    GroupUpdateSchema,
+    MemberCreateSchema,
+    MembershipSchema,
+    PageArgsSchema,
+    TeamCreateSchema,
+    TeamSchema,
+    TransitionSchema,
+)
+from jit.services import groups
+
+blp = make_blueprint("api_groups", __name__, "Joint groups under the 2015 Agreement.")
+NOT_FOUND = {"schema": ErrorSchema, "description": "no such group, or not one the caller may know of"}
+
+
+@blp.route("/groups", methods=["GET"])
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, GroupPageSchema)
+def list_groups(args):
+    """The groups the caller may see (member, head, or legal officer of a participating party)."""
+    return groups.list_groups(actor(), limit=args["limit"], cursor=args["cursor"])
+
+
+@blp.route("/groups", methods=["POST"])
+@blp.arguments(GroupCreateSchema)
+@blp.response(201, GroupSchema)
+@blp.alt_response(403, schema=ErrorSchema)
+def create_group(body):
+    """Draft a group; the caller manages it until a head is appointed."""
+    return groups.create_group(actor(), **body)
+
+
+@blp.route("/groups/<int:gid>", methods=["GET"])
+@blp.response(200, GroupSchema)
+@blp.alt_response(404, **NOT_FOUND)
+def get_group(gid):
+    return groups.get_group(actor(), gid)
+
+
+@blp.route("/groups/<int:gid>", methods=["PATCH"])
+@blp.arguments(GroupUpdateSchema)
+@blp.response(200, GroupSchema)
+@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(409, schema=ErrorSchema, description="stale version, or the group is closed")
+def update_group(body, gid):
+    return groups.update_group(actor(), gid, **body)
+
+
+@blp.route("/groups/<int:gid>/teams", methods=["POST"])
+@blp.arguments(TeamCreateSchema)
+@blp.response(201, TeamSchema)
+@blp.alt_response(404, **NOT_FOUND)
+def add_team(body, gid):
+    """A party's national team, from one of its competent authorities, with its national head."""
+    return groups.add_team(actor(), gid, **body)
+
+
+@blp.route("/groups/<int:gid>/members", methods=["POST"])
+@blp.arguments(MemberCreateSchema)
+@blp.response(201, MembershipSchema)
+@blp.alt_response(404, **NOT_FOUND)
+def add_member(body, gid):
+    return groups.add_member(actor(), gid, **body)
+
+
+@blp.route("/groups/<int:gid>/members/<int:user_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(409, schema=ErrorSchema, description="national_head_required")
+def remove_member(gid, user_id):
+    """End a membership today; the member's access ends at once."""
+    groups.remove_member(actor(), gid, user_id)
+
+
+@blp.route("/groups/<int:gid>/documents", methods=["POST"])
+@blp.arguments(DocumentCreateSchema)
+@blp.response(201, DocumentSchema)
+@blp.alt_response(404, **NOT_FOUND)
+def add_document(body, gid):
+    """A creation request or a decision (create, appoint_head, extend, change_composition, terminate)."""
+    return groups.add_document(actor(), gid, **body)
+
+
+@blp.route("/groups/<int:gid>/transitions", methods=["POST"])
+@blp.arguments(TransitionSchema)
+@blp.response(200, GroupSchema)
+@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(409, schema=ErrorSchema, description="stale version, or the unmet conditions in message and fields")
+def transition(body, gid):
+    return groups.transition(actor(), gid, **body)
+
+
+@blp.route("/groups/<int:gid>/timeline", methods=["GET"])
+@blp.response(200, GroupEventListSchema)
+@blp.alt_response(404, **NOT_FOUND)
+def timeline(gid):
+    """Lifecycle moves, term extensions and composition changes, oldest first."""
+    return {"items": groups.get_group(actor(), gid).events}
+
+
+@blp.route("/groups/<int:gid>/cases", methods=["GET"])
+@blp.response(200, CaseListSchema)
+@blp.alt_response(404, **NOT_FOUND)
+def list_cases(gid):
+    return {"items": groups.list_cases(actor(), gid)}
+
+
+@blp.route("/groups/<int:gid>/cases", methods=["POST"])
+@blp.arguments(CaseCreateSchema)
+@blp.response(201, CaseSchema)
+@blp.alt_response(404, **NOT_FOUND)
+def add_case(body, gid):
+    """Link a party's national criminal case; its investigator must be in that party's team."""
+    return groups.add_case(actor(), gid, **body)
