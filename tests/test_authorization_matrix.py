@@ -7,16 +7,20 @@ nobody adds a door without deciding who may use it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 
-from jit.extensions import socketio
-from jit.models import AuthorityKind
+from jit.extensions import db, socketio
+from jit.models import AuthorityKind, User
+from jit.services import groups
 from tests import factories
 from tests.conftest import csrf_token_in, sign_in_api, sign_in_page
 
-PERSONAS = ("anonymous", "investigator", "legal_officer", "admin", "outsider")
+# The investigator persona manages the test group, so their (successful) change comes last.
+PERSONAS = ("anonymous", "legal_officer", "admin", "outsider", "investigator")
 USERS = ("investigator", "legal_officer", "admin", "outsider")
 
 
@@ -42,9 +46,19 @@ EVERYONE_OK = dict.fromkeys(PERSONAS, 200)
 @dataclass
 class Call:
     expected: dict[str, int]
-    json: dict | None = None
+    json: dict | Callable[[dict], dict] | None = None  # a function of the world's ids where it needs them
     form: dict = field(default_factory=dict)
     query: dict = field(default_factory=dict)
+
+
+def group_reader(ok: int = 200) -> dict:
+    """The group's manager, the legal officer of a participating party and admins read; outsiders
+    cannot tell the group exists."""
+    return {"anonymous": 401, "investigator": ok, "legal_officer": ok, "admin": ok, "outsider": 404}
+
+
+def group_manager(ok: int = 200) -> dict:
+    return {"anonymous": 401, "investigator": ok, "legal_officer": 403, "admin": 403, "outsider": 404}
 
 
 AUTHORITY = {"party": "KZ", "name_en": "Agency", "name_ru": "Агентство", "kind": "competent",
@@ -112,6 +126,26 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("api_audit.checkpoint", "GET"): Call(api_admin_only()),
     ("api_audit.inclusion", "GET"): Call(api_admin_only(), query={"leaf_index": 0, "tree_size": 1}),
     ("api_audit.consistency", "GET"): Call(api_admin_only(), query={"first": 1, "second": 1}),
+    ("api_groups.list_groups", "GET"): Call(api_any_user()),
+    ("api_groups.create_group", "POST"): Call(
+        {"anonymous": 401, "investigator": 201, "legal_officer": 403, "admin": 201, "outsider": 201},
+        json={"title": "ССОГ", "purpose": "Цель", "place_of_activity": "Минск"}),
+    ("api_groups.get_group", "GET"): Call(group_reader()),
+    ("api_groups.update_group", "PATCH"): Call(group_manager(), json={"title": "Новое", "version": 2}),
+    ("api_groups.add_team", "POST"): Call(group_manager(201), json=lambda ids: {
+        "party": "KZ", "authority_id": ids["authority_id"], "national_head_id": ids["joiner_id"]}),
+    ("api_groups.add_member", "POST"): Call(group_manager(201), json=lambda ids: {
+        "user_id": ids["joiner_id"], "team_id": ids["team_id"], "role": "member"}),
+    ("api_groups.remove_member", "DELETE"): Call(group_manager(204)),
+    ("api_groups.add_document", "POST"): Call(group_manager(201), json=lambda ids: {
+        "kind": "creation_request", "party": "BY", "authority_id": ids["by_authority_id"], "reference": "№ 1",
+        "dated": "2025-01-10", "signed_by": "Председатель"}),
+    ("api_groups.transition", "POST"): Call(group_manager(), json={"to": "requested", "version": 2}),
+    ("api_groups.timeline", "GET"): Call(group_reader()),
+    ("api_groups.list_cases", "GET"): Call(group_reader()),
+    ("api_groups.add_case", "POST"): Call(group_manager(201), json=lambda ids: {
+        "party": "BY", "number": "№ 1", "opened_on": "2025-01-01", "articles": "ст. 212", "summary": "Хищения",
+        "handling_investigator_id": ids["head_id"]}),
 }
 
 # Socket events: whether each persona's connection is accepted.
@@ -141,8 +175,25 @@ def world(matrix_app):
             "outsider": factories.create_user(authority=kazakhstan),
         }
         target = factories.create_user(authority=kazakhstan)
-        return {"people": people, "path": {"code": "KZ", "authority_id": kazakhstan.id, "user_id": target.id,
-                                           "filename": "css/app.css"}}
+        joiner = factories.create_user(authority=kazakhstan)
+        group, team = _draft_group(people["investigator"], belarus, target)
+        return {"people": people, "path": {
+            "code": "KZ", "authority_id": kazakhstan.id, "by_authority_id": belarus.id, "user_id": target.id,
+            "filename": "css/app.css", "gid": group.id, "team_id": team.id, "joiner_id": joiner.id,
+            "head_id": people["investigator"].id}}
+
+
+def _draft_group(manager: factories.UserInfo, belarus, member: factories.UserInfo):
+    """A draft group the investigator persona manages: a Belarusian team they head, `member` in it,
+    and a creation request on file (so a move to `requested` is possible)."""
+    actor = db.session.get(User, manager.id)
+    group = groups.create_group(actor, title="ССОГ", purpose="Цель", place_of_activity="Минск")
+    team = groups.add_team(actor, group.id, party="BY", authority_id=belarus.id, national_head_id=manager.id)
+    groups.add_member(actor, group.id, user_id=member.id, team_id=team.id, role="member")
+    groups.add_document(actor, group.id, kind="creation_request", decision=None, party="BY",
+                        authority_id=belarus.id, reference="№ 1", dated=date(2025, 1, 10), signed_by="Председатель")
+    groups.update_group(actor, group.id, version=group.version, place_of_activity="Минск, Астана")
+    return group, team
 
 
 def _url(matrix_app, endpoint: str, path_values: dict, query: dict) -> str:
@@ -176,7 +227,8 @@ def _call(matrix_app, world, persona: str, endpoint: str, method: str, call: Cal
         page = client.get("/login" if user is None else "/account/")
         headers["X-CSRFToken"] = csrf_token_in(page.get_data(as_text=True))
     url = _url(matrix_app, endpoint, world["path"], call.query)
-    response = client.open(url, method=method, headers=headers, json=call.json,
+    body = call.json(world["path"]) if callable(call.json) else call.json
+    response = client.open(url, method=method, headers=headers, json=body,
                            data=call.form if not is_api and method == "POST" else None)
     return response.status_code
 

@@ -10,6 +10,7 @@ from jit.web.account.routes import bp as account_bp
 from jit.web.admin.routes import bp as admin_bp
 from jit.web.audit.routes import bp as audit_bp
 from jit.web.auth.routes import bp as auth_bp
+from jit.web.groups.routes import bp as groups_bp
 from jit.web.main.routes import bp as main_bp
 
 OUTCOME_LABELS = {"ok": _l("ok"), "denied": _l("denied"), "error": _l("error")}
@@ -23,6 +24,7 @@ ROLE_LABELS = {
 def init_web(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(groups_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(admin_bp)

@@ -1,0 +1,148 @@
+"""Forms of the group pages. They only parse input (types, choices, the lengths the columns hold);
+whether a value is acceptable is decided by `jit.services.groups`, whose field errors the routes put
+back on these forms. The field names are the services' parameter names, so that they line up."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
+
+from jit.models import DecisionKind, DocumentKind, GroupStatus, MemberRole
+
+STATUS_LABELS = {
+    GroupStatus.DRAFT.value: _l("draft"),
+    GroupStatus.REQUESTED.value: _l("requested"),
+    GroupStatus.ACTIVE.value: _l("active"),
+    GroupStatus.SUSPENDED.value: _l("suspended"),
+    GroupStatus.CLOSED.value: _l("closed"),
+}
+# The button that makes each move, in the lifecycle panel of the overview.
+MOVE_LABELS = {
+    GroupStatus.REQUESTED.value: _l("Mark as requested"),
+    GroupStatus.ACTIVE.value: _l("Activate"),
+    GroupStatus.SUSPENDED.value: _l("Suspend"),
+    GroupStatus.CLOSED.value: _l("Close the group"),
+}
+MEMBER_ROLE_LABELS = {
+    MemberRole.NATIONAL_HEAD.value: _l("national head"),
+    MemberRole.MEMBER.value: _l("member"),
+    MemberRole.SPECIALIST.value: _l("specialist (interpreter, expert)"),
+}
+DOCUMENT_KIND_LABELS = {
+    DocumentKind.CREATION_REQUEST.value: _l("creation request"),
+    DocumentKind.DECISION.value: _l("decision"),
+}
+DECISION_LABELS = {
+    DecisionKind.CREATE.value: _l("to create the group"),
+    DecisionKind.APPOINT_HEAD.value: _l("to appoint the group head"),
+    DecisionKind.EXTEND.value: _l("to extend the term"),
+    DecisionKind.CHANGE_COMPOSITION.value: _l("to change the composition"),
+    DecisionKind.TERMINATE.value: _l("to terminate the group"),
+}
+EVENT_LABELS = {
+    "created": _l("Group drafted"),
+    "updated": _l("Description edited"),
+    "team_added": _l("National team added"),
+    "member.added": _l("Member added"),
+    "member.removed": _l("Member removed"),
+    "document_added": _l("Document filed"),
+    "head_appointed": _l("Group head appointed"),
+    "term_extended": _l("Term extended"),
+    "transitioned": _l("Status changed"),
+    "case_added": _l("Criminal case linked"),
+}
+
+USER_ID_HELP = _l("The person's user id: the number shown next to each name in the member lists "
+                  "(your administrator can tell you anyone else's).")
+
+
+def label_of(labels: dict, value) -> str:
+    """The translated label of an enum value (or its raw value if it has none)."""
+    value = getattr(value, "value", value)
+    return str(labels.get(value, value)) if value is not None else ""
+
+
+def _choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+def _optional_str(value):
+    return value or None
+
+
+def _newlines(value):
+    """Browsers send a textarea's line breaks as CRLF; the records keep LF."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+class GroupForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[Length(max=300)])
+    purpose = TextAreaField(_l("Purpose"), render_kw={"rows": 5}, filters=[_newlines],
+                            description=_l("The crimes and the criminal cases the group is for."))
+    place_of_activity = StringField(_l("Place of activity"), validators=[Length(max=300)])
+    starts_on = DateField(_l("Start of the term"), validators=[Optional()])
+    ends_on = DateField(_l("End of the term"), validators=[Optional()])
+
+
+class GroupCreateForm(GroupForm):
+    submit = SubmitField(_l("Draft the group"))
+
+
+class GroupEditForm(GroupForm):
+    version = IntegerField(widget=HiddenField.widget, validators=[Optional()])
+    submit = SubmitField(_l("Save"))
+
+
+class TeamForm(FlaskForm):
+    party = SelectField(_l("Party"))
+    authority_id = SelectField(_l("Authority"), coerce=int,
+                               description=_l("A competent authority of that party, on its Art. 11 list."))
+    national_head_id = IntegerField(_l("National head (user id)"), validators=[Optional()],
+                                    description=USER_ID_HELP)
+    submit = SubmitField(_l("Add the team"))
+
+
+class MemberForm(FlaskForm):
+    team_id = SelectField(_l("National team"), coerce=int)
+    user_id = IntegerField(_l("User id"), validators=[Optional()], description=USER_ID_HELP)
+    role = SelectField(_l("Role"), choices=_choices(MEMBER_ROLE_LABELS), default=MemberRole.MEMBER.value)
+    submit = SubmitField(_l("Add the member"))
+
+
+class DocumentForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=_choices(DOCUMENT_KIND_LABELS))
+    decision = SelectField(_l("Decision"), coerce=_optional_str,
+                           choices=[SelectChoice("", _l("— not a decision —")), *_choices(DECISION_LABELS)],
+                           description=_l("For a decision only: what the central competent authority decided."))
+    party = SelectField(_l("Party"))
+    authority_id = SelectField(_l("Authority"), coerce=int,
+                               description=_l("For a decision, the party's central competent authority."))
+    reference = StringField(_l("Reference"), validators=[Length(max=120)],
+                            description=_l("The document's number, e.g. № 12/345."))
+    dated = DateField(_l("Dated"), validators=[Optional()])
+    signed_by = StringField(_l("Signed by"), validators=[Length(max=200)])
+    head_id = IntegerField(_l("Appointed head (user id)"), validators=[Optional()],
+                           description=_l("Only for a decision to appoint the group head."))
+    new_end = DateField(_l("New end of the term"), validators=[Optional()],
+                        description=_l("Only for a decision to extend the term."))
+    submit = SubmitField(_l("File the document"))
+
+
+class CaseForm(FlaskForm):
+    party = SelectField(_l("Party"))
+    number = StringField(_l("Case number"), validators=[Length(max=64)])
+    opened_on = DateField(_l("Opened on"), validators=[Optional()])
+    articles = StringField(_l("Articles of the criminal code"), validators=[Length(max=300)])
+    summary = TextAreaField(_l("Summary"), render_kw={"rows": 4}, filters=[_newlines])
+    handling_investigator_id = IntegerField(_l("Handling investigator (user id)"), validators=[Optional()],
+                                            description=_l("A member of that party's national team."))
+    submit = SubmitField(_l("Link the case"))
+
+
+class TransitionForm(FlaskForm):
+    """One move of the lifecycle; the overview shows one such form per allowed move."""
+
+    to = HiddenField()
+    version = IntegerField(widget=HiddenField.widget, validators=[Optional()])
+    reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=500)])

@@ -1,0 +1,347 @@
+"""Group pages: my groups, the overview of one group, and the forms that change it.
+
+Thin, like every door: each action is one call of `jit.services.groups`, which decides who may do
+what (outsiders get its NotFound, the others its Forbidden) and what is valid (its field errors go
+back on the form). What the pages compute themselves is presentation only: labels, the share of
+the term elapsed, the days left.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+
+from jit.models import GroupStatus, JointGroup
+from jit.models.types import utcnow
+from jit.services import groups, registry
+from jit.services.errors import Conflict, DomainError, Invalid
+from jit.services.pagination import MAX_LIMIT
+from jit.web.groups.forms import (
+    DECISION_LABELS,
+    DOCUMENT_KIND_LABELS,
+    EVENT_LABELS,
+    MEMBER_ROLE_LABELS,
+    MOVE_LABELS,
+    STATUS_LABELS,
+    CaseForm,
+    DocumentForm,
+    GroupCreateForm,
+    GroupEditForm,
+    MemberForm,
+    TeamForm,
+    TransitionForm,
+    label_of,
+)
+
+bp = Blueprint("groups", __name__, url_prefix="/groups")
+
+STATUS_BADGES = {
+    GroupStatus.DRAFT.value: "text-bg-secondary",
+    GroupStatus.REQUESTED.value: "text-bg-info",
+    GroupStatus.ACTIVE.value: "text-bg-success",
+    GroupStatus.SUSPENDED.value: "text-bg-warning",
+    GroupStatus.CLOSED.value: "text-bg-dark",
+}
+
+
+@bp.app_template_filter("group_status_label")
+def group_status_label(status) -> str:
+    return label_of(STATUS_LABELS, status)
+
+
+@bp.app_template_filter("group_status_badge")
+def group_status_badge(status) -> str:
+    return STATUS_BADGES.get(getattr(status, "value", status), "text-bg-secondary")
+
+
+@bp.app_template_filter("member_role_label")
+def member_role_label(role) -> str:
+    return label_of(MEMBER_ROLE_LABELS, role)
+
+
+@bp.app_template_filter("document_kind_label")
+def document_kind_label(kind) -> str:
+    return label_of(DOCUMENT_KIND_LABELS, kind)
+
+
+@bp.app_template_filter("decision_label")
+def decision_label(decision) -> str:
+    return label_of(DECISION_LABELS, decision)
+
+
+@bp.app_template_filter("group_event_label")
+def group_event_label(kind) -> str:
+    return label_of(EVENT_LABELS, kind)
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _locale() -> str:
+    return str(get_locale())
+
+
+def term_of(group: JointGroup, today: date | None = None) -> dict:
+    """The term as the pages show it: days left (negative once ended) and the share elapsed,
+    rounded to 5% steps for the progress bar's `w-pct-N` class (no inline styles under the CSP)."""
+    today = today or utcnow().date()
+    days_left = (group.ends_on - today).days if group.ends_on else None
+    percent = None
+    if group.starts_on and group.ends_on and group.ends_on > group.starts_on:
+        share = (today - group.starts_on).days / (group.ends_on - group.starts_on).days
+        percent = int(round(min(max(share, 0.0), 1.0) * 20)) * 5
+    return {"days_left": days_left, "percent": percent, "started": bool(group.starts_on and group.starts_on <= today)}
+
+
+# --- helpers for forms ---------------------------------------------------------------------
+
+def _show_refusal(form: FlaskForm, refusal: DomainError) -> int:
+    """Put a refused use case's field errors on the form; what belongs to no field goes on top."""
+    flash(str(refusal.message), "danger")
+    for name, why in refusal.fields.items():
+        if name == "version" and isinstance(refusal, Conflict):
+            continue  # the current version number, not a message: the page shows the conflict itself
+        if name in form and name not in ("csrf_token", "version"):
+            form[name].errors = [*form[name].errors, str(why)]
+        else:
+            flash(str(why), "danger")
+    return refusal.status
+
+
+def _form_page(template: str, form: FlaskForm, status: int | None = None, **context):
+    if status is None:
+        status = 422 if form.is_submitted() and form.errors else 200
+    return render_template(template, form=form, **context), status
+
+
+def _party_choices() -> list[SelectChoice]:
+    parties = registry.list_parties(_actor(), limit=MAX_LIMIT).items
+    return [SelectChoice(party.code, f"{party.name(_locale())} ({party.code})") for party in parties]
+
+
+def _authority_choices() -> list[SelectChoice]:
+    """Every authority, grouped by party (the service checks that it belongs to the chosen party)."""
+    locale = _locale()
+    authorities = registry.list_authorities(_actor(), limit=MAX_LIMIT).items
+    ordered = sorted(authorities, key=lambda authority: (authority.party_code, authority.name(locale)))
+    return [SelectChoice(str(authority.id), authority.name(locale),
+                         optgroup=f"{authority.party.name(locale)} ({authority.party_code})")
+            for authority in ordered]
+
+
+def _overview_url(gid: int) -> str:
+    return url_for(".overview", gid=gid)
+
+
+# --- list and create -----------------------------------------------------------------------
+
+@bp.route("/")
+@login_required
+def index():
+    page = groups.list_groups(_actor(), cursor=request.args.get("cursor") or None)
+    next_url = url_for(".index", cursor=page.next_cursor) if page.next_cursor else None
+    today = utcnow().date()
+    rows = [(group, term_of(group, today)) for group in page.items]
+    return render_template("groups/index.html", rows=rows, next_url=next_url)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = GroupCreateForm()
+    status = None
+    if form.validate_on_submit():
+        try:
+            group = groups.create_group(
+                _actor(), title=form.title.data, purpose=form.purpose.data,
+                place_of_activity=form.place_of_activity.data, starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+            )
+        except (Invalid, Conflict) as refusal:
+            status = _show_refusal(form, refusal)
+        else:
+            flash(_("The group %(code)s is drafted.", code=group.code), "success")
+            return redirect(_overview_url(group.id))
+    return _form_page("groups/new.html", form, status)
+
+
+# --- overview and lifecycle ----------------------------------------------------------------
+
+def _transition_forms(group: JointGroup, options: dict) -> list[dict]:
+    moves = []
+    for to, unmet in options.items():
+        form = TransitionForm(formdata=None, to=to.value, version=group.version)
+        moves.append({"to": to.value, "label": label_of(MOVE_LABELS, to), "unmet": unmet, "form": form})
+    return moves
+
+
+def _overview_page(gid: int, *, refusal: DomainError | None = None, status: int = 200):
+    group = groups.get_group(_actor(), gid)
+    options = groups.transition_options(_actor(), gid)
+    unmet = [str(why) for name, why in (refusal.fields.items() if refusal else []) if name != "version"]
+    return render_template(
+        "groups/overview.html", group=group, term=term_of(group), moves=_transition_forms(group, options),
+        closed=group.status == GroupStatus.CLOSED, refusal=refusal, refusal_details=unmet,
+    ), status
+
+
+@bp.route("/<int:gid>")
+@login_required
+def overview(gid: int):
+    return _overview_page(gid)
+
+
+@bp.route("/<int:gid>/transitions", methods=["POST"])
+@login_required
+def transition(gid: int):
+    form = TransitionForm()
+    form.validate()  # parses; the service says what is wrong with what was sent
+    try:
+        group = groups.transition(_actor(), gid, to=form.to.data or "", version=form.version.data,
+                                  reason=form.reason.data or None)
+    except (Invalid, Conflict) as refusal:
+        return _overview_page(gid, refusal=refusal, status=refusal.status)
+    flash(_("The group is now %(status)s.", status=group_status_label(group.status)), "success")
+    return redirect(_overview_url(gid))
+
+
+# --- editing -------------------------------------------------------------------------------
+
+@bp.route("/<int:gid>/edit", methods=["GET", "POST"])
+@login_required
+def edit(gid: int):
+    group = groups.get_group(_actor(), gid)
+    form = GroupEditForm(obj=group)
+    status = stale = None
+    if form.validate_on_submit():
+        # Send only what the user changed: the term, for instance, may no longer change once active.
+        changes = {name: form[name].data for name in ("title", "purpose", "place_of_activity", "starts_on", "ends_on")
+                   if form[name].data != getattr(group, name)}
+        if not changes:
+            flash(_("Nothing was changed."), "info")
+            return redirect(_overview_url(gid))
+        try:
+            group = groups.update_group(_actor(), gid, version=form.version.data, **changes)
+        except (Invalid, Conflict) as refusal:
+            status = _show_refusal(form, refusal)
+            if isinstance(refusal, Conflict) and "version" in refusal.fields:
+                group = groups.get_group(_actor(), gid)
+                stale = {"yours": form.title.data, "theirs": group.title, "version": group.version}
+                # Saving again now knowingly replaces their version with this one.
+                form.version.data = group.version
+        else:
+            flash(_("The group %(code)s is saved.", code=group.code), "success")
+            return redirect(_overview_url(gid))
+    return _form_page("groups/edit.html", form, status, group=group, stale=stale)
+
+
+# --- composition ---------------------------------------------------------------------------
+
+@bp.route("/<int:gid>/teams/new", methods=["GET", "POST"])
+@login_required
+def new_team(gid: int):
+    group = groups.get_group(_actor(), gid)
+    form = TeamForm()
+    form.party.choices = _party_choices()
+    form.authority_id.choices = _authority_choices()
+    status = None
+    if form.validate_on_submit():
+        try:
+            team = groups.add_team(_actor(), gid, party=form.party.data, authority_id=form.authority_id.data,
+                                   national_head_id=form.national_head_id.data)
+        except (Invalid, Conflict) as refusal:
+            status = _show_refusal(form, refusal)
+        else:
+            flash(_("The national team of %(party)s is added.", party=team.party_code), "success")
+            return redirect(_overview_url(gid))
+    return _form_page("groups/team_new.html", form, status, group=group)
+
+
+@bp.route("/<int:gid>/members/new", methods=["GET", "POST"])
+@login_required
+def new_member(gid: int):
+    group = groups.get_group(_actor(), gid)
+    form = MemberForm(team_id=request.args.get("team", type=int))
+    locale = _locale()
+    form.team_id.choices = [SelectChoice(str(team.id), f"{team.party_code} — {team.authority.name(locale)}")
+                            for team in group.teams]
+    status = None
+    if form.validate_on_submit():
+        try:
+            membership = groups.add_member(_actor(), gid, user_id=form.user_id.data, team_id=form.team_id.data,
+                                           role=form.role.data)
+        except (Invalid, Conflict) as refusal:
+            status = _show_refusal(form, refusal)
+        else:
+            flash(_("%(name)s is added to the %(party)s team.", name=membership.user.full_name,
+                    party=membership.team.party_code), "success")
+            return redirect(_overview_url(gid))
+    return _form_page("groups/member_new.html", form, status, group=group)
+
+
+@bp.route("/<int:gid>/members/<int:user_id>/remove", methods=["POST"])
+@login_required
+def remove_member(gid: int, user_id: int):
+    # The form carries only the CSRF token, which CSRFProtect checked before this view ran.
+    try:
+        membership = groups.remove_member(_actor(), gid, user_id)
+    except (Invalid, Conflict) as refusal:
+        return _overview_page(gid, refusal=refusal, status=refusal.status)
+    flash(_("%(name)s is no longer in the group.", name=membership.user.full_name), "success")
+    return redirect(_overview_url(gid))
+
+
+# --- documents and cases -------------------------------------------------------------------
+
+@bp.route("/<int:gid>/documents/new", methods=["GET", "POST"])
+@login_required
+def new_document(gid: int):
+    group = groups.get_group(_actor(), gid)
+    form = DocumentForm()
+    form.party.choices = _party_choices()
+    form.authority_id.choices = _authority_choices()
+    status = None
+    if form.validate_on_submit():
+        try:
+            document = groups.add_document(
+                _actor(), gid, kind=form.kind.data, decision=form.decision.data, party=form.party.data,
+                authority_id=form.authority_id.data, reference=form.reference.data, dated=form.dated.data,
+                signed_by=form.signed_by.data, head_id=form.head_id.data, new_end=form.new_end.data,
+            )
+        except (Invalid, Conflict) as refusal:
+            status = _show_refusal(form, refusal)
+        else:
+            flash(_("The document %(reference)s is filed.", reference=document.reference), "success")
+            return redirect(_overview_url(gid))
+    return _form_page("groups/document_new.html", form, status, group=group)
+
+
+@bp.route("/<int:gid>/cases/new", methods=["GET", "POST"])
+@login_required
+def new_case(gid: int):
+    group = groups.get_group(_actor(), gid)
+    form = CaseForm()
+    locale = _locale()
+    form.party.choices = [SelectChoice(team.party_code, f"{team.party.name(locale)} ({team.party_code})")
+                          for team in group.teams]
+    status = None
+    if form.validate_on_submit():
+        try:
+            case = groups.add_case(
+                _actor(), gid, party=form.party.data, number=form.number.data, opened_on=form.opened_on.data,
+                articles=form.articles.data, summary=form.summary.data,
+                handling_investigator_id=form.handling_investigator_id.data,
+            )
+        except (Invalid, Conflict) as refusal:
+            status = _show_refusal(form, refusal)
+        else:
+            flash(_("The case %(number)s is linked to the group.", number=case.number), "success")
+            return redirect(_overview_url(gid))
+    return _form_page("groups/case_new.html", form, status, group=group)

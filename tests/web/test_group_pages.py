@@ -1,0 +1,318 @@
+"""Group pages: the list, the overview, the forms, and every refusal shown where the user looks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import func, select
+
+from jit.extensions import db
+from jit.models import AuthorityKind, JointGroup
+from jit.models.types import utcnow
+from jit.web.groups.routes import term_of
+from tests import factories
+from tests.conftest import bearer, csrf_token_in, sign_in_page
+
+EN = {"Accept-Language": "en"}
+TODAY = utcnow().date()
+TITLE = "ССОГ по делу о киберпреступной организации «Тень»"
+PURPOSE = "Расследование преступлений с использованием ИКТ,\nсовершённых на территории Беларуси и Казахстана"
+
+
+@dataclass
+class Cast:
+    app: object
+    api: object
+    people: dict
+    headers: dict
+    ids: dict
+
+    def browser(self, name: str):
+        """A test client signed in through the login page as `name`."""
+        client = self.app.test_client()
+        assert sign_in_page(client, self.people[name]).status_code == 302
+        return client
+
+
+@pytest.fixture
+def cast(app) -> Cast:
+    """Belarus and Kazakhstan with central authorities, their people, and an outsider."""
+    api = app.test_client()  # bearer calls on a client of their own: a session would take precedence
+    with app.app_context():
+        ic_by = factories.create_authority("BY", AuthorityKind.CENTRAL, listed_on=date(2017, 3, 1))
+        mvd_kz = factories.create_authority("KZ", AuthorityKind.CENTRAL, listed_on=date(2017, 5, 15))
+        competent_kz = factories.create_authority("KZ", AuthorityKind.COMPETENT, listed_on=date(2017, 5, 15))
+        people = {
+            "creator": factories.create_user(authority=ic_by, full_name="Виктор Соколов"),
+            "by_head": factories.create_user(authority=ic_by, full_name="Ольга Ковалёва"),
+            "kz_head": factories.create_user(authority=mvd_kz, full_name="Айдос Сейткали"),
+            "outsider": factories.create_user(authority=competent_kz),
+        }
+        ids = {"ic_by": ic_by.id, "mvd_kz": mvd_kz.id, **{name: user.id for name, user in people.items()}}
+    headers = {name: bearer(api, user) for name, user in people.items()}
+    return Cast(app=app, api=api, people=people, headers=headers, ids=ids)
+
+
+def submit(client, url: str, data: dict, *, form_url: str | None = None):
+    """POST `data` to `url` the way a browser would: with the CSRF token of the page showing the form."""
+    token = csrf_token_in(client.get(form_url or url, headers=EN).get_data(as_text=True))
+    return client.post(url, data={**data, "csrf_token": token}, headers=EN)
+
+
+def as_seen(html: str, gid: int) -> str:
+    """The page without what differs by request: its id, and the path in the language form."""
+    return re.sub(r"<code>[0-9a-f]{32}</code>", "", html).replace(f"/groups/{gid}", "/groups/ID")
+
+
+# --- building groups through the API -------------------------------------------------------
+
+def create_group(cast: Cast, who: str = "creator", **fields) -> dict:
+    body = {"title": TITLE, "purpose": PURPOSE, "place_of_activity": "Минск, Астана",
+            "starts_on": TODAY.isoformat(), "ends_on": (TODAY + timedelta(days=180)).isoformat(), **fields}
+    response = cast.api.post("/api/v1/groups", json=body, headers=cast.headers[who])
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def read_group(cast: Cast, gid: int) -> dict:
+    return cast.api.get(f"/api/v1/groups/{gid}", headers=cast.headers["creator"]).get_json()
+
+
+def file_document(cast: Cast, gid: int, decision: str | None, party: str, **extra) -> None:
+    body = {"kind": "decision" if decision else "creation_request", "decision": decision, "party": party,
+            "authority_id": cast.ids["ic_by" if party == "BY" else "mvd_kz"],
+            "reference": f"№ {party}-{decision or 'request'}-1", "dated": TODAY.isoformat(),
+            "signed_by": "Председатель", **extra}
+    response = cast.api.post(f"/api/v1/groups/{gid}/documents", json=body, headers=cast.headers["creator"])
+    assert response.status_code == 201, response.get_json()
+
+
+def move(cast: Cast, gid: int, to: str) -> dict:
+    response = cast.api.post(f"/api/v1/groups/{gid}/transitions",
+                             json={"to": to, "version": read_group(cast, gid)["version"]},
+                             headers=cast.headers["creator"])
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def active_group(cast: Cast) -> dict:
+    gid = create_group(cast)["id"]
+    file_document(cast, gid, None, "BY")
+    move(cast, gid, "requested")
+    for party, authority, head in (("BY", "ic_by", "by_head"), ("KZ", "mvd_kz", "kz_head")):
+        response = cast.api.post(f"/api/v1/groups/{gid}/teams", json={
+            "party": party, "authority_id": cast.ids[authority], "national_head_id": cast.ids[head]},
+            headers=cast.headers["creator"])
+        assert response.status_code == 201, response.get_json()
+    for party in ("BY", "KZ"):
+        file_document(cast, gid, "create", party)
+        file_document(cast, gid, "appoint_head", party, head_id=cast.ids["creator"])
+    return move(cast, gid, "active")
+
+
+# --- tests ---------------------------------------------------------------------------------
+
+def test_a_group_drafted_on_the_page_keeps_its_cyrillic_text(cast):
+    browser = cast.browser("creator")
+    form = browser.get("/groups/new", headers=EN)
+    assert form.status_code == 200
+    html = form.get_data(as_text=True)
+    for field, label in (("title", "Title"), ("purpose", "Purpose"), ("place_of_activity", "Place of activity"),
+                         ("starts_on", "Start of the term"), ("ends_on", "End of the term")):
+        assert f'<label class="form-label" for="{field}">{label}</label>' in html
+
+    ends_on = TODAY + timedelta(days=90)
+    response = submit(browser, "/groups/new", {
+        "title": TITLE, "purpose": PURPOSE.replace("\n", "\r\n"), "place_of_activity": "Минск, Астана",
+        "starts_on": TODAY.isoformat(), "ends_on": ends_on.isoformat()})
+    assert response.status_code == 302
+    gid = int(response.headers["Location"].rsplit("/", 1)[1])
+
+    overview = browser.get(f"/groups/{gid}", headers=EN)
+    assert overview.status_code == 200
+    html = overview.get_data(as_text=True)
+    assert re.search(r"The group JIG-\d{4}-\d{3} is drafted\.", html)
+    assert f'<h1 class="h3 mb-0">{TITLE}</h1>' in html
+    assert PURPOSE.splitlines()[1] in html
+    assert "draft" in html and "90 days left" in html
+    assert "w-pct-0" in html  # the term starts today
+
+    fetched = read_group(cast, gid)
+    assert (fetched["title"], fetched["purpose"], fetched["place_of_activity"]) == (
+        TITLE, PURPOSE, "Минск, Астана")
+    assert fetched["ends_on"] == ends_on.isoformat()
+
+
+def test_a_refused_creation_shows_the_reasons_on_the_fields(cast):
+    browser = cast.browser("creator")
+    response = submit(browser, "/groups/new", {"title": "", "purpose": "Цель", "place_of_activity": "Минск",
+                                               "starts_on": "2025-05-01", "ends_on": "2025-04-01"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert re.search(r'id="title-errors"[^>]*>Required\.<', html)
+    assert re.search(r'id="ends_on-errors"[^>]*>Must be after the start of the term\.<', html)
+    with cast.app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(JointGroup)) == 0
+
+
+def test_the_list_shows_only_the_users_groups(cast):
+    mine = create_group(cast, title="Моя группа")
+    theirs = create_group(cast, who="by_head", title="Чужая группа")
+    html = cast.browser("creator").get("/groups/", headers=EN).get_data(as_text=True)
+    assert "Моя группа" in html and mine["code"] in html
+    assert "Чужая группа" not in html and theirs["code"] not in html
+    assert f'href="/groups/{mine["id"]}"' in html
+    assert "Draft a new group" in html and "180 days left" in html
+    assert 'href="/groups/"' in html  # the "Groups" link of the navigation
+
+    empty = cast.browser("outsider").get("/groups/", headers=EN).get_data(as_text=True)
+    assert "You are in no group yet." in empty
+
+
+def test_outsiders_get_the_same_404_for_a_group_they_are_not_in_as_for_none(cast):
+    gid = active_group(cast)["id"]
+    browser = cast.browser("outsider")
+    token = csrf_token_in(browser.get("/groups/", headers=EN).get_data(as_text=True))
+    for path in ["", "/edit", "/teams/new", "/members/new", "/documents/new", "/cases/new"]:
+        existing = browser.get(f"/groups/{gid}{path}", headers=EN)
+        missing = browser.get(f"/groups/99999{path}", headers=EN)
+        assert existing.status_code == missing.status_code == 404, path
+        assert as_seen(existing.get_data(as_text=True), gid) == as_seen(missing.get_data(as_text=True), 99999)
+        assert TITLE not in existing.get_data(as_text=True)
+    for path, data in [("/transitions", {"to": "suspended", "version": "1"}),
+                       (f"/members/{cast.ids['by_head']}/remove", {}),
+                       ("/edit", {"title": "Взлом", "version": "1"})]:
+        existing = browser.post(f"/groups/{gid}{path}", data={**data, "csrf_token": token}, headers=EN)
+        missing = browser.post(f"/groups/99999{path}", data={**data, "csrf_token": token}, headers=EN)
+        assert existing.status_code == missing.status_code == 404, path
+    assert read_group(cast, gid)["status"] == "active"
+
+
+def test_the_overview_shows_teams_documents_timeline_and_the_term(cast, clock):
+    gid = active_group(cast)["id"]
+    clock.advance(days=45)
+    html = cast.browser("kz_head").get(f"/groups/{gid}", headers=EN).get_data(as_text=True)
+    assert "Republic of Kazakhstan" in html and "Republic of Belarus" in html
+    assert "Айдос Сейткали" in html
+    assert re.search(rf"<td>{cast.ids['kz_head']}</td>\s*<td>national head</td>", html)
+    assert "decision: to appoint the group head" in html and "creation request" in html
+    assert "Group head appointed" in html and "Status changed" in html
+    assert "135 days left" in html and "w-pct-25" in html
+    assert re.search(r'aria-labelledby="group-status-label"><span class="badge [^"]+">active</span>', html)
+    # the lifecycle panel: suspending is possible now, closing needs a termination decision
+    assert 'aria-label="Suspend"' in html
+    assert "No termination decision is on file." in html
+    assert re.search(r'disabled aria-describedby="unmet-closed">Close the group</button>', html)
+
+
+def test_a_stale_edit_shows_the_conflict_and_both_titles(cast):
+    gid = create_group(cast)["id"]
+    browser = cast.browser("creator")
+    form = browser.get(f"/groups/{gid}/edit", headers=EN).get_data(as_text=True)
+    assert 'name="version" type="hidden" value="1"' in form
+    token = csrf_token_in(form)
+    changed = cast.api.patch(f"/api/v1/groups/{gid}", json={"title": "Их название", "version": 1},
+                             headers=cast.headers["creator"])
+    assert changed.status_code == 200
+
+    response = browser.post(f"/groups/{gid}/edit", headers=EN, data={
+        "csrf_token": token, "version": "1", "title": "Моё название", "purpose": PURPOSE,
+        "place_of_activity": "Минск, Астана", "starts_on": TODAY.isoformat(),
+        "ends_on": (TODAY + timedelta(days=180)).isoformat()})
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "The group was changed meanwhile (now version 2). Reload and try again." in html
+    assert "Changed meanwhile" in html and "Их название" in html and "Моё название" in html
+    assert 'name="version" type="hidden" value="2"' in html
+    assert read_group(cast, gid)["title"] == "Их название"
+
+    # having seen theirs, saving again replaces it knowingly
+    again = browser.post(f"/groups/{gid}/edit", headers=EN, data={
+        "csrf_token": token, "version": "2", "title": "Моё название", "purpose": PURPOSE,
+        "place_of_activity": "Минск, Астана", "starts_on": TODAY.isoformat(),
+        "ends_on": (TODAY + timedelta(days=180)).isoformat()})
+    assert again.status_code == 302
+    assert read_group(cast, gid)["title"] == "Моё название"
+
+
+def test_a_refused_transition_shows_the_unmet_conditions_with_409(cast):
+    group = create_group(cast)
+    browser = cast.browser("creator")
+    before = browser.get(f"/groups/{group['id']}", headers=EN).get_data(as_text=True)
+    assert "No creation request is on file." in before  # said before anyone tries
+    assert re.search(r'disabled aria-describedby="unmet-requested">Mark as requested</button>', before)
+
+    response = submit(browser, f"/groups/{group['id']}/transitions", {"to": "requested", "version": "1"},
+                      form_url=f"/groups/{group['id']}")
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    alert = re.search(r'<div class="alert alert-danger" role="alert">(.*?)</div>', html, re.S).group(1)
+    assert "The move was refused." in alert and "<li>No creation request is on file.</li>" in alert
+    assert read_group(cast, group["id"])["status"] == "draft"
+
+    file_document(cast, group["id"], None, "BY")
+    moved = submit(browser, f"/groups/{group['id']}/transitions",
+                   {"to": "requested", "version": str(read_group(cast, group["id"])["version"]),
+                    "reason": "Запрос направлен"}, form_url=f"/groups/{group['id']}")
+    assert moved.status_code == 302
+    html = browser.get(f"/groups/{group['id']}", headers=EN).get_data(as_text=True)
+    assert "The group is now requested." in html and "(Запрос направлен)" in html
+
+
+def test_a_national_head_is_not_removed_from_an_active_group(cast):
+    gid = active_group(cast)["id"]
+    response = submit(cast.browser("creator"), f"/groups/{gid}/members/{cast.ids['kz_head']}/remove", {},
+                      form_url=f"/groups/{gid}")
+    assert response.status_code == 409
+    assert "add the new national head before removing this one" in response.get_data(as_text=True)
+
+
+def test_a_closed_group_shows_no_action_forms(cast):
+    gid = active_group(cast)["id"]
+    file_document(cast, gid, "terminate", "BY")
+    move(cast, gid, "closed")
+    html = cast.browser("creator").get(f"/groups/{gid}", headers=EN).get_data(as_text=True)
+    assert re.search(r'aria-labelledby="group-status-label"><span class="badge [^"]+">closed</span>', html)
+    assert "No further moves: the group is closed." in html
+    for action in ("/edit", "/teams/new", "/members/new", "/documents/new", "/cases/new", "/remove",
+                   "/transitions"):
+        assert f"{action}\"" not in html, action
+    assert "<button" not in html.split('id="main"', 1)[1]
+
+
+def test_posts_without_a_csrf_token_are_refused(cast):
+    group = create_group(cast)
+    browser = cast.browser("creator")
+    assert browser.post("/groups/new", data={"title": "Без токена", "purpose": "Цель",
+                                             "place_of_activity": "Минск"}).status_code == 400
+    assert browser.post(f"/groups/{group['id']}/edit", data={"title": "Без токена", "version": "1"}).status_code == 400
+    assert browser.post(f"/groups/{group['id']}/transitions", data={"to": "requested", "version": "1"}
+                        ).status_code == 400
+    with cast.app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(JointGroup)) == 1
+    assert read_group(cast, group["id"])["title"] == TITLE
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client):
+    for path in ["/groups/", "/groups/new", "/groups/1", "/groups/1/edit"]:
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response.headers["Location"].startswith(f"/login?next={path}"), path
+
+
+@pytest.mark.parametrize(("starts", "ends", "today", "days_left", "percent"), [
+    (date(2025, 1, 1), date(2025, 1, 21), date(2025, 1, 1), 20, 0),
+    (date(2025, 1, 1), date(2025, 1, 21), date(2025, 1, 6), 15, 25),
+    (date(2025, 1, 1), date(2025, 1, 21), date(2025, 1, 8), 13, 35),
+    (date(2025, 1, 1), date(2025, 1, 21), date(2024, 12, 1), 51, 0),
+    (date(2025, 1, 1), date(2025, 1, 21), date(2025, 2, 1), -11, 100),
+    (None, date(2025, 1, 21), date(2025, 1, 1), 20, None),
+    (None, None, date(2025, 1, 1), None, None),
+])
+def test_the_term_in_days_left_and_5_percent_steps(starts, ends, today, days_left, percent):
+    term = term_of(SimpleNamespace(starts_on=starts, ends_on=ends), today)
+    assert (term["days_left"], term["percent"]) == (days_left, percent)
