@@ -37,6 +37,8 @@ class Config:
         self.JIT_EVIDENCE_DIR = env.get("JIT_EVIDENCE_DIR") or str(INSTANCE_DIR / "evidence")
         self.SOCKETIO_MESSAGE_QUEUE = env.get("SOCKETIO_MESSAGE_QUEUE") or None
         self.JIT_MAX_UPLOAD_BYTES = int(env.get("JIT_MAX_UPLOAD_BYTES") or 4 * 1024**3)
+        # A request whose declared length is over the limit is refused (413) before its body is read.
+        self.MAX_CONTENT_LENGTH = self.JIT_MAX_UPLOAD_BYTES + 64 * 1024
         self.JIT_LOGIN_RATE_LIMIT = env.get("JIT_LOGIN_RATE_LIMIT") or "20 per minute"
         # Flask-Limiter keeps its counters where the Socket.IO queue lives, so that several
         # processes share one limit; in-process memory otherwise.

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+
+from flask import send_file
+
 from jit.api.common import actor, make_blueprint
 from jit.api.errors import ErrorSchema
 from jit.api.schemas import (
@@ -9,6 +13,7 @@ from jit.api.schemas import (
     CaseListSchema,
     CaseSchema,
     DocumentCreateSchema,
+    DocumentFileSchema,
     DocumentSchema,
     GroupCreateSchema,
     GroupEventListSchema,
@@ -127,3 +132,25 @@ def list_cases(gid):
 def add_case(body, gid):
     """Link a party's national criminal case; its investigator must be in that party's team."""
     return groups.add_case(actor(), gid, **body)
+
+
+@blp.route("/documents/<int:document_id>/file", methods=["POST"])
+@blp.arguments(DocumentFileSchema, location="files")
+@blp.response(201, DocumentSchema)
+@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(409, schema=ErrorSchema, description="a file is already attached")
+@blp.alt_response(413, schema=ErrorSchema, description="larger than JIT_MAX_UPLOAD_BYTES; nothing is kept")
+def attach_document_file(files, document_id):
+    """Attach the signed document as a file (multipart field `file`), stored under its SHA-256."""
+    upload = files["file"]
+    return groups.attach_document_file(actor(), document_id, filename=upload.filename, stream=upload.stream)
+
+
+@blp.route("/documents/<int:document_id>/file", methods=["GET"])
+@blp.response(200, description="the file's bytes, with a `Digest: sha-256=<base64>` header")
+@blp.alt_response(404, **NOT_FOUND)
+def get_document_file(document_id):
+    document, stream = groups.document_file(actor(), document_id)
+    response = send_file(stream, download_name=document.file_name, as_attachment=True)
+    response.headers["Digest"] = "sha-256=" + base64.b64encode(bytes.fromhex(document.file_sha256)).decode()
+    return response

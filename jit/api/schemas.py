@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_smorest.fields import Upload
 
 from jit.models import AuthorityKind, DecisionKind, DocumentKind, GroupStatus, MemberRole, Role
 from jit.services.pagination import DEFAULT_LIMIT, MAX_LIMIT
@@ -277,6 +278,10 @@ class DocumentCreateSchema(ma.Schema):
     new_end = ma.fields.Date(allow_none=True, load_default=None)
 
 
+class DocumentFileSchema(ma.Schema):
+    file = Upload(required=True)
+
+
 class DocumentSchema(ma.Schema):
     id = ma.fields.Integer()
     kind = ma.fields.Enum(DocumentKind, by_value=True)
@@ -288,6 +293,9 @@ class DocumentSchema(ma.Schema):
     signed_by = ma.fields.String()
     head_id = ma.fields.Integer(allow_none=True)
     new_end = ma.fields.Date(allow_none=True)
+    file_name = ma.fields.String(allow_none=True)
+    file_sha256 = ma.fields.String(allow_none=True)
+    file_size = ma.fields.Integer(allow_none=True)
 
 
 class TransitionSchema(ma.Schema):

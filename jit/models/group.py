@@ -144,6 +144,10 @@ class GroupDocument(db.Model):
     signed_by: Mapped[str] = mapped_column(String(200))
     head_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     new_end: Mapped[date | None] = mapped_column(Date)
+    # The signed document itself, optional, kept in the content store under its SHA-256.
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    file_size: Mapped[int | None] = mapped_column(Integer)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

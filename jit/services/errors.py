@@ -57,6 +57,12 @@ class Conflict(DomainError):
     default_message = _l("The record was changed meanwhile or is in a state that does not allow this.")
 
 
+class TooLarge(DomainError):
+    status = 413
+    code = "too_large"
+    default_message = _l("The upload is larger than allowed.")
+
+
 class Invalid(DomainError):
     status = 422
     code = "invalid"
@@ -71,7 +77,7 @@ _HTTP_ERRORS = {
     404: ("not_found", _l("Not found.")),
     405: ("method_not_allowed", _l("This method is not allowed here.")),
     409: ("conflict", Conflict.default_message),
-    413: ("too_large", _l("The upload is larger than allowed.")),
+    413: ("too_large", TooLarge.default_message),
     415: ("unsupported_media_type", _l("This content type is not accepted here.")),
     422: ("invalid", Invalid.default_message),
     429: ("rate_limited", _l("Too many attempts. Try again later.")),

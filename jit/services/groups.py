@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
+from typing import BinaryIO
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
@@ -31,8 +34,9 @@ from jit.models import (
 from jit.models.types import utcnow
 from jit.services import authz
 from jit.services.audit import note, use_case
-from jit.services.errors import Conflict, Forbidden, Invalid, NotFound
+from jit.services.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from jit.services.pagination import Page, paginate
+from jit.storage import ContentStore, FileTooLarge
 
 # Which moves the lifecycle allows (DOMAIN.md "Group").
 TRANSITIONS = {
@@ -462,3 +466,45 @@ def add_case(actor: User | None, group_id: int, *, party: str, number: str, open
     note(case_id=case.id)
     _record(group, actor, "case_added", case_id=case.id, party=party, number=case.number)
     return case
+
+
+# --- document files ------------------------------------------------------------------------
+
+def _files() -> ContentStore:
+    return ContentStore(Path(current_app.config["JIT_EVIDENCE_DIR"]))
+
+
+def _document(actor: User | None, document_id: int) -> tuple[User, GroupDocument]:
+    document = db.session.get(GroupDocument, document_id)
+    actor, _ = authz.require_group(actor, document.group if document else None)
+    note(object_type="group_document", object_id=document.id, group_id=document.group_id)
+    return actor, document
+
+
+@use_case("group.document_file_attach")
+def attach_document_file(actor: User | None, document_id: int, *, filename: str, stream: BinaryIO) -> GroupDocument:
+    """Attach the signed document (once): streamed to the content store under its SHA-256."""
+    actor, document = _document(actor, document_id)
+    authz.require_group_manager(actor, document.group)
+    if document.file_sha256 is not None:
+        raise Conflict(_l("A file is already attached to this document."))
+    name = Path((filename or "").replace("\\", "/")).name.strip()[:255]
+    if not name:
+        raise Invalid(fields={"file": _l("Choose a file.")})
+    try:
+        stored = _files().put_stream(stream, limit=current_app.config["JIT_MAX_UPLOAD_BYTES"])
+    except FileTooLarge:
+        raise TooLarge() from None
+    document.file_name, document.file_sha256, document.file_size = name, stored.sha256, stored.size
+    note(sha256=stored.sha256, size=stored.size)
+    _record(document.group, actor, "document_file_attached", document_id=document.id, sha256=stored.sha256)
+    return document
+
+
+@use_case("group.document_file_read")
+def document_file(actor: User | None, document_id: int) -> tuple[GroupDocument, BinaryIO]:
+    """The attached file, for anyone who may see the group."""
+    _, document = _document(actor, document_id)
+    if document.file_sha256 is None:
+        raise NotFound()
+    return document, _files().open(document.file_sha256)

@@ -182,3 +182,53 @@ def test_extension_moves_the_term_once_every_party_decided(client, cast):
     timeline = client.get(f"/api/v1/groups/{group['id']}/timeline", headers=cast.headers["creator"]).get_json()
     [extension] = [e["details"] for e in timeline["items"] if e["kind"] == "term_extended"]
     assert extension == {"previous_end": group["ends_on"], "new_end": new_end}
+
+
+def test_a_decision_file_is_stored_under_its_hash_and_served_with_a_digest(client, cast):
+    import base64
+    import hashlib
+    import io
+
+    group = create_group(client, cast)
+    document = file_document(client, cast, group["id"], None, "BY")
+    content = "Запрос о создании ССОГ, подписан".encode() * 1000
+    url = f"/api/v1/documents/{document['id']}/file"
+    response = client.post(url, data={"file": (io.BytesIO(content), "запрос.pdf")},
+                           headers=cast.headers["creator"], content_type="multipart/form-data")
+    assert response.status_code == 201, response.get_json()
+    digest = hashlib.sha256(content).hexdigest()
+    assert (response.get_json()["file_sha256"], response.get_json()["file_size"]) == (digest, len(content))
+    download = client.get(url, headers=cast.headers["creator"])
+    assert download.data == content
+    assert download.headers["Digest"] == "sha-256=" + base64.b64encode(bytes.fromhex(digest)).decode()
+    again = client.post(url, data={"file": (io.BytesIO(b"other"), "x.pdf")}, headers=cast.headers["creator"],
+                        content_type="multipart/form-data")
+    assert again.status_code == 409
+    outsider = client.get(url, headers=cast.headers["outsider"])
+    assert outsider.status_code == 404
+
+
+def test_an_oversized_file_is_refused_and_nothing_is_kept(make_app, tmp_path):
+    import io
+
+    evidence = tmp_path / "files"
+    app = make_app(JIT_MAX_UPLOAD_BYTES=1000, MAX_CONTENT_LENGTH=10_000, JIT_EVIDENCE_DIR=str(evidence))
+    client = app.test_client()
+    from tests.groups_support import make_cast
+
+    cast = make_cast(app, client)
+    group = create_group(client, cast)
+    document = file_document(client, cast, group["id"], None, "BY")
+    url = f"/api/v1/documents/{document['id']}/file"
+    # Declared too long: refused before the body is read.
+    huge = client.post(url, data={"file": (io.BytesIO(b"x" * 20_000), "big.pdf")}, headers=cast.headers["creator"],
+                       content_type="multipart/form-data")
+    assert (huge.status_code, huge.get_json()["error"]["code"]) == (413, "too_large")
+    # Within the request limit but over the file limit: streamed, then refused, nothing kept.
+    over = client.post(url, data={"file": (io.BytesIO(b"x" * 5_000), "big.pdf")}, headers=cast.headers["creator"],
+                       content_type="multipart/form-data")
+    assert (over.status_code, over.get_json()["error"]["code"]) == (413, "too_large")
+    kept = [path for path in evidence.rglob("*") if path.is_file()] if evidence.exists() else []
+    assert kept == []
+    after = client.get(f"/api/v1/groups/{group['id']}/timeline", headers=cast.headers["creator"]).get_json()
+    assert "document_file_attached" not in [event["kind"] for event in after["items"]]

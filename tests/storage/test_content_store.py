@@ -1,0 +1,73 @@
+"""The content-addressed store: whole files or nothing, under their SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+import pytest
+
+from jit.storage import ContentStore, FileTooLarge
+
+
+class CutOff(io.RawIOBase):
+    """A client that disconnects after sending some of the body."""
+
+    def __init__(self, sent: bytes):
+        self.sent = io.BytesIO(sent)
+
+    def read(self, size=-1):
+        chunk = self.sent.read(size)
+        if not chunk:
+            raise ConnectionResetError("client went away")
+        return chunk
+
+
+def _files(root) -> list:
+    return [path for path in root.rglob("*") if path.is_file()]
+
+
+def test_stores_under_the_hash_and_reads_back(tmp_path):
+    store = ContentStore(tmp_path)
+    content = b"\x00\x01" * 3_000_000  # several chunks
+    stored = store.put_stream(io.BytesIO(content), limit=10**8)
+    assert stored.sha256 == hashlib.sha256(content).hexdigest()
+    assert stored.size == len(content)
+    with store.open(stored.sha256) as back:
+        assert back.read() == content
+    assert store.rehash(stored.sha256) == stored.sha256
+    assert _files(tmp_path) == [store.path(stored.sha256)]
+
+
+def test_the_same_content_is_kept_once(tmp_path):
+    store = ContentStore(tmp_path)
+    first = store.put_stream(io.BytesIO(b"same"), limit=100)
+    second = store.put_stream(io.BytesIO(b"same"), limit=100)
+    assert first == second
+    assert len(_files(tmp_path)) == 1
+
+
+def test_over_the_limit_keeps_nothing(tmp_path):
+    store = ContentStore(tmp_path)
+    with pytest.raises(FileTooLarge):
+        store.put_stream(io.BytesIO(b"x" * 101), limit=100)
+    assert _files(tmp_path) == []
+
+
+def test_a_cut_off_upload_keeps_nothing(tmp_path):
+    store = ContentStore(tmp_path)
+    with pytest.raises(ConnectionResetError):
+        store.put_stream(CutOff(b"y" * 5000), limit=10**6)
+    assert _files(tmp_path) == []
+
+
+def test_an_altered_file_no_longer_matches_its_name(tmp_path):
+    store = ContentStore(tmp_path)
+    stored = store.put_stream(io.BytesIO(b"original"), limit=100)
+    store.path(stored.sha256).write_bytes(b"tampered")
+    assert store.rehash(stored.sha256) != stored.sha256
+
+
+def test_names_must_be_digests(tmp_path):
+    with pytest.raises(ValueError):
+        ContentStore(tmp_path).path("../../etc/passwd")
