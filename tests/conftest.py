@@ -46,12 +46,16 @@ def service_unavailable(reason: str):
     pytest.skip(reason)
 
 
-# Ledger checkpoints are signed with a key kept outside the database; tests keep theirs here.
-LEDGER_KEY_FILE = os.path.join(tempfile.mkdtemp(prefix="jit-test-"), "ledger-signing-key.pem")
+# What the platform keeps outside the database (the ledger signing key, stored files) goes to a
+# temporary folder in tests, never under the project's instance/.
+TEST_FILES = tempfile.mkdtemp(prefix="jit-test-")
+LEDGER_KEY_FILE = os.path.join(TEST_FILES, "ledger-signing-key.pem")
 
 
 def make_config(database_url: str, **overrides) -> TestingConfig:
-    return TestingConfig(SQLALCHEMY_DATABASE_URI=database_url, JIT_LEDGER_KEY_FILE=LEDGER_KEY_FILE, **overrides)
+    settings = {"JIT_LEDGER_KEY_FILE": LEDGER_KEY_FILE, "JIT_EVIDENCE_DIR": os.path.join(TEST_FILES, "files"),
+                **overrides}
+    return TestingConfig(SQLALCHEMY_DATABASE_URI=database_url, **settings)
 
 
 @dataclass

@@ -7,6 +7,7 @@ nobody adds a door without deciding who may use it.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -49,6 +50,8 @@ class Call:
     json: dict | Callable[[dict], dict] | None = None  # a function of the world's ids where it needs them
     form: dict = field(default_factory=dict)
     query: dict = field(default_factory=dict)
+    path_keys: dict = field(default_factory=dict)  # route argument → the world's id to put there
+    upload: bool = False  # send a multipart body with a small file
 
 
 def group_reader(ok: int = 200) -> dict:
@@ -143,6 +146,9 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("api_groups.transition", "POST"): Call(group_manager(), json={"to": "requested", "version": 2}),
     ("api_groups.timeline", "GET"): Call(group_reader()),
     ("api_groups.list_cases", "GET"): Call(group_reader()),
+    ("api_groups.attach_document_file", "POST"): Call(group_manager(201), upload=True,
+                                                      path_keys={"document_id": "bare_document_id"}),
+    ("api_groups.get_document_file", "GET"): Call(group_reader()),
     ("api_groups.add_case", "POST"): Call(group_manager(201), json=lambda ids: {
         "party": "BY", "number": "№ 1", "opened_on": "2025-01-01", "articles": "ст. 212", "summary": "Хищения",
         "handling_investigator_id": ids["head_id"]}),
@@ -176,11 +182,11 @@ def world(matrix_app):
         }
         target = factories.create_user(authority=kazakhstan)
         joiner = factories.create_user(authority=kazakhstan)
-        group, team = _draft_group(people["investigator"], belarus, target)
+        group, team, (with_file, bare) = _draft_group(people["investigator"], belarus, target)
         return {"people": people, "path": {
             "code": "KZ", "authority_id": kazakhstan.id, "by_authority_id": belarus.id, "user_id": target.id,
             "filename": "css/app.css", "gid": group.id, "team_id": team.id, "joiner_id": joiner.id,
-            "head_id": people["investigator"].id}}
+            "head_id": people["investigator"].id, "document_id": with_file.id, "bare_document_id": bare.id}}
 
 
 def _draft_group(manager: factories.UserInfo, belarus, member: factories.UserInfo):
@@ -190,18 +196,21 @@ def _draft_group(manager: factories.UserInfo, belarus, member: factories.UserInf
     group = groups.create_group(actor, title="ССОГ", purpose="Цель", place_of_activity="Минск")
     team = groups.add_team(actor, group.id, party="BY", authority_id=belarus.id, national_head_id=manager.id)
     groups.add_member(actor, group.id, user_id=member.id, team_id=team.id, role="member")
-    groups.add_document(actor, group.id, kind="creation_request", decision=None, party="BY",
-                        authority_id=belarus.id, reference="№ 1", dated=date(2025, 1, 10), signed_by="Председатель")
+    documents = [groups.add_document(actor, group.id, kind="creation_request", decision=None, party="BY",
+                                     authority_id=belarus.id, reference=f"№ {n}", dated=date(2025, 1, 10),
+                                     signed_by="Председатель") for n in (1, 2)]
+    groups.attach_document_file(actor, documents[0].id, filename="request.pdf", stream=io.BytesIO(b"%PDF-1.4"))
     groups.update_group(actor, group.id, version=group.version, place_of_activity="Минск, Астана")
-    return group, team
+    return group, team, documents
 
 
-def _url(matrix_app, endpoint: str, path_values: dict, query: dict) -> str:
+def _url(matrix_app, endpoint: str, path_values: dict, call: Call) -> str:
     rule = next(rule for rule in matrix_app.url_map.iter_rules() if rule.endpoint == endpoint)
+    arguments = {name: path_values[call.path_keys.get(name, name)] for name in rule.arguments}
     with matrix_app.test_request_context():
         from flask import url_for
 
-        return url_for(endpoint, **{name: path_values[name] for name in rule.arguments}, **query)
+        return url_for(endpoint, **arguments, **call.query)
 
 
 def _registered_routes(app) -> set[tuple[str, str]]:
@@ -226,7 +235,11 @@ def _call(matrix_app, world, persona: str, endpoint: str, method: str, call: Cal
     if method == "POST" and not is_api:
         page = client.get("/login" if user is None else "/account/")
         headers["X-CSRFToken"] = csrf_token_in(page.get_data(as_text=True))
-    url = _url(matrix_app, endpoint, world["path"], call.query)
+    url = _url(matrix_app, endpoint, world["path"], call)
+    if call.upload:
+        response = client.open(url, method=method, headers=headers, content_type="multipart/form-data",
+                               data={"file": (io.BytesIO(b"%PDF-1.4 decision"), "decision.pdf")})
+        return response.status_code
     body = call.json(world["path"]) if callable(call.json) else call.json
     response = client.open(url, method=method, headers=headers, json=body,
                            data=call.form if not is_api and method == "POST" else None)

@@ -1,0 +1,121 @@
+"""A group head takes a group from draft to closed, only through the pages, as a person would."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from jit.models import AuthorityKind
+from jit.models.types import utcnow
+from tests import factories
+
+pytestmark = pytest.mark.browser
+
+TODAY = utcnow().date()
+IC_BY = "Investigative Committee of the Republic of Belarus"
+MVD_KZ = "Ministry of Internal Affairs of the Republic of Kazakhstan"
+
+
+def expect_status(page: Page, status: str) -> None:
+    expect(page.get_by_label("Status", exact=True)).to_have_text(status)
+
+
+def file_document(page: Page, *, kind: str, party: str, authority: str, reference: str,
+                  decision: str | None = None, head_id: int | None = None) -> None:
+    page.get_by_role("link", name="File a document").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("File a document")
+    page.get_by_label("Kind").select_option(label=kind)
+    if decision:
+        page.get_by_label("Decision").select_option(label=decision)
+    page.get_by_label("Party").select_option(party)
+    page.get_by_label("Authority").select_option(label=authority)
+    page.get_by_label("Reference").fill(reference)
+    page.get_by_label("Dated").fill(TODAY.isoformat())
+    page.get_by_label("Signed by").fill("Председатель")
+    if head_id is not None:
+        page.get_by_label("Appointed head (user id)").fill(str(head_id))
+    page.get_by_role("button", name="File the document").click()
+    expect(page.get_by_role("alert")).to_have_text(f"The document {reference} is filed.")
+
+
+def add_team(page: Page, *, party: str, authority: str, head_id: int) -> None:
+    page.get_by_role("link", name="Add a national team").click()
+    page.get_by_label("Party").select_option(party)
+    page.get_by_label("Authority").select_option(label=authority)
+    page.get_by_label("National head (user id)").fill(str(head_id))
+    page.get_by_role("button", name="Add the team").click()
+    expect(page.get_by_role("alert")).to_have_text(f"The national team of {party} is added.")
+
+
+def make_move(page: Page, button: str, status: str, reason: str | None = None) -> None:
+    move = page.get_by_role("form", name=button)
+    if reason:
+        move.get_by_label("Reason (optional)").fill(reason)
+    move.get_by_role("button", name=button).click()
+    expect(page.get_by_role("alert")).to_have_text(f"The group is now {status}.")
+    expect_status(page, status)
+
+
+def test_a_group_head_takes_a_group_from_draft_to_closed(page: Page, app, live_server, make_user):
+    with app.app_context():
+        factories.create_authority("BY", AuthorityKind.CENTRAL, name_en=IC_BY, listed_on=date(2017, 3, 1))
+        factories.create_authority("KZ", AuthorityKind.CENTRAL, name_en=MVD_KZ, listed_on=date(2017, 5, 15))
+    head = make_user(username="v.sokolov", full_name="Виктор Соколов")
+    by_head = make_user(full_name="Ольга Ковалёва")
+    kz_head = make_user(full_name="Айдос Сейткали")
+
+    page.goto(f"{live_server}/login")
+    page.get_by_role("button", name="English").click()
+    page.get_by_label("Username").fill(head.username)
+    page.get_by_label("Password").fill(head.password)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.get_by_role("link", name="Groups").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My groups")
+    page.get_by_role("link", name="Draft a new group").click()
+    page.get_by_label("Title").fill("ССОГ по делу о киберпреступной организации")
+    page.get_by_label("Purpose").fill("Расследование преступлений с использованием ИКТ в Беларуси и Казахстане")
+    page.get_by_label("Place of activity").fill("Минск, Астана")
+    page.get_by_label("Start of the term").fill(TODAY.isoformat())
+    page.get_by_label("End of the term").fill((TODAY + timedelta(days=180)).isoformat())
+    page.get_by_role("button", name="Draft the group").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("ССОГ по делу о киберпреступной организации")
+    expect_status(page, "draft")
+    expect(page.get_by_role("button", name="Mark as requested")).to_be_disabled()
+    expect(page.get_by_text("No creation request is on file.")).to_be_visible()
+
+    file_document(page, kind="creation request", party="BY", authority=IC_BY, reference="№ 1-ССОГ")
+    make_move(page, "Mark as requested", "requested", reason="Запрос направлен в МВД Казахстана")
+
+    add_team(page, party="BY", authority=IC_BY, head_id=by_head.id)
+    add_team(page, party="KZ", authority=MVD_KZ, head_id=kz_head.id)
+    members = page.get_by_role("table", name="Members of the KZ team")
+    cells = members.get_by_role("row", name=re.compile("Айдос Сейткали")).get_by_role("cell")
+    expect(cells.nth(0)).to_have_text(str(kz_head.id))
+    expect(cells.nth(1)).to_have_text("national head")
+
+    activate = page.get_by_role("button", name="Activate")
+    expect(activate).to_be_disabled()
+    for party, authority in (("BY", IC_BY), ("KZ", MVD_KZ)):
+        file_document(page, kind="decision", decision="to create the group", party=party, authority=authority,
+                      reference=f"№ 2-{party}")
+        file_document(page, kind="decision", decision="to appoint the group head", party=party,
+                      authority=authority, reference=f"№ 3-{party}", head_id=head.id)
+    expect(page.get_by_role("form", name="Activate")).to_contain_text("Possible now.")
+    expect(activate).to_be_enabled()
+    make_move(page, "Activate", "active")
+
+    make_move(page, "Suspend", "suspended", reason="Ожидание экспертизы")
+    make_move(page, "Activate", "active")
+    expect(page.get_by_role("button", name="Close the group")).to_be_disabled()
+    file_document(page, kind="decision", decision="to terminate the group", party="BY", authority=IC_BY,
+                  reference="№ 4-BY")
+    make_move(page, "Close the group", "closed")
+    expect(page.get_by_text("No further moves: the group is closed.")).to_be_visible()
+    expect(page.get_by_role("link", name="File a document")).to_have_count(0)
+
+    page.get_by_role("link", name="Groups").click()
+    expect(page.get_by_role("row", name=re.compile("ССОГ по делу"))).to_contain_text("closed")
