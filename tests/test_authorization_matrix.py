@@ -48,7 +48,7 @@ EVERYONE_OK = dict.fromkeys(PERSONAS, 200)
 class Call:
     expected: dict[str, int]
     json: dict | Callable[[dict], dict] | None = None  # a function of the world's ids where it needs them
-    form: dict = field(default_factory=dict)
+    form: dict | Callable[[dict], dict] = field(default_factory=dict)
     query: dict = field(default_factory=dict)
     path_keys: dict = field(default_factory=dict)  # route argument → the world's id to put there
     upload: bool = False  # send a multipart body with a small file
@@ -62,6 +62,15 @@ def group_reader(ok: int = 200) -> dict:
 
 def group_manager(ok: int = 200) -> dict:
     return {"anonymous": 401, "investigator": ok, "legal_officer": 403, "admin": 403, "outsider": 404}
+
+
+def page_group_reader(ok: int = 200) -> dict:
+    """Group pages (forms included: submitting is what the services refuse)."""
+    return {"anonymous": 302, "investigator": ok, "legal_officer": ok, "admin": ok, "outsider": 404}
+
+
+def page_group_manager(ok: int = 302) -> dict:
+    return {"anonymous": 302, "investigator": ok, "legal_officer": 403, "admin": 403, "outsider": 404}
 
 
 AUTHORITY = {"party": "KZ", "name_en": "Agency", "name_ru": "Агентство", "kind": "competent",
@@ -107,6 +116,32 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("admin.edit_user", "POST"): Call(page_admin_only(302), form={
         "full_name": "Renamed Person", "roles": "investigator", "time_zone": "UTC", "active": "y"}),
     ("admin.reset_second_factor", "POST"): Call(page_admin_only(302)),
+    # group pages
+    ("groups.index", "GET"): Call(page_any_user()),
+    ("groups.new", "GET"): Call(page_any_user()),
+    ("groups.new", "POST"): Call({"anonymous": 302, "investigator": 302, "legal_officer": 403, "admin": 302,
+                                  "outsider": 302},
+                                 form={"title": "ССОГ", "purpose": "Цель", "place_of_activity": "Минск"}),
+    ("groups.overview", "GET"): Call(page_group_reader()),
+    ("groups.edit", "GET"): Call(page_group_reader()),
+    ("groups.edit", "POST"): Call(page_group_manager(), form={
+        "title": "Новое", "purpose": "Цель", "place_of_activity": "Минск, Астана", "version": "2"}),
+    ("groups.new_team", "GET"): Call(page_group_reader()),
+    ("groups.new_team", "POST"): Call(page_group_manager(), form=lambda ids: {
+        "party": "KZ", "authority_id": ids["authority_id"], "national_head_id": ids["joiner_id"]}),
+    ("groups.new_member", "GET"): Call(page_group_reader()),
+    ("groups.new_member", "POST"): Call(page_group_manager(), form=lambda ids: {
+        "user_id": ids["joiner_id"], "team_id": ids["team_id"], "role": "member"}),
+    ("groups.remove_member", "POST"): Call(page_group_manager()),
+    ("groups.new_document", "GET"): Call(page_group_reader()),
+    ("groups.new_document", "POST"): Call(page_group_manager(), form=lambda ids: {
+        "kind": "creation_request", "decision": "", "party": "BY", "authority_id": ids["by_authority_id"],
+        "reference": "№ 1", "dated": "2025-01-10", "signed_by": "Председатель"}),
+    ("groups.new_case", "GET"): Call(page_group_reader()),
+    ("groups.new_case", "POST"): Call(page_group_manager(), form=lambda ids: {
+        "party": "BY", "number": "№ 1", "opened_on": "2025-01-01", "articles": "ст. 212", "summary": "Хищения",
+        "handling_investigator_id": ids["head_id"]}),
+    ("groups.transition", "POST"): Call(page_group_manager(), form={"to": "requested", "version": "2"}),
     # the JSON API
     ("api_auth.create_token", "POST"): Call({"anonymous": 401, **dict.fromkeys(USERS, 401)},
                                             json={"username": "nobody", "password": "wrong password"}),
@@ -241,8 +276,9 @@ def _call(matrix_app, world, persona: str, endpoint: str, method: str, call: Cal
                                data={"file": (io.BytesIO(b"%PDF-1.4 decision"), "decision.pdf")})
         return response.status_code
     body = call.json(world["path"]) if callable(call.json) else call.json
+    form = call.form(world["path"]) if callable(call.form) else call.form
     response = client.open(url, method=method, headers=headers, json=body,
-                           data=call.form if not is_api and method == "POST" else None)
+                           data=form if not is_api and method == "POST" else None)
     return response.status_code
 
 

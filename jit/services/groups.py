@@ -159,6 +159,9 @@ def update_group(actor: User | None, group_id: int, *, version: int | None, **ch
     actor, group = _load(actor, group_id)
     authz.require_group_manager(actor, group)
     _check_version(group, version)
+    # Only what really changes counts (a form sends every field back as it was).
+    changes = {name: value for name, value in changes.items()
+               if getattr(group, name, object()) != (value.strip() if isinstance(value, str) else value)}
     allowed = {"title", "purpose", "place_of_activity", "starts_on", "ends_on"}
     unknown = set(changes) - allowed
     problems = {name: _l("Unknown field.") for name in unknown}
@@ -172,7 +175,8 @@ def update_group(actor: User | None, group_id: int, *, version: int | None, **ch
         raise Invalid(fields=problems)
     for name, value in changes.items():
         setattr(group, name, value.strip() if isinstance(value, str) else value)
-    _record(group, actor, "updated", fields=",".join(sorted(changes)))
+    if changes:
+        _record(group, actor, "updated", fields=",".join(sorted(changes)))
     return group
 
 
@@ -300,6 +304,10 @@ def add_document(actor: User | None, group_id: int, *, kind: str, decision: str 
         problems["reference"] = _l("Required.")
     if not (signed_by or "").strip():
         problems["signed_by"] = _l("Required.")
+    if head_id is not None and decision != DecisionKind.APPOINT_HEAD:
+        problems["head_id"] = _l("Only an appoint_head decision names a head.")
+    if new_end is not None and decision != DecisionKind.EXTEND:
+        problems["new_end"] = _l("Only an extend decision sets a new end.")
     if not isinstance(dated, date):
         problems["dated"] = _l("Required.")
     elif dated > _today():
@@ -404,7 +412,8 @@ def _activation_gaps(group: JointGroup) -> list[Unmet]:
 def transition_options(actor: User | None, group_id: int) -> dict[GroupStatus, list[Unmet]]:
     """For the group page: each move the lifecycle allows from here, with what it still lacks."""
     _, group = _load(actor, group_id)
-    return {to: unmet_conditions(group, to) for to in sorted(TRANSITIONS[group.status])}
+    lifecycle_order = list(GroupStatus)
+    return {to: unmet_conditions(group, to) for to in sorted(TRANSITIONS[group.status], key=lifecycle_order.index)}
 
 
 @use_case("group.transition")

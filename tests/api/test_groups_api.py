@@ -85,12 +85,12 @@ def test_decision_from_an_authority_not_central_is_refused_with_the_reason(clien
     group = create_group(client, cast)
     form_teams(client, cast, group["id"])
     body = document_body(cast, "create", "KZ", authority_id=cast.ids["competent_kz"])
-    response = client.post(f"/api/v1/groups/{group['id']}/documents", json=body, headers=cast.headers["creator"])
+    english = {**cast.headers["creator"], "Accept-Language": "en"}
+    response = client.post(f"/api/v1/groups/{group['id']}/documents", json=body, headers=english)
     assert response.status_code == 422
     assert "central competent authority" in response.get_json()["error"]["fields"]["authority_id"]
     before_listing = document_body(cast, None, "KZ", dated="2016-01-01")
-    response = client.post(f"/api/v1/groups/{group['id']}/documents", json=before_listing,
-                           headers=cast.headers["creator"])
+    response = client.post(f"/api/v1/groups/{group['id']}/documents", json=before_listing, headers=english)
     assert "Art. 11 list on 2016-01-01" in response.get_json()["error"]["fields"]["authority_id"]
 
 

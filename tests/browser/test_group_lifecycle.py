@@ -73,7 +73,7 @@ def test_a_group_head_takes_a_group_from_draft_to_closed(page: Page, app, live_s
     page.get_by_label("Password").fill(head.password)
     page.get_by_role("button", name="Sign in").click()
 
-    page.get_by_role("link", name="Groups").click()
+    page.get_by_role("link", name="Groups", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My groups")
     page.get_by_role("link", name="Draft a new group").click()
     page.get_by_label("Title").fill("ССОГ по делу о киберпреступной организации")
@@ -117,5 +117,5 @@ def test_a_group_head_takes_a_group_from_draft_to_closed(page: Page, app, live_s
     expect(page.get_by_text("No further moves: the group is closed.")).to_be_visible()
     expect(page.get_by_role("link", name="File a document")).to_have_count(0)
 
-    page.get_by_role("link", name="Groups").click()
+    page.get_by_role("link", name="Groups", exact=True).click()
     expect(page.get_by_role("row", name=re.compile("ССОГ по делу"))).to_contain_text("closed")

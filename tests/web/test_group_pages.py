@@ -64,8 +64,11 @@ def submit(client, url: str, data: dict, *, form_url: str | None = None):
 
 
 def as_seen(html: str, gid: int) -> str:
-    """The page without what differs by request: its id, and the path in the language form."""
-    return re.sub(r"<code>[0-9a-f]{32}</code>", "", html).replace(f"/groups/{gid}", "/groups/ID")
+    """The page without what differs by request: its id, the CSRF token (timestamped) and the path
+    in the language form."""
+    html = re.sub(r"<code>[0-9a-f]{32}</code>", "", html)
+    html = re.sub(r'name="csrf_token" value="[^"]*"', "", html)
+    return html.replace(f"/groups/{gid}", "/groups/ID")
 
 
 # --- building groups through the API -------------------------------------------------------

@@ -96,8 +96,8 @@ def term_of(group: JointGroup, today: date | None = None) -> dict:
     percent = None
     if group.starts_on and group.ends_on and group.ends_on > group.starts_on:
         share = (today - group.starts_on).days / (group.ends_on - group.starts_on).days
-        percent = int(round(min(max(share, 0.0), 1.0) * 20)) * 5
-    return {"days_left": days_left, "percent": percent, "started": bool(group.starts_on and group.starts_on <= today)}
+        percent = round(min(max(share, 0.0), 1.0) * 20) * 5
+    return {"days_left": days_left, "percent": percent}
 
 
 # --- helpers for forms ---------------------------------------------------------------------
@@ -176,7 +176,8 @@ def new():
 
 def _transition_forms(group: JointGroup, options: dict) -> list[dict]:
     moves = []
-    for to, unmet in options.items():
+    lifecycle_order = list(GroupStatus)
+    for to, unmet in sorted(options.items(), key=lambda option: lifecycle_order.index(option[0])):
         form = TransitionForm(formdata=None, to=to.value, version=group.version)
         moves.append({"to": to.value, "label": label_of(MOVE_LABELS, to), "unmet": unmet, "form": form})
     return moves
@@ -235,7 +236,7 @@ def edit(gid: int):
                 group = groups.get_group(_actor(), gid)
                 stale = {"yours": form.title.data, "theirs": group.title, "version": group.version}
                 # Saving again now knowingly replaces their version with this one.
-                form.version.data = group.version
+                form.version.data, form.version.raw_data = group.version, None
         else:
             flash(_("The group %(code)s is saved.", code=group.code), "success")
             return redirect(_overview_url(gid))
@@ -268,7 +269,7 @@ def new_team(gid: int):
 @login_required
 def new_member(gid: int):
     group = groups.get_group(_actor(), gid)
-    form = MemberForm(team_id=request.args.get("team", type=int))
+    form = MemberForm()
     locale = _locale()
     form.team_id.choices = [SelectChoice(str(team.id), f"{team.party_code} — {team.authority.name(locale)}")
                             for team in group.teams]
