@@ -281,8 +281,8 @@ def bearer(client, user: factories.UserInfo) -> dict:
 
 
 @pytest.fixture
-def cast(app, client):
+def cast(app):
     """Belarus and Kazakhstan with central authorities, their people, and an outsider (tests/groups_support.py)."""
     from tests.groups_support import make_cast
 
-    return make_cast(app, client)
+    return make_cast(app)

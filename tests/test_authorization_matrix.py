@@ -142,6 +142,9 @@ MATRIX: dict[tuple[str, str], Call] = {
         "party": "BY", "number": "№ 1", "opened_on": "2025-01-01", "articles": "ст. 212", "summary": "Хищения",
         "handling_investigator_id": ids["head_id"]}),
     ("groups.transition", "POST"): Call(page_group_manager(), form={"to": "requested", "version": "2"}),
+    ("groups.attach_file", "POST"): Call(page_group_manager(), upload=True,
+                                         path_keys={"document_id": "bare_document_id"}),
+    ("groups.document_file", "GET"): Call(page_group_reader()),
     # the JSON API
     ("api_auth.create_token", "POST"): Call({"anonymous": 401, **dict.fromkeys(USERS, 401)},
                                             json={"username": "nobody", "password": "wrong password"}),
@@ -273,7 +276,7 @@ def _call(matrix_app, world, persona: str, endpoint: str, method: str, call: Cal
     url = _url(matrix_app, endpoint, world["path"], call)
     if call.upload:
         response = client.open(url, method=method, headers=headers, content_type="multipart/form-data",
-                               data={"file": (io.BytesIO(b"%PDF-1.4 decision"), "decision.pdf")})
+                               data={"file": (io.BytesIO(b"%PDF-1.4 decision"), "decision.pdf"), **call.form})
         return response.status_code
     body = call.json(world["path"]) if callable(call.json) else call.json
     form = call.form(world["path"]) if callable(call.form) else call.form

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-
 from flask import send_file
 
 from jit.api.common import actor, make_blueprint
@@ -28,6 +26,7 @@ from jit.api.schemas import (
     TransitionSchema,
 )
 from jit.services import groups
+from jit.storage import digest_header
 
 blp = make_blueprint("api_groups", __name__, "Joint groups under the 2015 Agreement.")
 NOT_FOUND = {"schema": ErrorSchema, "description": "no such group, or not one the caller may know of"}
@@ -152,5 +151,5 @@ def attach_document_file(files, document_id):
 def get_document_file(document_id):
     document, stream = groups.document_file(actor(), document_id)
     response = send_file(stream, download_name=document.file_name, as_attachment=True)
-    response.headers["Digest"] = "sha-256=" + base64.b64encode(bytes.fromhex(document.file_sha256)).decode()
+    response.headers["Digest"] = digest_header(document.file_sha256)
     return response

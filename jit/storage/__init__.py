@@ -5,6 +5,7 @@ Flask, no database."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import tempfile
@@ -68,3 +69,8 @@ class ContentStore:
             while chunk := stored.read(CHUNK_SIZE):
                 digest.update(chunk)
         return digest.hexdigest()
+
+
+def digest_header(sha256: str) -> str:
+    """The HTTP `Digest` header value (RFC 3230) for a file stored under `sha256`."""
+    return "sha-256=" + base64.b64encode(bytes.fromhex(sha256)).decode()

@@ -18,7 +18,7 @@ def _group_events(socket) -> list[dict]:
 
 
 def test_member_changes_reach_members_and_nobody_else(app, client, cast):
-    group = activate(client, cast)
+    group = activate(cast)
     kz_team = next(team["id"] for team in group["teams"] if team["party"] == "KZ")
     head, member, outsider = (_socket(app, cast, who) for who in ("kz_head", "kz_member", "outsider"))
     for socket in (head, member, outsider):
@@ -47,7 +47,7 @@ def test_member_changes_reach_members_and_nobody_else(app, client, cast):
 
 
 def test_a_refused_change_sends_nothing(app, client, cast):
-    group = activate(client, cast)
+    group = activate(cast)
     head = _socket(app, cast, "kz_head")
     head.get_received()
     stale = client.post(f"/api/v1/groups/{group['id']}/transitions", json={"to": "suspended", "version": 1},

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 from types import SimpleNamespace
 
@@ -11,50 +10,21 @@ import pytest
 from sqlalchemy import func, select
 
 from jit.extensions import db
-from jit.models import AuthorityKind, JointGroup
-from jit.models.types import utcnow
+from jit.models import JointGroup
 from jit.web.groups.routes import term_of
-from tests import factories
-from tests.conftest import bearer, csrf_token_in, sign_in_page
+from tests.conftest import csrf_token_in
+from tests.groups_support import (
+    PURPOSE,
+    TITLE,
+    TODAY,
+    activate,
+    advance,
+    create_group,
+    file_document,
+    read_group,
+)
 
 EN = {"Accept-Language": "en"}
-TODAY = utcnow().date()
-TITLE = "ССОГ по делу о киберпреступной организации «Тень»"
-PURPOSE = "Расследование преступлений с использованием ИКТ,\nсовершённых на территории Беларуси и Казахстана"
-
-
-@dataclass
-class Cast:
-    app: object
-    api: object
-    people: dict
-    headers: dict
-    ids: dict
-
-    def browser(self, name: str):
-        """A test client signed in through the login page as `name`."""
-        client = self.app.test_client()
-        assert sign_in_page(client, self.people[name]).status_code == 302
-        return client
-
-
-@pytest.fixture
-def cast(app) -> Cast:
-    """Belarus and Kazakhstan with central authorities, their people, and an outsider."""
-    api = app.test_client()  # bearer calls on a client of their own: a session would take precedence
-    with app.app_context():
-        ic_by = factories.create_authority("BY", AuthorityKind.CENTRAL, listed_on=date(2017, 3, 1))
-        mvd_kz = factories.create_authority("KZ", AuthorityKind.CENTRAL, listed_on=date(2017, 5, 15))
-        competent_kz = factories.create_authority("KZ", AuthorityKind.COMPETENT, listed_on=date(2017, 5, 15))
-        people = {
-            "creator": factories.create_user(authority=ic_by, full_name="Виктор Соколов"),
-            "by_head": factories.create_user(authority=ic_by, full_name="Ольга Ковалёва"),
-            "kz_head": factories.create_user(authority=mvd_kz, full_name="Айдос Сейткали"),
-            "outsider": factories.create_user(authority=competent_kz),
-        }
-        ids = {"ic_by": ic_by.id, "mvd_kz": mvd_kz.id, **{name: user.id for name, user in people.items()}}
-    headers = {name: bearer(api, user) for name, user in people.items()}
-    return Cast(app=app, api=api, people=people, headers=headers, ids=ids)
 
 
 def submit(client, url: str, data: dict, *, form_url: str | None = None):
@@ -69,52 +39,6 @@ def as_seen(html: str, gid: int) -> str:
     html = re.sub(r"<code>[0-9a-f]{32}</code>", "", html)
     html = re.sub(r'name="csrf_token" value="[^"]*"', "", html)
     return html.replace(f"/groups/{gid}", "/groups/ID")
-
-
-# --- building groups through the API -------------------------------------------------------
-
-def create_group(cast: Cast, who: str = "creator", **fields) -> dict:
-    body = {"title": TITLE, "purpose": PURPOSE, "place_of_activity": "Минск, Астана",
-            "starts_on": TODAY.isoformat(), "ends_on": (TODAY + timedelta(days=180)).isoformat(), **fields}
-    response = cast.api.post("/api/v1/groups", json=body, headers=cast.headers[who])
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def read_group(cast: Cast, gid: int) -> dict:
-    return cast.api.get(f"/api/v1/groups/{gid}", headers=cast.headers["creator"]).get_json()
-
-
-def file_document(cast: Cast, gid: int, decision: str | None, party: str, **extra) -> None:
-    body = {"kind": "decision" if decision else "creation_request", "decision": decision, "party": party,
-            "authority_id": cast.ids["ic_by" if party == "BY" else "mvd_kz"],
-            "reference": f"№ {party}-{decision or 'request'}-1", "dated": TODAY.isoformat(),
-            "signed_by": "Председатель", **extra}
-    response = cast.api.post(f"/api/v1/groups/{gid}/documents", json=body, headers=cast.headers["creator"])
-    assert response.status_code == 201, response.get_json()
-
-
-def move(cast: Cast, gid: int, to: str) -> dict:
-    response = cast.api.post(f"/api/v1/groups/{gid}/transitions",
-                             json={"to": to, "version": read_group(cast, gid)["version"]},
-                             headers=cast.headers["creator"])
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
-
-
-def active_group(cast: Cast) -> dict:
-    gid = create_group(cast)["id"]
-    file_document(cast, gid, None, "BY")
-    move(cast, gid, "requested")
-    for party, authority, head in (("BY", "ic_by", "by_head"), ("KZ", "mvd_kz", "kz_head")):
-        response = cast.api.post(f"/api/v1/groups/{gid}/teams", json={
-            "party": party, "authority_id": cast.ids[authority], "national_head_id": cast.ids[head]},
-            headers=cast.headers["creator"])
-        assert response.status_code == 201, response.get_json()
-    for party in ("BY", "KZ"):
-        file_document(cast, gid, "create", party)
-        file_document(cast, gid, "appoint_head", party, head_id=cast.ids["creator"])
-    return move(cast, gid, "active")
 
 
 # --- tests ---------------------------------------------------------------------------------
@@ -177,7 +101,7 @@ def test_the_list_shows_only_the_users_groups(cast):
 
 
 def test_outsiders_get_the_same_404_for_a_group_they_are_not_in_as_for_none(cast):
-    gid = active_group(cast)["id"]
+    gid = activate(cast)["id"]
     browser = cast.browser("outsider")
     token = csrf_token_in(browser.get("/groups/", headers=EN).get_data(as_text=True))
     for path in ["", "/edit", "/teams/new", "/members/new", "/documents/new", "/cases/new"]:
@@ -196,7 +120,7 @@ def test_outsiders_get_the_same_404_for_a_group_they_are_not_in_as_for_none(cast
 
 
 def test_the_overview_shows_teams_documents_timeline_and_the_term(cast, clock):
-    gid = active_group(cast)["id"]
+    gid = activate(cast)["id"]
     clock.advance(days=45)
     html = cast.browser("kz_head").get(f"/groups/{gid}", headers=EN).get_data(as_text=True)
     assert "Republic of Kazakhstan" in html and "Republic of Belarus" in html
@@ -266,8 +190,8 @@ def test_a_refused_transition_shows_the_unmet_conditions_with_409(cast):
     assert "The group is now requested." in html and "(Запрос направлен)" in html
 
 
-def test_a_national_head_is_not_removed_from_an_active_group(cast):
-    gid = active_group(cast)["id"]
+def test_a_national_head_is_not_removed_from_an_activate(cast):
+    gid = activate(cast)["id"]
     response = submit(cast.browser("creator"), f"/groups/{gid}/members/{cast.ids['kz_head']}/remove", {},
                       form_url=f"/groups/{gid}")
     assert response.status_code == 409
@@ -275,9 +199,9 @@ def test_a_national_head_is_not_removed_from_an_active_group(cast):
 
 
 def test_a_closed_group_shows_no_action_forms(cast):
-    gid = active_group(cast)["id"]
+    gid = activate(cast)["id"]
     file_document(cast, gid, "terminate", "BY")
-    move(cast, gid, "closed")
+    advance(cast, gid, "closed")
     html = cast.browser("creator").get(f"/groups/{gid}", headers=EN).get_data(as_text=True)
     assert re.search(r'aria-labelledby="group-status-label"><span class="badge [^"]+">closed</span>', html)
     assert "No further moves: the group is closed." in html
@@ -319,3 +243,39 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client):
 def test_the_term_in_days_left_and_5_percent_steps(starts, ends, today, days_left, percent):
     term = term_of(SimpleNamespace(starts_on=starts, ends_on=ends), today)
     assert (term["days_left"], term["percent"]) == (days_left, percent)
+
+
+def test_a_document_file_is_attached_and_downloaded_from_the_page(cast):
+    import base64
+    import hashlib
+    import io
+
+    group = create_group(cast)
+    document = file_document(cast, group["id"], None, "BY")
+    browser = cast.browser("creator")
+    overview = browser.get(f"/groups/{group['id']}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    upload_url = f"/groups/{group['id']}/documents/{document['id']}/file"
+    assert f'action="{upload_url}"' in overview
+    content = "Решение о создании".encode() * 100
+    sent = browser.post(upload_url, data={"file": (io.BytesIO(content), "решение.pdf"),
+                                          "csrf_token": csrf_token_in(overview)},
+                        content_type="multipart/form-data")
+    assert sent.status_code == 302
+    overview = browser.get(f"/groups/{group['id']}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert f'action="{upload_url}"' not in overview
+    download = browser.get(upload_url)
+    assert download.data == content
+    assert download.headers["Digest"] == "sha-256=" + base64.b64encode(hashlib.sha256(content).digest()).decode()
+
+
+def test_a_page_upload_without_a_file_is_refused_and_nothing_changes(cast):
+    group = create_group(cast)
+    document = file_document(cast, group["id"], None, "BY")
+    browser = cast.browser("creator")
+    overview = browser.get(f"/groups/{group['id']}").get_data(as_text=True)
+    refused = browser.post(f"/groups/{group['id']}/documents/{document['id']}/file",
+                           data={"csrf_token": csrf_token_in(overview)}, headers={"Accept-Language": "en"})
+    assert refused.status_code == 302
+    assert "Choose a file." in browser.get(f"/groups/{group['id']}", headers={"Accept-Language": "en"}).get_data(
+        as_text=True)
+    assert browser.get(f"/groups/{group['id']}/documents/{document['id']}/file").status_code == 404

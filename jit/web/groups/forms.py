@@ -4,6 +4,7 @@ back on these forms. The field names are the services' parameter names, so that 
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
@@ -146,3 +147,8 @@ class TransitionForm(FlaskForm):
     to = HiddenField()
     version = IntegerField(widget=HiddenField.widget, validators=[Optional()])
     reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=500)])
+
+
+class DocumentFileForm(FlaskForm):
+    file = FileField(_l("Signed document (file)"), validators=[FileRequired(_l("Choose a file."))])
+    submit = SubmitField(_l("Attach"))

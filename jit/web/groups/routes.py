@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -20,8 +20,9 @@ from wtforms.fields.choices import SelectChoice
 from jit.models import GroupStatus, JointGroup
 from jit.models.types import utcnow
 from jit.services import groups, registry
-from jit.services.errors import Conflict, DomainError, Invalid
+from jit.services.errors import Conflict, DomainError, Invalid, TooLarge
 from jit.services.pagination import MAX_LIMIT
+from jit.storage import digest_header
 from jit.web.groups.forms import (
     DECISION_LABELS,
     DOCUMENT_KIND_LABELS,
@@ -30,6 +31,7 @@ from jit.web.groups.forms import (
     MOVE_LABELS,
     STATUS_LABELS,
     CaseForm,
+    DocumentFileForm,
     DocumentForm,
     GroupCreateForm,
     GroupEditForm,
@@ -190,6 +192,7 @@ def _overview_page(gid: int, *, refusal: DomainError | None = None, status: int 
     return render_template(
         "groups/overview.html", group=group, term=term_of(group), moves=_transition_forms(group, options),
         closed=group.status == GroupStatus.CLOSED, refusal=refusal, refusal_details=unmet,
+        file_form=DocumentFileForm(),
     ), status
 
 
@@ -346,3 +349,33 @@ def new_case(gid: int):
             flash(_("The case %(number)s is linked to the group.", number=case.number), "success")
             return redirect(_overview_url(gid))
     return _form_page("groups/case_new.html", form, status, group=group)
+
+
+@bp.route("/<int:gid>/documents/<int:document_id>/file", methods=["POST"])
+@login_required
+def attach_file(gid: int, document_id: int):
+    """Attach the signed document's file; refusals come back to the overview as a message."""
+    form = DocumentFileForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(error) for error in form.file.errors) or _("Choose a file."), "danger")
+        return redirect(_overview_url(gid))
+    try:
+        document = groups.attach_document_file(_actor(), document_id, filename=form.file.data.filename,
+                                               stream=form.file.data.stream)
+    except (Invalid, Conflict, TooLarge) as refusal:
+        flash(" ".join(str(why) for why in refusal.fields.values()) or str(refusal.message), "danger")
+        return redirect(_overview_url(gid))
+    flash(_("The file of %(reference)s is attached (SHA-256 %(sha)s).", reference=document.reference,
+            sha=document.file_sha256), "success")
+    return redirect(_overview_url(gid))
+
+
+@bp.route("/<int:gid>/documents/<int:document_id>/file", methods=["GET"])
+@login_required
+def document_file(gid: int, document_id: int):
+    document, stream = groups.document_file(_actor(), document_id)
+    if document.group_id != gid:
+        abort(404)
+    response = send_file(stream, download_name=document.file_name, as_attachment=True)
+    response.headers["Digest"] = digest_header(document.file_sha256)
+    return response
