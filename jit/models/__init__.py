@@ -1,8 +1,8 @@
 """SQLAlchemy 2 typed models, one module per aggregate (DESIGN.md, "Layout")."""
 
 from jit.models.audit import AuditEvent, LedgerCheckpoint, LedgerHead, LedgerNode
+from jit.models.case import CriminalCase
 from jit.models.group import (
-    CriminalCase,
     DecisionKind,
     DocumentKind,
     GroupDocument,
