@@ -11,12 +11,11 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from jit.models import AuthorityKind
 from jit.services import registry, users
-from jit.services.errors import Conflict, DomainError, Invalid, NotFound
+from jit.services.errors import Conflict, Invalid, NotFound
 from jit.services.pagination import MAX_LIMIT
 from jit.web.admin.forms import (
     KIND_LABELS,
@@ -28,6 +27,7 @@ from jit.web.admin.forms import (
     UserCreateForm,
     UserEditForm,
 )
+from jit.web.refusals import form_page, show_refusal
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -46,23 +46,6 @@ def _actor():
 
 def _locale() -> str:
     return str(get_locale())
-
-
-def _show_refusal(form: FlaskForm, refusal: DomainError) -> int:
-    """Put a refused use case's field errors on the form; what belongs to no field goes on top."""
-    flash(str(refusal.message), "danger")
-    for name, why in refusal.fields.items():
-        if name in form:
-            form[name].errors = [*form[name].errors, str(why)]
-        else:
-            flash(str(why), "danger")
-    return refusal.status
-
-
-def _form_page(template: str, form: FlaskForm, status: int | None = None, **context):
-    if status is None:
-        status = 422 if form.is_submitted() and form.errors else 200
-    return render_template(template, form=form, **context), status
 
 
 def _parties():
@@ -114,7 +97,7 @@ def edit_party(code: str):
         raise NotFound()
     if not form.is_submitted():
         form.process(obj=party)
-    return _form_page("admin/party_form.html", form, party=party)
+    return form_page("admin/party_form.html", form, party=party)
 
 
 # --- authorities ---------------------------------------------------------------------------
@@ -151,11 +134,11 @@ def new_authority():
                 kind=AuthorityKind(form.kind.data), listed_on=form.listed_on.data,
             )
         except (Invalid, Conflict) as refusal:
-            status = _show_refusal(form, refusal)
+            status = show_refusal(form, refusal)
         else:
             flash(_("The authority “%(name)s” is added.", name=authority.name(_locale())), "success")
             return redirect(url_for(".authorities", party=authority.party_code))
-    return _form_page("admin/authority_new.html", form, status)
+    return form_page("admin/authority_new.html", form, status)
 
 
 @bp.route("/authorities/<int:authority_id>", methods=["GET", "POST"])
@@ -170,14 +153,14 @@ def edit_authority(authority_id: int):
                 name_en=form.name_en.data, name_ru=form.name_ru.data,
             )
         except (Invalid, Conflict) as refusal:
-            status = _show_refusal(form, refusal)
+            status = show_refusal(form, refusal)
         else:
             flash(_("The authority “%(name)s” is saved.", name=authority.name(_locale())), "success")
             return redirect(url_for(".authorities", party=authority.party_code))
     authority = registry.get_authority(_actor(), authority_id)
     if not form.is_submitted():
         form.process(obj=authority)
-    return _form_page("admin/authority_edit.html", form, status, authority=authority)
+    return form_page("admin/authority_edit.html", form, status, authority=authority)
 
 
 # --- users ---------------------------------------------------------------------------------
@@ -205,11 +188,11 @@ def new_user():
                 time_zone=form.time_zone.data,
             )
         except (Invalid, Conflict) as refusal:
-            status = _show_refusal(form, refusal)
+            status = show_refusal(form, refusal)
         else:
             flash(_("The account %(username)s is created.", username=user.username), "success")
             return redirect(url_for(".users_list"))
-    return _form_page("admin/user_new.html", form, status)
+    return form_page("admin/user_new.html", form, status)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -231,11 +214,11 @@ def edit_user(user_id: int):
                 authority_id=form.authority_id.data,
             )
         except (Invalid, Conflict) as refusal:
-            status = _show_refusal(form, refusal)
+            status = show_refusal(form, refusal)
         else:
             flash(_("The account %(username)s is saved.", username=user.username), "success")
             return redirect(url_for(".users_list"))
-    return _form_page("admin/user_edit.html", form, status, user=user, reset_form=ResetSecondFactorForm())
+    return form_page("admin/user_edit.html", form, status, user=user, reset_form=ResetSecondFactorForm())
 
 
 @bp.route("/users/<int:user_id>/reset-second-factor", methods=["POST"])

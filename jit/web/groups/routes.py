@@ -14,7 +14,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from jit.models import GroupStatus, JointGroup
@@ -40,6 +39,7 @@ from jit.web.groups.forms import (
     TransitionForm,
     label_of,
 )
+from jit.web.refusals import form_page, show_refusal
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
 
@@ -104,25 +104,6 @@ def term_of(group: JointGroup, today: date | None = None) -> dict:
 
 # --- helpers for forms ---------------------------------------------------------------------
 
-def _show_refusal(form: FlaskForm, refusal: DomainError) -> int:
-    """Put a refused use case's field errors on the form; what belongs to no field goes on top."""
-    flash(str(refusal.message), "danger")
-    for name, why in refusal.fields.items():
-        if name == "version" and isinstance(refusal, Conflict):
-            continue  # the current version number, not a message: the page shows the conflict itself
-        if name in form and name not in ("csrf_token", "version"):
-            form[name].errors = [*form[name].errors, str(why)]
-        else:
-            flash(str(why), "danger")
-    return refusal.status
-
-
-def _form_page(template: str, form: FlaskForm, status: int | None = None, **context):
-    if status is None:
-        status = 422 if form.is_submitted() and form.errors else 200
-    return render_template(template, form=form, **context), status
-
-
 def _party_choices() -> list[SelectChoice]:
     parties = registry.list_parties(_actor(), limit=MAX_LIMIT).items
     return [SelectChoice(party.code, f"{party.name(_locale())} ({party.code})") for party in parties]
@@ -167,11 +148,11 @@ def new():
                 ends_on=form.ends_on.data,
             )
         except (Invalid, Conflict) as refusal:
-            status = _show_refusal(form, refusal)
+            status = show_refusal(form, refusal)
         else:
             flash(_("The group %(code)s is drafted.", code=group.code), "success")
             return redirect(_overview_url(group.id))
-    return _form_page("groups/new.html", form, status)
+    return form_page("groups/new.html", form, status)
 
 
 # --- overview and lifecycle ----------------------------------------------------------------
@@ -234,7 +215,7 @@ def edit(gid: int):
         try:
             group = groups.update_group(_actor(), gid, version=form.version.data, **changes)
         except (Invalid, Conflict) as refusal:
-            status = _show_refusal(form, refusal)
+            status = show_refusal(form, refusal)
             if isinstance(refusal, Conflict) and "version" in refusal.fields:
                 group = groups.get_group(_actor(), gid)
                 stale = {"yours": form.title.data, "theirs": group.title, "version": group.version}
@@ -243,7 +224,7 @@ def edit(gid: int):
         else:
             flash(_("The group %(code)s is saved.", code=group.code), "success")
             return redirect(_overview_url(gid))
-    return _form_page("groups/edit.html", form, status, group=group, stale=stale)
+    return form_page("groups/edit.html", form, status, group=group, stale=stale)
 
 
 # --- composition ---------------------------------------------------------------------------
@@ -261,11 +242,11 @@ def new_team(gid: int):
             team = groups.add_team(_actor(), gid, party=form.party.data, authority_id=form.authority_id.data,
                                    national_head_id=form.national_head_id.data)
         except (Invalid, Conflict) as refusal:
-            status = _show_refusal(form, refusal)
+            status = show_refusal(form, refusal)
         else:
             flash(_("The national team of %(party)s is added.", party=team.party_code), "success")
             return redirect(_overview_url(gid))
-    return _form_page("groups/team_new.html", form, status, group=group)
+    return form_page("groups/team_new.html", form, status, group=group)
 
 
 @bp.route("/<int:gid>/members/new", methods=["GET", "POST"])
@@ -282,12 +263,12 @@ def new_member(gid: int):
             membership = groups.add_member(_actor(), gid, user_id=form.user_id.data, team_id=form.team_id.data,
                                            role=form.role.data)
         except (Invalid, Conflict) as refusal:
-            status = _show_refusal(form, refusal)
+            status = show_refusal(form, refusal)
         else:
             flash(_("%(name)s is added to the %(party)s team.", name=membership.user.full_name,
                     party=membership.team.party_code), "success")
             return redirect(_overview_url(gid))
-    return _form_page("groups/member_new.html", form, status, group=group)
+    return form_page("groups/member_new.html", form, status, group=group)
 
 
 @bp.route("/<int:gid>/members/<int:user_id>/remove", methods=["POST"])
@@ -320,11 +301,11 @@ def new_document(gid: int):
                 signed_by=form.signed_by.data, head_id=form.head_id.data, new_end=form.new_end.data,
             )
         except (Invalid, Conflict) as refusal:
-            status = _show_refusal(form, refusal)
+            status = show_refusal(form, refusal)
         else:
             flash(_("The document %(reference)s is filed.", reference=document.reference), "success")
             return redirect(_overview_url(gid))
-    return _form_page("groups/document_new.html", form, status, group=group)
+    return form_page("groups/document_new.html", form, status, group=group)
 
 
 @bp.route("/<int:gid>/cases/new", methods=["GET", "POST"])
@@ -344,11 +325,11 @@ def new_case(gid: int):
                 handling_investigator_id=form.handling_investigator_id.data,
             )
         except (Invalid, Conflict) as refusal:
-            status = _show_refusal(form, refusal)
+            status = show_refusal(form, refusal)
         else:
             flash(_("The case %(number)s is linked to the group.", number=case.number), "success")
             return redirect(_overview_url(gid))
-    return _form_page("groups/case_new.html", form, status, group=group)
+    return form_page("groups/case_new.html", form, status, group=group)
 
 
 @bp.route("/<int:gid>/documents/<int:document_id>/file", methods=["POST"])
