@@ -13,13 +13,22 @@ from jit.models.group import (
     Membership,
     NationalTeam,
 )
+from jit.models.instruction import (
+    Instruction,
+    InstructionDocument,
+    InstructionEvent,
+    InstructionResult,
+    InstructionStatus,
+)
 from jit.models.registry import Authority, AuthorityKind, Party
 from jit.models.socket_connection import SocketConnection
+from jit.models.task import Task, TaskAssignment, TaskChange, TaskComment, TaskPriority, TaskStatus
 from jit.models.user import ApiToken, RecoveryCode, Role, User, UserRole
 
 __all__ = [
     "ApiToken", "AuditEvent", "Authority", "AuthorityKind", "CriminalCase", "DecisionKind", "DocumentKind",
-    "GroupDocument", "GroupEvent", "GroupStatus", "JointGroup", "LedgerCheckpoint", "LedgerHead", "LedgerNode",
-    "MemberRole", "Membership", "NationalTeam", "Party", "RecoveryCode", "Role", "SocketConnection", "User",
-    "UserRole",
+    "GroupDocument", "GroupEvent", "GroupStatus", "Instruction", "InstructionDocument", "InstructionEvent",
+    "InstructionResult", "InstructionStatus", "JointGroup", "LedgerCheckpoint", "LedgerHead", "LedgerNode",
+    "MemberRole", "Membership", "NationalTeam", "Party", "RecoveryCode", "Role", "SocketConnection", "Task",
+    "TaskAssignment", "TaskChange", "TaskComment", "TaskPriority", "TaskStatus", "User", "UserRole",
 ]

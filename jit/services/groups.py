@@ -53,7 +53,8 @@ def _today() -> date:
     return utcnow().date()
 
 
-def _load(actor: User | None, group_id: int) -> tuple[User, JointGroup]:
+def load_visible(actor: User | None, group_id: int) -> tuple[User, JointGroup]:
+    """The caller and the group, if the caller may see it (NotFound otherwise); noted for the audit."""
     actor, group = authz.require_group(actor, db.session.get(JointGroup, group_id))
     note(object_type="group", object_id=group.id, group_id=group.id)
     return actor, group
@@ -63,15 +64,21 @@ def _record(group: JointGroup, actor: User | None, event: str, **details) -> Non
     """Add to the group's timeline and tell every member's open pages, after commit."""
     db.session.add(GroupEvent(group=group, actor_id=actor.id if actor else None, kind=event,
                               details={key: value for key, value in details.items() if value is not None}))
-    event_type = event if "." in event else f"group.{event}"
-    for user_id in _audience(group) | {details.get("user_id")} - {None}:
-        notify.emit_after_commit("event", {"type": event_type, "group_id": group.id, "data": details},
-                                 room=notify.user_room(user_id))
+    announce(group, event if "." in event else f"group.{event}", details,
+             also={details["user_id"]} if details.get("user_id") else set())
 
 
-def _audience(group: JointGroup) -> set[int]:
+def audience(group: JointGroup) -> set[int]:
+    """Who hears of the group's changes: its current members, its head and its creator."""
     people = {m.user_id for team in group.teams for m in team.current_members}
     return people | {group.head_id, group.created_by_id} - {None}
+
+
+def announce(group: JointGroup, event_type: str, data: dict, *, also: set[int] = frozenset()) -> None:
+    """Send a Socket.IO `event` about the group to everyone who may see it, after commit."""
+    for user_id in audience(group) | set(also):
+        notify.emit_after_commit("event", {"type": event_type, "group_id": group.id, "data": data},
+                                 room=notify.user_room(user_id))
 
 
 def _check_text(fields: dict) -> dict:
@@ -112,7 +119,7 @@ def list_groups(actor: User | None, *, limit: int | None = None, cursor: str | N
 
 @use_case("group.read")
 def get_group(actor: User | None, group_id: int) -> JointGroup:
-    return _load(actor, group_id)[1]
+    return load_visible(actor, group_id)[1]
 
 
 # --- creating and editing ------------------------------------------------------------------
@@ -156,7 +163,7 @@ def _check_version(group: JointGroup, version: int | None) -> None:
 @use_case("group.update")
 def update_group(actor: User | None, group_id: int, *, version: int | None, **changes) -> JointGroup:
     """Edit the description; the term only before the group is active (then decisions move it)."""
-    actor, group = _load(actor, group_id)
+    actor, group = load_visible(actor, group_id)
     authz.require_group_manager(actor, group)
     _check_version(group, version)
     # Only what really changes counts (a form sends every field back as it was).
@@ -212,7 +219,7 @@ def _current_membership_of(group: JointGroup, user_id: int) -> Membership | None
 def add_team(actor: User | None, group_id: int, *, party: str, authority_id: int,
              national_head_id: int) -> NationalTeam:
     """A party joins with a team of one of its competent authorities, led by its national head."""
-    actor, group = _load(actor, group_id)
+    actor, group = load_visible(actor, group_id)
     authz.require_group_manager(actor, group)
     party = (party or "").upper()
     if db.session.get(Party, party) is None:
@@ -245,7 +252,7 @@ def _team(group: JointGroup, team_id: int | None) -> NationalTeam:
 @use_case("member.add")
 def add_member(actor: User | None, group_id: int, *, user_id: int, team_id: int, role: str) -> Membership:
     """The group head, or a national head for their own team, adds a member."""
-    actor, group = _load(actor, group_id)
+    actor, group = load_visible(actor, group_id)
     team = _team(group, team_id)
     authz.require_team_manager(actor, group, team)
     if role not in {r.value for r in MemberRole}:
@@ -269,7 +276,7 @@ def add_member(actor: User | None, group_id: int, *, user_id: int, team_id: int,
 def remove_member(actor: User | None, group_id: int, user_id: int) -> Membership:
     """End a membership today; access ends at once. The last national head of a team in an
     active group cannot be removed: the agreement needs one per team (appoint another first)."""
-    actor, group = _load(actor, group_id)
+    actor, group = load_visible(actor, group_id)
     membership = _current_membership_of(group, user_id)
     if membership is None:
         raise NotFound()
@@ -290,7 +297,7 @@ def add_document(actor: User | None, group_id: int, *, kind: str, decision: str 
                  authority_id: int, reference: str, dated: date, signed_by: str,
                  head_id: int | None = None, new_end: date | None = None) -> GroupDocument:
     """File a creation request or a decision; decisions take effect (head, term) as they are filed."""
-    actor, group = _load(actor, group_id)
+    actor, group = load_visible(actor, group_id)
     authz.require_group_manager(actor, group)
     party = (party or "").upper()
     problems = {}
@@ -411,7 +418,7 @@ def _activation_gaps(group: JointGroup) -> list[Unmet]:
 @use_case("group.transition_check")
 def transition_options(actor: User | None, group_id: int) -> dict[GroupStatus, list[Unmet]]:
     """For the group page: each move the lifecycle allows from here, with what it still lacks."""
-    _, group = _load(actor, group_id)
+    _, group = load_visible(actor, group_id)
     lifecycle_order = list(GroupStatus)
     return {to: unmet_conditions(group, to) for to in sorted(TRANSITIONS[group.status], key=lifecycle_order.index)}
 
@@ -419,7 +426,7 @@ def transition_options(actor: User | None, group_id: int) -> dict[GroupStatus, l
 @use_case("group.transition")
 def transition(actor: User | None, group_id: int, *, to: str, version: int | None,
                reason: str | None = None) -> JointGroup:
-    actor, group = _load(actor, group_id)
+    actor, group = load_visible(actor, group_id)
     if not authz.manages_group(actor, group):
         raise Forbidden(_l("Only the group head can do this."))
     _check_version(group, version)
@@ -442,14 +449,14 @@ def transition(actor: User | None, group_id: int, *, to: str, version: int | Non
 
 @use_case("case.list")
 def list_cases(actor: User | None, group_id: int) -> list[CriminalCase]:
-    return list(_load(actor, group_id)[1].cases)
+    return list(load_visible(actor, group_id)[1].cases)
 
 
 @use_case("case.add")
 def add_case(actor: User | None, group_id: int, *, party: str, number: str, opened_on: date, articles: str,
              summary: str, handling_investigator_id: int) -> CriminalCase:
     """A party's national case joins the group; its investigator must be in that party's team."""
-    actor, group = _load(actor, group_id)
+    actor, group = load_visible(actor, group_id)
     party = (party or "").upper()
     team = next((team for team in group.teams if team.party_code == party), None)
     if team is None:
