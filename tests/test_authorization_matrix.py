@@ -16,7 +16,7 @@ import pytest
 
 from jit.extensions import db, socketio
 from jit.models import AuthorityKind, User
-from jit.services import groups
+from jit.services import groups, instructions
 from tests import factories
 from tests.conftest import csrf_token_in, sign_in_api, sign_in_page
 
@@ -187,6 +187,21 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("api_groups.attach_document_file", "POST"): Call(group_manager(201), upload=True,
                                                       path_keys={"document_id": "bare_document_id"}),
     ("api_groups.get_document_file", "GET"): Call(group_reader()),
+    ("api_instructions.list_instructions", "GET"): Call(group_reader()),
+    ("api_instructions.create_instruction", "POST"): Call(group_manager(201), json=lambda ids: {
+        "from_team_id": ids["team_id"], "to_team_id": ids["other_team_id"], "case_id": ids["case_id"],
+        "actions": ["Допрос"], "due_on": "2099-01-01", "body": "Прошу"}),
+    ("api_instructions.get_instruction", "GET"): Call(group_reader()),
+    ("api_instructions.add_document", "POST"): Call(group_manager(201), upload=True,
+                                                    form={"title": "Постановление", "certified": "true"}),
+    # Results come from the requested team's head only: nobody in this world is one.
+    ("api_instructions.add_result", "POST"): Call(group_manager(403), upload=True, form={"text": "Исполнено"}),
+    # The requesting head passes the rights check; the draft group then refuses any sending (409).
+    ("api_instructions.transition", "POST"): Call(group_manager(409), json={"to": "sent", "version": 1}),
+    ("api_instructions.document_file", "GET"): Call(group_reader()),
+    # No result is on file yet: everyone who may see the group learns just that (404).
+    ("api_instructions.result_file", "GET"): Call({"anonymous": 401, **dict.fromkeys(USERS, 404)},
+                                                  path_keys={"result_id": "instruction_id"}),
     ("api_groups.add_case", "POST"): Call(group_manager(201), json=lambda ids: {
         "party": "BY", "number": "№ 1", "opened_on": "2025-01-01", "articles": "ст. 212", "summary": "Хищения",
         "handling_investigator_id": ids["head_id"]}),
@@ -221,10 +236,31 @@ def world(matrix_app):
         target = factories.create_user(authority=kazakhstan)
         joiner = factories.create_user(authority=kazakhstan)
         group, team, (with_file, bare) = _draft_group(people["investigator"], belarus, target)
+        other_team, case, instruction = _instruction_to_russia(people["investigator"], group)
         return {"people": people, "path": {
             "code": "KZ", "authority_id": kazakhstan.id, "by_authority_id": belarus.id, "user_id": target.id,
             "filename": "css/app.css", "gid": group.id, "team_id": team.id, "joiner_id": joiner.id,
-            "head_id": people["investigator"].id, "document_id": with_file.id, "bare_document_id": bare.id}}
+            "head_id": people["investigator"].id, "document_id": with_file.id, "bare_document_id": bare.id,
+            "other_team_id": other_team.id, "case_id": case.id, "iid": instruction.id,
+            "instruction_id": instruction.id}}
+
+
+def _instruction_to_russia(manager: factories.UserInfo, group):
+    """A Russian team, a Belarusian case, and a draft instruction from the Belarusian team to the
+    Russian one, with a certified decision attached (so the requesting head may send it)."""
+    actor = db.session.get(User, manager.id)
+    russia = factories.create_authority("RU", AuthorityKind.CENTRAL)
+    ru_head = factories.create_user(authority=russia)
+    other_team = groups.add_team(actor, group.id, party="RU", authority_id=russia.id, national_head_id=ru_head.id)
+    case = groups.add_case(actor, group.id, party="BY", number="№ 0", opened_on=date(2025, 1, 1),
+                           articles="ст. 212", summary="Хищения", handling_investigator_id=manager.id)
+    from_team = next(team for team in group.teams if team.party_code == "BY")
+    instruction = instructions.create_instruction(
+        actor, group.id, from_team_id=from_team.id, to_team_id=other_team.id, case_id=case.id,
+        actions=["Допрос"], due_on=date(2099, 1, 1), body="Прошу")
+    instructions.add_document(actor, instruction.id, title="Постановление", certified=True, is_sanction=False,
+                              filename="p.pdf", stream=io.BytesIO(b"%PDF-1.4"))
+    return other_team, case, instruction
 
 
 def _draft_group(manager: factories.UserInfo, belarus, member: factories.UserInfo):

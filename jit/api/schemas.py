@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_smorest.fields import Upload
 
-from jit.models import AuthorityKind, DecisionKind, DocumentKind, GroupStatus, MemberRole, Role
+from jit.models import AuthorityKind, DecisionKind, DocumentKind, GroupStatus, InstructionStatus, MemberRole, Role
 from jit.services.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
 
@@ -339,3 +339,174 @@ class GroupEventListSchema(ma.Schema):
 
 
 GroupPageSchema = page_schema(GroupSchema, "GroupPage")
+
+
+# --- instructions --------------------------------------------------------------------------
+
+class InstructionCreateSchema(ma.Schema):
+    from_team_id = ma.fields.Integer(required=True)
+    to_team_id = ma.fields.Integer(required=True)
+    case_id = ma.fields.Integer(required=True)
+    actions = ma.fields.List(ma.fields.String(), required=True)
+    due_on = ma.fields.Date(required=True)
+    body = ma.fields.String(required=True)
+
+
+class InstructionDocumentSchema(ma.Schema):
+    id = ma.fields.Integer()
+    title = ma.fields.String()
+    certified = ma.fields.Boolean()
+    is_sanction = ma.fields.Boolean()
+    file_name = ma.fields.String()
+    file_sha256 = ma.fields.String()
+    file_size = ma.fields.Integer()
+
+
+class InstructionResultSchema(ma.Schema):
+    id = ma.fields.Integer()
+    text = ma.fields.String()
+    file_name = ma.fields.String(allow_none=True)
+    file_sha256 = ma.fields.String(allow_none=True)
+    file_size = ma.fields.Integer(allow_none=True)
+    added_at = ma.fields.AwareDateTime()
+
+
+class InstructionEventSchema(ma.Schema):
+    at = ma.fields.AwareDateTime()
+    kind = ma.fields.String()
+    actor = ma.fields.Nested(PersonSchema, allow_none=True)
+    details = ma.fields.Dict()
+
+
+class TeamRefSchema(ma.Schema):
+    id = ma.fields.Integer()
+    party = ma.fields.String(attribute="party_code")
+    national_head = ma.fields.Nested(PersonSchema, allow_none=True)
+
+
+class InstructionSchema(ma.Schema):
+    id = ma.fields.Integer()
+    group_id = ma.fields.Integer()
+    status = ma.fields.Enum(InstructionStatus, by_value=True)
+    from_team = ma.fields.Nested(TeamRefSchema)
+    to_team = ma.fields.Nested(TeamRefSchema)
+    case_id = ma.fields.Integer()
+    actions = ma.fields.List(ma.fields.String())
+    due_on = ma.fields.Date()
+    body = ma.fields.String()
+    refusal_reason = ma.fields.String(allow_none=True)
+    documents = ma.fields.List(ma.fields.Nested(InstructionDocumentSchema))
+    results = ma.fields.List(ma.fields.Nested(InstructionResultSchema))
+    history = ma.fields.List(ma.fields.Nested(InstructionEventSchema))
+    version = ma.fields.Integer()
+
+
+class InstructionFilterSchema(PageArgsSchema):
+    status = ma.fields.Enum(InstructionStatus, by_value=True, load_default=None)
+
+
+class InstructionDocumentFormSchema(ma.Schema):
+    title = ma.fields.String(required=True)
+    certified = ma.fields.Boolean(load_default=False)
+    is_sanction = ma.fields.Boolean(load_default=False)
+
+
+class InstructionResultFormSchema(ma.Schema):
+    text = ma.fields.String(required=True)
+
+
+class OptionalFileSchema(ma.Schema):
+    file = Upload(load_default=None)
+
+
+class InstructionTransitionSchema(ma.Schema):
+    to = ma.fields.String(required=True)
+    reason = ma.fields.String(load_default=None)
+    version = ma.fields.Integer(required=True)
+
+
+InstructionPageSchema = page_schema(InstructionSchema, "InstructionPage")
+
+
+# --- tasks ---------------------------------------------------------------------------------
+# Imported here rather than at the top so that this area's schemas stay one block.
+from jit.models import TaskPriority, TaskStatus  # noqa: E402
+from jit.services.tasks import is_unassigned  # noqa: E402
+
+
+class TaskFilterSchema(PageArgsSchema):
+    status = ma.fields.String(load_default=None, metadata={"enum": [s.value for s in TaskStatus]})
+    team_id = ma.fields.Integer(load_default=None)
+    assignee_id = ma.fields.Integer(load_default=None)
+    case_id = ma.fields.Integer(load_default=None)
+    overdue = ma.fields.Boolean(load_default=False, metadata={"description": "due before today and not finished"})
+
+
+class TaskCreateSchema(ma.Schema):
+    title = ma.fields.String(required=True)
+    description = ma.fields.String(load_default="")
+    assignee_ids = ma.fields.List(ma.fields.Integer(), load_default=list)
+    due_on = ma.fields.Date(allow_none=True, load_default=None)
+    priority = ma.fields.String(load_default="normal", metadata={"enum": [p.value for p in TaskPriority]})
+    instruction_id = ma.fields.Integer(allow_none=True, load_default=None)
+    case_id = ma.fields.Integer(allow_none=True, load_default=None)
+    allow_past_due = ma.fields.Boolean(load_default=False)
+
+
+class TaskUpdateSchema(ma.Schema):
+    status = ma.fields.String(metadata={"enum": [s.value for s in TaskStatus]})
+    title = ma.fields.String()
+    description = ma.fields.String()
+    assignee_ids = ma.fields.List(ma.fields.Integer())
+    due_on = ma.fields.Date()
+    priority = ma.fields.String(metadata={"enum": [p.value for p in TaskPriority]})
+    blocked_reason = ma.fields.String(metadata={"description": "required when the status becomes blocked"})
+    allow_past_due = ma.fields.Boolean()
+    version = ma.fields.Integer(required=True)
+
+
+class TaskCommentSchema(ma.Schema):
+    id = ma.fields.Integer()
+    author = ma.fields.Nested(PersonSchema)
+    body = ma.fields.String()
+    created_at = ma.fields.AwareDateTime()
+
+
+class TaskCommentCreateSchema(ma.Schema):
+    body = ma.fields.String(required=True)
+
+
+class TaskChangeSchema(ma.Schema):
+    at = ma.fields.AwareDateTime()
+    actor = ma.fields.Nested(PersonSchema, allow_none=True)
+    field = ma.fields.String(metadata={"description": "the changed field, or `created`"})
+    old = ma.fields.Dict(metadata={"description": "{field: value before}"})
+    new = ma.fields.Dict(metadata={"description": "{field: value after}; all initial values for `created`"})
+
+
+class TaskSummarySchema(ma.Schema):
+    id = ma.fields.Integer()
+    group_id = ma.fields.Integer()
+    team_id = ma.fields.Integer(allow_none=True)
+    title = ma.fields.String()
+    description = ma.fields.String()
+    status = ma.fields.Enum(TaskStatus, by_value=True)
+    blocked_reason = ma.fields.String(allow_none=True)
+    assignees = ma.fields.List(ma.fields.Nested(PersonSchema))
+    unassigned = ma.fields.Function(is_unassigned, metadata={
+        "description": "none of the assignees is still a current member of the group"})
+    due_on = ma.fields.Date(allow_none=True)
+    priority = ma.fields.Enum(TaskPriority, by_value=True)
+    instruction_id = ma.fields.Integer(allow_none=True)
+    case_id = ma.fields.Integer(allow_none=True)
+    created_by = ma.fields.Nested(PersonSchema)
+    created_at = ma.fields.AwareDateTime()
+    version = ma.fields.Integer()
+
+
+class TaskSchema(TaskSummarySchema):
+    comments = ma.fields.List(ma.fields.Nested(TaskCommentSchema))
+    history = ma.fields.List(ma.fields.Nested(TaskChangeSchema))
+
+
+TaskPageSchema = page_schema(TaskSummarySchema, "TaskPage")

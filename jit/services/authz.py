@@ -73,7 +73,8 @@ def require_group(actor: User | None, group: JointGroup | None) -> tuple[User, J
     return actor, group
 
 
-def _require_open(group: JointGroup) -> None:
+def require_open(group: JointGroup) -> None:
+    """A closed group's records never change again."""
     if group.status == GroupStatus.CLOSED:
         raise Conflict(_l("The group is closed: its records can no longer change."), code="group_closed")
 
@@ -82,7 +83,7 @@ def require_group_manager(actor: User, group: JointGroup) -> None:
     """Only the group head (or the creator, before a head is appointed) manages the group."""
     if not manages_group(actor, group):
         raise Forbidden(_l("Only the group head can do this."))
-    _require_open(group)
+    require_open(group)
 
 
 def require_team_manager(actor: User, group: JointGroup, team: NationalTeam) -> None:
@@ -90,4 +91,4 @@ def require_team_manager(actor: User, group: JointGroup, team: NationalTeam) -> 
     own_head = any(m.user_id == actor.id and m.role == MemberRole.NATIONAL_HEAD for m in team.current_members)
     if not (own_head or manages_group(actor, group)):
         raise Forbidden(_l("Only the group head or this team's national head can do this."))
-    _require_open(group)
+    require_open(group)

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import BinaryIO
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
@@ -32,11 +30,10 @@ from jit.models import (
     User,
 )
 from jit.models.types import utcnow
-from jit.services import authz
+from jit.services import authz, files
 from jit.services.audit import note, use_case
-from jit.services.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
+from jit.services.errors import Conflict, Forbidden, Invalid, NotFound
 from jit.services.pagination import Page, paginate
-from jit.storage import ContentStore, FileTooLarge
 
 # Which moves the lifecycle allows (DOMAIN.md "Group").
 TRANSITIONS = {
@@ -486,10 +483,6 @@ def add_case(actor: User | None, group_id: int, *, party: str, number: str, open
 
 # --- document files ------------------------------------------------------------------------
 
-def _files() -> ContentStore:
-    return ContentStore(Path(current_app.config["JIT_EVIDENCE_DIR"]))
-
-
 def _document(actor: User | None, document_id: int) -> tuple[User, GroupDocument]:
     document = db.session.get(GroupDocument, document_id)
     actor, _ = authz.require_group(actor, document.group if document else None)
@@ -504,13 +497,7 @@ def attach_document_file(actor: User | None, document_id: int, *, filename: str,
     authz.require_group_manager(actor, document.group)
     if document.file_sha256 is not None:
         raise Conflict(_l("A file is already attached to this document."))
-    name = Path((filename or "").replace("\\", "/")).name.strip()[:255]
-    if not name:
-        raise Invalid(fields={"file": _l("Choose a file.")})
-    try:
-        stored = _files().put_stream(stream, limit=current_app.config["JIT_MAX_UPLOAD_BYTES"])
-    except FileTooLarge:
-        raise TooLarge() from None
+    name, stored = files.store_upload(filename, stream)
     document.file_name, document.file_sha256, document.file_size = name, stored.sha256, stored.size
     note(sha256=stored.sha256, size=stored.size)
     _record(document.group, actor, "document_file_attached", document_id=document.id, sha256=stored.sha256)
@@ -523,4 +510,4 @@ def document_file(actor: User | None, document_id: int) -> tuple[GroupDocument, 
     _, document = _document(actor, document_id)
     if document.file_sha256 is None:
         raise NotFound()
-    return document, _files().open(document.file_sha256)
+    return document, files.content_store().open(document.file_sha256)

@@ -1,0 +1,259 @@
+"""Instructions (поручения): the national head of the requesting team asks the national head of
+another team of the same group for procedural actions and operational-search measures, with the
+certified decisions attached; the requested head accepts or refuses it and reports execution with
+results (DOMAIN.md "Instruction")."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import BinaryIO
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from jit.extensions import db
+from jit.models import (
+    GroupStatus,
+    Instruction,
+    InstructionDocument,
+    InstructionEvent,
+    InstructionResult,
+    InstructionStatus,
+    JointGroup,
+    MemberRole,
+    NationalTeam,
+    User,
+)
+from jit.models.types import utcnow
+from jit.services import authz, files, groups
+from jit.services.audit import note, use_case
+from jit.services.errors import Conflict, Forbidden, Invalid, NotFound
+from jit.services.pagination import Page, paginate
+
+S = InstructionStatus
+# Each move, and which side makes it: the requesting head sends, the requested head answers.
+MOVES: dict[InstructionStatus, dict[InstructionStatus, str]] = {
+    S.DRAFT: {S.SENT: "from"},
+    S.SENT: {S.ACCEPTED: "to", S.REFUSED: "to"},
+    S.ACCEPTED: {S.IN_PROGRESS: "to", S.REFUSED: "to"},
+    S.IN_PROGRESS: {S.EXECUTED: "to", S.PARTIALLY_EXECUTED: "to", S.REFUSED: "to"},
+}
+OPEN_STATUSES = (S.SENT, S.ACCEPTED, S.IN_PROGRESS)
+BODY_LIMIT = 20000
+
+
+def _today() -> date:
+    return utcnow().date()
+
+
+def is_national_head(user: User, team: NationalTeam) -> bool:
+    return any(m.user_id == user.id and m.role == MemberRole.NATIONAL_HEAD for m in team.current_members)
+
+
+def is_overdue(instruction: Instruction, today: date | None = None) -> bool:
+    return instruction.status in (S.DRAFT, *OPEN_STATUSES) and instruction.due_on < (today or _today())
+
+
+def _require_working_group(group: JointGroup) -> None:
+    """Instructions move only in an active group within its term (AGR-TERM, AGR-CLOSED)."""
+    if group.status != GroupStatus.ACTIVE:
+        raise Conflict(_l("The group is not active: instructions cannot move now."), code="group_not_active")
+    if group.ends_on is not None and group.ends_on < _today():
+        raise Conflict(_l("The group's term ended on %(day)s: nothing can be sent under it.",
+                          day=group.ends_on.isoformat()), code="group_term_ended")
+
+
+def _record(instruction: Instruction, actor: User, event: str, **details) -> None:
+    db.session.add(InstructionEvent(instruction=instruction, actor_id=actor.id, kind=event,
+                                    details={key: value for key, value in details.items() if value is not None}))
+    groups.announce(instruction.group, f"instruction.{event}",
+                    {"instruction_id": instruction.id, "status": instruction.status.value, **details})
+
+
+def _load(actor: User | None, instruction_id: int) -> tuple[User, Instruction]:
+    instruction = db.session.get(Instruction, instruction_id)
+    actor, _ = authz.require_group(actor, instruction.group if instruction else None)
+    note(object_type="instruction", object_id=instruction.id, group_id=instruction.group_id)
+    return actor, instruction
+
+
+def _check_version(instruction: Instruction, version: int | None) -> None:
+    if version is None:
+        raise Invalid(fields={"version": _l("Send the version you read.")})
+    if version != instruction.version:
+        raise Conflict(_l("The instruction was changed meanwhile (now version %(v)s). Reload and try again.",
+                          v=instruction.version), fields={"version": str(instruction.version)})
+
+
+# --- reading -------------------------------------------------------------------------------
+
+@use_case("instruction.list")
+def list_instructions(actor: User | None, group_id: int, *, status: str | None = None,
+                      limit: int | None = None, cursor: str | None = None) -> Page:
+    """The group's instructions, for anyone who may see the group."""
+    _, group = groups.load_visible(actor, group_id)
+    stmt = select(Instruction).where(Instruction.group_id == group.id).options(
+        selectinload(Instruction.documents), selectinload(Instruction.results))
+    if status:
+        stmt = stmt.where(Instruction.status == InstructionStatus(status))
+    return paginate(stmt, Instruction.id, limit=limit, cursor=cursor, descending=True)
+
+
+@use_case("instruction.read")
+def get_instruction(actor: User | None, instruction_id: int) -> Instruction:
+    return _load(actor, instruction_id)[1]
+
+
+# --- drafting ------------------------------------------------------------------------------
+
+def _team_of(group: JointGroup, team_id: int | None, field: str) -> NationalTeam:
+    team = next((team for team in group.teams if team.id == team_id), None)
+    if team is None:
+        raise Invalid(fields={field: _l("Not a national team of this group.")})
+    return team
+
+
+def _check_actions(actions) -> list[str]:
+    if not isinstance(actions, list) or not actions or not all(isinstance(a, str) and a.strip() for a in actions):
+        raise Invalid(fields={"actions": _l("List at least one procedural action or measure.")})
+    return [action.strip() for action in actions]
+
+
+@use_case("instruction.create")
+def create_instruction(actor: User | None, group_id: int, *, from_team_id: int, to_team_id: int, case_id: int,
+                       actions: list[str], due_on: date, body: str) -> Instruction:
+    """The requesting team's national head drafts an instruction to another team's national head."""
+    actor, group = groups.load_visible(actor, group_id)
+    from_team = _team_of(group, from_team_id, "from_team_id")
+    if not is_national_head(actor, from_team):
+        raise Forbidden(_l("Only the national head of the requesting team sends instructions."))
+    authz.require_open(group)
+    to_team = _team_of(group, to_team_id, "to_team_id")
+    problems = {}
+    if to_team.id == from_team.id:
+        problems["to_team_id"] = _l("An instruction goes to another party's team, not to one's own.")
+    if not any(case.id == case_id for case in group.cases):
+        problems["case_id"] = _l("Not a criminal case of this group.")
+    if not (body or "").strip():
+        problems["body"] = _l("Required.")
+    elif len(body) > BODY_LIMIT:
+        problems["body"] = _l("At most %(n)s characters.", n=BODY_LIMIT)
+    if not isinstance(due_on, date):
+        problems["due_on"] = _l("Required.")
+    elif due_on < _today():
+        problems["due_on"] = _l("Cannot be in the past.")
+    if problems:
+        raise Invalid(fields=problems)
+    instruction = Instruction(group=group, from_team=from_team, to_team=to_team, case_id=case_id,
+                              actions=_check_actions(actions), due_on=due_on, body=body.strip(),
+                              created_by_id=actor.id)
+    db.session.add(instruction)
+    db.session.flush()
+    note(object_type="instruction", object_id=instruction.id)
+    _record(instruction, actor, "created", to_team_id=to_team.id)
+    return instruction
+
+
+@use_case("instruction.document_add")
+def add_document(actor: User | None, instruction_id: int, *, title: str, certified: bool, is_sanction: bool,
+                 filename: str | None, stream: BinaryIO) -> InstructionDocument:
+    """Attach a decision ordering the actions (certified; a sanction where the law asks for one)."""
+    actor, instruction = _load(actor, instruction_id)
+    if not is_national_head(actor, instruction.from_team):
+        raise Forbidden(_l("Only the national head of the requesting team attaches its decisions."))
+    authz.require_open(instruction.group)
+    if instruction.status != S.DRAFT:
+        raise Conflict(_l("Decisions are attached before the instruction is sent."))
+    if not (title or "").strip():
+        raise Invalid(fields={"title": _l("Required.")})
+    name, stored = files.store_upload(filename, stream)
+    document = InstructionDocument(instruction=instruction, title=title.strip()[:300], certified=bool(certified),
+                                   is_sanction=bool(is_sanction), file_name=name, file_sha256=stored.sha256,
+                                   file_size=stored.size, added_by_id=actor.id)
+    db.session.add(document)
+    db.session.flush()
+    note(document_id=document.id, sha256=stored.sha256, certified=document.certified)
+    _record(instruction, actor, "document_added", document_id=document.id, sha256=stored.sha256)
+    return document
+
+
+# --- answering -----------------------------------------------------------------------------
+
+@use_case("instruction.result_add")
+def add_result(actor: User | None, instruction_id: int, *, text: str, filename: str | None = None,
+               stream: BinaryIO | None = None) -> InstructionResult:
+    """The requested head sends results back (text, and a file if any) while executing."""
+    actor, instruction = _load(actor, instruction_id)
+    if not is_national_head(actor, instruction.to_team):
+        raise Forbidden(_l("Only the national head of the requested team reports results."))
+    authz.require_open(instruction.group)
+    if instruction.status not in (S.ACCEPTED, S.IN_PROGRESS):
+        raise Conflict(_l("Results are reported on an accepted instruction being executed."))
+    if not (text or "").strip():
+        raise Invalid(fields={"text": _l("Required.")})
+    result = InstructionResult(instruction=instruction, text=text.strip()[:BODY_LIMIT], added_by_id=actor.id)
+    if stream is not None:
+        result.file_name, stored = files.store_upload(filename, stream)
+        result.file_sha256, result.file_size = stored.sha256, stored.size
+    db.session.add(result)
+    db.session.flush()
+    note(result_id=result.id, sha256=result.file_sha256)
+    _record(instruction, actor, "result_added", result_id=result.id)
+    return result
+
+
+def _unmet(instruction: Instruction, target: InstructionStatus) -> str | None:
+    """Why the instruction may not move to `target` now (None: it may)."""
+    if target == S.SENT and not any(doc.certified for doc in instruction.documents):
+        return str(_l("Attach at least one certified decision document before sending (AGR-INSTR-DECISIONS)."))
+    if target in (S.EXECUTED, S.PARTIALLY_EXECUTED) and not instruction.results:
+        return str(_l("Report the results before reporting execution."))
+    return None
+
+
+@use_case("instruction.transition")
+def transition(actor: User | None, instruction_id: int, *, to: str, version: int | None,
+               reason: str | None = None) -> Instruction:
+    actor, instruction = _load(actor, instruction_id)
+    try:
+        target = InstructionStatus(to)
+    except ValueError:
+        raise Invalid(fields={"to": _l("Not a status of an instruction.")}) from None
+    side = MOVES.get(instruction.status, {}).get(target)
+    if side is None:
+        raise Conflict(_l("A %(from)s instruction cannot become %(to)s.",
+                          **{"from": instruction.status.value, "to": target.value}), fields={"to": target.value})
+    team = instruction.from_team if side == "from" else instruction.to_team
+    if not is_national_head(actor, team):
+        raise Forbidden(_l("Only the national head of the %(party)s team can do this.", party=team.party_code))
+    _require_working_group(instruction.group)
+    _check_version(instruction, version)
+    if target == S.REFUSED and not (reason or "").strip():
+        raise Invalid(fields={"reason": _l("Say why the instruction is refused.")})
+    unmet = _unmet(instruction, target)
+    if unmet:
+        raise Conflict(unmet, fields={"to": unmet})
+    previous, instruction.status = instruction.status, target
+    if target == S.SENT:
+        instruction.sent_at = utcnow()
+    if target == S.REFUSED:
+        instruction.refusal_reason = reason.strip()[:BODY_LIMIT]
+    note(to=target.value)
+    _record(instruction, actor, target.value, **{"from": previous.value, "reason": (reason or "").strip() or None})
+    return instruction
+
+
+# --- files ---------------------------------------------------------------------------------
+
+@use_case("instruction.file_read")
+def stored_file(actor: User | None, instruction_id: int, *, document_id: int | None = None,
+                result_id: int | None = None) -> tuple[str, str, BinaryIO]:
+    """A decision's or a result's file, for anyone who may see the group: (name, sha256, stream)."""
+    _, instruction = _load(actor, instruction_id)
+    items = instruction.documents if document_id is not None else instruction.results
+    wanted = document_id if document_id is not None else result_id
+    item = next((item for item in items if item.id == wanted), None)
+    if item is None or item.file_sha256 is None:
+        raise NotFound()
+    return item.file_name, item.file_sha256, files.content_store().open(item.file_sha256)

@@ -1,0 +1,171 @@
+"""Instructions through the API: the simplified channel between national heads, and its refusals."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+from datetime import timedelta
+
+import pytest
+
+from tests.groups_support import TODAY, activate, advance, create_group, form_teams
+
+DUE = (TODAY + timedelta(days=30)).isoformat()
+
+
+@pytest.fixture
+def setting(cast):
+    """An active BY–KZ group with a Belarusian case; returns (group, BY team id, KZ team id, case id)."""
+    group = activate(cast)
+    teams = {team["party"]: team["id"] for team in group["teams"]}
+    case = cast.api.post(f"/api/v1/groups/{group['id']}/cases", json={
+        "party": "BY", "number": "№ 20251640012", "opened_on": "2025-03-12", "articles": "ч. 4 ст. 212 УК",
+        "summary": "Хищения путём модификации компьютерной информации",
+        "handling_investigator_id": cast.ids["by_head"]}, headers=cast.headers["by_head"])
+    assert case.status_code == 201, case.get_json()
+    return group, teams["BY"], teams["KZ"], case.get_json()["id"]
+
+
+def _draft(cast, setting, who="by_head", **overrides):
+    group, by_team, kz_team, case_id = setting
+    body = {"from_team_id": by_team, "to_team_id": kz_team, "case_id": case_id, "due_on": DUE,
+            "actions": ["Допросить свидетеля Иванова И.И.", "Истребовать сведения о банковских счетах"],
+            "body": "Прошу провести следующие процессуальные действия на территории Республики Казахстан.",
+            **overrides}
+    return cast.api.post(f"/api/v1/groups/{group['id']}/instructions", json=body, headers=cast.headers[who])
+
+
+def _attach(cast, instruction, *, certified=True, who="by_head"):
+    return cast.api.post(f"/api/v1/instructions/{instruction['id']}/documents", data={
+        "title": "Постановление о производстве допроса", "certified": "true" if certified else "false",
+        "is_sanction": "false", "file": (io.BytesIO(b"%PDF-1.4 postanovlenie"), "постановление.pdf")},
+        headers=cast.headers[who], content_type="multipart/form-data")
+
+
+def _move(cast, instruction, to, who, reason=None, version=None):
+    body = {"to": to, "version": version or instruction["version"], **({"reason": reason} if reason else {})}
+    return cast.api.post(f"/api/v1/instructions/{instruction['id']}/transitions", json=body,
+                         headers=cast.headers[who])
+
+
+def _error(response, status, code=None):
+    assert response.status_code == status, response.get_json()
+    error = response.get_json()["error"]
+    if code:
+        assert error["code"] == code
+    return error
+
+
+def test_the_whole_channel(cast, setting):
+    draft = _draft(cast, setting)
+    assert draft.status_code == 201, draft.get_json()
+    instruction = draft.get_json()
+    assert (instruction["status"], instruction["actions"][0]) == ("draft", "Допросить свидетеля Иванова И.И.")
+    error = _error(_move(cast, instruction, "sent", "by_head"), 409)
+    assert "certified decision" in error["message"]
+    assert _attach(cast, instruction, certified=False).status_code == 201
+    _error(_move(cast, instruction, "sent", "by_head"), 409)  # an uncertified copy is not enough
+    assert _attach(cast, instruction).status_code == 201
+    instruction = _move(cast, instruction, "sent", "by_head").get_json()
+    assert instruction["status"] == "sent"
+    # only the requested head answers
+    _error(_move(cast, instruction, "accepted", "by_head"), 403)
+    instruction = _move(cast, instruction, "accepted", "kz_head").get_json()
+    instruction = _move(cast, instruction, "in_progress", "kz_head").get_json()
+    _error(_move(cast, instruction, "executed", "kz_head"), 409)  # no results yet
+    content = "Протокол допроса свидетеля".encode() * 50
+    result = cast.api.post(f"/api/v1/instructions/{instruction['id']}/results", data={
+        "text": "Свидетель допрошен, протокол прилагается.", "file": (io.BytesIO(content), "протокол.pdf")},
+        headers=cast.headers["kz_head"], content_type="multipart/form-data")
+    assert result.status_code == 201, result.get_json()
+    instruction = cast.api.get(f"/api/v1/instructions/{instruction['id']}", headers=cast.headers["by_head"]).get_json()
+    instruction = _move(cast, instruction, "executed", "kz_head").get_json()
+    assert instruction["status"] == "executed"
+    # the results go back to the requesting team, file and digest intact
+    download = cast.api.get(f"/api/v1/instructions/{instruction['id']}/results/{result.get_json()['id']}/file",
+                            headers=cast.headers["by_head"])
+    assert download.data == content
+    assert download.headers["Digest"] == "sha-256=" + base64.b64encode(hashlib.sha256(content).digest()).decode()
+    kinds = [event["kind"] for event in instruction["history"]]
+    assert kinds == ["created", "document_added", "document_added", "sent", "accepted", "in_progress",
+                     "result_added", "executed"]
+
+
+def test_only_the_requesting_national_head_drafts(cast, setting):
+    group, _, kz_team, _ = setting
+    cast.api.post(f"/api/v1/groups/{group['id']}/members", json={"user_id": cast.ids["kz_member"],
+                                                                 "team_id": kz_team}, headers=cast.headers["kz_head"])
+    _error(_draft(cast, setting, who="kz_member", from_team_id=kz_team, to_team_id=setting[1]), 403, "forbidden")
+    _error(_draft(cast, setting, who="creator"), 403, "forbidden")  # the group head is no national head
+
+
+def test_to_ones_own_team_or_another_groups_team_is_refused(cast, setting):
+    own = _error(_draft(cast, setting, to_team_id=setting[1]), 422, "invalid")
+    assert list(own["fields"]) == ["to_team_id"]
+    other_group = create_group(cast)
+    form_teams(cast, other_group["id"])
+    foreign_team = cast.api.get(f"/api/v1/groups/{other_group['id']}", headers=cast.headers["creator"]
+                                ).get_json()["teams"][1]["id"]
+    foreign = _error(_draft(cast, setting, to_team_id=foreign_team), 422, "invalid")
+    assert list(foreign["fields"]) == ["to_team_id"]
+
+
+@pytest.mark.parametrize(("overrides", "field"), [
+    ({"due_on": (TODAY - timedelta(days=1)).isoformat()}, "due_on"),
+    ({"actions": []}, "actions"),
+    ({"actions": ["  "]}, "actions"),
+    ({"body": " "}, "body"),
+    ({"case_id": 99999}, "case_id"),
+])
+def test_bad_drafts_name_the_field(cast, setting, overrides, field):
+    assert list(_error(_draft(cast, setting, **overrides), 422, "invalid")["fields"]) == [field]
+
+
+def test_out_of_order_stale_and_unexplained_refusal(cast, setting):
+    instruction = _draft(cast, setting).get_json()
+    _error(_move(cast, instruction, "accepted", "kz_head"), 409, "conflict")
+    _attach(cast, instruction)
+    sent = _move(cast, instruction, "sent", "by_head").get_json()
+    stale = _error(_move(cast, sent, "accepted", "kz_head", version=instruction["version"]), 409, "conflict")
+    assert stale["fields"]["version"] == str(sent["version"])
+    assert list(_error(_move(cast, sent, "refused", "kz_head"), 422, "invalid")["fields"]) == ["reason"]
+    refused = _move(cast, sent, "refused", "kz_head", reason="Действия не предусмотрены законодательством РК")
+    assert refused.get_json()["refusal_reason"] == "Действия не предусмотрены законодательством РК"
+    _error(_move(cast, refused.get_json(), "accepted", "kz_head"), 409, "conflict")
+
+
+def test_nothing_is_sent_in_a_suspended_group(cast, setting):
+    instruction = _draft(cast, setting).get_json()
+    _attach(cast, instruction)
+    advance(cast, setting[0]["id"], "suspended")
+    _error(_move(cast, instruction, "sent", "by_head"), 409, "group_not_active")
+
+
+def test_outsiders_learn_nothing(cast, setting):
+    instruction = _draft(cast, setting).get_json()
+    document = _attach(cast, instruction).get_json()
+    outsider = cast.headers["outsider"]
+    for path in (f"/api/v1/instructions/{instruction['id']}", f"/api/v1/groups/{setting[0]['id']}/instructions",
+                 f"/api/v1/instructions/{instruction['id']}/documents/{document['id']}/file"):
+        assert cast.api.get(path, headers=outsider).status_code == 404, path
+    missing = cast.api.get("/api/v1/instructions/99999", headers=outsider)
+    assert missing.get_json() == cast.api.get(f"/api/v1/instructions/{instruction['id']}", headers=outsider).get_json()
+
+
+def test_list_and_filter(cast, setting):
+    first = _draft(cast, setting).get_json()
+    _draft(cast, setting)
+    _attach(cast, first)
+    _move(cast, first, "sent", "by_head")
+    listed = cast.api.get(f"/api/v1/groups/{setting[0]['id']}/instructions", query_string={"status": "sent"},
+                          headers=cast.headers["kz_head"]).get_json()
+    assert [item["id"] for item in listed["items"]] == [first["id"]]
+
+
+def test_decisions_are_attached_before_sending_only(cast, setting):
+    instruction = _draft(cast, setting).get_json()
+    _attach(cast, instruction)
+    _move(cast, instruction, "sent", "by_head")
+    _error(_attach(cast, instruction), 409)
+    _error(_attach(cast, instruction, who="kz_head"), 403)
