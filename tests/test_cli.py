@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from jit.extensions import db
-from jit.models import Authority, AuthorityKind, GroupStatus, JointGroup, User
+from jit.models import Authority, AuthorityKind, GroupStatus, Instruction, JointGroup, User
 from jit.models.types import utcnow
-from jit.services import demo, users
+from jit.services import demo, instructions, users
 
 
 def test_create_user_makes_an_account_that_can_sign_in(app):
@@ -66,6 +66,10 @@ def test_demo_loads_the_belarus_kazakhstan_story_once(app):
             "BY": "i.petrov", "KZ": "a.nurlanov"}
         assert sorted(case.party_code for case in active.cases) == ["BY", "KZ"]
         assert active.starts_on < utcnow().date() < active.ends_on
+        story = db.session.scalars(select(Instruction).order_by(Instruction.id)).all()
+        assert [i.status.value for i in story] == ["executed", "in_progress", "accepted", "draft"]
+        assert [i.from_team.party_code for i in story] == ["BY", "KZ", "BY", "KZ"]
+        assert [instructions.is_overdue(i) for i in story] == [False, False, True, False]
 
     again = runner.invoke(args=["jit", "demo"])
     assert again.exit_code != 0

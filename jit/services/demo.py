@@ -5,6 +5,7 @@ Later features (groups, cases, evidence) extend `load_demo` with their part of t
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from jit.extensions import db
 from jit.models import Authority, AuthorityKind, User
 from jit.models.types import utcnow
-from jit.services import groups, users
+from jit.services import groups, instructions, users
 from jit.services.audit import use_case
 from jit.services.errors import Conflict
 
@@ -139,20 +140,64 @@ def _load_groups(people: dict[str, User], authority_ids: dict[str, int]) -> None
         document("create", party, authority, 100)
         document("appoint_head", party, authority, 100, head_id=head.id)
     groups.transition(head, group.id, to="active", version=group.version)
-    groups.add_case(head, group.id, party="BY", number="№ 20251640012", opened_on=date(2025, 3, 12),
+    by_case = groups.add_case(head, group.id, party="BY", number="№ 20251640012", opened_on=date(2025, 3, 12),
                     articles="ч. 4 ст. 212, ч. 1 ст. 285 УК Республики Беларусь",
                     summary="Хищения со счетов граждан путём модификации компьютерной информации, совершённые "
                             "организованной группой через фишинговые сайты банков.",
                     handling_investigator_id=people["i.petrov"].id)
-    groups.add_case(head, group.id, party="KZ", number="№ 257500031000412", opened_on=date(2025, 5, 20),
+    kz_case = groups.add_case(head, group.id, party="KZ", number="№ 257500031000412", opened_on=date(2025, 5, 20),
                     articles="ч. 4 ст. 190, ч. 2 ст. 262 УК Республики Казахстан",
                     summary="Мошенничество с использованием ИКТ и участие в преступной организации: колл-центр, "
                             "выманивавший данные банковских карт у граждан Казахстана и Беларуси.",
                     handling_investigator_id=people["a.nurlanov"].id)
+    _load_instructions(people, teams, by_case, kz_case)
     groups.create_group(
         head, title="ССОГ по делу о сети мошеннических колл-центров",
         purpose="Проект: совместное расследование деятельности колл-центров, действующих из третьих стран.",
         place_of_activity="г. Минск", starts_on=today + timedelta(days=30), ends_on=today + timedelta(days=395))
+
+
+def _load_instructions(people: dict[str, User], teams: dict, by_case, kz_case) -> None:
+    """Instructions both ways between the national heads, in every state of the channel."""
+    today = utcnow().date()
+    petrov, nurlanov = people["i.petrov"], people["a.nurlanov"]
+    heads = {"BY": petrov, "KZ": nurlanov}
+
+    def draft(sender: str, case, actions: list[str], body: str, due_in: int):
+        receiver = "KZ" if sender == "BY" else "BY"
+        instruction = instructions.create_instruction(
+            heads[sender], teams[sender].group_id, from_team_id=teams[sender].id, to_team_id=teams[receiver].id,
+            case_id=case.id, actions=actions, due_on=today + timedelta(days=due_in), body=body)
+        instructions.add_document(
+            heads[sender], instruction.id, title=f"Постановление о производстве процессуальных действий ({sender})",
+            certified=True, is_sanction=False, filename="postanovlenie.pdf",
+            stream=io.BytesIO(f"Постановление, заверенная копия, {sender}".encode()))
+        return instruction
+
+    def move(instruction, *steps: str) -> None:
+        for step in steps:
+            who = heads[instruction.from_team.party_code if step == "sent" else instruction.to_team.party_code]
+            instructions.transition(who, instruction.id, to=step, version=instruction.version)
+
+    executed = draft("BY", by_case, ["Допросить в качестве свидетеля владельца банковской карты № **** 4417",
+                                     "Истребовать выписку по счёту за январь–март 2025 года"],
+                     "Прошу допросить свидетеля и истребовать сведения о движении денежных средств.", 20)
+    move(executed, "sent", "accepted", "in_progress")
+    instructions.add_result(nurlanov, executed.id, text="Свидетель допрошен, выписка получена.",
+                            filename="protokol.pdf", stream=io.BytesIO("Протокол допроса свидетеля".encode()))
+    move(executed, "executed")
+
+    working = draft("KZ", kz_case, ["Провести осмотр изъятого сервера", "Установить владельцев IP-адресов"],
+                    "Прошу провести осмотр сервера, изъятого в г. Минске, и установить пользователей.", 25)
+    move(working, "sent", "accepted", "in_progress")
+
+    overdue = draft("BY", by_case, ["Провести обыск по месту жительства подозреваемого в г. Алматы"],
+                    "Прошу провести обыск и изъять средства компьютерной техники.", 10)
+    move(overdue, "sent", "accepted")
+    # Demo only: sent long enough ago to be past its due date, to show how an overdue one looks.
+    overdue.due_on = today - timedelta(days=3)
+
+    draft("KZ", kz_case, ["Допросить потерпевшую Сидорову А.В."], "Прошу допросить потерпевшую.", 30)
 
 
 SIGNATORIES = {
