@@ -10,13 +10,14 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from jit.extensions import db, socketio
 from jit.models import AuthorityKind, User
-from jit.services import groups, instructions
+from jit.models.types import utcnow
+from jit.services import groups, instructions, tasks
 from tests import factories
 from tests.conftest import csrf_token_in, sign_in_api, sign_in_page
 
@@ -145,6 +146,21 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("groups.attach_file", "POST"): Call(page_group_manager(), upload=True,
                                          path_keys={"document_id": "bare_document_id"}),
     ("groups.document_file", "GET"): Call(page_group_reader()),
+    # instruction pages
+    ("instructions.index", "GET"): Call(page_group_reader()),
+    ("instructions.new", "GET"): Call(page_group_reader()),
+    ("instructions.new", "POST"): Call(page_group_manager(), form=lambda ids: {
+        "from_team_id": ids["team_id"], "to_team_id": ids["other_team_id"], "case_id": ids["case_id"],
+        "actions": "Допрос", "due_on": "2099-01-01", "body": "Прошу"}),
+    ("instructions.detail", "GET"): Call(page_group_reader()),
+    ("instructions.transition", "POST"): Call(page_group_manager(409), form={"to": "sent", "version": "1"}),
+    ("instructions.add_document", "POST"): Call(page_group_manager(), upload=True,
+                                                form={"title": "Постановление", "certified": "y"}),
+    ("instructions.add_result", "POST"): Call(page_group_manager(403), upload=True, form={"text": "Исполнено"}),
+    ("instructions.document_file", "GET"): Call(page_group_reader()),
+    ("instructions.result_file", "GET"): Call({"anonymous": 302, **dict.fromkeys(USERS, 404)},
+                                              path_keys={"result_id": "instruction_id"}),
+    ("main.my_work", "GET"): Call(page_any_user()),
     # the JSON API
     ("api_auth.create_token", "POST"): Call({"anonymous": 401, **dict.fromkeys(USERS, 401)},
                                             json={"username": "nobody", "password": "wrong password"}),
@@ -202,6 +218,13 @@ MATRIX: dict[tuple[str, str], Call] = {
     # No result is on file yet: everyone who may see the group learns just that (404).
     ("api_instructions.result_file", "GET"): Call({"anonymous": 401, **dict.fromkeys(USERS, 404)},
                                                   path_keys={"result_id": "instruction_id"}),
+    ("api_tasks.list_tasks", "GET"): Call(group_reader(), path_keys={"gid": "active_gid"}),
+    ("api_tasks.create_task", "POST"): Call(group_manager(201), path_keys={"gid": "active_gid"},
+                                            json=lambda ids: {"title": "Допросить", "assignee_ids": [ids["head_id"]]}),
+    ("api_tasks.get_task", "GET"): Call(group_reader()),
+    ("api_tasks.update_task", "PATCH"): Call(group_manager(), json={"title": "Допросить свидетеля", "version": 1}),
+    # Observers (the legal officer, admins) read tasks but do not comment on them.
+    ("api_tasks.add_comment", "POST"): Call(group_manager(201), json={"body": "Выполняю"}),
     ("api_groups.add_case", "POST"): Call(group_manager(201), json=lambda ids: {
         "party": "BY", "number": "№ 1", "opened_on": "2025-01-01", "articles": "ст. 212", "summary": "Хищения",
         "handling_investigator_id": ids["head_id"]}),
@@ -242,7 +265,32 @@ def world(matrix_app):
             "filename": "css/app.css", "gid": group.id, "team_id": team.id, "joiner_id": joiner.id,
             "head_id": people["investigator"].id, "document_id": with_file.id, "bare_document_id": bare.id,
             "other_team_id": other_team.id, "case_id": case.id, "iid": instruction.id,
-            "instruction_id": instruction.id}}
+            "instruction_id": instruction.id, **_active_group_with_a_task(people["investigator"], belarus)}}
+
+
+def _active_group_with_a_task(manager: factories.UserInfo, belarus) -> dict:
+    """A second group, active, headed by the investigator persona (also the Belarusian national
+    head), with a task assigned to them."""
+    actor = db.session.get(User, manager.id)
+    armenia = factories.create_authority("AM", AuthorityKind.CENTRAL)
+    am_head = factories.create_user(authority=armenia)
+    today = utcnow().date()
+    group = groups.create_group(actor, title="ССОГ-2", purpose="Цель", place_of_activity="Минск",
+                                starts_on=today, ends_on=today + timedelta(days=90))
+    paper = {"reference": "№ 1", "dated": today, "signed_by": "Председатель"}
+    groups.add_document(actor, group.id, kind="creation_request", decision=None, party="BY",
+                        authority_id=belarus.id, **paper)
+    groups.transition(actor, group.id, to="requested", version=group.version)
+    groups.add_team(actor, group.id, party="BY", authority_id=belarus.id, national_head_id=manager.id)
+    groups.add_team(actor, group.id, party="AM", authority_id=armenia.id, national_head_id=am_head.id)
+    for party, authority in (("BY", belarus), ("AM", armenia)):
+        groups.add_document(actor, group.id, kind="decision", decision="create", party=party,
+                            authority_id=authority.id, **paper)
+        groups.add_document(actor, group.id, kind="decision", decision="appoint_head", party=party,
+                            authority_id=authority.id, head_id=manager.id, **paper)
+    groups.transition(actor, group.id, to="active", version=group.version)
+    task = tasks.create_task(actor, group.id, title="Проверить", assignee_ids=[manager.id])
+    return {"active_gid": group.id, "tid": task.id}
 
 
 def _instruction_to_russia(manager: factories.UserInfo, group):

@@ -96,6 +96,8 @@ def list_instructions(actor: User | None, group_id: int, *, status: str | None =
     stmt = select(Instruction).where(Instruction.group_id == group.id).options(
         selectinload(Instruction.documents), selectinload(Instruction.results))
     if status:
+        if status not in {s.value for s in InstructionStatus}:
+            raise Invalid(fields={"status": _l("Not a status of an instruction.")})
         stmt = stmt.where(Instruction.status == InstructionStatus(status))
     return paginate(stmt, Instruction.id, limit=limit, cursor=cursor, descending=True)
 
@@ -114,10 +116,8 @@ def _team_of(group: JointGroup, team_id: int | None, field: str) -> NationalTeam
     return team
 
 
-def _check_actions(actions) -> list[str]:
-    if not isinstance(actions, list) or not actions or not all(isinstance(a, str) and a.strip() for a in actions):
-        raise Invalid(fields={"actions": _l("List at least one procedural action or measure.")})
-    return [action.strip() for action in actions]
+def _actions_are_listed(actions) -> bool:
+    return isinstance(actions, list) and bool(actions) and all(isinstance(a, str) and a.strip() for a in actions)
 
 
 @use_case("instruction.create")
@@ -131,6 +131,8 @@ def create_instruction(actor: User | None, group_id: int, *, from_team_id: int, 
     authz.require_open(group)
     to_team = _team_of(group, to_team_id, "to_team_id")
     problems = {}
+    if not _actions_are_listed(actions):
+        problems["actions"] = _l("List at least one procedural action or measure.")
     if to_team.id == from_team.id:
         problems["to_team_id"] = _l("An instruction goes to another party's team, not to one's own.")
     if not any(case.id == case_id for case in group.cases):
@@ -146,7 +148,7 @@ def create_instruction(actor: User | None, group_id: int, *, from_team_id: int, 
     if problems:
         raise Invalid(fields=problems)
     instruction = Instruction(group=group, from_team=from_team, to_team=to_team, case_id=case_id,
-                              actions=_check_actions(actions), due_on=due_on, body=body.strip(),
+                              actions=[action.strip() for action in actions], due_on=due_on, body=body.strip(),
                               created_by_id=actor.id)
     db.session.add(instruction)
     db.session.flush()

@@ -1,11 +1,11 @@
-"""The home page."""
+"""The home page and My work."""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from jit.services import users
+from jit.services import users, work
 
 bp = Blueprint("main", __name__)
 
@@ -15,3 +15,10 @@ bp = Blueprint("main", __name__)
 def home():
     account = users.current_account(current_user._get_current_object())
     return render_template("main/home.html", account=account)
+
+
+@bp.route("/my-work")
+@login_required
+def my_work():
+    """The user's open tasks and the instructions waiting on them or their team, by due date."""
+    return render_template("main/my_work.html", work=work.my_work(current_user._get_current_object()))

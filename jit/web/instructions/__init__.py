@@ -1,0 +1,1 @@
+"""Instruction pages: a group's instructions, drafting one, and the page where it is answered."""

@@ -1,0 +1,120 @@
+"""Forms of the instruction pages. They only parse input (types, choices, lengths); whether a value
+is acceptable is decided by `jit.services.instructions`, whose field errors the routes put back on
+these forms. The field names are the service's parameter names, so that they line up."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
+
+from jit.models import InstructionStatus
+from jit.services.instructions import BODY_LIMIT
+
+S = InstructionStatus
+
+STATUS_LABELS = {
+    S.DRAFT.value: _l("draft"),
+    S.SENT.value: _l("sent"),
+    S.ACCEPTED.value: _l("accepted"),
+    S.IN_PROGRESS.value: _l("in progress"),
+    S.EXECUTED.value: _l("executed"),
+    S.PARTIALLY_EXECUTED.value: _l("partially executed"),
+    S.REFUSED.value: _l("refused"),
+}
+# The button that makes each move on the instruction's page.
+MOVE_LABELS = {
+    S.SENT.value: _l("Send to the requested team"),
+    S.ACCEPTED.value: _l("Accept the instruction"),
+    S.IN_PROGRESS.value: _l("Start execution"),
+    S.EXECUTED.value: _l("Report as executed"),
+    S.PARTIALLY_EXECUTED.value: _l("Report as partially executed"),
+    S.REFUSED.value: _l("Refuse the instruction"),
+}
+EVENT_LABELS = {
+    "created": _l("Instruction drafted"),
+    "document_added": _l("Decision document attached"),
+    "result_added": _l("Result reported"),
+    S.SENT.value: _l("Sent"),
+    S.ACCEPTED.value: _l("Accepted"),
+    S.IN_PROGRESS.value: _l("Execution started"),
+    S.EXECUTED.value: _l("Reported as executed"),
+    S.PARTIALLY_EXECUTED.value: _l("Reported as partially executed"),
+    S.REFUSED.value: _l("Refused"),
+}
+
+
+def label_of(labels: dict, value) -> str:
+    """The translated label of an enum value (or its raw value if it has none)."""
+    value = getattr(value, "value", value)
+    return str(labels.get(value, value)) if value is not None else ""
+
+
+def _newlines(value):
+    """Browsers send a textarea's line breaks as CRLF; the records keep LF."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+def action_lines(text: str | None) -> list[str]:
+    """The actions textarea: one procedural action or measure per line, blank lines dropped."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class InstructionForm(FlaskForm):
+    from_team_id = SelectField(_l("From (requesting team)"), coerce=int,
+                               description=_l("Your national team: you are its national head."))
+    to_team_id = SelectField(_l("To (requested team)"), coerce=int,
+                             description=_l("The team of the party on whose territory the actions are needed."))
+    case_id = SelectField(_l("Criminal case"), coerce=int)
+    actions = TextAreaField(_l("Procedural actions and measures"), render_kw={"rows": 5}, filters=[_newlines],
+                            description=_l("One action or operational-search measure per line."))
+    due_on = DateField(_l("Due date"), validators=[Optional()])
+    body = TextAreaField(_l("Text of the instruction"), render_kw={"rows": 8}, filters=[_newlines],
+                         validators=[Length(max=BODY_LIMIT)])
+    submit = SubmitField(_l("Draft the instruction"))
+
+
+class StatusFilterForm(FlaskForm):
+    """The list's filter: a GET form, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"), validators=[Optional()], choices=[
+        SelectChoice("", _l("All statuses")), *(SelectChoice(value, label) for value, label in STATUS_LABELS.items())])
+
+
+class MoveForm(FlaskForm):
+    """One move of the instruction; the page shows one such form per move its status allows."""
+
+    to = HiddenField()
+    version = IntegerField(widget=HiddenField.widget, validators=[Optional()])
+    reason = TextAreaField(_l("Reason for refusal"), render_kw={"rows": 3}, filters=[_newlines],
+                           validators=[Optional(), Length(max=BODY_LIMIT)])
+
+
+class DocumentForm(FlaskForm):
+    title = StringField(_l("Title of the decision"), id="document-title", validators=[Length(max=300)],
+                        description=_l("E.g. Decision to conduct an interview, № 12/345."))
+    certified = BooleanField(_l("Duly certified copy"), id="document-certified")
+    is_sanction = BooleanField(_l("Sanction of a prosecutor or court"), id="document-is_sanction")
+    file = FileField(_l("File of the decision"), id="document-file", validators=[FileRequired(_l("Choose a file."))])
+    submit = SubmitField(_l("Attach the decision"), id="document-submit")
+
+
+class ResultForm(FlaskForm):
+    text = TextAreaField(_l("Result"), id="result-text", render_kw={"rows": 4}, filters=[_newlines],
+                         validators=[Length(max=BODY_LIMIT)],
+                         description=_l("What was done and what it produced."))
+    file = FileField(_l("File (optional)"), id="result-file", description=_l("A protocol, a report, a scan."))
+    submit = SubmitField(_l("Report the result"), id="result-submit")
