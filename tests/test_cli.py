@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from jit.extensions import db
-from jit.models import Authority, AuthorityKind, GroupStatus, Instruction, JointGroup, User
+from jit.models import Authority, AuthorityKind, GroupStatus, Instruction, JointGroup, Task, User
 from jit.models.types import utcnow
 from jit.services import demo, instructions, users
 
@@ -70,6 +70,11 @@ def test_demo_loads_the_belarus_kazakhstan_story_once(app):
         assert [i.status.value for i in story] == ["executed", "in_progress", "accepted", "draft"]
         assert [i.from_team.party_code for i in story] == ["BY", "KZ", "BY", "KZ"]
         assert [instructions.is_overdue(i) for i in story] == [False, False, True, False]
+        board = db.session.scalars(select(Task)).all()
+        assert len(board) >= 20
+        assert {task.status.value for task in board} == {"open", "in_progress", "blocked", "done", "cancelled"}
+        assert any(task.due_on < utcnow().date() and task.status.value != "done" for task in board)
+        assert {task.instruction_id for task in board} >= {story[0].id, story[1].id}
 
     again = runner.invoke(args=["jit", "demo"])
     assert again.exit_code != 0

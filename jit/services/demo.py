@@ -15,7 +15,7 @@ from sqlalchemy import select
 from jit.extensions import db
 from jit.models import Authority, AuthorityKind, User
 from jit.models.types import utcnow
-from jit.services import groups, instructions, users
+from jit.services import groups, instructions, tasks, users
 from jit.services.audit import use_case
 from jit.services.errors import Conflict
 
@@ -198,6 +198,56 @@ def _load_instructions(people: dict[str, User], teams: dict, by_case, kz_case) -
     overdue.due_on = today - timedelta(days=3)
 
     draft("KZ", kz_case, ["Допросить потерпевшую Сидорову А.В."], "Прошу допросить потерпевшую.", 30)
+    _load_tasks(people, by_case, kz_case, executed, working)
+
+
+# (assignee, title, due in days, priority, status path, linked to) for the demo task board.
+DEMO_TASKS = [
+    ("s.ivanova", "Составить план совместных следственных действий", 7, "high", ["in_progress"], "by_case"),
+    ("s.ivanova", "Подготовить запрос в банк о движении средств по картам потерпевших", 3, "urgent", [], "by_case"),
+    ("s.ivanova", "Опросить потерпевших из Гомельской области", -2, "normal", [], "by_case"),
+    ("s.ivanova", "Свести список фишинговых доменов", 10, "normal", ["in_progress", "done"], "by_case"),
+    ("s.ivanova", "Перевести протокол допроса, полученный из Казахстана", 5, "normal", ["in_progress"], "executed"),
+    ("s.ivanova", "Проанализировать выписку по счёту из Казахстана", 12, "high", [], "executed"),
+    ("s.ivanova", "Сверить IP-адреса с данными провайдеров", 14, "low", ["blocked"], "by_case"),
+    ("s.ivanova", "Подготовить справку для руководителя группы", 2, "normal", ["in_progress", "done"], None),
+    ("i.petrov", "Согласовать с прокурором санкцию на обыск", 4, "urgent", ["in_progress"], "by_case"),
+    ("i.petrov", "Проверить исполнение поручения о допросе", 6, "normal", ["in_progress", "done"], "executed"),
+    ("i.petrov", "Подготовить постановление о назначении компьютерной экспертизы", 9, "high", [], "by_case"),
+    ("i.petrov", "Запросить сведения о пересечении границы подозреваемыми", 15, "normal", ["cancelled"], "by_case"),
+    ("d.seitkali", "Провести осмотр изъятого сервера", 8, "urgent", ["in_progress"], "working"),
+    ("d.seitkali", "Установить владельцев IP-адресов по запросу белорусской стороны", 11, "high", [], "working"),
+    ("d.seitkali", "Допросить свидетеля по банковской карте", -5, "normal", ["in_progress", "done"], "kz_case"),
+    ("d.seitkali", "Проверить колл-центр в г. Алматы", -1, "high", ["in_progress"], "kz_case"),
+    ("d.seitkali", "Изучить переписку в мессенджерах", 20, "normal", [], "kz_case"),
+    ("d.seitkali", "Подготовить рапорт о результатах ОРМ", 4, "normal", ["blocked"], "kz_case"),
+    ("d.seitkali", "Сверить данные о потерпевших с белорусскими", 13, "low", [], None),
+    ("a.nurlanov", "Доложить о ходе исполнения поручений", 3, "normal", ["in_progress"], "working"),
+    ("a.nurlanov", "Согласовать выезд оперативной группы в Минск", 25, "low", ["cancelled"], None),
+    ("a.nurlanov", "Подготовить ответ на поручение об осмотре сервера", 18, "high", [], "working"),
+    ("i.petrov", "Подготовить рабочую встречу руководителей национальных групп", 6, "normal", ["in_progress"], None),
+    ("a.nurlanov", "Подготовить раздел промежуточного отчёта о деятельности группы", 30, "normal", [], None),
+]
+BLOCKED_REASON = "Ждём ответа провайдера; запрос направлен повторно."
+
+
+def _load_tasks(people: dict[str, User], by_case, kz_case, executed, working) -> None:
+    """Two dozen tasks in every state, set by the national heads for their teams and by the group head,
+    some linked to a case or an instruction, a few past their due date."""
+    today = utcnow().date()
+    links = {"by_case": {"case_id": by_case.id}, "kz_case": {"case_id": kz_case.id},
+             "executed": {"instruction_id": executed.id}, "working": {"instruction_id": working.id}, None: {}}
+    # National heads set their own team's tasks; the group head sets the national heads' tasks.
+    setters = {"s.ivanova": "i.petrov", "i.petrov": "v.sokolov", "d.seitkali": "a.nurlanov", "a.nurlanov": "v.sokolov"}
+    for assignee, title, due_in, priority, path, link in DEMO_TASKS:
+        setter = people[setters[assignee]]
+        task = tasks.create_task(setter, executed.group_id, title=title, assignee_ids=[people[assignee].id],
+                                 due_on=today + timedelta(days=due_in), priority=priority,
+                                 allow_past_due=due_in < 0, **links[link])
+        for status in path:
+            tasks.update_task(people[assignee] if status in ("in_progress", "done") else setter, task.id,
+                              version=task.version, status=status,
+                              blocked_reason=BLOCKED_REASON if status == "blocked" else None)
 
 
 SIGNATORIES = {
