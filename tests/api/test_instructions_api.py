@@ -62,8 +62,10 @@ def test_the_whole_channel(cast, setting):
     assert draft.status_code == 201, draft.get_json()
     instruction = draft.get_json()
     assert (instruction["status"], instruction["actions"][0]) == ("draft", "Допросить свидетеля Иванова И.И.")
-    error = _error(_move(cast, instruction, "sent", "by_head"), 409)
-    assert "certified decision" in error["message"]
+    english = cast.api.post(f"/api/v1/instructions/{instruction['id']}/transitions",
+                            json={"to": "sent", "version": instruction["version"]},
+                            headers={**cast.headers["by_head"], "Accept-Language": "en"})
+    assert "certified decision" in _error(english, 409)["message"]
     assert _attach(cast, instruction, certified=False).status_code == 201
     _error(_move(cast, instruction, "sent", "by_head"), 409)  # an uncertified copy is not enough
     assert _attach(cast, instruction).status_code == 201
