@@ -161,6 +161,15 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("instructions.result_file", "GET"): Call({"anonymous": 302, **dict.fromkeys(USERS, 404)},
                                               path_keys={"result_id": "instruction_id"}),
     ("main.my_work", "GET"): Call(page_any_user()),
+    # task pages, on the second (active) group the investigator persona heads
+    ("tasks.board", "GET"): Call(page_group_reader(), path_keys={"gid": "active_gid"}),
+    ("tasks.new", "GET"): Call(page_group_reader(), path_keys={"gid": "active_gid"}),
+    ("tasks.new", "POST"): Call(page_group_manager(), path_keys={"gid": "active_gid"}, form=lambda ids: {
+        "title": "Допросить", "assignee_ids": str(ids["head_id"]), "priority": "normal", "case_id": ""}),
+    ("tasks.detail", "GET"): Call(page_group_reader()),
+    ("tasks.detail", "POST"): Call(page_group_manager(), form={
+        "action": "edit", "version": "1", "title": "Проверить ещё раз", "description": "", "priority": "normal"}),
+    ("tasks.comment", "POST"): Call(page_group_manager(), form={"body": "Выполняю"}),
     # the JSON API
     ("api_auth.create_token", "POST"): Call({"anonymous": 401, **dict.fromkeys(USERS, 401)},
                                             json={"username": "nobody", "password": "wrong password"}),

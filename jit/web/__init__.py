@@ -15,6 +15,7 @@ from jit.web.auth.routes import bp as auth_bp
 from jit.web.groups.routes import bp as groups_bp
 from jit.web.instructions.routes import bp as instructions_bp
 from jit.web.main.routes import bp as main_bp
+from jit.web.tasks.routes import bp as tasks_bp
 
 OUTCOME_LABELS = {"ok": _l("ok"), "denied": _l("denied"), "error": _l("error")}
 TASK_STATUS_LABELS = {"open": _l("open"), "in_progress": _l("in progress"), "blocked": _l("blocked"),
@@ -43,6 +44,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(groups_bp)
     app.register_blueprint(instructions_bp)
+    app.register_blueprint(tasks_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(admin_bp)

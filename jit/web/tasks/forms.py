@@ -1,0 +1,136 @@
+"""Forms of the task pages. They only parse input (types, choices, lengths); whether a value is
+acceptable is decided by `jit.services.tasks`, whose field errors the routes put back on these
+forms. The field names are the service's parameter names, so that they line up."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
+
+from jit.models import TaskPriority, TaskStatus
+from jit.services.tasks import COMMENT_LIMIT, TITLE_LIMIT
+
+STATUS_LABELS = {
+    TaskStatus.OPEN.value: _l("open"),
+    TaskStatus.IN_PROGRESS.value: _l("in progress"),
+    TaskStatus.BLOCKED.value: _l("blocked"),
+    TaskStatus.DONE.value: _l("done"),
+    TaskStatus.CANCELLED.value: _l("cancelled"),
+}
+PRIORITY_LABELS = {
+    TaskPriority.LOW.value: _l("low"),
+    TaskPriority.NORMAL.value: _l("normal"),
+    TaskPriority.HIGH.value: _l("high"),
+    TaskPriority.URGENT.value: _l("urgent"),
+}
+# What each row of the history is about.
+FIELD_LABELS = {
+    "created": _l("Task set"),
+    "status": _l("Status"),
+    "title": _l("Title"),
+    "description": _l("Description"),
+    "assignee_ids": _l("Assignees"),
+    "due_on": _l("Due date"),
+    "priority": _l("Priority"),
+    "blocked_reason": _l("Reason for blocking"),
+}
+
+
+def _newlines(value):
+    """Browsers send a textarea's line breaks as CRLF; the records keep LF."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+def _optional_int(value):
+    return None if value in (None, "") else int(value)
+
+
+def _priority_choices() -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in PRIORITY_LABELS.items()]
+
+
+class IdListField(StringField):
+    """User ids separated by commas (or spaces): a list of ints; anything else is a field error."""
+
+    def process_formdata(self, valuelist):
+        self.data = []
+        text = valuelist[0] if valuelist else ""
+        parts = [part for part in re.split(r"[,;\s]+", text or "") if part]
+        if not all(part.isdigit() for part in parts):
+            raise ValueError(_l("User ids separated by commas, e.g. 12, 15."))
+        self.data = [int(part) for part in parts]
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return ", ".join(str(user_id) for user_id in self.data or [])
+
+
+class TaskForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[Length(max=TITLE_LIMIT)])
+    description = TextAreaField(_l("Description"), render_kw={"rows": 5}, filters=[_newlines])
+    assignee_ids = IdListField(_l("Assignees (user ids)"),
+                               description=_l("Current members of the group, separated by commas, e.g. 12, 15."))
+    due_on = DateField(_l("Due date"), validators=[Optional()])
+    allow_past_due = BooleanField(_l("Record a due date in the past anyway"))
+    priority = SelectField(_l("Priority"), choices=_priority_choices(), default=TaskPriority.NORMAL.value)
+    case_id = SelectField(_l("Criminal case (optional)"), coerce=_optional_int)
+    instruction_id = IntegerField(_l("Instruction no. (optional)"), validators=[Optional()])
+    submit = SubmitField(_l("Set the task"))
+
+
+class EditForm(FlaskForm):
+    """The task's own fields, edited on its page; `version` is the one the page showed."""
+
+    action = HiddenField(default="edit", id="edit-action")
+    version = IntegerField(widget=HiddenField.widget, validators=[Optional()], id="edit-version")
+    title = StringField(_l("Title"), id="edit-title", validators=[Length(max=TITLE_LIMIT)])
+    description = TextAreaField(_l("Description"), id="edit-description", render_kw={"rows": 4},
+                                filters=[_newlines])
+    due_on = DateField(_l("Due date"), id="edit-due_on", validators=[Optional()])
+    allow_past_due = BooleanField(_l("Record a due date in the past anyway"), id="edit-allow_past_due")
+    priority = SelectField(_l("Priority"), id="edit-priority", choices=_priority_choices())
+    submit = SubmitField(_l("Save changes"), id="edit-submit")
+
+
+class MoveForm(FlaskForm):
+    """A move of the task's status; the choices are the moves its status allows."""
+
+    action = HiddenField(default="move", id="move-action")
+    version = IntegerField(widget=HiddenField.widget, validators=[Optional()], id="move-version")
+    status = SelectField(_l("New status"), id="move-status", validate_choice=False)
+    blocked_reason = TextAreaField(_l("Reason for blocking"), id="move-blocked_reason", render_kw={"rows": 2},
+                                   filters=[_newlines], description=_l("Only when the task becomes blocked."))
+    submit = SubmitField(_l("Change the status"), id="move-submit")
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(_l("Comment"), id="comment-body", render_kw={"rows": 3}, filters=[_newlines],
+                         validators=[Length(max=COMMENT_LIMIT)])
+    submit = SubmitField(_l("Add the comment"), id="comment-submit")
+
+
+class BoardFilterForm(FlaskForm):
+    """The board's filter: a GET form, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    team = SelectField(_l("Team"), coerce=_optional_int, validators=[Optional()])
+    assignee = IntegerField(_l("Assignee (user id)"), validators=[Optional()])
+    case = SelectField(_l("Criminal case"), coerce=_optional_int, validators=[Optional()])
+    overdue = BooleanField(_l("Overdue only"))
