@@ -138,6 +138,7 @@ def test_a_stale_edit_is_refused_with_409_and_the_first_edit_kept(cast, gid):
     alert = html[html.index('id="changed-meanwhile"'):]
     alert = alert[:alert.index("</div>")]
     assert "Changed meanwhile" in alert
+    assert f"{cast.people['creator'].full_name} changed this task after you opened it" in alert
     assert "Первая правка" in alert and "Вторая правка" in alert  # now, next to what was sent
     assert version_on(html, "edit") == str(int(version) + 1)  # the form starts again from the current task
     current = cast.api.get(f"/api/v1/tasks/{tid}", headers=cast.headers["creator"]).get_json()
