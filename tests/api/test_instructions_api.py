@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from jit.extensions import socketio
 from tests.groups_support import TODAY, activate, advance, create_group, form_teams
 
 DUE = (TODAY + timedelta(days=30)).isoformat()
@@ -49,6 +50,10 @@ def _move(cast, instruction, to, who, reason=None, version=None):
                          headers=cast.headers[who])
 
 
+def _read(cast, instruction, who="by_head"):
+    return cast.api.get(f"/api/v1/instructions/{instruction['id']}", headers=cast.headers[who]).get_json()
+
+
 def _error(response, status, code=None):
     assert response.status_code == status, response.get_json()
     error = response.get_json()["error"]
@@ -81,8 +86,7 @@ def test_the_whole_channel(cast, setting):
         "text": "Свидетель допрошен, протокол прилагается.", "file": (io.BytesIO(content), "протокол.pdf")},
         headers=cast.headers["kz_head"], content_type="multipart/form-data")
     assert result.status_code == 201, result.get_json()
-    instruction = cast.api.get(f"/api/v1/instructions/{instruction['id']}", headers=cast.headers["by_head"]).get_json()
-    instruction = _move(cast, instruction, "executed", "kz_head").get_json()
+    instruction = _move(cast, _read(cast, instruction), "executed", "kz_head").get_json()
     assert instruction["status"] == "executed"
     # the results go back to the requesting team, file and digest intact
     download = cast.api.get(f"/api/v1/instructions/{instruction['id']}/results/{result.get_json()['id']}/file",
@@ -171,3 +175,52 @@ def test_decisions_are_attached_before_sending_only(cast, setting):
     _move(cast, instruction, "sent", "by_head")
     _error(_attach(cast, instruction), 409)
     _error(_attach(cast, instruction, who="kz_head"), 403)
+
+
+def test_the_done_when_story_through_the_api_and_sockets(app, cast, setting):
+    """Issue 5's browser story, through the API: the Kazakh head's socket hears the instruction arrive,
+    the task under it is done by a member, and the Belarusian head's socket hears the execution."""
+    group, _, kz_team, _ = setting
+    joined = cast.api.post(f"/api/v1/groups/{group['id']}/members", json={
+        "user_id": cast.ids["kz_member"], "team_id": kz_team}, headers=cast.headers["kz_head"])
+    assert joined.status_code == 201, joined.get_json()
+    sockets = {who: socketio.test_client(app, auth={"token": cast.headers[who]["Authorization"][7:]})
+               for who in ("by_head", "kz_head", "outsider")}
+
+    def heard(who: str) -> list[tuple[str, str]]:
+        return [(packet["args"][0]["type"], packet["args"][0]["data"].get("status"))
+                for packet in sockets[who].get_received() if packet["name"] == "event"
+                and packet["args"][0]["type"].startswith("instruction.")]
+
+    instruction = _draft(cast, setting).get_json()
+    assert _attach(cast, instruction).status_code == 201
+    instruction = _move(cast, _read(cast, instruction), "sent", "by_head").get_json()
+    assert ("instruction.sent", "sent") in heard("kz_head")
+    instruction = _move(cast, instruction, "accepted", "kz_head").get_json()
+
+    created = cast.api.post(f"/api/v1/groups/{group['id']}/tasks", json={
+        "title": "Допросить свидетеля Иванова И.И.", "assignee_ids": [cast.ids["kz_member"]], "due_on": DUE,
+        "priority": "high", "instruction_id": instruction["id"]}, headers=cast.headers["kz_head"])
+    assert created.status_code == 201, created.get_json()
+    task = created.get_json()
+    assert task["instruction_id"] == instruction["id"]
+    assert [assignee["id"] for assignee in task["assignees"]] == [cast.ids["kz_member"]]
+    for status in ("in_progress", "done"):
+        moved = cast.api.patch(f"/api/v1/tasks/{task['id']}", json={"status": status, "version": task["version"]},
+                               headers=cast.headers["kz_member"])
+        assert moved.status_code == 200, moved.get_json()
+        task = moved.get_json()
+    assert task["status"] == "done"
+
+    instruction = _move(cast, _read(cast, instruction), "in_progress", "kz_head").get_json()
+    result = cast.api.post(f"/api/v1/instructions/{instruction['id']}/results", data={
+        "text": "Свидетель допрошен.", "file": (io.BytesIO(b"%PDF-1.4 protocol"), "протокол.pdf")},
+        headers=cast.headers["kz_head"], content_type="multipart/form-data")
+    assert result.status_code == 201, result.get_json()
+    instruction = _move(cast, _read(cast, instruction), "executed", "kz_head").get_json()
+    assert instruction["status"] == "executed"
+    assert [r["file_name"] for r in _read(cast, instruction)["results"]] == ["протокол.pdf"]
+    assert ("instruction.executed", "executed") in heard("by_head")
+    assert heard("outsider") == []
+    for socket in sockets.values():
+        socket.disconnect()
