@@ -110,3 +110,14 @@ def activate(cast: Cast) -> dict:
         file_document(cast, gid, "create", party)
         file_document(cast, gid, "appoint_head", party, head_id=cast.ids["creator"])
     return advance(cast, gid, "active")
+
+
+def activate_with_case(cast: Cast) -> tuple[dict, dict[str, int], int]:
+    """An active group with a Belarusian case: (group, team ids by party, case id)."""
+    group = activate(cast)
+    case = cast.api.post(f"/api/v1/groups/{group['id']}/cases", json={
+        "party": "BY", "number": "№ 20251640012", "opened_on": "2025-03-12", "articles": "ч. 4 ст. 212 УК",
+        "summary": "Хищения путём модификации компьютерной информации",
+        "handling_investigator_id": cast.ids["by_head"]}, headers=cast.headers["by_head"])
+    assert case.status_code == 201, case.get_json()
+    return group, {team["party"]: team["id"] for team in group["teams"]}, case.get_json()["id"]

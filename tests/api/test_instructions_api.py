@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from jit.extensions import socketio
-from tests.groups_support import TODAY, activate, advance, create_group, form_teams
+from tests.groups_support import TODAY, activate_with_case, advance, create_group, form_teams
 
 DUE = (TODAY + timedelta(days=30)).isoformat()
 
@@ -18,14 +18,8 @@ DUE = (TODAY + timedelta(days=30)).isoformat()
 @pytest.fixture
 def setting(cast):
     """An active BY–KZ group with a Belarusian case; returns (group, BY team id, KZ team id, case id)."""
-    group = activate(cast)
-    teams = {team["party"]: team["id"] for team in group["teams"]}
-    case = cast.api.post(f"/api/v1/groups/{group['id']}/cases", json={
-        "party": "BY", "number": "№ 20251640012", "opened_on": "2025-03-12", "articles": "ч. 4 ст. 212 УК",
-        "summary": "Хищения путём модификации компьютерной информации",
-        "handling_investigator_id": cast.ids["by_head"]}, headers=cast.headers["by_head"])
-    assert case.status_code == 201, case.get_json()
-    return group, teams["BY"], teams["KZ"], case.get_json()["id"]
+    group, teams, case_id = activate_with_case(cast)
+    return group, teams["BY"], teams["KZ"], case_id
 
 
 def _draft(cast, setting, who="by_head", **overrides):

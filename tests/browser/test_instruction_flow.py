@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.groups_support import TODAY, activate
+from tests.groups_support import TODAY, activate, activate_with_case
 
 pytestmark = pytest.mark.browser
 
@@ -36,20 +37,19 @@ def watch(page: Page) -> None:
     page.evaluate("window.jitNotReloaded = true")
 
 
+def choose_file(page: Page, label: str, path: Path, content: bytes) -> None:
+    path.write_bytes(content)
+    page.get_by_label(label).set_input_files(path)
+
+
 def still_the_same_page(page: Page) -> bool:
     return page.evaluate("window.jitNotReloaded === true")
 
 
 def test_an_instruction_goes_across_the_border_and_comes_back_executed(browser: Browser, cast, live_server,
                                                                         tmp_path):
-    group = activate(cast)
+    group, teams, _ = activate_with_case(cast)
     gid = group["id"]
-    teams = {team["party"]: team["id"] for team in group["teams"]}
-    case = cast.api.post(f"/api/v1/groups/{gid}/cases", json={
-        "party": "BY", "number": "№ 20251640012", "opened_on": "2025-03-12", "articles": "ч. 4 ст. 212 УК",
-        "summary": "Хищения путём модификации компьютерной информации",
-        "handling_investigator_id": cast.ids["by_head"]}, headers=cast.headers["by_head"])
-    assert case.status_code == 201, case.get_json()
     joined = cast.api.post(f"/api/v1/groups/{gid}/members", json={
         "user_id": cast.ids["kz_member"], "team_id": teams["KZ"], "role": "member"}, headers=cast.headers["creator"])
     assert joined.status_code == 201, joined.get_json()
@@ -76,9 +76,7 @@ def test_an_instruction_goes_across_the_border_and_comes_back_executed(browser: 
     number = re.search(r"\d+", heading.inner_text()).group()
     by_head.get_by_label("Title of the decision").fill("Постановление о производстве допроса № 12/345")
     by_head.get_by_label("Duly certified copy").check()
-    decision = tmp_path / "постановление.pdf"
-    decision.write_bytes(b"%PDF-1.4 certified decision")
-    by_head.get_by_label("File of the decision").set_input_files(decision)
+    choose_file(by_head, "File of the decision", tmp_path / "постановление.pdf", b"%PDF-1.4 certified decision")
     by_head.get_by_role("button", name="Attach the decision").click()
     expect(by_head.get_by_role("alert")).to_contain_text("is attached")
     by_head.get_by_role("button", name="Send to the requested team").click()
@@ -124,9 +122,7 @@ def test_an_instruction_goes_across_the_border_and_comes_back_executed(browser: 
     kz_head.get_by_role("button", name="Start execution").click()
     expect(kz_head.get_by_role("alert")).to_have_text("The instruction is now in progress.")
     kz_head.get_by_role("textbox", name="Result").fill("Свидетель Иванов И.И. допрошен, протокол прилагается.")
-    protocol = tmp_path / "протокол допроса.pdf"
-    protocol.write_bytes(b"%PDF-1.4 interview protocol")
-    kz_head.get_by_label("File (optional)").set_input_files(protocol)
+    choose_file(kz_head, "File (optional)", tmp_path / "протокол допроса.pdf", b"%PDF-1.4 interview protocol")
     kz_head.get_by_role("button", name="Report the result").click()
     expect(kz_head.get_by_role("alert")).to_have_text("The result is reported to the requesting team.")
     kz_head.get_by_role("button", name="Report as executed").click()

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import csrf_token_in
-from tests.groups_support import TODAY, activate
+from tests.groups_support import TODAY, activate_with_case
 
 EN = {"Accept-Language": "en"}
 DUE = TODAY + timedelta(days=30)
@@ -23,14 +23,8 @@ BODY = "Прошу провести следующие процессуальн�
 @pytest.fixture
 def setting(cast):
     """An active BY–KZ group with a Belarusian case: (group id, BY team id, KZ team id, case id)."""
-    group = activate(cast)
-    teams = {team["party"]: team["id"] for team in group["teams"]}
-    case = cast.api.post(f"/api/v1/groups/{group['id']}/cases", json={
-        "party": "BY", "number": "№ 20251640012", "opened_on": "2025-03-12", "articles": "ч. 4 ст. 212 УК",
-        "summary": "Хищения путём модификации компьютерной информации",
-        "handling_investigator_id": cast.ids["by_head"]}, headers=cast.headers["by_head"])
-    assert case.status_code == 201, case.get_json()
-    return group["id"], teams["BY"], teams["KZ"], case.get_json()["id"]
+    group, teams, case_id = activate_with_case(cast)
+    return group["id"], teams["BY"], teams["KZ"], case_id
 
 
 def submit(client, url: str, data: dict, *, form_url: str | None = None, **kwargs):
