@@ -1,0 +1,292 @@
+"""The evidence export bundle: a zip a court can check without the platform.
+
+It holds the items, their files, every custody event of the group's ledger with its inclusion
+proof, the signed checkpoint and its public key, a bilingual report and `verify_bundle.py`. The
+writer runs the verifier's own checks on what it packs, so it never writes a bundle that fails them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import html
+import json
+import pathlib
+import zipfile
+from collections.abc import Iterable, Mapping
+from typing import IO
+
+from jit.ledger import verify_bundle
+from jit.ledger.merkle import MemoryNodeStore, append_leaf, canonical, inclusion_proof, leaf_hash, root_hash
+
+_CHUNK = 1 << 20
+
+README = """\
+JIT evidence export: {ledger}, {tree_size} custody events, generated {generated_at}
+================================================================================
+
+WHAT THIS IS
+This bundle holds evidence items of a joint investigation team, their files and their whole chain
+of custody, signed by the platform so that any change made after export can be detected:
+  items.json            the items, as the platform showed them
+  report.html           a readable report of the items, files and custody events
+  files/<sha256>        each file's content, named by its SHA-256 hash
+  ledger/entries.json   every custody event of the group's ledger, in order
+  ledger/inclusion.json a Merkle inclusion proof (RFC 9162) of every event
+  checkpoint.json       the signed size and root hash of the ledger
+  public_key.txt        the Ed25519 key that signed it
+  verify_bundle.py      the verifier
+
+HOW TO VERIFY
+1. Install Python 3.9 or newer, then: pip install cryptography
+2. Unzip the bundle, open a terminal in its folder and run:
+       python3 verify_bundle.py
+   (or: python3 verify_bundle.py path/to/bundle.zip)
+3. The bundle is intact when it prints "OK" (exit status 0). Then compare the printed public key
+   with the key the platform publishes; or pass it, and the check fails on any other key:
+       python3 verify_bundle.py --public-key <published key>
+   This bundle's key: {public_key}
+
+WHAT A FAILURE MEANS
+  "the signature does not verify"      checkpoint.json was changed after signing
+  "not the expected key"               the checkpoint was signed by someone else
+  "leaf N is missing"                  a custody event was removed
+  "leaf N ... was changed"             a custody event was edited
+  "... events were reordered"          custody events were moved
+  "seq ... was expected"               an item's chain of events has a gap or is out of order
+  "hashes to ...: content was changed" a file's content differs from the one recorded
+  "... is missing"                     a file was removed
+  "items.json ..."                     the item list disagrees with the signed ledger
+
+--------------------------------------------------------------------------------
+
+ЧТО ЭТО
+Пакет содержит доказательства совместной следственной группы, их файлы и всю цепочку хранения,
+подписанные платформой, так что любое изменение после выгрузки обнаруживается:
+  items.json            предметы, как их показывала платформа
+  report.html           читаемый отчёт: предметы, файлы и события хранения
+  files/<sha256>        содержимое каждого файла под именем его хэша SHA-256
+  ledger/entries.json   все события хранения журнала группы по порядку
+  ledger/inclusion.json доказательство включения (RFC 9162) каждого события
+  checkpoint.json       подписанные размер и корневой хэш журнала
+  public_key.txt        ключ Ed25519, которым он подписан
+  verify_bundle.py      программа проверки
+
+КАК ПРОВЕРИТЬ
+1. Установите Python 3.9 или новее, затем: pip install cryptography
+2. Распакуйте пакет, откройте терминал в его папке и выполните:
+       python3 verify_bundle.py
+   (или: python3 verify_bundle.py путь/к/пакету.zip)
+3. Пакет цел, если выведено "OK" (код завершения 0). Затем сверьте выведенный открытый ключ с
+   ключом, который публикует платформа; или укажите его, и проверка отвергнет любой другой ключ:
+       python3 verify_bundle.py --public-key <опубликованный ключ>
+   Ключ этого пакета: {public_key}
+
+ЧТО ОЗНАЧАЕТ ОШИБКА
+  "the signature does not verify"      checkpoint.json изменён после подписи
+  "not the expected key"               контрольная точка подписана другим ключом
+  "leaf N is missing"                  событие хранения удалено
+  "leaf N ... was changed"             событие хранения изменено
+  "... events were reordered"          события хранения переставлены
+  "seq ... was expected"               в цепочке событий предмета пропуск или нарушен порядок
+  "hashes to ...: content was changed" содержимое файла не совпадает с записанным
+  "... is missing"                     файл удалён
+  "items.json ..."                     список предметов расходится с подписанным журналом
+"""
+
+_LABELS = {
+    "number": "Number / Номер",
+    "case_id": "Case / Дело",
+    "kind": "Kind / Вид",
+    "title": "Title / Название",
+    "description": "Description / Описание",
+    "obtained_at": "Obtained at / Когда получено",
+    "obtained_place": "Obtained where / Где получено",
+    "obtained_under": "Obtained under / Основание",
+    "obtained_by": "Obtained by / Кем получено",
+    "originating_party": "Originating party / Сторона-источник",
+    "team_id": "Team / Группа",
+    "use_conditions": "Use conditions / Условия использования",
+    "custodian": "Custodian / Хранитель",
+    "status": "Status / Статус",
+}
+_EVENTS = {
+    "registered": "registered / зарегистрировано",
+    "file_attached": "file attached / файл приложен",
+    "transferred": "transferred / передано",
+    "examined": "examined / исследовано",
+    "hash_verified": "hash verified / хэш проверен",
+    "sealed": "sealed / опечатано",
+    "returned": "returned / возвращено",
+    "disposed": "disposed / уничтожено",
+    "correction": "correction / исправление",
+}
+_TIMELINE = (
+    "#",
+    "Event / Событие",
+    "When / Когда",
+    "By / Кто",
+    "From → to / От → кому",
+    "Place / Место",
+    "Note / Примечание",
+    "Details / Подробности",
+    "Leaf / Лист",
+)
+
+
+def write_bundle(
+    target: IO[bytes],
+    *,
+    checkpoint: dict,
+    entries: list[dict],
+    items: list[dict],
+    files: Mapping[str, pathlib.Path],
+    generated_at: str,
+) -> None:
+    """Write the bundle as a zip to the seekable binary file `target`.
+
+    `entries` are all the ledger's entries in leaf order, `items` the item records as the API shows
+    them, `files` maps each sha256 to its stored content. Raises ValueError, leaving `target` to be
+    discarded, if anything would fail the verifier: the entries not giving the signed root, a bad
+    signature, a broken chain, items disagreeing with the ledger, or a file missing or changed.
+    """
+    size = checkpoint["tree_size"]
+    if len(entries) != size:
+        raise ValueError(f"{len(entries)} entries for a checkpoint of {size} leaves")
+    store, leaves = MemoryNodeStore(), [leaf_hash(canonical(entry)) for entry in entries]
+    for i, leaf in enumerate(leaves):
+        append_leaf(store, i, leaf)
+    if root_hash(store, size).hex() != checkpoint["root_hash"]:
+        raise ValueError("the entries do not give the checkpoint's root hash")
+    _refuse(
+        verify_bundle.check_checkpoint(checkpoint, checkpoint["public_key"], None)
+        + verify_bundle.check_chains(entries)
+        + verify_bundle.check_items(entries, items)
+    )
+    wanted = sorted({sha for sha, _, _ in verify_bundle.named_files(entries, items)})
+    if absent := [sha for sha in wanted if sha not in files]:
+        raise ValueError(f"no stored content for {', '.join(absent)}")
+
+    when = datetime.datetime.fromisoformat(generated_at).timetuple()[:6]  # same input, same zip bytes
+    with zipfile.ZipFile(target, "w") as bundle:
+
+        def member(name: str, compression: int) -> zipfile.ZipInfo:
+            info = zipfile.ZipInfo(name, when)
+            info.compress_type, info.external_attr = compression, 0o644 << 16
+            return info
+
+        def text(name: str, content: str) -> None:
+            bundle.writestr(member(name, zipfile.ZIP_DEFLATED), content.encode("utf-8"))
+
+        def json_list(name: str, values: Iterable[object]) -> None:
+            # One value a line, streamed and C-encoded: a ledger of 100,000 events makes large files.
+            with bundle.open(member(name, zipfile.ZIP_DEFLATED), "w", force_zip64=True) as sink:
+                sink.write(b"[")
+                for i, value in enumerate(values):
+                    sink.write((b",\n" if i else b"\n") + json.dumps(value, ensure_ascii=False).encode("utf-8"))
+                sink.write(b"\n]\n")
+
+        text("README.txt", README.format(generated_at=generated_at, **checkpoint))
+        text("verify_bundle.py", pathlib.Path(verify_bundle.__file__).read_text(encoding="utf-8"))
+        text("checkpoint.json", json.dumps(checkpoint, ensure_ascii=False, indent=1) + "\n")
+        text("public_key.txt", checkpoint["public_key"] + "\n")
+        json_list("ledger/entries.json", ({"leaf_index": i, "entry": entry} for i, entry in enumerate(entries)))
+        json_list(
+            "ledger/inclusion.json",
+            (
+                {"leaf_index": i, "tree_size": size, "leaf_hash": leaf.hex(), "path": [p.hex() for p in proof]}
+                for i, leaf in enumerate(leaves)
+                for proof in [inclusion_proof(store, i, size)]
+            ),
+        )
+        text("items.json", json.dumps(items, ensure_ascii=False, indent=1) + "\n")
+        text("report.html", report_html(checkpoint, entries, items, generated_at))
+        found = {}
+        for sha in wanted:
+            # Stored, not deflated: evidence is mostly compressed already, and copied in chunks, never whole.
+            digest, copied = hashlib.sha256(), 0
+            with (
+                files[sha].open("rb") as source,
+                bundle.open(member(f"files/{sha}", zipfile.ZIP_STORED), "w", force_zip64=True) as sink,
+            ):
+                while chunk := source.read(_CHUNK):
+                    digest.update(chunk)
+                    sink.write(chunk)
+                    copied += len(chunk)
+            found[sha] = (digest.hexdigest(), copied)
+        _refuse(verify_bundle.check_files(found, entries, items))
+
+
+def _refuse(problems: list[str]) -> None:
+    if problems:
+        raise ValueError("the bundle would not verify: " + "; ".join(problems))
+
+
+def report_html(checkpoint: dict, entries: list[dict], items: list[dict], generated_at: str) -> str:
+    """A bilingual report; every value is escaped, since names and notes are typed by users."""
+
+    def show(value: object) -> str:
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, dict) and "username" in value:
+            return html.escape(f"{value.get('full_name')} ({value['username']})")
+        if isinstance(value, (dict, list)):
+            return html.escape(json.dumps(value, ensure_ascii=False))
+        return html.escape(str(value))
+
+    def row(*cells: str, tag: str = "td") -> str:
+        return "<tr>" + "".join(f"<{tag}>{cell}</{tag}>" for cell in cells) + "</tr>"
+
+    events: dict[object, list[tuple[int, dict]]] = {}
+    for i, entry in enumerate(entries):
+        events.setdefault(entry["evidence_id"], []).append((i, entry))
+    out = [
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
+        # Opened from disk, the report still may run nothing and fetch nothing.
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+        "<title>Evidence export / Выгрузка доказательств</title><style>body{font-family:sans-serif;margin:2em}"
+        "table{border-collapse:collapse;margin:.5em 0 1.5em}th,td{border:1px solid #999;padding:.2em .5em;"
+        "text-align:left;vertical-align:top}code{font-size:.85em;word-break:break-all}</style></head><body>",
+        "<h1>Evidence export / Выгрузка доказательств</h1><table>",
+        row("Ledger / Журнал", show(checkpoint["ledger"])),
+        row("Events / События", show(checkpoint["tree_size"])),
+        row("Root hash / Корневой хэш", f"<code>{show(checkpoint['root_hash'])}</code>"),
+        row("Signed at / Подписано", show(checkpoint["signed_at"])),
+        row("Public key / Открытый ключ", f"<code>{show(checkpoint['public_key'])}</code>"),
+        row("Generated at / Сформировано", show(generated_at)),
+        "</table><p>Run <code>python3 verify_bundle.py</code> in the unzipped folder to check this bundle (see"
+        " README.txt). / Для проверки выполните <code>python3 verify_bundle.py</code> в распакованной папке"
+        " (см. README.txt).</p>",
+    ]
+    for item in items:
+        out.append(f"<h2>{show(item.get('number'))} — {show(item.get('title'))}</h2><table>")
+        out += [row(html.escape(_LABELS.get(key, key)), show(value)) for key, value in item.items() if key != "files"]
+        out.append("</table><h3>Files / Файлы</h3><table>")
+        out.append(row("Name / Имя", "Size, bytes / Размер, байт", "SHA-256", tag="th"))
+        out += [row(show(f["name"]), show(f["size"]), f"<code>{show(f['sha256'])}</code>") for f in item["files"]]
+        out.append("</table><h3>Custody / Цепочка хранения</h3><table>")
+        out.append(row(*_TIMELINE, tag="th"))
+        for i, entry in events.get(item.get("id"), []):
+            file = entry.get("file") or {}
+            details = [
+                f"{show(file['name'])} ({show(file['size'])}) <code>{show(file['sha256'])}</code>" if file else "",
+                f"refers to event / к событию {show(entry['refers_to'])}" if entry.get("refers_to") else "",
+                f"instruction / поручение {show(entry['instruction_id'])}" if entry.get("instruction_id") else "",
+                f"verified / проверено: {show(entry['verified'])}" if entry.get("verified") is not None else "",
+            ]
+            out.append(
+                row(
+                    show(entry["seq"]),
+                    html.escape(_EVENTS.get(entry["type"], entry["type"])),
+                    f"{show(entry['at'])} ({show(entry.get('time_zone'))})",
+                    show(entry["actor"]),
+                    f"{show(entry.get('from'))} → {show(entry.get('to'))}",
+                    show(entry.get("place")),
+                    show(entry.get("note")),
+                    "<br>".join(detail for detail in details if detail),
+                    show(i),
+                )
+            )
+        out.append("</table>")
+    out.append("</body></html>\n")
+    return "\n".join(out)
