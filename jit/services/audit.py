@@ -5,6 +5,12 @@ transaction: on success it appends the audit event and commits both together, so
 write fails the operation (no unaudited change); on a refusal or an error it rolls the changes
 back and records the outcome in a transaction of its own. Doors bind where a call comes from
 (`bind_origin`) so that services never read the request themselves.
+
+A use case that changed nothing (a read: its audit event aside) commits without expiring what it
+loaded, so the door serialises the rows it eager-loaded instead of reloading each one; the next
+use case in the session starts by expiring them, so it reads the database afresh as it always did.
+A use case that wrote expires everything at its commit as usual: what it returns then shows what
+the database holds (version counters, server-side defaults, collections changed by foreign key).
 """
 
 from __future__ import annotations
@@ -15,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select
+from sqlalchemy import Select, event, select
+from sqlalchemy.orm import Session
 
 from jit.extensions import db
 from jit.models import AuditEvent, Role, User
@@ -51,6 +58,19 @@ class _Record:
 
 _origin: ContextVar[Origin | None] = ContextVar("jit_audit_origin", default=None)
 _current: ContextVar[_Record | None] = ContextVar("jit_audit_record", default=None)
+# session.info keys: the running use case wrote; the last one kept its rows through its commit.
+_WROTE, _KEPT = "jit_use_case_wrote", "jit_use_case_kept_loaded"
+
+
+@event.listens_for(Session, "before_flush")
+def _flushing(session: Session, flush_context, instances) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executing(state) -> None:
+    if not state.is_select:
+        state.session.info[_WROTE] = True
 
 
 def bind_origin(source_address: str | None, request_id: str | None) -> Origin:
@@ -96,10 +116,12 @@ def use_case(operation: str):
             actor = kwargs.get("actor", args[0] if args else None)
             record = _Record(operation, actor=actor if isinstance(actor, User) else None)
             token = _current.set(record)
+            _start()
             try:
                 result = function(*args, **kwargs)
+                wrote = _wrote()
                 _append(record, OK)
-                db.session.commit()
+                _commit(keep_loaded=not wrote)
                 return result
             except DomainError as refusal:
                 _finish_refused(record, _outcome_of(refusal), keep_changes=refusal.keep_changes,
@@ -114,6 +136,33 @@ def use_case(operation: str):
         return run
 
     return decorate
+
+
+def _start() -> None:
+    """Begin a use case from the database, not from rows an earlier read kept loaded."""
+    session = db.session()
+    if session.info.pop(_KEPT, False):
+        session.expire_all()
+    session.info[_WROTE] = False
+
+
+def _wrote() -> bool:
+    """Whether the use case changed anything: flushed, executed a write, or left changes to flush."""
+    session = db.session()
+    return session.info.pop(_WROTE, False) or bool(session.new or session.dirty or session.deleted)
+
+
+def _commit(*, keep_loaded: bool) -> None:
+    session = db.session()
+    if not keep_loaded:
+        session.commit()
+        return
+    expiring, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expiring
+    session.info[_KEPT] = True
 
 
 def _finish_refused(record: _Record, outcome: str, *, keep_changes: bool, code: str) -> None:

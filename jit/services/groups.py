@@ -9,6 +9,7 @@ from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from jit import notify
 from jit.extensions import db
@@ -103,7 +104,11 @@ def list_groups(actor: User | None, *, limit: int | None = None, cursor: str | N
     """The groups the caller may see, newest first."""
     actor = authz.require_user(actor)
     note(object_type="group")
-    stmt = select(JointGroup)
+    # What a listed group shows (head, teams with their authority and current members), loaded
+    # for the whole page at once.
+    members = selectinload(JointGroup.teams).selectinload(NationalTeam.memberships).selectinload(Membership.user)
+    stmt = select(JointGroup).options(selectinload(JointGroup.head), members,
+                                      selectinload(JointGroup.teams).selectinload(NationalTeam.authority))
     if not actor.has_role(Role.ADMIN):
         member_of = select(Membership.group_id).where(Membership.user_id == actor.id, Membership.ends_on.is_(None))
         visible = [JointGroup.head_id == actor.id, JointGroup.created_by_id == actor.id, JointGroup.id.in_(member_of)]

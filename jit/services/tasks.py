@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -159,29 +159,6 @@ def _json_safe(value: Any) -> Any:
 
 # --- reading -------------------------------------------------------------------------------
 
-def _keep_loaded_through_commit() -> None:
-    """The use case commits (its audit event) before the door serialises what a read returned, and
-    a commit expires everything loaded: each task of a page would then be reloaded row by row and
-    the eager loading wasted. A read changes nothing, so this one commit keeps what it loaded; the
-    session's usual expiry is back once the transaction ends. (The general fix belongs in
-    `audit.use_case`: every list has the same problem.)"""
-    session = db.session()
-    if session.expire_on_commit:
-        session.expire_on_commit = False
-        session.info[_KEEPING] = True
-        if not event.contains(session, "after_transaction_end", _expire_again):
-            event.listen(session, "after_transaction_end", _expire_again)
-
-
-_KEEPING = "jit_tasks_keep_loaded"
-
-
-def _expire_again(session, transaction) -> None:
-    # Flushes end inner transactions too; only the outermost one is the use case's.
-    if transaction.parent is None and session.info.pop(_KEEPING, False):
-        session.expire_on_commit = True
-
-
 @use_case("task.list")
 def list_tasks(actor: User | None, group_id: int, *, status: str | None = None, team_id: int | None = None,
                assignee_id: int | None = None, case_id: int | None = None, overdue: bool = False,
@@ -202,9 +179,7 @@ def list_tasks(actor: User | None, group_id: int, *, status: str | None = None, 
         stmt = stmt.where(Task.case_id == case_id)
     if overdue:
         stmt = stmt.where(Task.due_on < _today(), Task.status.not_in(FINAL))
-    page = paginate(stmt, Task.id, limit=limit, cursor=cursor)
-    _keep_loaded_through_commit()
-    return page
+    return paginate(stmt, Task.id, limit=limit, cursor=cursor)
 
 
 @use_case("task.read")

@@ -56,9 +56,9 @@ def _waiting_instructions(user: User) -> Select:
 def my_work(actor: User | None) -> MyWork:
     actor = authz.require_user(actor)
     note(object_type="user", object_id=actor.id)
-    tasks = db.session.scalars(_my_tasks(actor).options(
-        selectinload(Task.group), selectinload(Task.assignments).selectinload(TaskAssignment.user))
-        .order_by(Task.due_on.is_(None), Task.due_on, Task.id)).all()
+    # The page shows each task's group, not its assignees (the user is one of them).
+    tasks = db.session.scalars(_my_tasks(actor).options(selectinload(Task.group))
+                               .order_by(Task.due_on.is_(None), Task.due_on, Task.id)).all()
     instructions = db.session.scalars(_waiting_instructions(actor).options(
         selectinload(Instruction.group), selectinload(Instruction.from_team), selectinload(Instruction.to_team))
         .order_by(Instruction.due_on, Instruction.id)).all()
