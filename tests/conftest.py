@@ -10,7 +10,9 @@ JIT_REQUIRE_SERVICES=1 (set by .ci/run), where they fail.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import tempfile
 import threading
 import uuid
@@ -23,7 +25,7 @@ import redis
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, delete, insert, inspect, select, text
 from sqlalchemy.engine import make_url
-from werkzeug.serving import make_server
+from werkzeug.serving import ThreadedWSGIServer
 
 from config import PROJECT_ROOT, TestingConfig
 from jit import create_app
@@ -248,14 +250,48 @@ def csrf_token_in(html: str) -> str:
     return html[start : html.index('"', start)]
 
 
+class LiveServer(ThreadedWSGIServer):
+    """A threaded server that can end its open connections (websockets included) and wait for their
+    threads: a request still running when the test's database is reset would deadlock the reset."""
+
+    daemon_threads = True
+    block_on_close = True  # keeps a list of the request threads
+
+    def __init__(self, app):
+        super().__init__("127.0.0.1", 0, app)
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+
+    def process_request(self, request, client_address):
+        with self.connections_lock:
+            self.connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        with self.connections_lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def stop(self) -> None:
+        self.shutdown()
+        with self.connections_lock:
+            still_open = list(self.connections)
+        for connection in still_open:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        for thread in list(self._threads):
+            thread.join(timeout=5)
+        self.socket.close()
+
+
 @pytest.fixture
 def live_server(app):
-    """The app on a free loopback port, served by a thread for the length of one test."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    """The app on a free loopback port, served by threads for the length of one test."""
+    server = LiveServer(app)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    server.stop()
     thread.join(timeout=5)
 
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.groups_support import TODAY, activate, activate_with_case
 
@@ -19,8 +19,8 @@ pytestmark = pytest.mark.browser
 DUE = (TODAY + timedelta(days=30)).isoformat()
 
 
-def signed_in(browser: Browser, live_server: str, user) -> Page:
-    page = browser.new_context(locale="en-GB").new_page()
+def signed_in(new_context, live_server: str, user) -> Page:
+    page = new_context(locale="en-GB").new_page()
     page.goto(f"{live_server}/login")
     page.get_by_role("button", name="English").click()
     page.get_by_label("Username").fill(user.username)
@@ -46,8 +46,7 @@ def still_the_same_page(page: Page) -> bool:
     return page.evaluate("window.jitNotReloaded === true")
 
 
-def test_an_instruction_goes_across_the_border_and_comes_back_executed(browser: Browser, cast, live_server,
-                                                                        tmp_path):
+def test_an_instruction_goes_across_the_border_and_comes_back_executed(cast, live_server, new_context, tmp_path):
     group, teams, _ = activate_with_case(cast)
     gid = group["id"]
     joined = cast.api.post(f"/api/v1/groups/{gid}/members", json={
@@ -55,13 +54,13 @@ def test_an_instruction_goes_across_the_border_and_comes_back_executed(browser: 
     assert joined.status_code == 201, joined.get_json()
     instructions_url = f"{live_server}/groups/{gid}/instructions"
 
-    kz_head = signed_in(browser, live_server, cast.people["kz_head"])
+    kz_head = signed_in(new_context, live_server, cast.people["kz_head"])
     kz_head.goto(instructions_url)
     watch(kz_head)
     expect(kz_head.get_by_text("No instruction here yet.")).to_be_visible()
 
     # The Belarusian head drafts, attaches the certified decision and sends.
-    by_head = signed_in(browser, live_server, cast.people["by_head"])
+    by_head = signed_in(new_context, live_server, cast.people["by_head"])
     by_head.goto(instructions_url)
     by_head.get_by_role("link", name="Draft an instruction").click()
     by_head.get_by_label("From (requesting team)").select_option(str(teams["BY"]))
@@ -103,7 +102,7 @@ def test_an_instruction_goes_across_the_border_and_comes_back_executed(browser: 
     expect(kz_head.get_by_role("alert")).to_contain_text("is set.")
     task_url = kz_head.url
 
-    member = signed_in(browser, live_server, cast.people["kz_member"])
+    member = signed_in(new_context, live_server, cast.people["kz_member"])
     member.goto(f"{live_server}/my-work")
     task_link = member.get_by_role("link", name="Допросить свидетеля Иванова И.И.")
     expect(task_link).to_be_visible()
@@ -136,13 +135,13 @@ def test_an_instruction_goes_across_the_border_and_comes_back_executed(browser: 
     assert download.value.path().read_bytes() == b"%PDF-1.4 interview protocol"
 
 
-def test_a_live_change_never_replaces_what_the_user_is_typing(browser: Browser, cast, live_server):
+def test_a_live_change_never_replaces_what_the_user_is_typing(cast, live_server, new_context):
     group = activate(cast)
     task = cast.api.post(f"/api/v1/groups/{group['id']}/tasks", json={
         "title": "Проанализировать выписки", "assignee_ids": [cast.ids["by_head"]]}, headers=cast.headers["creator"])
     assert task.status_code == 201, task.get_json()
     task = task.get_json()
-    head = signed_in(browser, live_server, cast.people["creator"])
+    head = signed_in(new_context, live_server, cast.people["creator"])
     head.goto(f"{live_server}/tasks/{task['id']}")
     watch(head)
     head.get_by_role("textbox", name="Comment").fill("Черновик комментария")
