@@ -92,3 +92,24 @@ def require_team_manager(actor: User, group: JointGroup, team: NationalTeam) -> 
     if not (own_head or manages_group(actor, group)):
         raise Forbidden(_l("Only the group head or this team's national head can do this."))
     require_open(group)
+
+
+# --- the legal-assistance register ---------------------------------------------------------
+
+
+def keeps_register(user: User) -> bool:
+    """Legal officers and investigators keep their own authority's register; admins every one."""
+    return user.has_role(Role.ADMIN) or (
+        user.authority_id is not None and (user.has_role(Role.LEGAL_OFFICER) or user.has_role(Role.INVESTIGATOR)))
+
+
+def can_view_request(user: User, request) -> bool:
+    return user.has_role(Role.ADMIN) or (keeps_register(user) and request.keeper_authority_id == user.authority_id)
+
+
+def require_request(actor: User | None, request) -> tuple[User, object]:
+    """The caller may see this register entry, else NotFound (another authority's entries do not exist for them)."""
+    actor = require_user(actor)
+    if request is None or not can_view_request(actor, request):
+        raise NotFound()
+    return actor, request
