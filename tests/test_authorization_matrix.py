@@ -249,6 +249,24 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("api_legal.export_requests", "GET"): Call(api_any_user()),
     # Not a CSV: refused with what is wrong with the file, after the rights check.
     ("api_legal.import_requests", "POST"): Call(api_any_user(422), upload=True),
+    ("api_legal.group_compliance", "GET"): Call(group_reader()),
+    ("api_legal.list_rules", "GET"): Call(api_any_user()),
+    ("api_legal.update_rule", "PATCH"): Call(api_admin_only(), json={"enabled": False, "version": 0}),
+    # legal pages
+    ("legal.dashboard", "GET"): Call({"anonymous": 302, "investigator": 403, "legal_officer": 200, "admin": 200,
+                                      "outsider": 403}),
+    ("legal.requests", "GET"): Call(page_any_user()),
+    ("legal.request_detail", "GET"): Call(page_group_reader()),
+    ("legal.export_requests", "GET"): Call(page_any_user()),
+    ("legal.import_requests", "POST"): Call(page_any_user(422), upload=True),
+    ("legal.statistics", "GET"): Call(page_any_user()),
+    ("legal.group_compliance", "GET"): Call(page_group_reader()),
+    ("legal.rules", "GET"): Call(page_any_user()),
+    ("legal.update_rule", "POST"): Call(page_admin_only(302), form={
+        "version": "0", "enabled": "y", "param_names": "grace_days", "grace_days": "3"}),
+    ("legal.evaluation", "GET"): Call(page_group_reader()),
+    # The team's national head passes the rights check; no termination decision is on file yet (409).
+    ("legal.evaluation", "POST"): Call(page_group_manager(409), form={"what_worked": "Канал", "what_did_not": "—"}),
 }
 
 # Socket events: whether each persona's connection is accepted.
@@ -286,7 +304,8 @@ def world(matrix_app):
             "filename": "css/app.css", "gid": group.id, "team_id": team.id, "joiner_id": joiner.id,
             "head_id": people["investigator"].id, "document_id": with_file.id, "bare_document_id": bare.id,
             "other_team_id": other_team.id, "case_id": case.id, "iid": instruction.id,
-            "instruction_id": instruction.id, "rid": _legal_request(people["legal_officer"], belarus),
+            "instruction_id": instruction.id, "rule_id": "AGR-TERM",
+            "rid": _legal_request(people["legal_officer"], belarus),
             **_active_group_with_a_task(people["investigator"], belarus)}}
 
 

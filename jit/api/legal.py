@@ -7,6 +7,7 @@ from flask import Response
 from jit.api.common import actor, make_blueprint
 from jit.api.errors import ErrorSchema
 from jit.api.legal_schemas import (
+    ComplianceReportSchema,
     ExportArgsSchema,
     ImportFileSchema,
     ImportResultSchema,
@@ -15,10 +16,13 @@ from jit.api.legal_schemas import (
     LegalRequestPageSchema,
     LegalRequestSchema,
     LegalRequestUpdateSchema,
+    RuleListSchema,
+    RuleSchema,
+    RuleUpdateSchema,
     StatsArgsSchema,
     StatsSchema,
 )
-from jit.services import legal_requests
+from jit.services import compliance, legal_requests
 
 blp = make_blueprint("api_legal", __name__, "Legal work: the legal-assistance register, statistics, compliance.")
 NOT_FOUND = {"schema": ErrorSchema, "description": "no such request, or one of another authority's register"}
@@ -91,3 +95,31 @@ def export_requests(args):
 def import_requests(files):
     """Multipart `file`: a CSV with the export's columns (a UTF-8 byte-order mark is fine); all rows or none."""
     return {"imported": legal_requests.import_csv(actor(), files["file"].read())}
+
+
+# --- compliance ----------------------------------------------------------------------------
+
+@blp.route("/groups/<int:gid>/compliance", methods=["GET"])
+@blp.response(200, ComplianceReportSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="no such group, or not one the caller may know of")
+def group_compliance(gid):
+    """The group checked now against every rule switched on; violations first."""
+    return compliance.group_report(actor(), gid)
+
+
+@blp.route("/compliance/rules", methods=["GET"])
+@blp.response(200, RuleListSchema)
+def list_rules():
+    """Every rule with its reference, whether its basis is confirmed, and its current setting."""
+    return {"items": compliance.list_rules(actor())}
+
+
+@blp.route("/compliance/rules/<rule_id>", methods=["PATCH"])
+@blp.arguments(RuleUpdateSchema)
+@blp.response(200, RuleSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="admins only")
+@blp.alt_response(409, schema=ErrorSchema, description="a rule on a confirmed provision, or a stale version")
+@blp.alt_response(422, **INVALID)
+def update_rule(body, rule_id):
+    """Switch a rule on an unconfirmed provision off or on, or change its parameters (audited)."""
+    return compliance.update_rule(actor(), rule_id, **body)

@@ -132,3 +132,46 @@ class StatsSchema(ma.Schema):
     by_party = ma.fields.List(ma.fields.Nested(PartyStatsSchema))
     monthly = ma.fields.List(ma.fields.Nested(MonthSchema))
     overdue = ma.fields.Integer()
+
+
+class ObjectRefSchema(ma.Schema):
+    type = ma.fields.String()
+    id = ma.fields.Raw(metadata={"description": "an integer id, or a party's code"})
+
+
+class FindingSchema(ma.Schema):
+    rule = ma.fields.String()
+    severity = ma.fields.String(metadata={"enum": ["violation", "warning"]})
+    confirmed_basis = ma.fields.Boolean()
+    reference = ma.fields.String()
+    object = ma.fields.Nested(ObjectRefSchema)
+    message = ma.fields.String(metadata={"description": "what is wrong, in the caller's language"})
+    action = ma.fields.String(metadata={"description": "what to do"})
+
+
+class ComplianceReportSchema(ma.Schema):
+    checked_at = ma.fields.AwareDateTime()
+    findings = ma.fields.List(ma.fields.Nested(FindingSchema))
+
+
+class RuleSchema(ma.Schema):
+    id = ma.fields.String(attribute="rule.id")
+    scope = ma.fields.String(attribute="rule.scope")
+    severity = ma.fields.String(attribute="rule.severity")
+    reference = ma.fields.String(attribute="rule.reference")
+    confirmed_basis = ma.fields.Boolean(attribute="rule.confirmed_basis")
+    summary = ma.fields.String(attribute="rule.summary")
+    adjustable = ma.fields.Boolean(attribute="rule.adjustable")
+    enabled = ma.fields.Boolean()
+    params = ma.fields.Dict()
+    version = ma.fields.Integer(metadata={"description": "0 while the rule runs with its defaults"})
+
+
+class RuleListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(RuleSchema))
+
+
+class RuleUpdateSchema(ma.Schema):
+    enabled = ma.fields.Boolean(load_default=None)
+    params = ma.fields.Dict(load_default=None)
+    version = ma.fields.Integer(load_default=None)

@@ -76,7 +76,8 @@ def require_group(actor: User | None, group: JointGroup | None) -> tuple[User, J
 def require_open(group: JointGroup) -> None:
     """A closed group's records never change again."""
     if group.status == GroupStatus.CLOSED:
-        raise Conflict(_l("The group is closed: its records can no longer change."), code="group_closed")
+        raise Conflict(_l("The group is closed: its records can no longer change (AGR-CLOSED)."),
+                       code="group_closed")
 
 
 def require_group_manager(actor: User, group: JointGroup) -> None:

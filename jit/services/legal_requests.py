@@ -57,7 +57,8 @@ def _today() -> date:
     return utcnow().date()
 
 
-def _visible(actor: User):
+def visible_requests(actor: User):
+    """The register entries the caller may see (a query)."""
     stmt = select(LegalRequest)
     if not actor.has_role(Role.ADMIN):
         stmt = stmt.where(LegalRequest.keeper_authority_id == (actor.authority_id if authz.keeps_register(actor)
@@ -196,7 +197,7 @@ def list_requests(actor: User | None, *, direction: str | None = None, status: s
     """The caller's authority's register (admins: every one), newest first."""
     actor = authz.require_user(actor)
     note(object_type="legal_request")
-    stmt = _visible(actor)
+    stmt = visible_requests(actor)
     problems: dict = {}
     if direction:
         stmt = stmt.where(LegalRequest.direction == _enum(Direction, direction, "direction", problems))
@@ -293,7 +294,7 @@ def statistics(actor: User | None, *, direction: str | None = None, date_from: d
     actor = authz.require_user(actor)
     note(object_type="legal_request", direction=direction, date_from=date_from, date_to=date_to)
     problems: dict = {}
-    stmt = _visible(actor).with_only_columns(
+    stmt = visible_requests(actor).with_only_columns(
         LegalRequest.direction, LegalRequest.requesting_party, LegalRequest.requested_party, LegalRequest.sent_on,
         LegalRequest.executed_on, LegalRequest.due_on, LegalRequest.status)
     if direction:
@@ -363,7 +364,7 @@ def export_csv(actor: User | None, *, direction: str | None = None) -> str:
     """The caller's register as CSV (UTF-8, header row): the columns the import reads."""
     actor = authz.require_user(actor)
     note(object_type="legal_request", direction=direction)
-    stmt = _visible(actor)
+    stmt = visible_requests(actor)
     if direction:
         problems: dict = {}
         stmt = stmt.where(LegalRequest.direction == _enum(Direction, direction, "direction", problems))
