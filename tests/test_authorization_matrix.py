@@ -17,7 +17,7 @@ import pytest
 from jit.extensions import db, socketio
 from jit.models import AuthorityKind, User
 from jit.models.types import utcnow
-from jit.services import groups, instructions, tasks
+from jit.services import groups, instructions, legal_requests, tasks
 from tests import factories
 from tests.conftest import csrf_token_in, sign_in_api, sign_in_page
 
@@ -237,6 +237,36 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("api_groups.add_case", "POST"): Call(group_manager(201), json=lambda ids: {
         "party": "BY", "number": "№ 1", "opened_on": "2025-01-01", "articles": "ст. 212", "summary": "Хищения",
         "handling_investigator_id": ids["head_id"]}),
+    # the legal-assistance register: each authority's own (the request in the world is Belarus's)
+    ("api_legal.list_requests", "GET"): Call(api_any_user()),
+    ("api_legal.create_request", "POST"): Call(api_any_user(201), json=lambda ids: {
+        "direction": "incoming", "kind": "legal_assistance", "requesting_authority_id": ids["authority_id"],
+        "requested_party": "BY", "sent_on": "2025-03-01"}),
+    ("api_legal.get_request", "GET"): Call(group_reader()),
+    # Every reader passes the rights check; the body then lacks the version read (422).
+    ("api_legal.update_request", "PATCH"): Call(group_reader(422), json={"status": "executed"}),
+    ("api_legal.stats", "GET"): Call(api_any_user()),
+    ("api_legal.export_requests", "GET"): Call(api_any_user()),
+    # Not a CSV: refused with what is wrong with the file, after the rights check.
+    ("api_legal.import_requests", "POST"): Call(api_any_user(422), upload=True),
+    ("api_legal.group_compliance", "GET"): Call(group_reader()),
+    ("api_legal.list_rules", "GET"): Call(api_any_user()),
+    ("api_legal.update_rule", "PATCH"): Call(api_admin_only(), json={"enabled": False, "version": 0}),
+    # legal pages
+    ("legal.dashboard", "GET"): Call({"anonymous": 302, "investigator": 403, "legal_officer": 200, "admin": 200,
+                                      "outsider": 403}),
+    ("legal.requests", "GET"): Call(page_any_user()),
+    ("legal.request_detail", "GET"): Call(page_group_reader()),
+    ("legal.export_requests", "GET"): Call(page_any_user()),
+    ("legal.import_requests", "POST"): Call(page_any_user(422), upload=True),
+    ("legal.statistics", "GET"): Call(page_any_user()),
+    ("legal.group_compliance", "GET"): Call(page_group_reader()),
+    ("legal.rules", "GET"): Call(page_any_user()),
+    ("legal.update_rule", "POST"): Call(page_admin_only(302), form={
+        "version": "0", "enabled": "y", "param_names": "grace_days", "grace_days": "3"}),
+    ("legal.evaluation", "GET"): Call(page_group_reader()),
+    # The team's national head passes the rights check; no termination decision is on file yet (409).
+    ("legal.evaluation", "POST"): Call(page_group_manager(409), form={"what_worked": "Канал", "what_did_not": "—"}),
 }
 
 # Socket events: whether each persona's connection is accepted.
@@ -274,7 +304,17 @@ def world(matrix_app):
             "filename": "css/app.css", "gid": group.id, "team_id": team.id, "joiner_id": joiner.id,
             "head_id": people["investigator"].id, "document_id": with_file.id, "bare_document_id": bare.id,
             "other_team_id": other_team.id, "case_id": case.id, "iid": instruction.id,
-            "instruction_id": instruction.id, **_active_group_with_a_task(people["investigator"], belarus)}}
+            "instruction_id": instruction.id, "rule_id": "AGR-TERM",
+            "rid": _legal_request(people["legal_officer"], belarus),
+            **_active_group_with_a_task(people["investigator"], belarus)}}
+
+
+def _legal_request(legal_officer: factories.UserInfo, belarus) -> int:
+    """An outgoing request in Belarus's register."""
+    return legal_requests.create_request(
+        db.session.get(User, legal_officer.id), direction="outgoing", kind="legal_assistance",
+        requesting_authority_id=belarus.id, requested_party="KZ", requested_authority="МВД РК", case_number="1",
+        persons=[{"name": "Иванов И.И."}], confidential=False, substance="Допрос", sent_on=date(2025, 3, 1)).id
 
 
 def _active_group_with_a_task(manager: factories.UserInfo, belarus) -> dict:

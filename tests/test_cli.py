@@ -59,8 +59,11 @@ def test_demo_loads_the_belarus_kazakhstan_story_once(app):
         assert (kazakhstan.party_code, kazakhstan.name_ru) == ("KZ", "Министерство внутренних дел Республики Казахстан")
         users.sign_in("o.kovalenko", demo.DEMO_PASSWORD)
         authorities = db.session.scalar(select(func.count(Authority.id)))
-        active, draft = db.session.scalars(select(JointGroup).order_by(JointGroup.id)).all()
-        assert (active.status, draft.status) == (GroupStatus.ACTIVE, GroupStatus.DRAFT)
+        active, draft, lapsed = db.session.scalars(select(JointGroup).order_by(JointGroup.id)).all()
+        assert (active.status, draft.status, lapsed.status) == (GroupStatus.ACTIVE, GroupStatus.DRAFT,
+                                                                GroupStatus.ACTIVE)
+        # The legal officer's seeded violation: still active twelve days after its term ended.
+        assert (utcnow().date() - lapsed.ends_on).days == 12
         assert active.head.username == "v.sokolov"
         assert {team.party_code: team.national_head.username for team in active.teams} == {
             "BY": "i.petrov", "KZ": "a.nurlanov"}

@@ -2,6 +2,8 @@
 
 from jit.models.audit import AuditEvent, LedgerCheckpoint, LedgerHead, LedgerNode
 from jit.models.case import CriminalCase
+from jit.models.compliance import ComplianceRuleSetting
+from jit.models.evaluation import GroupEvaluation
 from jit.models.group import (
     DecisionKind,
     DocumentKind,
@@ -20,15 +22,18 @@ from jit.models.instruction import (
     InstructionResult,
     InstructionStatus,
 )
+from jit.models.legal_request import Direction, Instrument, LegalRequest, RequestKind, RequestStatus
 from jit.models.registry import Authority, AuthorityKind, Party
 from jit.models.socket_connection import SocketConnection
 from jit.models.task import Task, TaskAssignment, TaskChange, TaskComment, TaskPriority, TaskStatus
 from jit.models.user import ApiToken, RecoveryCode, Role, User, UserRole
 
 __all__ = [
-    "ApiToken", "AuditEvent", "Authority", "AuthorityKind", "CriminalCase", "DecisionKind", "DocumentKind",
-    "GroupDocument", "GroupEvent", "GroupStatus", "Instruction", "InstructionDocument", "InstructionEvent",
-    "InstructionResult", "InstructionStatus", "JointGroup", "LedgerCheckpoint", "LedgerHead", "LedgerNode",
-    "MemberRole", "Membership", "NationalTeam", "Party", "RecoveryCode", "Role", "SocketConnection", "Task",
-    "TaskAssignment", "TaskChange", "TaskComment", "TaskPriority", "TaskStatus", "User", "UserRole",
+    "ApiToken", "AuditEvent", "Authority", "AuthorityKind", "ComplianceRuleSetting", "CriminalCase",
+    "DecisionKind", "Direction", "DocumentKind", "GroupDocument", "GroupEvaluation", "GroupEvent", "GroupStatus",
+    "Instruction", "InstructionDocument", "InstructionEvent", "InstructionResult", "InstructionStatus",
+    "Instrument", "JointGroup", "LedgerCheckpoint", "LedgerHead", "LedgerNode", "LegalRequest", "MemberRole",
+    "Membership", "NationalTeam", "Party", "RecoveryCode", "RequestKind", "RequestStatus", "Role",
+    "SocketConnection", "Task", "TaskAssignment", "TaskChange", "TaskComment", "TaskPriority", "TaskStatus",
+    "User", "UserRole",
 ]

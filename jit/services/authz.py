@@ -76,7 +76,8 @@ def require_group(actor: User | None, group: JointGroup | None) -> tuple[User, J
 def require_open(group: JointGroup) -> None:
     """A closed group's records never change again."""
     if group.status == GroupStatus.CLOSED:
-        raise Conflict(_l("The group is closed: its records can no longer change."), code="group_closed")
+        raise Conflict(_l("The group is closed: its records can no longer change (AGR-CLOSED)."),
+                       code="group_closed")
 
 
 def require_group_manager(actor: User, group: JointGroup) -> None:
@@ -92,3 +93,24 @@ def require_team_manager(actor: User, group: JointGroup, team: NationalTeam) -> 
     if not (own_head or manages_group(actor, group)):
         raise Forbidden(_l("Only the group head or this team's national head can do this."))
     require_open(group)
+
+
+# --- the legal-assistance register ---------------------------------------------------------
+
+
+def keeps_register(user: User) -> bool:
+    """Legal officers and investigators keep their own authority's register; admins every one."""
+    return user.has_role(Role.ADMIN) or (
+        user.authority_id is not None and (user.has_role(Role.LEGAL_OFFICER) or user.has_role(Role.INVESTIGATOR)))
+
+
+def can_view_request(user: User, request) -> bool:
+    return user.has_role(Role.ADMIN) or (keeps_register(user) and request.keeper_authority_id == user.authority_id)
+
+
+def require_request(actor: User | None, request) -> tuple[User, object]:
+    """The caller may see this register entry, else NotFound (another authority's entries do not exist for them)."""
+    actor = require_user(actor)
+    if request is None or not can_view_request(actor, request):
+        raise NotFound()
+    return actor, request

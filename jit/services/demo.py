@@ -15,7 +15,7 @@ from sqlalchemy import select
 from jit.extensions import db
 from jit.models import Authority, AuthorityKind, User
 from jit.models.types import utcnow
-from jit.services import groups, instructions, tasks, users
+from jit.services import demo_register, groups, instructions, legal_requests, tasks, users
 from jit.services.audit import use_case
 from jit.services.errors import Conflict
 
@@ -103,6 +103,8 @@ def load_demo() -> list[DemoAccount]:
             locale=account.locale,
         )
     _load_groups(people, authority_ids)
+    _load_lapsed_group(people, authority_ids)
+    _load_register(people, authority_ids)
     return ACCOUNTS
 
 
@@ -248,6 +250,53 @@ def _load_tasks(people: dict[str, User], by_case, kz_case, executed, working) ->
             tasks.update_task(people[assignee] if status in ("in_progress", "done") else setter, task.id,
                               version=task.version, status=status,
                               blocked_reason=BLOCKED_REASON if status == "blocked" else None)
+
+
+def _load_lapsed_group(people: dict[str, User], authority_ids: dict[str, int]) -> None:
+    """A second Belarus–Kazakhstan group still active after its term ended without an extension:
+    the violation the legal officer's dashboard flags (AGR-TERM)."""
+    today = utcnow().date()
+    head = people["v.sokolov"]
+    group = groups.create_group(
+        head, title="ССОГ по делу о хищении криптовалюты через поддельные биржи",
+        purpose="Расследование хищений криптовалюты через поддельные биржи, действовавшие в Беларуси и Казахстане.",
+        place_of_activity="г. Минск, г. Алматы", starts_on=today - timedelta(days=200),
+        ends_on=today + timedelta(days=30))
+    paper = {"dated": today - timedelta(days=190)}
+    groups.add_document(head, group.id, kind="creation_request", decision=None, party="BY",
+                        authority_id=authority_ids["ic_by"], reference=f"BY-request-{group.code}",
+                        signed_by=SIGNATORIES["ic_by"], **paper)
+    groups.transition(head, group.id, to="requested", version=group.version)
+    for party, authority, national_head in (("BY", "ic_by", "i.petrov"), ("KZ", "mvd_kz", "a.nurlanov")):
+        groups.add_team(head, group.id, party=party, authority_id=authority_ids[authority],
+                        national_head_id=people[national_head].id)
+    for party, authority in (("BY", "ic_by"), ("KZ", "mvd_kz")):
+        for decision, extra in (("create", {}), ("appoint_head", {"head_id": head.id})):
+            groups.add_document(head, group.id, kind="decision", decision=decision, party=party,
+                                authority_id=authority_ids[authority], reference=f"{party}-{decision}-{group.code}",
+                                signed_by=SIGNATORIES[authority], **paper, **extra)
+    groups.transition(head, group.id, to="active", version=group.version)
+    # Demo only: the term as it was agreed, now twelve days past, with no extension decision filed.
+    group.ends_on = today - timedelta(days=12)
+
+
+def _load_register(people: dict[str, User], authority_ids: dict[str, int]) -> None:
+    """The register's story in bulk, and two entries the legal officer's report flags: an incoming
+    request lacking its Art. 7 contents (MLA-CONTENT) and one made under a bilateral treaty where
+    Minsk applies (MLA-INSTRUMENT)."""
+    legal_officer = people["o.kovalenko"]
+    demo_register.load_register(authority_ids["ic_by"], legal_officer, kz_authority_id=authority_ids["mvd_kz"],
+                                today=utcnow().date())
+    common = {"kind": "legal_assistance", "requested_authority": "Министерство внутренних дел Республики Казахстан",
+              "case_number": "№ 20251640012", "sent_on": utcnow().date() - timedelta(days=20),
+              "due_on": utcnow().date() + timedelta(days=40)}
+    legal_requests.create_request(legal_officer, direction="incoming", requesting_authority_id=authority_ids["mvd_kz"],
+                                  requested_party="BY", persons=[], substance="", confidential=None, **common)
+    legal_requests.create_request(
+        legal_officer, direction="outgoing", requesting_authority_id=authority_ids["ic_by"], requested_party="KZ",
+        persons=[{"name": "Сидорова А.В.", "citizenship": "KZ"}], confidential=True,
+        substance="Допросить потерпевшую Сидорову А.В.", instrument="bilateral",
+        instrument_reason="Двусторонний договор о правовой помощи (по указанию руководства)", **common)
 
 
 SIGNATORIES = {

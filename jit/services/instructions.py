@@ -60,7 +60,7 @@ def _require_working_group(group: JointGroup) -> None:
     if group.status != GroupStatus.ACTIVE:
         raise Conflict(_l("The group is not active: instructions cannot move now."), code="group_not_active")
     if group.ends_on is not None and group.ends_on < _today():
-        raise Conflict(_l("The group's term ended on %(day)s: nothing can be sent under it.",
+        raise Conflict(_l("The group's term ended on %(day)s: nothing can be sent under it (AGR-TERM).",
                           day=group.ends_on.isoformat()), code="group_term_ended")
 
 

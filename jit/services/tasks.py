@@ -76,7 +76,7 @@ def _require_workable(group: JointGroup) -> None:
     today = _today()
     if (group.starts_on and today < group.starts_on) or (group.ends_on and today > group.ends_on):
         raise Conflict(_l("Today (%(day)s) is outside the group's term (%(start)s – %(end)s): tasks can be set "
-                          "and changed only within it.", day=today.isoformat(),
+                          "and changed only within it (AGR-TERM).", day=today.isoformat(),
                           start=group.starts_on.isoformat() if group.starts_on else "…",
                           end=group.ends_on.isoformat() if group.ends_on else "…"))
 

@@ -18,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 
 from jit.models import GroupStatus, JointGroup
 from jit.models.types import utcnow
-from jit.services import groups, registry
+from jit.services import compliance, evaluations, groups, registry
 from jit.services.errors import Conflict, DomainError, Invalid, TooLarge
 from jit.services.pagination import MAX_LIMIT
 from jit.storage import digest_header
@@ -173,7 +173,8 @@ def _overview_page(gid: int, *, refusal: DomainError | None = None, status: int 
     return render_template(
         "groups/overview.html", group=group, term=term_of(group), moves=_transition_forms(group, options),
         closed=group.status == GroupStatus.CLOSED, refusal=refusal, refusal_details=unmet,
-        file_form=DocumentFileForm(),
+        file_form=DocumentFileForm(), compliance=compliance.group_report(_actor(), gid),
+        evaluations=evaluations.list_evaluations(_actor(), gid), evaluation_due=evaluations.is_due(group),
     ), status
 
 

@@ -1,0 +1,125 @@
+"""Legal work (API.md "Legal work"): the legal-assistance register with its statistics and CSV."""
+
+from __future__ import annotations
+
+from flask import Response
+
+from jit.api.common import actor, make_blueprint
+from jit.api.errors import ErrorSchema
+from jit.api.legal_schemas import (
+    ComplianceReportSchema,
+    ExportArgsSchema,
+    ImportFileSchema,
+    ImportResultSchema,
+    LegalRequestCreateSchema,
+    LegalRequestFilterSchema,
+    LegalRequestPageSchema,
+    LegalRequestSchema,
+    LegalRequestUpdateSchema,
+    RuleListSchema,
+    RuleSchema,
+    RuleUpdateSchema,
+    StatsArgsSchema,
+    StatsSchema,
+)
+from jit.services import compliance, legal_requests
+
+blp = make_blueprint("api_legal", __name__, "Legal work: the legal-assistance register, statistics, compliance.")
+NOT_FOUND = {"schema": ErrorSchema, "description": "no such request, or one of another authority's register"}
+INVALID = {"schema": ErrorSchema, "description": "`fields` names each refused field and why"}
+
+
+@blp.route("/legal-requests", methods=["GET"])
+@blp.arguments(LegalRequestFilterSchema, location="query")
+@blp.response(200, LegalRequestPageSchema)
+@blp.alt_response(422, **INVALID)
+def list_requests(args):
+    """The caller's authority's register, newest first (admins: every register)."""
+    return legal_requests.list_requests(actor(), **args)
+
+
+@blp.route("/legal-requests", methods=["POST"])
+@blp.arguments(LegalRequestCreateSchema)
+@blp.response(201, LegalRequestSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="not a legal officer or investigator of an authority")
+@blp.alt_response(422, schema=ErrorSchema,
+                  description="`fields` names each missing Chisinau Art. 7 content (outgoing requests), and an "
+                              "`instrument_reason` when the instrument named is not the fitting one")
+def create_request(body):
+    """Register a request; `instrument` omitted: chosen from the two parties' treaty dates on `sent_on`."""
+    return legal_requests.create_request(actor(), **body)
+
+
+@blp.route("/legal-requests/<int:rid>", methods=["GET"])
+@blp.response(200, LegalRequestSchema)
+@blp.alt_response(404, **NOT_FOUND)
+def get_request(rid):
+    return legal_requests.get_request(actor(), rid)
+
+
+@blp.route("/legal-requests/<int:rid>", methods=["PATCH"])
+@blp.arguments(LegalRequestUpdateSchema)
+@blp.response(200, LegalRequestSchema)
+@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(409, schema=ErrorSchema, description="stale version (`fields.version` is the current one)")
+@blp.alt_response(422, **INVALID)
+def update_request(body, rid):
+    """Record progress (status, dates received / due / executed, links) with the version read."""
+    return legal_requests.update_request(actor(), rid, **body)
+
+
+@blp.route("/legal-requests/stats", methods=["GET"])
+@blp.arguments(StatsArgsSchema, location="query")
+@blp.response(200, StatsSchema)
+@blp.alt_response(422, **INVALID)
+def stats(args):
+    """Total and, by partner party, count, share and rank (with overdue counts, the median days to
+    execution and whether a group exists), and the monthly series; an empty period gives zeros."""
+    return legal_requests.statistics(actor(), **args)
+
+
+@blp.route("/legal-requests/export", methods=["GET"])
+@blp.arguments(ExportArgsSchema, location="query")
+@blp.response(200, description="text/csv, UTF-8, the columns the import reads")
+def export_requests(args):
+    return Response(legal_requests.export_csv(actor(), **args), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=legal-requests.csv"})
+
+
+@blp.route("/legal-requests/import", methods=["POST"])
+@blp.arguments(ImportFileSchema, location="files")
+@blp.response(201, ImportResultSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="not a legal officer or investigator of an authority")
+@blp.alt_response(422, schema=ErrorSchema,
+                  description="nothing imported; `fields` maps each bad row (\"row N\") to what is wrong in it")
+def import_requests(files):
+    """Multipart `file`: a CSV with the export's columns (a UTF-8 byte-order mark is fine); all rows or none."""
+    return {"imported": legal_requests.import_csv(actor(), files["file"].read())}
+
+
+# --- compliance ----------------------------------------------------------------------------
+
+@blp.route("/groups/<int:gid>/compliance", methods=["GET"])
+@blp.response(200, ComplianceReportSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="no such group, or not one the caller may know of")
+def group_compliance(gid):
+    """The group checked now against every rule switched on; violations first."""
+    return compliance.group_report(actor(), gid)
+
+
+@blp.route("/compliance/rules", methods=["GET"])
+@blp.response(200, RuleListSchema)
+def list_rules():
+    """Every rule with its reference, whether its basis is confirmed, and its current setting."""
+    return {"items": compliance.list_rules(actor())}
+
+
+@blp.route("/compliance/rules/<rule_id>", methods=["PATCH"])
+@blp.arguments(RuleUpdateSchema)
+@blp.response(200, RuleSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="admins only")
+@blp.alt_response(409, schema=ErrorSchema, description="a rule on a confirmed provision, or a stale version")
+@blp.alt_response(422, **INVALID)
+def update_rule(body, rule_id):
+    """Switch a rule on an unconfirmed provision off or on, or change its parameters (audited)."""
+    return compliance.update_rule(actor(), rule_id, **body)

@@ -1,0 +1,177 @@
+"""Schemas of the legal-work API (API.md "Legal work"): the legal-assistance register, its statistics,
+compliance findings and rules, closure evaluations. Kept beside `schemas.py` so that each area's
+bodies can be read in one place."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_smorest.fields import Upload
+
+from jit.api.schemas import AuthorityRefSchema, PageArgsSchema, page_schema
+from jit.models import Direction, Instrument, RequestKind, RequestStatus
+
+# Inputs are read leniently (None where absent) so that the service names every missing Art. 7
+# content in one 422, rather than the parser stopping at the first.
+
+
+class RequestPersonSchema(ma.Schema):
+    name = ma.fields.String(load_default="")
+    citizenship = ma.fields.String(load_default="")
+    address = ma.fields.String(load_default="")
+    procedural_status = ma.fields.String(load_default="")
+
+
+class LegalRequestCreateSchema(ma.Schema):
+    direction = ma.fields.String(load_default=None, metadata={"enum": [d.value for d in Direction]})
+    kind = ma.fields.String(load_default=None, metadata={"enum": [k.value for k in RequestKind]})
+    requesting_authority_id = ma.fields.Integer(load_default=None)
+    requested_party = ma.fields.String(load_default=None)
+    requested_authority = ma.fields.String(load_default=None)
+    case_number = ma.fields.String(load_default=None)
+    case_title = ma.fields.String(load_default=None)
+    persons = ma.fields.List(ma.fields.Nested(RequestPersonSchema), load_default=None)
+    representatives = ma.fields.String(load_default=None)
+    confidential = ma.fields.Boolean(load_default=None)
+    substance = ma.fields.String(load_default=None)
+    instrument = ma.fields.String(load_default=None, metadata={
+        "enum": [i.value for i in Instrument], "description": "omitted: chosen from the two parties' conventions"})
+    instrument_reason = ma.fields.String(load_default=None, metadata={
+        "description": "required when the instrument named is not the one the treaty dates give"})
+    sent_on = ma.fields.Date(load_default=None)
+    received_on = ma.fields.Date(load_default=None)
+    due_on = ma.fields.Date(load_default=None)
+    executed_on = ma.fields.Date(load_default=None)
+    status = ma.fields.String(load_default=None, metadata={"enum": [s.value for s in RequestStatus]})
+    group_id = ma.fields.Integer(load_default=None)
+    case_id = ma.fields.Integer(load_default=None)
+
+
+class LegalRequestUpdateSchema(ma.Schema):
+    status = ma.fields.String(metadata={"enum": [s.value for s in RequestStatus]})
+    received_on = ma.fields.Date(allow_none=True)
+    due_on = ma.fields.Date(allow_none=True)
+    executed_on = ma.fields.Date(allow_none=True)
+    group_id = ma.fields.Integer(allow_none=True)
+    case_id = ma.fields.Integer(allow_none=True)
+    version = ma.fields.Integer(load_default=None)
+
+
+class LegalRequestSchema(ma.Schema):
+    id = ma.fields.Integer()
+    direction = ma.fields.Enum(Direction, by_value=True)
+    kind = ma.fields.Enum(RequestKind, by_value=True)
+    requesting_authority_id = ma.fields.Integer()
+    requesting_authority = ma.fields.Nested(AuthorityRefSchema)
+    requesting_party = ma.fields.String()
+    requested_party = ma.fields.String()
+    requested_authority = ma.fields.String()
+    case_number = ma.fields.String()
+    case_title = ma.fields.String()
+    persons = ma.fields.List(ma.fields.Nested(RequestPersonSchema))
+    representatives = ma.fields.String()
+    confidential = ma.fields.Boolean(allow_none=True)
+    substance = ma.fields.String()
+    instrument = ma.fields.Enum(Instrument, by_value=True)
+    instrument_reason = ma.fields.String(allow_none=True)
+    sent_on = ma.fields.Date()
+    received_on = ma.fields.Date(allow_none=True)
+    due_on = ma.fields.Date(allow_none=True)
+    executed_on = ma.fields.Date(allow_none=True)
+    status = ma.fields.Enum(RequestStatus, by_value=True)
+    group_id = ma.fields.Integer(allow_none=True)
+    case_id = ma.fields.Integer(allow_none=True)
+    version = ma.fields.Integer()
+
+
+LegalRequestPageSchema = page_schema(LegalRequestSchema, "LegalRequestPage")
+
+
+class LegalRequestFilterSchema(PageArgsSchema):
+    direction = ma.fields.String(load_default=None)
+    status = ma.fields.String(load_default=None)
+    requested_party = ma.fields.String(load_default=None)
+    overdue = ma.fields.Boolean(load_default=False)
+
+
+class ExportArgsSchema(ma.Schema):
+    direction = ma.fields.String(load_default=None)
+
+
+class ImportFileSchema(ma.Schema):
+    file = Upload(required=True)
+
+
+class ImportResultSchema(ma.Schema):
+    imported = ma.fields.Integer()
+
+
+class StatsArgsSchema(ma.Schema):
+    direction = ma.fields.String(load_default=None)
+    date_from = ma.fields.Date(data_key="from", load_default=None)
+    date_to = ma.fields.Date(data_key="to", load_default=None)
+    requesting_authority_id = ma.fields.Integer(load_default=None)
+
+
+class PartyStatsSchema(ma.Schema):
+    party = ma.fields.String()
+    count = ma.fields.Integer()
+    share = ma.fields.Float(metadata={"description": "of the total, 0–1, four decimals"})
+    rank = ma.fields.Integer(metadata={"description": "equal counts share a rank"})
+    overdue = ma.fields.Integer()
+    median_days_to_execution = ma.fields.Float(allow_none=True)
+    group_exists = ma.fields.Boolean(metadata={"description": "a group (not closed) with this party exists"})
+
+
+class MonthSchema(ma.Schema):
+    month = ma.fields.String(metadata={"description": "YYYY-MM"})
+    count = ma.fields.Integer()
+
+
+class StatsSchema(ma.Schema):
+    total = ma.fields.Integer()
+    by_party = ma.fields.List(ma.fields.Nested(PartyStatsSchema))
+    monthly = ma.fields.List(ma.fields.Nested(MonthSchema))
+    overdue = ma.fields.Integer()
+
+
+class ObjectRefSchema(ma.Schema):
+    type = ma.fields.String()
+    id = ma.fields.Raw(metadata={"description": "an integer id, or a party's code"})
+
+
+class FindingSchema(ma.Schema):
+    rule = ma.fields.String()
+    severity = ma.fields.String(metadata={"enum": ["violation", "warning"]})
+    confirmed_basis = ma.fields.Boolean()
+    reference = ma.fields.String()
+    object = ma.fields.Nested(ObjectRefSchema)
+    message = ma.fields.String(metadata={"description": "what is wrong, in the caller's language"})
+    action = ma.fields.String(metadata={"description": "what to do"})
+
+
+class ComplianceReportSchema(ma.Schema):
+    checked_at = ma.fields.AwareDateTime()
+    findings = ma.fields.List(ma.fields.Nested(FindingSchema))
+
+
+class RuleSchema(ma.Schema):
+    id = ma.fields.String(attribute="rule.id")
+    scope = ma.fields.String(attribute="rule.scope")
+    severity = ma.fields.String(attribute="rule.severity")
+    reference = ma.fields.String(attribute="rule.reference")
+    confirmed_basis = ma.fields.Boolean(attribute="rule.confirmed_basis")
+    summary = ma.fields.String(attribute="rule.summary")
+    adjustable = ma.fields.Boolean(attribute="rule.adjustable")
+    enabled = ma.fields.Boolean()
+    params = ma.fields.Dict()
+    version = ma.fields.Integer(metadata={"description": "0 while the rule runs with its defaults"})
+
+
+class RuleListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(RuleSchema))
+
+
+class RuleUpdateSchema(ma.Schema):
+    enabled = ma.fields.Boolean(load_default=None)
+    params = ma.fields.Dict(load_default=None)
+    version = ma.fields.Integer(load_default=None)

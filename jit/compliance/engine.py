@@ -1,0 +1,49 @@
+"""Running the rules: each enabled rule with its parameters (defaults, or an admin's setting)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import select
+
+# Importing the rule modules registers their rules.
+from jit.compliance import groups as _group_rules  # noqa: F401
+from jit.compliance import requests as _request_rules  # noqa: F401
+from jit.compliance.core import GROUP, REQUEST, RULES, VIOLATION, Finding, Rule, finding
+from jit.compliance.facts import GroupFacts
+from jit.extensions import db
+from jit.models import ComplianceRuleSetting, JointGroup, LegalRequest
+
+
+def settings() -> dict[str, ComplianceRuleSetting]:
+    return {row.rule: row for row in db.session.scalars(select(ComplianceRuleSetting))}
+
+
+def active_rules(scope: str) -> list[tuple[Rule, dict]]:
+    """The rules of a scope that are switched on, each with its effective parameters."""
+    stored = settings()
+    chosen = []
+    for rule in RULES.values():
+        setting = stored.get(rule.id)
+        if rule.scope != scope or (setting is not None and not setting.enabled and rule.adjustable):
+            continue
+        params = {**rule.defaults(), **(setting.params if setting is not None and rule.adjustable else {})}
+        chosen.append((rule, params))
+    return chosen
+
+
+def _ordered(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.severity != VIOLATION, f.rule, str(f.object_type), str(f.object_id)))
+
+
+def check_group(group: JointGroup, today: date) -> list[Finding]:
+    facts = GroupFacts.load(group, today)
+    return _ordered([finding(rule, issue, group.id) for rule, params in active_rules(GROUP)
+                     for issue in rule.check(facts, params)])
+
+
+def check_requests(requests: Iterable[LegalRequest], today: date) -> list[Finding]:
+    rules = active_rules(REQUEST)
+    return _ordered([finding(rule, issue, request.group_id) for request in requests for rule, params in rules
+                     for issue in rule.check(request, params, today)])

@@ -1,0 +1,97 @@
+"""The register of ordinary legal-assistance requests, outside any group (DOMAIN.md "Legal-assistance
+request"): outgoing and incoming, with the Chisinau Convention Art. 7 contents."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from jit.extensions import db
+from jit.models.case import CriminalCase
+from jit.models.group import JointGroup
+from jit.models.registry import Authority, Party
+from jit.models.types import UTCDateTime, utcnow
+from jit.models.user import User
+
+
+def _values(kinds) -> list[str]:
+    return [kind.value for kind in kinds]
+
+
+class Direction(enum.StrEnum):
+    OUTGOING = "outgoing"
+    INCOMING = "incoming"
+
+
+class RequestKind(enum.StrEnum):
+    LEGAL_ASSISTANCE = "legal_assistance"
+    EXTRADITION = "extradition"
+    TRANSFER_OF_PROCEEDINGS = "transfer_of_proceedings"
+    SERVICE_OF_DOCUMENTS = "service_of_documents"
+
+
+class Instrument(enum.StrEnum):
+    """Chisinau 2002 between two parties bound by it, otherwise Minsk 1993; or a bilateral treaty."""
+
+    CHISINAU = "chisinau"
+    MINSK = "minsk"
+    BILATERAL = "bilateral"
+
+
+class RequestStatus(enum.StrEnum):
+    SENT = "sent"
+    RECEIVED = "received"
+    IN_PROGRESS = "in_progress"
+    EXECUTED = "executed"
+    PARTIALLY_EXECUTED = "partially_executed"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+
+class LegalRequest(db.Model):
+    __tablename__ = "legal_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The authority whose register holds the entry: its legal officers and investigators see it.
+    keeper_authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
+    direction: Mapped[Direction] = mapped_column(Enum(Direction, name="request_direction", values_callable=_values))
+    kind: Mapped[RequestKind] = mapped_column(Enum(RequestKind, name="request_kind", values_callable=_values))
+    requesting_authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
+    # Copied from the requesting authority, so that statistics group by party without a join.
+    requesting_party: Mapped[str] = mapped_column(ForeignKey("parties.code"))
+    requested_party: Mapped[str] = mapped_column(ForeignKey("parties.code"), index=True)
+    requested_authority: Mapped[str] = mapped_column(String(300))
+    case_number: Mapped[str] = mapped_column(String(64))
+    case_title: Mapped[str] = mapped_column(String(300), default="")
+    # Art. 7: each person's name, and where known citizenship, address, procedural status.
+    persons: Mapped[list] = mapped_column(JSON, default=list)
+    representatives: Mapped[str] = mapped_column(Text, default="")
+    confidential: Mapped[bool | None] = mapped_column(Boolean)
+    substance: Mapped[str] = mapped_column(Text, default="")
+    instrument: Mapped[Instrument] = mapped_column(
+        Enum(Instrument, name="request_instrument", values_callable=_values))
+    instrument_reason: Mapped[str | None] = mapped_column(Text)
+    sent_on: Mapped[date] = mapped_column(Date, index=True)
+    received_on: Mapped[date | None] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    executed_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[RequestStatus] = mapped_column(
+        Enum(RequestStatus, name="request_status", values_callable=_values))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("criminal_cases.id"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("joint_groups.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    keeper_authority: Mapped[Authority] = relationship(foreign_keys=[keeper_authority_id])
+    requesting_authority: Mapped[Authority] = relationship(foreign_keys=[requesting_authority_id])
+    requested: Mapped[Party] = relationship(foreign_keys=[requested_party])
+    case: Mapped[CriminalCase | None] = relationship()
+    group: Mapped[JointGroup | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+    # A concurrent write of an older version fails instead of overwriting (optimistic locking).
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by SQLAlchemy

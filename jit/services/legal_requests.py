@@ -1,0 +1,442 @@
+"""The register of legal-assistance requests (DOMAIN.md "Legal-assistance request"): registering with
+the Chisinau Art. 7 contents and the fitting instrument, reading, updating, statistics by partner
+party and period, and CSV import and export.
+
+Each authority keeps its own register: its legal officers and investigators see and add its
+entries, admins see all; anyone else gets NotFound for an entry. Outgoing requests must carry
+every Art. 7 content (MLA-CONTENT refuses them otherwise); incoming ones are registered as
+received, gaps and all, and the compliance report flags what they lack.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import statistics as stats
+from collections import Counter, defaultdict
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from jit.compliance import requests as mla
+from jit.extensions import db
+from jit.models import (
+    Authority,
+    CriminalCase,
+    Direction,
+    GroupStatus,
+    Instrument,
+    JointGroup,
+    LegalRequest,
+    NationalTeam,
+    Party,
+    RequestKind,
+    RequestStatus,
+    Role,
+    User,
+)
+from jit.models.types import utcnow
+from jit.services import authz
+from jit.services.audit import note, use_case
+from jit.services.errors import Conflict, Forbidden, Invalid
+from jit.services.pagination import Page, paginate
+
+TEXT_LIMITS = {"requested_authority": 300, "case_number": 64, "case_title": 300, "substance": 20000,
+               "representatives": 5000, "instrument_reason": 2000}
+# The CSV's columns, in order; an export re-imports as it is.
+CSV_COLUMNS = ["direction", "kind", "requesting_authority_id", "requested_party", "requested_authority",
+               "case_number", "case_title", "persons", "representatives", "confidential", "substance", "instrument",
+               "instrument_reason", "sent_on", "received_on", "due_on", "executed_on", "status"]
+DATE_FIELDS = ("sent_on", "received_on", "due_on", "executed_on")
+UPDATABLE = {"status", "received_on", "due_on", "executed_on", "group_id", "case_id"}
+
+
+def _today() -> date:
+    return utcnow().date()
+
+
+def visible_requests(actor: User):
+    """The register entries the caller may see (a query)."""
+    stmt = select(LegalRequest)
+    if not actor.has_role(Role.ADMIN):
+        stmt = stmt.where(LegalRequest.keeper_authority_id == (actor.authority_id if authz.keeps_register(actor)
+                                                                else -1))
+    return stmt
+
+
+def _load(actor: User | None, request_id: int) -> tuple[User, LegalRequest]:
+    actor, request = authz.require_request(actor, db.session.get(LegalRequest, request_id))
+    note(object_type="legal_request", object_id=request.id)
+    return actor, request
+
+
+def _enum(kind, value, field: str, problems: dict):
+    try:
+        return kind(value)
+    except ValueError:
+        problems[field] = _l("One of: %(values)s.", values=", ".join(k.value for k in kind))
+        return None
+
+
+# --- validating ----------------------------------------------------------------------------
+
+class _Registry:
+    """Parties and authorities, read once per use case (an import checks thousands of rows)."""
+
+    def __init__(self):
+        self.parties = {party.code: party for party in db.session.scalars(select(Party))}
+        self._authorities: dict[int, Authority | None] = {}
+
+    def authority(self, authority_id) -> Authority | None:
+        if authority_id not in self._authorities:
+            self._authorities[authority_id] = db.session.get(Authority, authority_id)
+        return self._authorities[authority_id]
+
+
+def _prepare(actor: User, values: dict, registry: _Registry) -> tuple[dict, dict]:
+    """The model's fields from a request's values, and what is wrong with them (field → why)."""
+    problems: dict = {}
+    direction = _enum(Direction, values.get("direction"), "direction", problems)
+    kind = _enum(RequestKind, values.get("kind"), "kind", problems)
+    for name, limit in TEXT_LIMITS.items():
+        if len(values.get(name) or "") > limit:
+            problems[name] = _l("At most %(n)s characters.", n=limit)
+    authority = registry.authority(values.get("requesting_authority_id"))
+    if values.get("requesting_authority_id") is not None and authority is None:
+        problems["requesting_authority_id"] = _l("No such authority.")
+    requested = registry.parties.get((values.get("requested_party") or "").upper())
+    if requested is None:
+        problems["requested_party"] = _l("Not a known party: %(code)s.", code=values.get("requested_party") or "—")
+    keeper_id = actor.authority_id
+    if direction == Direction.OUTGOING and authority is not None and not actor.has_role(Role.ADMIN) \
+            and authority.id != actor.authority_id:
+        problems["requesting_authority_id"] = _l("Outgoing requests are registered by the requesting authority.")
+    if keeper_id is None:  # an admin without an authority registers on behalf of the requesting one
+        keeper_id = authority.id if authority is not None else None
+    if direction == Direction.OUTGOING:
+        gaps = mla.art7_gaps(values)
+        problems.update({name: _l("Required by Chisinau Art. 7 (MLA-CONTENT): %(what)s.", what=mla.ART7_FIELDS[name])
+                         for name in gaps if name not in problems})
+    persons = values.get("persons")
+    if persons is not None and not (isinstance(persons, list) and all(isinstance(p, dict) for p in persons)):
+        problems["persons"] = _l("A list of persons, each with a name.")
+    dates = {name: values.get(name) for name in DATE_FIELDS}
+    if dates["sent_on"] is None:
+        problems.setdefault("sent_on", _l("Required."))
+    elif dates["sent_on"] > _today():
+        problems["sent_on"] = _l("Cannot be in the future.")
+    for name in ("received_on", "due_on", "executed_on"):
+        if dates[name] is not None and dates["sent_on"] is not None and dates[name] < dates["sent_on"]:
+            problems[name] = _l("Cannot be before the date sent.")
+    status = values.get("status")
+    if status:
+        status = _enum(RequestStatus, status, "status", problems)
+    elif direction is not None:
+        status = (RequestStatus.EXECUTED if dates["executed_on"] else
+                  RequestStatus.SENT if direction == Direction.OUTGOING else RequestStatus.RECEIVED)
+    instrument = _instrument(values, authority, requested, dates["sent_on"], problems)
+    fields = {
+        "keeper_authority_id": keeper_id, "direction": direction, "kind": kind,
+        "requesting_authority_id": authority.id if authority else None,
+        "requesting_party": authority.party_code if authority else None,
+        "requested_party": requested.code if requested else None,
+        "requested_authority": (values.get("requested_authority") or "").strip(),
+        "case_number": (values.get("case_number") or "").strip(),
+        "case_title": (values.get("case_title") or "").strip(),
+        "persons": persons if isinstance(persons, list) else [],
+        "representatives": (values.get("representatives") or "").strip(), "confidential": values.get("confidential"),
+        "substance": (values.get("substance") or "").strip(), "instrument": instrument,
+        "instrument_reason": (values.get("instrument_reason") or "").strip() or None, "status": status, **dates,
+    }
+    return fields, problems
+
+
+def _instrument(values: dict, authority: Authority | None, requested: Party | None, sent_on: date | None,
+                problems: dict) -> Instrument | None:
+    """The fitting instrument, unless another is named with a reason (MLA-INSTRUMENT)."""
+    fitting = (mla.fitting_instrument(authority.party, requested, sent_on)
+               if authority is not None and requested is not None and sent_on is not None else None)
+    named = values.get("instrument")
+    if not named:
+        return fitting
+    chosen = _enum(Instrument, named, "instrument", problems)
+    if chosen is not None and fitting is not None and chosen != fitting \
+            and not (values.get("instrument_reason") or "").strip():
+        problems["instrument_reason"] = _l("Between these parties on that date the %(fitting)s convention applies; "
+                                           "say why %(named)s is used instead (MLA-INSTRUMENT).",
+                                           fitting=fitting.value, named=chosen.value)
+    return chosen
+
+
+def _link(actor: User, group_id: int | None, case_id: int | None, problems: dict) -> None:
+    """A request may name a group and a case the caller may see (others are unknown to them)."""
+    group = db.session.get(JointGroup, group_id) if group_id is not None else None
+    if group_id is not None and (group is None or not authz.can_view_group(actor, group)):
+        problems["group_id"] = _l("No such group.")
+    case = db.session.get(CriminalCase, case_id) if case_id is not None else None
+    if case_id is not None and (case is None or not authz.can_view_group(actor, case.group)
+                                or (group_id is not None and case.group_id != group_id)):
+        problems["case_id"] = _l("No such case (of this group).")
+
+
+def _require_keeper(actor: User | None) -> User:
+    actor = authz.require_user(actor)
+    if not authz.keeps_register(actor):
+        raise Forbidden(_l("Only legal officers and investigators of an authority keep its register."))
+    return actor
+
+
+# --- use cases -----------------------------------------------------------------------------
+
+@use_case("legal_request.list")
+def list_requests(actor: User | None, *, direction: str | None = None, status: str | None = None,
+                  requested_party: str | None = None, overdue: bool = False, limit: int | None = None,
+                  cursor: str | None = None) -> Page:
+    """The caller's authority's register (admins: every one), newest first."""
+    actor = authz.require_user(actor)
+    note(object_type="legal_request")
+    stmt = visible_requests(actor)
+    problems: dict = {}
+    if direction:
+        stmt = stmt.where(LegalRequest.direction == _enum(Direction, direction, "direction", problems))
+    if status:
+        stmt = stmt.where(LegalRequest.status == _enum(RequestStatus, status, "status", problems))
+    if problems:
+        raise Invalid(fields=problems)
+    if requested_party:
+        stmt = stmt.where(LegalRequest.requested_party == requested_party.upper())
+    if overdue:
+        stmt = stmt.where(LegalRequest.direction == Direction.OUTGOING, LegalRequest.due_on < _today(),
+                          LegalRequest.status.not_in(mla.ANSWERED))
+    return paginate(stmt, LegalRequest.id, limit=limit, cursor=cursor, descending=True)
+
+
+@use_case("legal_request.read")
+def get_request(actor: User | None, request_id: int) -> LegalRequest:
+    return _load(actor, request_id)[1]
+
+
+@use_case("legal_request.create")
+def create_request(actor: User | None, **values) -> LegalRequest:
+    """Register a request; the instrument is chosen from the parties' treaty dates unless named."""
+    actor = _require_keeper(actor)
+    fields, problems = _prepare(actor, values, _Registry())
+    _link(actor, values.get("group_id"), values.get("case_id"), problems)
+    if problems:
+        raise Invalid(fields=problems)
+    request = LegalRequest(**fields, group_id=values.get("group_id"), case_id=values.get("case_id"),
+                           created_by_id=actor.id)
+    db.session.add(request)
+    db.session.flush()
+    note(object_type="legal_request", object_id=request.id, direction=request.direction.value,
+         instrument=request.instrument.value)
+    return request
+
+
+@use_case("legal_request.update")
+def update_request(actor: User | None, request_id: int, *, version: int | None, **changes) -> LegalRequest:
+    """Record the progress of a request: status, dates received / due / executed, links."""
+    actor, request = _load(actor, request_id)
+    if version is None:
+        raise Invalid(fields={"version": _l("Send the version you read.")})
+    if version != request.version:
+        raise Conflict(_l("The request was changed meanwhile (now version %(v)s). Reload and try again.",
+                          v=request.version), fields={"version": str(request.version)})
+    problems = {name: _l("Unknown field.") for name in set(changes) - UPDATABLE}
+    if "status" in changes:
+        changes["status"] = _enum(RequestStatus, changes["status"], "status", problems)
+    for name in DATE_FIELDS[1:]:
+        if changes.get(name) is not None and changes[name] < request.sent_on:
+            problems[name] = _l("Cannot be before the date sent.")
+    _link(actor, changes.get("group_id", request.group_id), changes.get("case_id", request.case_id), problems)
+    if problems:
+        raise Invalid(fields=problems)
+    for name, value in changes.items():
+        setattr(request, name, value)
+    note(fields=",".join(sorted(changes)))
+    return request
+
+
+# --- statistics ----------------------------------------------------------------------------
+
+def _partner(direction: Direction, requesting: str, requested: str) -> str:
+    """The other party: the requested one for outgoing requests, the requesting one for incoming."""
+    return requested if direction == Direction.OUTGOING else requesting
+
+
+def _months(first: date, last: date) -> list[str]:
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _ranked(counts: Counter, total: int) -> list[dict]:
+    """By count, largest first; equal counts share a rank (1, 2, 2, 4)."""
+    rows, rank, previous = [], 0, None
+    for position, (party, count) in enumerate(sorted(counts.items(), key=lambda item: (-item[1], item[0])), 1):
+        if count != previous:
+            rank, previous = position, count
+        rows.append({"party": party, "count": count, "share": round(count / total, 4) if total else 0.0,
+                     "rank": rank})
+    return rows
+
+
+@use_case("legal_request.stats")
+def statistics(actor: User | None, *, direction: str | None = None, date_from: date | None = None,
+               date_to: date | None = None, requesting_authority_id: int | None = None) -> dict:
+    """Totals, counts / shares / ranks by partner party, the monthly series, overdue counts, the
+    median days to execution, and whether a group with the partner party exists; an empty period
+    gives zeros."""
+    actor = authz.require_user(actor)
+    note(object_type="legal_request", direction=direction, date_from=date_from, date_to=date_to)
+    problems: dict = {}
+    stmt = visible_requests(actor).with_only_columns(
+        LegalRequest.direction, LegalRequest.requesting_party, LegalRequest.requested_party, LegalRequest.sent_on,
+        LegalRequest.executed_on, LegalRequest.due_on, LegalRequest.status)
+    if direction:
+        stmt = stmt.where(LegalRequest.direction == _enum(Direction, direction, "direction", problems))
+    if date_from and date_to and date_from > date_to:
+        problems["to"] = _l("Must not be before 'from'.")
+    if problems:
+        raise Invalid(fields=problems)
+    if date_from:
+        stmt = stmt.where(LegalRequest.sent_on >= date_from)
+    if date_to:
+        stmt = stmt.where(LegalRequest.sent_on <= date_to)
+    if requesting_authority_id is not None:
+        stmt = stmt.where(LegalRequest.requesting_authority_id == requesting_authority_id)
+    today = _today()
+    counts, monthly, overdue, days = Counter(), Counter(), Counter(), defaultdict(list)
+    first = last = None
+    for row in db.session.execute(stmt):
+        partner = _partner(row.direction, row.requesting_party, row.requested_party)
+        counts[partner] += 1
+        monthly[f"{row.sent_on.year:04d}-{row.sent_on.month:02d}"] += 1
+        first, last = min(first or row.sent_on, row.sent_on), max(last or row.sent_on, row.sent_on)
+        if row.executed_on is not None:
+            days[partner].append((row.executed_on - row.sent_on).days)
+        if (row.direction == Direction.OUTGOING and row.due_on is not None and row.due_on < today
+                and row.status not in mla.ANSWERED):
+            overdue[partner] += 1
+    total = sum(counts.values())
+    by_party = _ranked(counts, total)
+    grouped = _parties_with_groups(actor)
+    for item in by_party:
+        item["overdue"] = overdue[item["party"]]
+        item["median_days_to_execution"] = stats.median(days[item["party"]]) if days[item["party"]] else None
+        item["group_exists"] = item["party"] in grouped
+    span = (date_from or first, date_to or last)
+    series = [{"month": month, "count": monthly[month]} for month in _months(*span)] if all(span) else []
+    return {"total": total, "by_party": by_party, "monthly": series, "overdue": sum(overdue.values())}
+
+
+def _parties_with_groups(actor: User) -> set[str]:
+    """Parties that share a group (not closed) with the caller's party: where a group already works."""
+    own = actor.authority.party_code if actor.authority else None
+    if own is None:
+        return set()
+    with_us = select(NationalTeam.group_id).where(NationalTeam.party_code == own)
+    return set(db.session.scalars(
+        select(NationalTeam.party_code).join(JointGroup, JointGroup.id == NationalTeam.group_id).where(
+            NationalTeam.group_id.in_(with_us), NationalTeam.party_code != own,
+            JointGroup.status != GroupStatus.CLOSED)))
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+def _cell(request: LegalRequest, column: str) -> str:
+    value = getattr(request, column)
+    if column == "persons":
+        return json.dumps(value, ensure_ascii=False)
+    if column == "confidential":
+        return "" if value is None else ("yes" if value else "no")
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(getattr(value, "value", value))
+
+
+@use_case("legal_request.export")
+def export_csv(actor: User | None, *, direction: str | None = None) -> str:
+    """The caller's register as CSV (UTF-8, header row): the columns the import reads."""
+    actor = authz.require_user(actor)
+    note(object_type="legal_request", direction=direction)
+    stmt = visible_requests(actor)
+    if direction:
+        problems: dict = {}
+        stmt = stmt.where(LegalRequest.direction == _enum(Direction, direction, "direction", problems))
+        if problems:
+            raise Invalid(fields=problems)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for request in db.session.scalars(stmt.order_by(LegalRequest.id).execution_options(yield_per=1000)):
+        writer.writerow([_cell(request, column) for column in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def _parse_row(raw: dict) -> tuple[dict, dict]:
+    """A CSV row's strings as the values `_prepare` takes, and the cells that could not be read."""
+    values, problems = {}, {}
+    for column in CSV_COLUMNS:
+        text = (raw.get(column) or "").strip()
+        if column in DATE_FIELDS:
+            try:
+                values[column] = date.fromisoformat(text) if text else None
+            except ValueError:
+                problems[column] = _l("Not a date (YYYY-MM-DD): %(value)s.", value=text)
+        elif column == "requesting_authority_id":
+            values[column] = int(text) if text.isdigit() else None
+            if text and not text.isdigit():
+                problems[column] = _l("Not an authority id: %(value)s.", value=text)
+        elif column == "persons":
+            try:
+                values[column] = json.loads(text) if text else []
+            except ValueError:
+                problems[column] = _l("Not a JSON list of persons.")
+        elif column == "confidential":
+            values[column] = {"yes": True, "true": True, "no": False, "false": False}.get(text.lower())
+        else:
+            values[column] = text or None
+    return values, problems
+
+
+def _row_report(problems: dict) -> str:
+    return "; ".join(f"{name}: {why}" for name, why in problems.items())
+
+
+@use_case("legal_request.import")
+def import_csv(actor: User | None, data: bytes) -> int:
+    """Register every row of a CSV (the export's columns; a byte-order mark is fine), or none: any bad
+    row refuses the whole file with a report naming each bad row (`fields`: "row N" → what is wrong)."""
+    actor = _require_keeper(actor)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Invalid(fields={"file": _l("Not UTF-8 text.")}) from None
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [column for column in CSV_COLUMNS if column not in (reader.fieldnames or [])]
+    if missing:
+        raise Invalid(fields={"file": _l("Missing columns: %(columns)s.", columns=", ".join(missing))})
+    registry, rows, report = _Registry(), [], {}
+    for number, raw in enumerate(reader, start=2):  # row 1 is the header
+        values, problems = _parse_row(raw)
+        fields, invalid = _prepare(actor, values, registry)
+        problems.update({name: why for name, why in invalid.items() if name not in problems})
+        if problems:
+            report[f"row {number}"] = _row_report(problems)
+        rows.append(fields)
+    if report:
+        note(rows=len(rows), bad_rows=len(report))
+        raise Invalid(_l("%(n)s of %(total)s rows are not valid; nothing was imported.", n=len(report),
+                         total=len(rows)), fields=report)
+    if not rows:
+        raise Invalid(fields={"file": _l("No rows to import.")})
+    db.session.add_all(LegalRequest(**fields, created_by_id=actor.id) for fields in rows)
+    db.session.flush()
+    note(object_type="legal_request", rows=len(rows))
+    return len(rows)
+

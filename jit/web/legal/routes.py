@@ -1,0 +1,240 @@
+"""Legal work pages: the legal-assistance register (list, one request, CSV import and export), its
+statistics with charts and "would a group pay off?", the compliance dashboard, each group's
+compliance report, the rules' settings, and closure evaluations.
+
+Thin, like every door: each page calls the services, which decide who may see what.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from jit.services import compliance, evaluations, groups, legal_requests, registry
+from jit.services.compliance import SEVERITIES, VIOLATION, WARNING
+from jit.services.errors import Conflict, Forbidden, Invalid, TooLarge
+from jit.services.pagination import MAX_LIMIT
+from jit.web.legal import charts
+from jit.web.legal.forms import (
+    DIRECTION_LABELS,
+    INSTRUMENT_LABELS,
+    KIND_LABELS,
+    STATUS_LABELS,
+    EvaluationForm,
+    ImportForm,
+    RegisterFilterForm,
+    RuleForm,
+    StatisticsForm,
+)
+from jit.web.refusals import form_page, show_refusal
+
+bp = Blueprint("legal", __name__)
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _label(labels: dict):
+    return lambda value: str(labels.get(getattr(value, "value", value), value))
+
+
+@bp.record_once
+def _filters(state) -> None:
+    for name, labels in (("request_direction_label", DIRECTION_LABELS), ("request_status_label", STATUS_LABELS),
+                         ("request_kind_label", KIND_LABELS), ("instrument_label", INSTRUMENT_LABELS)):
+        state.app.add_template_filter(_label(labels), name)
+
+
+# --- the register --------------------------------------------------------------------------
+
+@bp.route("/legal/requests")
+@login_required
+def requests():
+    form = RegisterFilterForm(request.args)
+    valid = form.validate()
+    filters = {"direction": form.direction.data or None, "status": form.status.data or None,
+               "overdue": bool(form.overdue.data)} if valid else {}
+    page = legal_requests.list_requests(_actor(), cursor=request.args.get("cursor") or None, **filters)
+    next_url = url_for(".requests", **{**request.args, "cursor": page.next_cursor}) if page.next_cursor else None
+    return render_template("legal/requests.html", form=form, rows=page.items, next_url=next_url,
+                           import_form=ImportForm(formdata=None)), 200 if valid else 422
+
+
+@bp.route("/legal/requests/<int:rid>")
+@login_required
+def request_detail(rid: int):
+    return render_template("legal/request.html", item=legal_requests.get_request(_actor(), rid))
+
+
+@bp.route("/legal/requests/export.csv")
+@login_required
+def export_requests():
+    return Response(legal_requests.export_csv(_actor(), direction=request.args.get("direction") or None),
+                    mimetype="text/csv", headers={"Content-Disposition": "attachment; filename=legal-requests.csv"})
+
+
+@bp.route("/legal/requests/import", methods=["POST"])
+@login_required
+def import_requests():
+    form = ImportForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(error) for error in form.file.errors) or _("Choose a file."), "danger")
+        return redirect(url_for(".requests"))
+    try:
+        imported = legal_requests.import_csv(_actor(), form.file.data.read())
+    except (Invalid, TooLarge) as refusal:
+        return render_template("legal/import_refused.html", refusal=refusal), refusal.status
+    flash(_("%(n)s requests are imported.", n=imported), "success")
+    return redirect(url_for(".requests"))
+
+
+# --- statistics ----------------------------------------------------------------------------
+
+@bp.route("/legal/statistics")
+@login_required
+def statistics():
+    form = StatisticsForm(request.args)
+    locale = str(get_locale())
+    authorities = registry.list_authorities(_actor(), limit=MAX_LIMIT).items
+    form.requesting_authority_id.choices = [SelectChoice("", _("Any authority"))] + [
+        SelectChoice(str(authority.id), f"{authority.party_code} — {authority.name(locale)}")
+        for authority in sorted(authorities, key=lambda authority: (authority.party_code, authority.id))]
+    if not request.args:
+        form.direction.data = "outgoing"
+    valid = form.validate()
+    chosen = form.requesting_authority_id.data
+    result = legal_requests.statistics(
+        _actor(), direction=form.direction.data or None if valid else "outgoing",
+        date_from=form.date_from.data if valid else None, date_to=form.date_to.data if valid else None,
+        requesting_authority_id=int(chosen) if valid and chosen else None)
+    parties = {party.code: party.name(locale) for party in registry.list_parties(_actor(), limit=MAX_LIMIT).items}
+    by_party = charts.horizontal_bars(
+        _("Requests by partner party"),
+        [(row["party"], row["count"], f"{row['count']} · {round(row['share'] * 100)}%") for row in result["by_party"]])
+    monthly = charts.columns(_("Requests by month"), [(row["month"], row["count"]) for row in result["monthly"]])
+    return render_template("legal/statistics.html", form=form, result=result, parties=parties,
+                           by_party_chart=by_party, monthly_chart=monthly), 200 if valid else 422
+
+
+# --- compliance ----------------------------------------------------------------------------
+
+OBJECT_LINKS = {
+    "group": lambda finding: url_for("groups.overview", gid=finding.object_id),
+    "team": lambda finding: url_for("groups.overview", gid=finding.group_id, _anchor="teams-heading"),
+    "group_document": lambda finding: url_for("groups.overview", gid=finding.group_id, _anchor="documents-heading"),
+    "party": lambda finding: url_for("admin.edit_party", code=finding.object_id),
+    "instruction": lambda finding: url_for("instructions.detail", iid=finding.object_id),
+    "task": lambda finding: url_for("tasks.detail", tid=finding.object_id),
+    "legal_request": lambda finding: url_for("legal.request_detail", rid=finding.object_id),
+}
+OBJECT_LABELS = {"group": _l("group"), "team": _l("national team"), "group_document": _l("decision"),
+                 "party": _l("party"), "instruction": _l("instruction"), "task": _l("task"),
+                 "legal_request": _l("legal-assistance request")}
+SEVERITY_LABELS = {VIOLATION: _l("violation"), WARNING: _l("warning")}
+SEVERITY_BADGES = {VIOLATION: "text-bg-danger", WARNING: "text-bg-warning"}
+REGISTER_FINDINGS_SHOWN = 50
+
+
+@bp.app_template_global("finding_link")
+def finding_link(finding) -> str:
+    return OBJECT_LINKS[finding.object_type](finding)
+
+
+@bp.app_template_filter("object_type_label")
+def object_type_label(kind: str) -> str:
+    return str(OBJECT_LABELS.get(kind, kind))
+
+
+@bp.app_template_filter("severity_label")
+def severity_label(severity: str) -> str:
+    return str(SEVERITY_LABELS.get(severity, severity))
+
+
+@bp.app_template_filter("severity_badge")
+def severity_badge(severity: str) -> str:
+    return SEVERITY_BADGES.get(severity, "text-bg-secondary")
+
+
+@bp.route("/legal/")
+@login_required
+def dashboard():
+    summaries, register = compliance.dashboard(_actor())
+    return render_template("legal/dashboard.html", summaries=summaries, register=register,
+                           register_by_rule=Counter(item.rule for item in register.findings),
+                           register_shown=register.findings[:REGISTER_FINDINGS_SHOWN], VIOLATION=VIOLATION,
+                           WARNING=WARNING)
+
+
+@bp.route("/groups/<int:gid>/compliance")
+@login_required
+def group_compliance(gid: int):
+    group = groups.get_group(_actor(), gid)
+    report = compliance.group_report(_actor(), gid)
+    by_severity = {severity: [item for item in report.findings if item.severity == severity]
+                   for severity in SEVERITIES}
+    return render_template("legal/group_compliance.html", group=group, report=report, by_severity=by_severity)
+
+
+@bp.route("/legal/rules")
+@login_required
+def rules():
+    states = compliance.list_rules(_actor())
+    forms = {state.rule.id: _rule_form(state, formdata=None) for state in states if state.rule.adjustable}
+    return render_template("legal/rules.html", states=states, forms=forms)
+
+
+def _rule_form(state, formdata=...) -> RuleForm:
+    kwargs = {} if formdata is ... else {"formdata": formdata}
+    return RuleForm(**kwargs, enabled=state.enabled, grace_days=state.params.get("grace_days"),
+                    flag_unknown=state.params.get("flag_unknown"), version=state.version)
+
+
+@bp.route("/legal/rules/<rule_id>", methods=["POST"])
+@login_required
+def update_rule(rule_id: str):
+    form = RuleForm()
+    form.validate()  # parses; the service says what is wrong
+    # The page lists the rule's own parameters, so that an unticked box still counts as "no".
+    params = {name: form[name].data for name in request.form.getlist("param_names")
+              if name in RuleForm.PARAMS and form[name].data is not None}
+    try:
+        compliance.update_rule(_actor(), rule_id, version=form.version.data, enabled=form.enabled.data,
+                               params=params)
+    except (Invalid, Conflict) as refusal:
+        flash(" ".join([str(refusal.message), *(str(why) for why in refusal.fields.values())]), "danger")
+        return redirect(url_for(".rules")), 303
+    flash(_("The rule %(rule)s is saved.", rule=rule_id), "success")
+    return redirect(url_for(".rules"))
+
+
+# --- evaluation at closure -----------------------------------------------------------------
+
+@bp.route("/groups/<int:gid>/evaluations/<int:team_id>", methods=["GET", "POST"])
+@login_required
+def evaluation(gid: int, team_id: int):
+    group = groups.get_group(_actor(), gid)
+    current = {team.id: written for team, written in evaluations.list_evaluations(_actor(), gid)}
+    if team_id not in current:
+        abort(404)
+    form = EvaluationForm(obj=current[team_id])
+    status = None
+    if form.validate_on_submit():
+        try:
+            evaluations.save_evaluation(
+                _actor(), gid, team_id, version=form.version.data, what_worked=form.what_worked.data,
+                what_did_not=form.what_did_not.data, persons_charged=form.persons_charged.data,
+                assets_seized=form.assets_seized.data or "", requests_avoided=form.requests_avoided.data)
+        except (Invalid, Conflict, Forbidden) as refusal:
+            status = show_refusal(form, refusal)
+        else:
+            flash(_("The evaluation is saved."), "success")
+            return redirect(url_for("groups.overview", gid=gid))
+    team = next(team for team in group.teams if team.id == team_id)
+    return form_page("legal/evaluation.html", form, status, group=group, team=team)
