@@ -2,6 +2,15 @@
 
 from jit.models.audit import AuditEvent, LedgerCheckpoint, LedgerHead, LedgerNode
 from jit.models.case import CriminalCase
+from jit.models.evidence import (
+    CustodyEvent,
+    CustodyType,
+    EvidenceConsent,
+    EvidenceFile,
+    EvidenceItem,
+    EvidenceKind,
+    EvidenceStatus,
+)
 from jit.models.group import (
     DecisionKind,
     DocumentKind,
@@ -26,7 +35,9 @@ from jit.models.task import Task, TaskAssignment, TaskChange, TaskComment, TaskP
 from jit.models.user import ApiToken, RecoveryCode, Role, User, UserRole
 
 __all__ = [
-    "ApiToken", "AuditEvent", "Authority", "AuthorityKind", "CriminalCase", "DecisionKind", "DocumentKind",
+    "ApiToken", "AuditEvent", "Authority", "AuthorityKind", "CriminalCase", "CustodyEvent", "CustodyType",
+    "DecisionKind", "DocumentKind", "EvidenceConsent", "EvidenceFile", "EvidenceItem", "EvidenceKind",
+    "EvidenceStatus",
     "GroupDocument", "GroupEvent", "GroupStatus", "Instruction", "InstructionDocument", "InstructionEvent",
     "InstructionResult", "InstructionStatus", "JointGroup", "LedgerCheckpoint", "LedgerHead", "LedgerNode",
     "MemberRole", "Membership", "NationalTeam", "Party", "RecoveryCode", "Role", "SocketConnection", "Task",
