@@ -241,6 +241,7 @@ MATRIX: dict[tuple[str, str], Call] = {
         "obtained_at": "2025-11-11T09:30:00+00:00", "obtained_place": "Минск", "obtained_under": "Протокол № 1"}),
     ("api_evidence.get_item", "GET"): Call(group_reader()),
     ("api_evidence.attach_file", "POST"): Call(group_manager(201), upload=True),
+    ("api_evidence.attach_raw_file", "POST"): Call(group_manager(201), query={"name": "образ.bin"}),
     ("api_evidence.download", "GET"): Call(group_reader()),
     ("api_evidence.custody", "GET"): Call(group_reader()),
     ("api_evidence.record_event", "POST"): Call(group_manager(201), json={"type": "examined", "place": "Минск"}),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import send_file
+from flask import request, send_file
 
 from jit.api.common import actor, make_blueprint
 from jit.api.errors import ErrorSchema
@@ -27,6 +27,7 @@ from jit.api.schemas import (
     InclusionProofSchema,
     LedgerEntriesArgsSchema,
     LedgerEntriesSchema,
+    RawFileArgsSchema,
     VerifyFilesSchema,
 )
 from jit.services import evidence
@@ -75,6 +76,18 @@ def attach_file(form, files, eid):
     upload = files["file"]
     return evidence.attach_file(actor(), eid, filename=upload.filename, stream=upload.stream,
                                 place=form["place"], note_text=form["note"])
+
+
+@blp.route("/evidence/<int:eid>/files/raw", methods=["POST"])
+@blp.arguments(RawFileArgsSchema, location="query")
+@blp.response(201, EvidenceFileSchema)
+@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(413, schema=ErrorSchema, description="larger than JIT_MAX_UPLOAD_BYTES; nothing is kept")
+def attach_raw_file(args, eid):
+    """The body is the file itself (any content type), named by `name`: no multipart to parse, for
+    scripts moving large disk images."""
+    return evidence.attach_file(actor(), eid, filename=args["name"], stream=request.stream, place=args["place"],
+                                note_text=args["note"])
 
 
 @blp.route("/evidence/<int:eid>/files/<int:fid>", methods=["GET"])

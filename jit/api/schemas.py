@@ -590,6 +590,10 @@ class EvidenceFileFormSchema(ma.Schema):
     note = ma.fields.String(load_default="")
 
 
+class RawFileArgsSchema(EvidenceFileFormSchema):
+    name = ma.fields.String(required=True, metadata={"description": "the file's name (never used as a path)"})
+
+
 class CustodyEventSchema(ma.Schema):
     seq = ma.fields.Integer()
     type = ma.fields.String(metadata={"enum": [t.value for t in CustodyType]})

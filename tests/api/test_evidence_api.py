@@ -261,6 +261,18 @@ def test_files_empty_identical_and_awkward_names(cast, setting):
     assert "passwd" in report["problem"] and one["sha256"] in report["problem"]
 
 
+def test_a_raw_body_upload_streams_the_same_way(cast, setting):
+    eid = register(cast, setting).get_json()["id"]
+    url = f"/api/v1/evidence/{eid}/files/raw?name=../образ диска.E01&place=Алматы"
+    stored = cast.api.post(url, data=CONTENT, content_type="application/octet-stream",
+                           headers=cast.headers["kz_member"])
+    assert stored.status_code == 201, stored.get_json()
+    assert (stored.get_json()["name"], stored.get_json()["sha256"]) == (
+        "образ диска.E01", hashlib.sha256(CONTENT).hexdigest())
+    assert _events(cast, eid)[-1]["place"] == "Алматы"
+    _error(cast.api.post(f"/api/v1/evidence/{eid}/files/raw", data=b"x", headers=cast.headers["kz_member"]), 422)
+
+
 def test_register_lists_by_case_party_kind_and_custodian(cast, setting):
     kz = register(cast, setting).get_json()
     by = register(cast, setting, who="by_head", party="BY", kind="statement").get_json()
