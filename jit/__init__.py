@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from config import INSTANCE_DIR, PROJECT_ROOT, Config, load_config
 from jit.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+from jit.uploads import StreamingRequest
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ def create_app(config_name_or_object: str | Config | None = None) -> Flask:
         instance_path=str(INSTANCE_DIR),
     )
     app.config.from_object(config)
+    app.request_class = StreamingRequest
     app.json.ensure_ascii = False  # Cyrillic stays readable in API bodies
 
     from jit import session as jit_session

@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from jit.models import Role
-from jit.services import audit, demo, users
+from jit.services import audit, demo, evidence, users
 from jit.services.errors import DomainError
 
 jit_cli = AppGroup("jit", help="JIT platform administration.")
@@ -54,13 +54,22 @@ def load_demo(if_empty):
 
 
 @jit_cli.command("verify")
-@click.argument("ledger", type=click.Choice(["audit"]))
-def verify(ledger):
+@click.argument("ledger", type=click.Choice(["audit", "evidence"]))
+@click.option("--group", "group_id", type=int, default=None,
+              help="Only this group's evidence ledger (default: every group's).")
+def verify(ledger, group_id):
     """Recompute a ledger from its stored entries; exit non-zero and name the first broken entry."""
-    result = audit.verify_ledger()
+    if ledger == "audit":
+        _report("audit ledger", audit.verify_ledger(), "every hash and signed checkpoint matches")
+        return
+    for gid in [group_id] if group_id is not None else evidence.groups_with_evidence():
+        result = evidence.verify_chains(gid)
+        _report(f"evidence ledger of group {gid}", result,
+                f"every hash, chain, signed checkpoint and {result.files_checked} stored files match")
+
+
+def _report(what: str, result, good: str) -> None:
     if not result.ok:
-        raise click.ClickException(
-            f"{ledger} ledger BROKEN at entry {result.first_broken_index}: {result.problem} "
-            f"({result.checked} entries checked before it)"
-        )
-    click.echo(f"{ledger} ledger OK: {result.checked} entries, every hash and signed checkpoint matches")
+        where = f" at entry {result.first_broken_index}" if result.first_broken_index is not None else ""
+        raise click.ClickException(f"{what} BROKEN{where}: {result.problem} ({result.checked} entries checked)")
+    click.echo(f"{what} OK: {result.checked} entries, {good}")

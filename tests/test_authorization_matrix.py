@@ -17,7 +17,7 @@ import pytest
 from jit.extensions import db, socketio
 from jit.models import AuthorityKind, User
 from jit.models.types import utcnow
-from jit.services import groups, instructions, legal_requests, tasks
+from jit.services import evidence, groups, instructions, legal_requests, tasks
 from tests import factories
 from tests.conftest import csrf_token_in, sign_in_api, sign_in_page
 
@@ -234,6 +234,26 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("api_tasks.update_task", "PATCH"): Call(group_manager(), json={"title": "Допросить свидетеля", "version": 1}),
     # Observers (the legal officer, admins) read tasks but do not comment on them.
     ("api_tasks.add_comment", "POST"): Call(group_manager(201), json={"body": "Выполняю"}),
+    # evidence, on the active group, where the investigator persona is the Belarusian national head
+    ("api_evidence.list_items", "GET"): Call(group_reader(), path_keys={"gid": "active_gid"}),
+    ("api_evidence.register", "POST"): Call(group_manager(201), path_keys={"gid": "active_gid"}, json=lambda ids: {
+        "case_id": ids["active_case_id"], "title": "Образ диска", "kind": "digital_copy",
+        "obtained_at": "2025-11-11T09:30:00+00:00", "obtained_place": "Минск", "obtained_under": "Протокол № 1"}),
+    ("api_evidence.get_item", "GET"): Call(group_reader()),
+    ("api_evidence.attach_file", "POST"): Call(group_manager(201), upload=True),
+    ("api_evidence.attach_raw_file", "POST"): Call(group_manager(201), query={"name": "образ.bin"}),
+    ("api_evidence.download", "GET"): Call(group_reader()),
+    ("api_evidence.custody", "GET"): Call(group_reader()),
+    ("api_evidence.record_event", "POST"): Call(group_manager(201), json={"type": "examined", "place": "Минск"}),
+    ("api_evidence.verify_files", "POST"): Call(group_manager(201), json={}),
+    ("api_evidence.record_consent", "POST"): Call(group_manager(201), json={"reference": "№ 1", "dated": "2025-01-10"}),
+    ("api_evidence.verification", "GET"): Call(group_reader(), path_keys={"gid": "active_gid"}),
+    ("api_evidence.checkpoint", "GET"): Call(group_reader(), path_keys={"gid": "active_gid"}),
+    ("api_evidence.ledger_entries", "GET"): Call(group_reader(), path_keys={"gid": "active_gid"}),
+    ("api_evidence.inclusion", "GET"): Call(group_reader(), path_keys={"gid": "active_gid"},
+                                            query={"leaf_index": 0, "tree_size": 1}),
+    ("api_evidence.consistency", "GET"): Call(group_reader(), path_keys={"gid": "active_gid"},
+                                              query={"first": 1, "second": 1}),
     ("api_groups.add_case", "POST"): Call(group_manager(201), json=lambda ids: {
         "party": "BY", "number": "№ 1", "opened_on": "2025-01-01", "articles": "ст. 212", "summary": "Хищения",
         "handling_investigator_id": ids["head_id"]}),
@@ -319,7 +339,7 @@ def _legal_request(legal_officer: factories.UserInfo, belarus) -> int:
 
 def _active_group_with_a_task(manager: factories.UserInfo, belarus) -> dict:
     """A second group, active, headed by the investigator persona (also the Belarusian national
-    head), with a task assigned to them."""
+    head), with a task assigned to them and a Belarusian evidence item with a file."""
     actor = db.session.get(User, manager.id)
     armenia = factories.create_authority("AM", AuthorityKind.CENTRAL)
     am_head = factories.create_user(authority=armenia)
@@ -339,7 +359,13 @@ def _active_group_with_a_task(manager: factories.UserInfo, belarus) -> dict:
                             authority_id=authority.id, head_id=manager.id, **paper)
     groups.transition(actor, group.id, to="active", version=group.version)
     task = tasks.create_task(actor, group.id, title="Проверить", assignee_ids=[manager.id])
-    return {"active_gid": group.id, "tid": task.id}
+    case = groups.add_case(actor, group.id, party="BY", number="№ 5", opened_on=date(2025, 1, 1),
+                           articles="ст. 212", summary="Хищения", handling_investigator_id=manager.id)
+    item = evidence.register(actor, group.id, case_id=case.id, title="Выписка", kind="document",
+                             obtained_at=utcnow(), obtained_place="Минск", obtained_under="Протокол № 1")
+    evidence_file = evidence.attach_file(actor, item.id, filename="a.csv", stream=io.BytesIO(b"1;2"))
+    return {"active_gid": group.id, "tid": task.id, "active_case_id": case.id, "eid": item.id,
+            "fid": evidence_file.id}
 
 
 def _instruction_to_russia(manager: factories.UserInfo, group):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from jit.extensions import db
-from jit.models import Authority, AuthorityKind, GroupStatus, Instruction, JointGroup, Task, User
+from jit.models import Authority, AuthorityKind, EvidenceItem, GroupStatus, Instruction, JointGroup, Task, User
 from jit.models.types import utcnow
-from jit.services import demo, instructions, users
+from jit.services import demo, evidence, instructions, users
 
 
 def test_create_user_makes_an_account_that_can_sign_in(app):
@@ -78,6 +78,15 @@ def test_demo_loads_the_belarus_kazakhstan_story_once(app):
         assert {task.status.value for task in board} == {"open", "in_progress", "blocked", "done", "cancelled"}
         assert any(task.due_on < utcnow().date() and task.status.value != "done" for task in board)
         assert {task.instruction_id for task in board} >= {story[0].id, story[1].id}
+        items = db.session.scalars(select(EvidenceItem).order_by(EvidenceItem.id)).all()
+        assert len(items) == 12
+        assert {item.party_code for item in items} == {"BY", "KZ"}
+        assert sum(len(item.files) for item in items) == 12
+        crossed = [e for item in items for e in item.events if e.instruction_id == story[1].id]
+        assert [(e.from_user.username, e.to_user.username) for e in crossed] == [("a.nurlanov", "i.petrov")]
+        conditioned = [item for item in items if item.use_conditions]
+        assert sorted(evidence.may_leave_group(item) for item in conditioned) == [False, True]
+        assert evidence.verify_chains(active.id).ok
 
     again = runner.invoke(args=["jit", "demo"])
     assert again.exit_code != 0

@@ -510,3 +510,149 @@ class TaskSchema(TaskSummarySchema):
 
 
 TaskPageSchema = page_schema(TaskSummarySchema, "TaskPage")
+
+
+# --- evidence ------------------------------------------------------------------------------
+from jit.models import CustodyType, EvidenceKind, EvidenceStatus  # noqa: E402
+from jit.services.evidence import RECORDABLE, may_leave_group  # noqa: E402
+
+
+class EvidenceFileSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    size = ma.fields.Integer()
+    sha256 = ma.fields.String()
+    uploaded_by = ma.fields.Nested(PersonSchema)
+    uploaded_at = ma.fields.AwareDateTime()
+
+
+class ConsentSchema(ma.Schema):
+    id = ma.fields.Integer()
+    party = ma.fields.String(attribute="party_code")
+    reference = ma.fields.String()
+    dated = ma.fields.Date()
+    scope = ma.fields.String()
+    recorded_by = ma.fields.Nested(PersonSchema)
+    recorded_at = ma.fields.AwareDateTime()
+
+
+class ConsentCreateSchema(ma.Schema):
+    reference = ma.fields.String(required=True)
+    dated = ma.fields.Date(required=True)
+    scope = ma.fields.String(load_default="")
+
+
+class EvidenceItemSchema(ma.Schema):
+    id = ma.fields.Integer()
+    group_id = ma.fields.Integer()
+    number = ma.fields.String()
+    case_id = ma.fields.Integer()
+    kind = ma.fields.Enum(EvidenceKind, by_value=True)
+    title = ma.fields.String()
+    description = ma.fields.String()
+    obtained_by = ma.fields.Nested(PersonSchema)
+    obtained_at = ma.fields.AwareDateTime()
+    obtained_place = ma.fields.String()
+    obtained_under = ma.fields.String()
+    party = ma.fields.String(attribute="party_code", metadata={"description": "the originating party"})
+    team_id = ma.fields.Integer(metadata={"description": "the originating national team"})
+    use_conditions = ma.fields.String(allow_none=True)
+    may_leave_group = ma.fields.Function(may_leave_group, metadata={
+        "description": "AGR-USE: no use conditions, or the originating party's consent is on file"})
+    status = ma.fields.Enum(EvidenceStatus, by_value=True)
+    custodian = ma.fields.Nested(PersonSchema, allow_none=True, metadata={
+        "description": "derived from the custody events; null while the item is outside the group"})
+    files = ma.fields.List(ma.fields.Nested(EvidenceFileSchema))
+    consents = ma.fields.List(ma.fields.Nested(ConsentSchema))
+    created_at = ma.fields.AwareDateTime()
+
+
+class EvidenceCreateSchema(ma.Schema):
+    case_id = ma.fields.Integer(required=True)
+    title = ma.fields.String(required=True)
+    description = ma.fields.String(load_default="")
+    kind = ma.fields.String(required=True, metadata={"enum": [k.value for k in EvidenceKind]})
+    obtained_at = ma.fields.AwareDateTime(required=True)
+    obtained_place = ma.fields.String(required=True)
+    obtained_under = ma.fields.String(required=True, metadata={"description": "protocol or decision reference"})
+    use_conditions = ma.fields.String(allow_none=True, load_default=None)
+
+
+class EvidenceFilterSchema(PageArgsSchema):
+    case_id = ma.fields.Integer(load_default=None)
+    party = ma.fields.String(load_default=None)
+    kind = ma.fields.String(load_default=None, metadata={"enum": [k.value for k in EvidenceKind]})
+    custodian_id = ma.fields.Integer(load_default=None)
+
+
+class EvidenceFileFormSchema(ma.Schema):
+    place = ma.fields.String(load_default="")
+    note = ma.fields.String(load_default="")
+
+
+class RawFileArgsSchema(EvidenceFileFormSchema):
+    name = ma.fields.String(required=True, metadata={"description": "the file's name (never used as a path)"})
+
+
+class CustodyEventSchema(ma.Schema):
+    seq = ma.fields.Integer()
+    type = ma.fields.String(metadata={"enum": [t.value for t in CustodyType]})
+    actor = ma.fields.Nested(PersonSchema)
+    from_ = ma.fields.Nested(PersonSchema, allow_none=True, attribute="from_user", data_key="from")
+    to = ma.fields.Nested(PersonSchema, allow_none=True, attribute="to_user")
+    to_external = ma.fields.String(allow_none=True)
+    at = ma.fields.AwareDateTime()
+    time_zone = ma.fields.String()
+    place = ma.fields.String()
+    note = ma.fields.String()
+    sha256s = ma.fields.List(ma.fields.String())
+    refers_to = ma.fields.Integer(allow_none=True)
+    instruction_id = ma.fields.Integer(allow_none=True)
+    verified = ma.fields.Function(lambda event: event.entry.get("verified"), allow_none=True)
+    leaf_index = ma.fields.Integer()
+    leaf_hash = ma.fields.String()
+
+
+class CustodyCreateSchema(ma.Schema):
+    type = ma.fields.String(required=True, metadata={"enum": sorted(t.value for t in RECORDABLE)})
+    to_user_id = ma.fields.Integer(allow_none=True, load_default=None)
+    to_external = ma.fields.String(allow_none=True, load_default=None, metadata={
+        "description": "a holder outside the group (a court, an expert body), instead of to_user_id"})
+    place = ma.fields.String(load_default="")
+    note = ma.fields.String(load_default="")
+    refers_to = ma.fields.Integer(allow_none=True, load_default=None)
+    instruction_id = ma.fields.Integer(allow_none=True, load_default=None)
+
+
+class VerifyFilesSchema(ma.Schema):
+    place = ma.fields.String(load_default="")
+    note = ma.fields.String(load_default="")
+
+
+class CustodyListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(CustodyEventSchema))
+
+
+class EvidenceVerificationSchema(ma.Schema):
+    ok = ma.fields.Boolean()
+    checked = ma.fields.Integer(metadata={"description": "ledger entries checked"})
+    files_checked = ma.fields.Integer()
+    problem = ma.fields.String(allow_none=True)
+    first_broken_index = ma.fields.Integer(allow_none=True)
+
+
+class LedgerEntriesArgsSchema(ma.Schema):
+    start = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0))
+    end = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=0))
+
+
+class LedgerEntrySchema(ma.Schema):
+    leaf_index = ma.fields.Integer()
+    entry = ma.fields.Dict()
+
+
+class LedgerEntriesSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(LedgerEntrySchema))
+
+
+EvidencePageSchema = page_schema(EvidenceItemSchema, "EvidencePage")

@@ -4,6 +4,15 @@ from jit.models.audit import AuditEvent, LedgerCheckpoint, LedgerHead, LedgerNod
 from jit.models.case import CriminalCase
 from jit.models.compliance import ComplianceRuleSetting
 from jit.models.evaluation import GroupEvaluation
+from jit.models.evidence import (
+    CustodyEvent,
+    CustodyType,
+    EvidenceConsent,
+    EvidenceFile,
+    EvidenceItem,
+    EvidenceKind,
+    EvidenceStatus,
+)
 from jit.models.group import (
     DecisionKind,
     DocumentKind,
@@ -29,11 +38,12 @@ from jit.models.task import Task, TaskAssignment, TaskChange, TaskComment, TaskP
 from jit.models.user import ApiToken, RecoveryCode, Role, User, UserRole
 
 __all__ = [
-    "ApiToken", "AuditEvent", "Authority", "AuthorityKind", "ComplianceRuleSetting", "CriminalCase",
-    "DecisionKind", "Direction", "DocumentKind", "GroupDocument", "GroupEvaluation", "GroupEvent", "GroupStatus",
+    "ApiToken", "AuditEvent", "Authority", "AuthorityKind", "ComplianceRuleSetting", "CriminalCase", "CustodyEvent",
+    "CustodyType", "DecisionKind", "Direction", "DocumentKind", "EvidenceConsent", "EvidenceFile", "EvidenceItem",
+    "EvidenceKind", "EvidenceStatus", "GroupDocument", "GroupEvaluation", "GroupEvent", "GroupStatus",
     "Instruction", "InstructionDocument", "InstructionEvent", "InstructionResult", "InstructionStatus",
     "Instrument", "JointGroup", "LedgerCheckpoint", "LedgerHead", "LedgerNode", "LegalRequest", "MemberRole",
     "Membership", "NationalTeam", "Party", "RecoveryCode", "RequestKind", "RequestStatus", "Role",
-    "SocketConnection", "Task", "TaskAssignment", "TaskChange", "TaskComment", "TaskPriority", "TaskStatus",
-    "User", "UserRole",
+    "SocketConnection", "Task", "TaskAssignment", "TaskChange", "TaskComment", "TaskPriority", "TaskStatus", "User",
+    "UserRole",
 ]

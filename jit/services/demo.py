@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from sqlalchemy import select
 from jit.extensions import db
 from jit.models import Authority, AuthorityKind, User
 from jit.models.types import utcnow
-from jit.services import demo_register, groups, instructions, legal_requests, tasks, users
+from jit.services import demo_register, evidence, groups, instructions, legal_requests, tasks, users
 from jit.services.audit import use_case
 from jit.services.errors import Conflict
 
@@ -201,6 +201,7 @@ def _load_instructions(people: dict[str, User], teams: dict, by_case, kz_case) -
 
     draft("KZ", kz_case, ["Допросить потерпевшую Сидорову А.В."], "Прошу допросить потерпевшую.", 30)
     _load_tasks(people, by_case, kz_case, executed, working)
+    _load_evidence(people, by_case, kz_case, working)
 
 
 # (assignee, title, due in days, priority, status path, linked to) for the demo task board.
@@ -297,6 +298,94 @@ def _load_register(people: dict[str, User], authority_ids: dict[str, int]) -> No
         persons=[{"name": "Сидорова А.В.", "citizenship": "KZ"}], confidential=True,
         substance="Допросить потерпевшую Сидорову А.В.", instrument="bilateral",
         instrument_reason="Двусторонний договор о правовой помощи (по указанию руководства)", **common)
+
+
+# (who registers, case, kind, title, place obtained, under, days ago, files, use conditions)
+DEMO_EVIDENCE = [
+    ("d.seitkali", "kz_case", "digital_copy", "Образ памяти смартфона Samsung A52 подозреваемого Б.",
+     "г. Алматы, ул. Толе би, 55, кв. 12", "Протокол обыска от {day}", 60, ["phone-A52.E01", "extraction-report.csv"],
+     None),
+    ("d.seitkali", "kz_case", "digital_copy", "Образ диска сервера колл-центра (стойка 2)",
+     "г. Алматы, пр. Абая, 150, офис 304", "Протокол выемки от {day}", 55, ["server-rack2.E01"],
+     "Не использовать в иных уголовных делах без согласия МВД Республики Казахстан"),
+    ("a.nurlanov", "kz_case", "document", "Выписка АО «Kaspi Bank» по счетам подозреваемых",
+     "г. Алматы, АО «Kaspi Bank»", "Постановление о выемке от {day}", 50, ["kaspi-statement.csv"],
+     "Использовать только в уголовном деле № 257500031000412"),
+    ("d.seitkali", "kz_case", "statement", "Протокол допроса потерпевшей Сидоровой А.В.",
+     "г. Алматы, ДП г. Алматы, каб. 407", "Протокол допроса от {day}", 40, ["interview-sidorova.txt"], None),
+    ("a.nurlanov", "kz_case", "device", "Ноутбук Lenovo ThinkPad T14, серийный № PF3X9K2",
+     "г. Алматы, ул. Толе би, 55, кв. 12", "Протокол обыска от {day}", 60, ["laptop-photos.txt"], None),
+    ("d.seitkali", "kz_case", "digital_copy", "Копия переписки в Telegram (экспорт)",
+     "г. Астана, ДП г. Астаны", "Протокол осмотра от {day}", 30, ["telegram-export.csv"], None),
+    ("s.ivanova", "by_case", "document", "Выписка ОАО «Беларусбанк» по картам потерпевших",
+     "г. Минск, ОАО «АСБ Беларусбанк»", "Постановление о выемке от {day}", 70, ["belarusbank-statement.csv"],
+     None),
+    ("s.ivanova", "by_case", "statement", "Протокол допроса потерпевшего Козлова Д.Н.",
+     "г. Гомель, УСК по Гомельской области", "Протокол допроса от {day}", 65, ["interview-kozlov.txt"], None),
+    ("i.petrov", "by_case", "digital_copy", "Образ диска сервера фишингового сайта (хостинг в Минске)",
+     "г. Минск, ул. Кальварийская, 25, ЦОД", "Протокол выемки от {day}", 45, ["phishing-server.E01"], None),
+    ("i.petrov", "by_case", "digital_copy", "Образ памяти iPhone 13 задержанного Л.",
+     "г. Минск, ИВС ГУВД", "Протокол личного обыска от {day}", 35, ["iphone13.E01"], None),
+    ("s.ivanova", "by_case", "document", "Журналы доступа провайдера к IP-адресам фишингового сайта",
+     "г. Минск, РУП «Белтелеком»", "Запрос № 12/4-88 от {day}", 25, ["provider-logs.csv"], None),
+    ("i.petrov", "by_case", "object", "Банковские карты (7 шт.), изъятые у задержанного Л.",
+     "г. Минск, ИВС ГУВД", "Протокол личного обыска от {day}", 35, [], None),
+]
+
+
+def _demo_file(name: str) -> bytes:
+    """A few KB of deterministic text or CSV standing in for the real file."""
+    if name.endswith(".csv"):
+        rows = ["date;account;amount;counterparty"] + [
+            f"2025-0{1 + n % 9}-{1 + n % 28:02d};KZ{(n * 7919) % 10**10:010d};{(n * 3571) % 100000}.00;"
+            f"card ****{n % 10000:04d}" for n in range(120)]
+        return ("\n".join(rows) + "\n").encode()
+    return "\n".join(f"{name} — демонстрационные данные, строка {n}" for n in range(80)).encode()
+
+
+def _load_evidence(people: dict[str, User], by_case, kz_case, working) -> None:
+    """A dozen items of both teams with small files and a custody history: examinations, seals, a
+    cross-border transfer under the instruction to examine the server (KZ → the Belarusian head),
+    one item with use conditions and the consent on file, one with use conditions and none."""
+    now = utcnow()
+    cases = {"by_case": by_case, "kz_case": kz_case}
+    items = []
+    for who, case, kind, title, place, under, days_ago, names, conditions in DEMO_EVIDENCE:
+        obtained = datetime.combine(now.date() - timedelta(days=days_ago), datetime.min.time(), UTC) + timedelta(
+            hours=7)
+        item = evidence.register(people[who], by_case.group_id, case_id=cases[case].id, title=title, kind=kind,
+                                 obtained_at=obtained, obtained_place=place,
+                                 obtained_under=under.format(day=obtained.date().isoformat()),
+                                 description=f"{title}. Изъято: {place}.", use_conditions=conditions)
+        for name in names:
+            evidence.attach_file(people[who], item.id, filename=name, stream=io.BytesIO(_demo_file(name)),
+                                 place=place)
+        items.append(item)
+    seitkali, nurlanov, petrov = people["d.seitkali"], people["a.nurlanov"], people["i.petrov"]
+    phone, server, bank = items[0], items[1], items[2]
+    evidence.record_event(seitkali, phone.id, type="examined", place="г. Алматы, ДП, каб. 212",
+                          note_text="Осмотр образа: извлечены чаты и контакты")
+    evidence.verify_files(seitkali, phone.id, place="г. Алматы, ДП, каб. 212")
+    evidence.record_event(seitkali, phone.id, type="sealed", place="г. Алматы, ДП",
+                          note_text="Носитель с образом упакован и опечатан печатью № 14")
+    evidence.record_consent(nurlanov, server.id, reference="Письмо МВД РК № 3-1/2211",
+                            dated=now.date() - timedelta(days=20),
+                            scope="Согласие на использование в уголовном деле Республики Беларусь № 20251640012")
+    evidence.record_event(seitkali, server.id, type="transferred", to_user_id=nurlanov.id,
+                          place="г. Алматы, ДП", note_text="Передан руководителю национальной группы")
+    evidence.record_event(nurlanov, server.id, type="transferred", to_user_id=petrov.id,
+                          instruction_id=working.id, place="г. Астана → г. Минск, фельдъегерская связь",
+                          note_text="Передан для осмотра по поручению")
+    evidence.record_event(petrov, server.id, type="examined", place="г. Минск, СК, каб. 518",
+                          note_text="Осмотр образа диска сервера по поручению")
+    evidence.record_event(nurlanov, bank.id, type="examined", place="г. Алматы, ДП",
+                          note_text="Анализ движения средств")
+    evidence.record_event(nurlanov, bank.id, type="correction", refers_to=1, place="г. Алматы, ДП",
+                          note_text="Уточнение: выемка произведена в головном офисе банка")
+    evidence.record_event(people["s.ivanova"], items[6].id, type="transferred", to_user_id=petrov.id,
+                          place="г. Минск, СК", note_text="Передана для приобщения к делу")
+    evidence.record_event(petrov, items[11].id, type="returned", place="г. Минск, СК",
+                          note_text="Возвращены владельцу по постановлению")
 
 
 SIGNATORIES = {

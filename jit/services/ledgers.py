@@ -6,17 +6,20 @@ The tree arithmetic is `jit.ledger` (pure); here the perfect-subtree hashes live
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, insert, select, update
 
 from jit import ledger
 from jit.extensions import db
 from jit.models import LedgerCheckpoint, LedgerHead, LedgerNode
 from jit.models.types import utcnow
+from jit.services.errors import Invalid
 
 _NODES = LedgerNode.__table__
 _HEADS = LedgerHead.__table__
@@ -124,41 +127,85 @@ class Verification:
     first_broken_index: int | None = None
 
 
+# Stored leaves are read this many at a time while verifying (one query per batch, not per leaf).
+VERIFY_BATCH = 5000
+
+
+def stored_leaves(name: str, start: int, end: int) -> dict[int, bytes]:
+    """The leaf hashes the tree holds for leaves [start, end)."""
+    rows = db.session.connection().execute(select(_NODES.c.idx, _NODES.c.hash).where(
+        _NODES.c.ledger == name, _NODES.c.level == 0, _NODES.c.idx >= start, _NODES.c.idx < end))
+    return {index: bytes.fromhex(digest) for index, digest in rows}
+
+
 def verify(name: str, entries: Iterable[tuple[int, dict, str]]) -> Verification:
     """Recompute the ledger from its stored entries (leaf index, entry, recorded leaf hash), in order.
 
     Finds: an entry edited after the fact (its hash no longer matches the stored tree), a
     missing or reordered entry (a gap or a different leaf at that position), a tampered tree
     (the root differs from what was signed), and a checkpoint whose signature does not verify.
+    The recomputed tree is kept in memory, so each checkpoint's root costs O(log n).
     """
-    store = DatabaseNodeStore(name)
-    leaves: list[bytes] = []
-    for expected_index, (leaf_index, entry, recorded) in enumerate(entries):
-        if leaf_index != expected_index:
-            return Verification(False, expected_index, f"entry {expected_index} is missing", expected_index)
-        leaf = ledger.leaf_hash(ledger.canonical(entry))
-        if leaf.hex() != recorded or _stored_leaf(store, leaf_index) != leaf:
-            return Verification(False, leaf_index, f"entry {leaf_index} does not match its recorded hash", leaf_index)
-        leaves.append(leaf)
-    if len(leaves) != size(name):
-        return Verification(False, len(leaves), f"the ledger holds {size(name)} leaves, {len(leaves)} entries found",
-                            len(leaves))
+    tree = ledger.MemoryNodeStore()
+    count = 0
+    entries = iter(entries)
+    while batch := list(itertools.islice(entries, VERIFY_BATCH)):
+        stored = stored_leaves(name, count, count + len(batch))
+        for leaf_index, entry, recorded in batch:
+            if leaf_index != count:
+                return Verification(False, count, f"entry {count} is missing", count)
+            leaf = ledger.leaf_hash(ledger.canonical(entry))
+            if leaf.hex() != recorded or stored.get(leaf_index) != leaf:
+                return Verification(False, leaf_index, f"entry {leaf_index} does not match its recorded hash",
+                                    leaf_index)
+            ledger.append_leaf(tree, count, leaf)
+            count += 1
+    if count != size(name):
+        return Verification(False, count, f"the ledger holds {size(name)} leaves, {count} entries found", count)
     public_key = ledger.public_key_hex(_signing_key())
     for checkpoint in db.session.scalars(select(LedgerCheckpoint).where(LedgerCheckpoint.ledger == name)
                                          .order_by(LedgerCheckpoint.id)):
-        recomputed = ledger.merkle_root(leaves[: checkpoint.tree_size]).hex()
         signed = checkpoint.public_key == public_key and ledger.verify_checkpoint(
             bytes.fromhex(checkpoint.public_key), name, checkpoint.tree_size, checkpoint.root_hash,
             checkpoint.signed_at, checkpoint.signature)
-        if not signed or recomputed != checkpoint.root_hash or checkpoint.tree_size > len(leaves):
-            return Verification(False, len(leaves),
+        if (not signed or checkpoint.tree_size > count
+                or ledger.root_hash(tree, checkpoint.tree_size).hex() != checkpoint.root_hash):
+            return Verification(False, count,
                                 f"checkpoint of size {checkpoint.tree_size} signed at {checkpoint.signed_at} "
-                                "does not match the entries", min(checkpoint.tree_size, len(leaves)))
-    return Verification(True, len(leaves))
+                                "does not match the entries", min(checkpoint.tree_size, count))
+    return Verification(True, count)
 
 
-def _stored_leaf(store: DatabaseNodeStore, index: int) -> bytes | None:
-    try:
-        return store.get(0, index)
-    except LookupError:
-        return None
+def latest_checkpoint(name: str) -> LedgerCheckpoint:
+    """The last signed checkpoint if it covers the whole ledger, else a new one."""
+    last = db.session.scalars(select(LedgerCheckpoint).where(LedgerCheckpoint.ledger == name)
+                              .order_by(LedgerCheckpoint.id.desc()).limit(1)).first()
+    if last is not None and last.tree_size == size(name):
+        return last
+    return sign_checkpoint(name)
+
+
+def _check_tree_size(name: str, tree_size: int, field: str) -> None:
+    current = size(name)
+    if not 0 <= tree_size <= current:
+        raise Invalid(fields={field: _l("The ledger has %(size)s entries.", size=current)})
+
+
+def inclusion_answer(name: str, leaf_index: int, tree_size: int) -> dict:
+    """The inclusion proof of one leaf, as the API serves it (bad sizes: Invalid)."""
+    _check_tree_size(name, tree_size, "tree_size")
+    if not 0 <= leaf_index < tree_size:
+        raise Invalid(fields={"leaf_index": _l("Must be below tree_size.")})
+    store = DatabaseNodeStore(name)
+    path = ledger.inclusion_proof(store, leaf_index, tree_size)
+    return {"leaf_index": leaf_index, "tree_size": tree_size, "leaf_hash": store.get(0, leaf_index).hex(),
+            "path": [digest.hex() for digest in path]}
+
+
+def consistency_answer(name: str, first: int, second: int) -> dict:
+    """The consistency proof between two sizes, as the API serves it (bad sizes: Invalid)."""
+    _check_tree_size(name, second, "second")
+    if first > second:
+        raise Invalid(fields={"first": _l("Must not exceed second.")})
+    path = consistency_proof(name, first, second)
+    return {"first": first, "second": second, "path": [digest.hex() for digest in path]}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import os
 import tempfile
 from dataclasses import dataclass
@@ -37,27 +38,14 @@ class ContentStore:
 
     def put_stream(self, stream: BinaryIO, *, limit: int) -> StoredFile:
         """Store what `stream` yields, up to `limit` bytes; raise FileTooLarge past it."""
-        incoming = self.root / "incoming"
-        incoming.mkdir(parents=True, exist_ok=True)
-        digest, size = hashlib.sha256(), 0
-        handle, temporary = tempfile.mkstemp(dir=incoming)
-        try:
-            with os.fdopen(handle, "wb") as target:
-                while chunk := stream.read(CHUNK_SIZE):
-                    size += len(chunk)
-                    if size > limit:
-                        raise FileTooLarge(f"more than {limit} bytes")
-                    digest.update(chunk)
-                    target.write(chunk)
-                target.flush()
-                os.fsync(target.fileno())
-            final = self.path(digest.hexdigest())
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(temporary, final)  # atomic: readers see the whole file or none
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        return StoredFile(sha256=digest.hexdigest(), size=size)
+        with self.incoming(limit=limit) as incoming:
+            while chunk := stream.read(CHUNK_SIZE):
+                incoming.write(chunk)
+            return incoming.commit()
+
+    def incoming(self, *, limit: int) -> IncomingFile:
+        """A file being received: write to it, then `commit` it into place (or `discard` it)."""
+        return IncomingFile(self, limit)
 
     def open(self, sha256: str) -> BinaryIO:
         return self.path(sha256).open("rb")
@@ -69,6 +57,82 @@ class ContentStore:
             while chunk := stored.read(CHUNK_SIZE):
                 digest.update(chunk)
         return digest.hexdigest()
+
+
+class IncomingFile(io.RawIOBase):
+    """A writable temporary file in the store that hashes what is written as it is written, so an
+    upload can stream straight into it in one pass (an upload parser may use it as the file part's
+    container). Readable after `seek(0)`; `commit` renames it into place under its hash; closing
+    an uncommitted one deletes it."""
+
+    def __init__(self, store: ContentStore, limit: int):
+        super().__init__()
+        self.store, self.limit = store, limit
+        folder = store.root / "incoming"
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=folder)
+        self.temporary = Path(name)
+        self.file = os.fdopen(handle, "w+b")
+        self.digest, self.size = hashlib.sha256(), 0
+        self.stored: StoredFile | None = None
+
+    def writable(self) -> bool:
+        return True
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def write(self, chunk) -> int:
+        if self.stored is not None:
+            raise ValueError("the file is already committed")
+        self.size += len(chunk)
+        if self.size > self.limit:
+            self.discard()
+            raise FileTooLarge(f"more than {self.limit} bytes")
+        self.digest.update(chunk)
+        return self.file.write(chunk)
+
+    def read(self, size: int = -1) -> bytes:
+        return self.file.read(size)
+
+    def readinto(self, buffer) -> int:
+        return self.file.readinto(buffer)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self.file.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.file.tell()
+
+    def commit(self) -> StoredFile:
+        """Make the file durable and move it to its content address (once; later calls repeat the answer)."""
+        if self.stored is None:
+            if self.file.closed:
+                raise ValueError("the file was discarded")
+            self.file.flush()
+            os.fsync(self.file.fileno())
+            sha256 = self.digest.hexdigest()
+            final = self.store.path(sha256)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.temporary, final)  # atomic: readers see the whole file or none
+            self.stored = StoredFile(sha256=sha256, size=self.size)
+        return self.stored
+
+    def discard(self) -> None:
+        self.file.close()
+        if self.stored is None:
+            self.temporary.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        if not self.closed:
+            self.discard()
+        super().close()
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
 
 def digest_header(sha256: str) -> str:

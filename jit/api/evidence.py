@@ -1,0 +1,184 @@
+"""Evidence, its chain of custody and the group's evidence ledger (API.md "Evidence and custody")."""
+
+from __future__ import annotations
+
+from flask import request, send_file
+
+from jit.api.common import actor, make_blueprint
+from jit.api.errors import ErrorSchema
+from jit.api.schemas import (
+    CheckpointSchema,
+    ConsentCreateSchema,
+    ConsentSchema,
+    ConsistencyArgsSchema,
+    ConsistencyProofSchema,
+    CustodyCreateSchema,
+    CustodyEventSchema,
+    CustodyListSchema,
+    DocumentFileSchema,
+    EvidenceCreateSchema,
+    EvidenceFileFormSchema,
+    EvidenceFileSchema,
+    EvidenceFilterSchema,
+    EvidenceItemSchema,
+    EvidencePageSchema,
+    EvidenceVerificationSchema,
+    InclusionArgsSchema,
+    InclusionProofSchema,
+    LedgerEntriesArgsSchema,
+    LedgerEntriesSchema,
+    RawFileArgsSchema,
+    VerifyFilesSchema,
+)
+from jit.services import evidence
+from jit.storage import digest_header
+
+blp = make_blueprint("api_evidence", __name__, "Evidence items, their files and chain of custody, and each "
+                     "group's tamper-evident evidence ledger.")
+NOT_FOUND = {"schema": ErrorSchema, "description": "no such item or group, or not one the caller may know of"}
+AGR_USE = {"schema": ErrorSchema, "description": "a state that forbids it, or refused under rule AGR-USE"}
+
+
+@blp.route("/groups/<int:gid>/evidence", methods=["GET"])
+@blp.arguments(EvidenceFilterSchema, location="query")
+@blp.response(200, EvidencePageSchema)
+@blp.alt_response(404, **NOT_FOUND)
+def list_items(args, gid):
+    """The group's evidence register, filtered by case, originating party, kind or custodian."""
+    return evidence.list_items(actor(), gid, **args)
+
+
+@blp.route("/groups/<int:gid>/evidence", methods=["POST"])
+@blp.arguments(EvidenceCreateSchema)
+@blp.response(201, EvidenceItemSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="only members of a national team of the group")
+@blp.alt_response(404, **NOT_FOUND)
+def register(body, gid):
+    """Register an item the caller's team obtained; the caller becomes its first custodian."""
+    return evidence.register(actor(), gid, **body)
+
+
+@blp.route("/evidence/<int:eid>", methods=["GET"])
+@blp.response(200, EvidenceItemSchema)
+@blp.alt_response(404, **NOT_FOUND)
+def get_item(eid):
+    return evidence.get_item(actor(), eid)
+
+
+@blp.route("/evidence/<int:eid>/files", methods=["POST"])
+@blp.arguments(EvidenceFileFormSchema, location="form")
+@blp.arguments(DocumentFileSchema, location="files")
+@blp.response(201, EvidenceFileSchema)
+@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(413, schema=ErrorSchema, description="larger than JIT_MAX_UPLOAD_BYTES; nothing is kept")
+def attach_file(form, files, eid):
+    """Multipart `file`, streamed into the store while hashed; recorded as a `file_attached` event."""
+    upload = files["file"]
+    return evidence.attach_file(actor(), eid, filename=upload.filename, stream=upload.stream,
+                                place=form["place"], note_text=form["note"])
+
+
+@blp.route("/evidence/<int:eid>/files/raw", methods=["POST"])
+@blp.arguments(RawFileArgsSchema, location="query")
+@blp.response(201, EvidenceFileSchema)
+@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(413, schema=ErrorSchema, description="larger than JIT_MAX_UPLOAD_BYTES; nothing is kept")
+def attach_raw_file(args, eid):
+    """The body is the file itself (any content type), named by `name`: no multipart to parse, for
+    scripts moving large disk images."""
+    return evidence.attach_file(actor(), eid, filename=args["name"], stream=request.stream, place=args["place"],
+                                note_text=args["note"])
+
+
+@blp.route("/evidence/<int:eid>/files/<int:fid>", methods=["GET"])
+@blp.response(200, description="the file's bytes, with a `Digest: sha-256=<base64>` header")
+@blp.alt_response(404, **NOT_FOUND)
+def download(eid, fid):
+    evidence_file, stream = evidence.file_content(actor(), eid, fid)
+    response = send_file(stream, download_name=evidence_file.name, as_attachment=True)
+    response.headers["Digest"] = digest_header(evidence_file.sha256)
+    return response
+
+
+@blp.route("/evidence/<int:eid>/custody", methods=["GET"])
+@blp.response(200, CustodyListSchema)
+@blp.alt_response(404, **NOT_FOUND)
+def custody(eid):
+    """The item's chain of custody, oldest first."""
+    return {"items": evidence.custody(actor(), eid)}
+
+
+@blp.route("/evidence/<int:eid>/custody", methods=["POST"])
+@blp.arguments(CustodyCreateSchema)
+@blp.response(201, CustodyEventSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="a move of the item by someone not its custodian or "
+                  "the group head, or a write by an observer")
+@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(409, **AGR_USE)
+def record_event(body, eid):
+    """Append an event to the item's chain; events are never edited or deleted (a `correction` refers
+    to an earlier `seq`)."""
+    return evidence.record_event(actor(), eid, type=body["type"], place=body["place"], note_text=body["note"],
+                                 to_user_id=body["to_user_id"], to_external=body["to_external"],
+                                 refers_to=body["refers_to"], instruction_id=body["instruction_id"])
+
+
+@blp.route("/evidence/<int:eid>/verify", methods=["POST"])
+@blp.arguments(VerifyFilesSchema)
+@blp.response(201, CustodyEventSchema)
+@blp.alt_response(404, **NOT_FOUND)
+def verify_files(body, eid):
+    """Re-hash the item's files now; the result is recorded as a `hash_verified` event (`verified`)."""
+    return evidence.verify_files(actor(), eid, place=body["place"], note_text=body["note"])
+
+
+@blp.route("/evidence/<int:eid>/consents", methods=["POST"])
+@blp.arguments(ConsentCreateSchema)
+@blp.response(201, ConsentSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="only the originating team records its party's consent")
+@blp.alt_response(404, **NOT_FOUND)
+def record_consent(body, eid):
+    """The originating party's consent to use the item beyond its use conditions (AGR-USE)."""
+    return evidence.record_consent(actor(), eid, **body)
+
+
+@blp.route("/groups/<int:gid>/evidence/verification", methods=["GET"])
+@blp.response(200, EvidenceVerificationSchema)
+@blp.alt_response(404, **NOT_FOUND)
+def verification(gid):
+    """Recompute the group's evidence ledger, every chain and every stored file's hash now."""
+    return evidence.verify_group(actor(), gid)
+
+
+@blp.route("/groups/<int:gid>/ledger/checkpoint", methods=["GET"])
+@blp.response(200, CheckpointSchema)
+@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(409, schema=ErrorSchema, description="nothing recorded in the group's ledger yet")
+def checkpoint(gid):
+    """The signed head of ledger `evidence/<gid>` (API.md "Ledger format")."""
+    return evidence.checkpoint(actor(), gid)
+
+
+@blp.route("/groups/<int:gid>/ledger/entries", methods=["GET"])
+@blp.arguments(LedgerEntriesArgsSchema, location="query")
+@blp.response(200, LedgerEntriesSchema)
+@blp.alt_response(404, **NOT_FOUND)
+def ledger_entries(args, gid):
+    """The exact entries the tree is built from, leaves start ≤ i < end (at most 500 at a time)."""
+    return {"items": evidence.entries(actor(), gid, args["start"], args["end"])}
+
+
+@blp.route("/groups/<int:gid>/ledger/inclusion", methods=["GET"])
+@blp.arguments(InclusionArgsSchema, location="query")
+@blp.response(200, InclusionProofSchema)
+@blp.alt_response(404, **NOT_FOUND)
+def inclusion(args, gid):
+    return evidence.inclusion(actor(), gid, args["leaf_index"], args["tree_size"])
+
+
+@blp.route("/groups/<int:gid>/ledger/consistency", methods=["GET"])
+@blp.arguments(ConsistencyArgsSchema, location="query")
+@blp.response(200, ConsistencyProofSchema)
+@blp.alt_response(404, **NOT_FOUND)
+def consistency(args, gid):
+    return evidence.consistency(actor(), gid, args["first"], args["second"])

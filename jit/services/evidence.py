@@ -1,0 +1,610 @@
+"""Evidence and its chain of custody (DOMAIN.md "Evidence item", "Custody event"; AGR-USE, AGR-CUSTODY).
+
+Every custody event is appended, in the same transaction, to the group's ledger `evidence/<gid>`
+(API.md "Ledger format") with the exact entry `_entry` builds; the current custodian is derived
+from the events. Writes in one group are serialised by a lock on the group's row, so item numbers,
+each item's `seq` and the ledger stay consistent under concurrent requests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, BinaryIO
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from jit import ledger
+from jit.extensions import db
+from jit.models import (
+    CriminalCase,
+    CustodyEvent,
+    CustodyType,
+    EvidenceConsent,
+    EvidenceFile,
+    EvidenceItem,
+    EvidenceKind,
+    EvidenceStatus,
+    GroupStatus,
+    Instruction,
+    JointGroup,
+    User,
+)
+from jit.models.types import utcnow
+from jit.services import authz, files, groups, ledgers
+from jit.services.audit import note, use_case
+from jit.services.errors import Conflict, Forbidden, Invalid, NotFound
+from jit.services.pagination import Page, paginate
+
+T = CustodyType
+TEXT_LIMITS = {"title": 300, "obtained_place": 300, "obtained_under": 300, "description": 20000}
+NOTE_LIMIT = 20000
+PLACE_LIMIT = 300
+# Moves of the item itself: only its current custodian (or the group head) makes them.
+CUSTODIAL = frozenset({T.TRANSFERRED, T.SEALED, T.RETURNED, T.DISPOSED})
+# What a member may record through the custody endpoint (registration and files have their own).
+RECORDABLE = frozenset({T.TRANSFERRED, T.EXAMINED, T.HASH_VERIFIED, T.SEALED, T.RETURNED, T.DISPOSED,
+                        T.CORRECTION})
+# An item returned or disposed of is gone: only a correction can still be recorded.
+GONE = frozenset({EvidenceStatus.RETURNED, EvidenceStatus.DISPOSED})
+
+
+def ledger_name(group_id: int) -> str:
+    return f"evidence/{group_id}"
+
+
+def _person(user: User | None) -> dict | None:
+    return None if user is None else {"id": user.id, "username": user.username, "full_name": user.full_name}
+
+
+def _today() -> date:
+    return utcnow().date()
+
+
+# --- who may do what -----------------------------------------------------------------------
+
+def _in_group(user_id: int | None, group: JointGroup) -> bool:
+    """A current member of one of the group's teams, or its head."""
+    return user_id is not None and (user_id == group.head_id or any(
+        m.user_id == user_id for team in group.teams for m in team.current_members))
+
+
+def _require_member(actor: User, group: JointGroup) -> None:
+    """Observers (legal officers, admins) read the evidence; only the group's people record it."""
+    if not _in_group(actor.id, group):
+        raise Forbidden(_l("Only members of the group record evidence."))
+
+
+def _require_working(group: JointGroup) -> None:
+    """Evidence is recorded only in an active group within its term (AGR-TERM, AGR-CLOSED)."""
+    authz.require_open(group)
+    today = _today()
+    if group.status != GroupStatus.ACTIVE or (group.starts_on and today < group.starts_on) or (
+            group.ends_on and today > group.ends_on):
+        raise Conflict(_l("The group is not active within its term: evidence cannot be recorded now."),
+                       code="group_not_active")
+
+
+def may_leave_group(item: EvidenceItem) -> bool:
+    """AGR-USE: an item with use conditions leaves the group only with its originating party's consent."""
+    return not item.use_conditions or any(c.party_code == item.party_code for c in item.consents)
+
+
+def require_consent_to_leave(item: EvidenceItem, what) -> None:
+    """Refuse (409) taking `item` outside the group, e.g. by export, while AGR-USE forbids it."""
+    if not may_leave_group(item):
+        raise Conflict(_l("%(what)s refused under rule AGR-USE: %(number)s has use conditions set by %(party)s "
+                          "and no consent of %(party)s is on file.", what=what, number=item.number,
+                          party=item.party_code), fields={"use_conditions": item.use_conditions or ""})
+
+
+def _lock_group(group_id: int) -> None:
+    """Serialise evidence writes within one group (a row lock on PostgreSQL; SQLite writers already
+    queue up at BEGIN IMMEDIATE)."""
+    db.session.execute(select(JointGroup.id).where(JointGroup.id == group_id).with_for_update())
+
+
+def _load(actor: User | None, item_id: int, *, for_change: bool = False) -> tuple[User, EvidenceItem]:
+    """The caller and the item if the caller may see its group (NotFound otherwise). For a change,
+    the group is locked and the item re-read, so the custodian and status are the current ones."""
+    item = db.session.get(EvidenceItem, item_id)
+    actor, _ = authz.require_group(actor, item.group if item else None)
+    note(object_type="evidence", object_id=item.id, group_id=item.group_id)
+    if for_change:
+        _require_member(actor, item.group)
+        _require_working(item.group)
+        _lock_group(item.group_id)
+        db.session.refresh(item)
+    return actor, item
+
+
+# --- the chain -----------------------------------------------------------------------------
+
+@dataclass
+class _Change:
+    """What a custody event records beyond its type; `to` is the custodian after it (unchanged by default)."""
+
+    to: Any = ...
+    to_external: str | None = None
+    place: str = ""
+    note: str = ""
+    refers_to: int | None = None
+    instruction_id: int | None = None
+    file: EvidenceFile | None = None
+    verified: bool | None = None
+    registered: dict | None = None
+    status: EvidenceStatus | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _entry(item: EvidenceItem, seq: int, kind: CustodyType, actor: User, before: User | None,
+           after: User | None, at: datetime, change: _Change) -> dict:
+    """The ledger entry of one custody event: its bytes are the contract (API.md "Ledger format")."""
+    note_text = change.note if change.to_external is None else f"to: {change.to_external}\n{change.note}".strip()
+    return {
+        "v": 1, "ledger": ledger_name(item.group_id), "group_id": item.group_id, "evidence_id": item.id,
+        "evidence_number": item.number, "seq": seq, "type": kind.value, "actor": _person(actor),
+        "from": _person(before), "to": _person(after), "at": at.isoformat(), "time_zone": actor.time_zone,
+        "place": change.place, "note": note_text, "sha256s": sorted(f.sha256 for f in item.files),
+        "file": None if change.file is None else {"name": change.file.name, "size": change.file.size,
+                                                   "sha256": change.file.sha256},
+        "refers_to": change.refers_to, "instruction_id": change.instruction_id, "verified": change.verified,
+        "item": change.registered,
+    }
+
+
+def _append(item: EvidenceItem, actor: User, kind: CustodyType, change: _Change) -> CustodyEvent:
+    """Record the next event of the item's chain and its ledger leaf, in the caller's transaction."""
+    seq = (db.session.scalar(select(func.max(CustodyEvent.seq)).where(CustodyEvent.item_id == item.id)) or 0) + 1
+    before = item.custodian
+    after = before if change.to is ... else change.to
+    at = utcnow().replace(microsecond=0)
+    entry = _entry(item, seq, kind, actor, before, after, at, change)
+    leaf_index, leaf = ledgers.append(ledger_name(item.group_id), entry)
+    event = CustodyEvent(
+        group_id=item.group_id, item_id=item.id, seq=seq, type=kind.value, actor_id=actor.id,
+        from_user_id=before.id if before else None, to_user_id=after.id if after else None,
+        to_external=change.to_external, at=at, time_zone=actor.time_zone, place=change.place, note=change.note,
+        sha256s=entry["sha256s"], refers_to=change.refers_to, instruction_id=change.instruction_id,
+        leaf_index=leaf_index, leaf_hash=leaf.hex(), entry=entry)
+    db.session.add(event)
+    item.custodian = after
+    if change.status is not None:
+        item.status = change.status
+    db.session.flush()
+    note(seq=seq, type=kind.value, leaf_index=leaf_index)
+    topic = kind.value if kind in (T.REGISTERED, T.FILE_ATTACHED) else "custody"
+    groups.announce(item.group, f"evidence.{topic}", {
+        "evidence_id": item.id, "number": item.number, "seq": seq, "type": kind.value,
+        "custodian_id": item.custodian_id, "status": item.status.value, **change.extra})
+    return event
+
+
+# --- reading -------------------------------------------------------------------------------
+
+@use_case("evidence.list")
+def list_items(actor: User | None, group_id: int, *, case_id: int | None = None, party: str | None = None,
+               kind: str | None = None, custodian_id: int | None = None, limit: int | None = None,
+               cursor: str | None = None) -> Page:
+    """The group's evidence register, in the order it was registered."""
+    _, group = groups.load_visible(actor, group_id)
+    stmt = select(EvidenceItem).where(EvidenceItem.group_id == group.id).options(
+        selectinload(EvidenceItem.files), selectinload(EvidenceItem.custodian), selectinload(EvidenceItem.consents))
+    if kind:
+        if kind not in {k.value for k in EvidenceKind}:
+            raise Invalid(fields={"kind": _l("Not a kind of evidence.")})
+        stmt = stmt.where(EvidenceItem.kind == EvidenceKind(kind))
+    if case_id is not None:
+        stmt = stmt.where(EvidenceItem.case_id == case_id)
+    if party:
+        stmt = stmt.where(EvidenceItem.party_code == party.upper())
+    if custodian_id is not None:
+        stmt = stmt.where(EvidenceItem.custodian_id == custodian_id)
+    return paginate(stmt, EvidenceItem.id, limit=limit, cursor=cursor)
+
+
+@use_case("evidence.read")
+def get_item(actor: User | None, item_id: int) -> EvidenceItem:
+    return _load(actor, item_id)[1]
+
+
+@use_case("evidence.custody_read")
+def custody(actor: User | None, item_id: int) -> list[CustodyEvent]:
+    """The item's chain of custody, oldest first."""
+    return _load(actor, item_id)[1].events
+
+
+@use_case("evidence.file_read")
+def file_content(actor: User | None, item_id: int, file_id: int) -> tuple[EvidenceFile, BinaryIO]:
+    """One of the item's files and its bytes, streamed from the store."""
+    _, item = _load(actor, item_id)
+    evidence_file = next((f for f in item.files if f.id == file_id), None)
+    if evidence_file is None:
+        raise NotFound()
+    note(file_id=file_id, sha256=evidence_file.sha256)
+    return evidence_file, files.content_store().open(evidence_file.sha256)
+
+
+# --- registering and files -----------------------------------------------------------------
+
+def _check_registration(group: JointGroup, values: dict) -> dict:
+    problems = {}
+    for name, limit in TEXT_LIMITS.items():
+        value = (values.get(name) or "").strip()
+        if not value and name != "description":
+            problems[name] = _l("Required.")
+        elif len(value) > limit:
+            problems[name] = _l("At most %(n)s characters.", n=limit)
+    if values.get("kind") not in {k.value for k in EvidenceKind}:
+        problems["kind"] = _l("One of: %(values)s.", values=", ".join(k.value for k in EvidenceKind))
+    case = db.session.get(CriminalCase, values.get("case_id")) if values.get("case_id") else None
+    if case is None or case.group_id != group.id:
+        problems["case_id"] = _l("Not a criminal case of this group.")
+    obtained_at = values.get("obtained_at")
+    if not isinstance(obtained_at, datetime) or obtained_at.tzinfo is None:
+        problems["obtained_at"] = _l("A time with its offset, e.g. 2025-11-11T09:30:00+06:00.")
+    elif obtained_at > utcnow():
+        problems["obtained_at"] = _l("Cannot be in the future.")
+    return problems
+
+
+@use_case("evidence.register")
+def register(actor: User | None, group_id: int, *, case_id: int, title: str, kind: str, obtained_at: datetime,
+             obtained_place: str, obtained_under: str, description: str = "",
+             use_conditions: str | None = None) -> EvidenceItem:
+    """A member registers an item their team obtained; it is numbered per party within the group
+    and the registering member becomes its first custodian."""
+    actor, group = groups.load_visible(actor, group_id)
+    membership = authz.current_membership(actor, group)
+    if membership is None:
+        raise Forbidden(_l("Only members of a national team register the evidence their team obtained."))
+    _require_working(group)
+    values = {"case_id": case_id, "title": title, "kind": kind, "obtained_at": obtained_at,
+              "obtained_place": obtained_place, "obtained_under": obtained_under, "description": description}
+    problems = _check_registration(group, values)
+    if problems:
+        raise Invalid(fields=problems)
+    _lock_group(group.id)
+    party = membership.team.party_code
+    count = db.session.scalar(select(func.count(EvidenceItem.id)).where(
+        EvidenceItem.group_id == group.id, EvidenceItem.party_code == party))
+    item = EvidenceItem(
+        group=group, case_id=case_id, number=f"{party}-{count + 1:04d}", kind=EvidenceKind(kind),
+        title=title.strip(), description=(description or "").strip(), obtained_by_id=actor.id,
+        obtained_at=obtained_at.astimezone(UTC).replace(microsecond=0),
+        obtained_place=obtained_place.strip(), obtained_under=obtained_under.strip(), party_code=party,
+        team_id=membership.team_id, use_conditions=(use_conditions or "").strip() or None, created_by_id=actor.id)
+    db.session.add(item)
+    db.session.flush()
+    note(object_type="evidence", object_id=item.id, number=item.number)
+    registered = {
+        "number": item.number, "case_id": item.case_id, "kind": item.kind.value, "title": item.title,
+        "description": item.description, "obtained_at": item.obtained_at.isoformat(),
+        "obtained_place": item.obtained_place, "obtained_under": item.obtained_under,
+        "obtained_by": _person(actor), "originating_party": party, "team_id": item.team_id,
+        "use_conditions": item.use_conditions}
+    _append(item, actor, T.REGISTERED, _Change(to=actor, registered=registered))
+    return item
+
+
+@use_case("evidence.file_attach")
+def attach_file(actor: User | None, item_id: int, *, filename: str | None, stream: BinaryIO,
+                place: str = "", note_text: str = "") -> EvidenceFile:
+    """Store an uploaded file under its SHA-256 and record it in the chain (equal files are stored once)."""
+    actor, item = _load(actor, item_id, for_change=True)
+    _require_present(item, T.FILE_ATTACHED)
+    if item.status == EvidenceStatus.SEALED:
+        raise Conflict(_l("The item is sealed: files cannot be added to it."))
+    change = _Change(place=_short(place, "place", PLACE_LIMIT), note=_short(note_text, "note", NOTE_LIMIT))
+    name, stored = files.store_upload(filename, stream)
+    change.file = EvidenceFile(name=name, size=stored.size, sha256=stored.sha256, uploaded_by_id=actor.id,
+                               uploaded_at=utcnow())
+    item.files.append(change.file)
+    db.session.flush()
+    change.extra = {"file_id": change.file.id}
+    _append(item, actor, T.FILE_ATTACHED, change)
+    return change.file
+
+
+def _short(text: str | None, name: str, limit: int) -> str:
+    text = (text or "").strip()
+    if len(text) > limit:
+        raise Invalid(fields={name: _l("At most %(n)s characters.", n=limit)})
+    return text
+
+
+def _require_present(item: EvidenceItem, kind: CustodyType) -> None:
+    if item.status in GONE and kind != T.CORRECTION:
+        raise Conflict(_l("The item was %(status)s: only a correction can still be recorded.",
+                          status=item.status.value))
+
+
+# --- custody -------------------------------------------------------------------------------
+
+def _hashes_match(item: EvidenceItem) -> bool:
+    store = files.content_store()
+    for evidence_file in item.files:
+        try:
+            if store.rehash(evidence_file.sha256) != evidence_file.sha256:
+                return False
+        except FileNotFoundError:
+            return False
+    return True
+
+
+def _transfer(item: EvidenceItem, change: _Change, to_user_id: int | None, to_external: str | None) -> None:
+    """Fill in where a transfer takes the item: a member of the group, or a holder outside it (AGR-USE)."""
+    external = (to_external or "").strip()
+    if (to_user_id is None) == (not external):
+        raise Invalid(fields={"to_user_id": _l("Name the member who receives the item, or the holder outside "
+                                               "the group (to_external).")})
+    if external:
+        require_consent_to_leave(item, _l("Transfer outside the group"))
+        change.to, change.to_external, change.status = None, _short(external, "to_external", PLACE_LIMIT), \
+            EvidenceStatus.HANDED_OVER
+        return
+    if not _in_group(to_user_id, item.group):
+        raise Invalid(fields={"to_user_id": _l("Not a current member of the group.")})
+    if to_user_id == item.custodian_id:
+        raise Invalid(fields={"to_user_id": _l("Already the item's custodian.")})
+    change.to = db.session.get(User, to_user_id)
+    if item.status == EvidenceStatus.HANDED_OVER:
+        change.status = EvidenceStatus.HELD
+
+
+@use_case("evidence.custody_record")
+def record_event(actor: User | None, item_id: int, *, type: str, place: str = "", note_text: str = "",
+                 to_user_id: int | None = None, to_external: str | None = None, refers_to: int | None = None,
+                 instruction_id: int | None = None) -> CustodyEvent:
+    """Append one event to the item's chain. Moves of the item (transfer, seal, return, disposal) are
+    its current custodian's or the group head's; examinations, checks and corrections any member's."""
+    actor, item = _load(actor, item_id, for_change=True)
+    try:
+        kind = CustodyType(type)
+    except ValueError:
+        kind = None
+    if kind not in RECORDABLE:
+        raise Invalid(fields={"type": _l("One of: %(values)s.", values=", ".join(sorted(t.value for t in RECORDABLE)))})
+    _require_present(item, kind)
+    if kind in CUSTODIAL and actor.id not in (item.custodian_id, item.group.head_id):
+        raise Forbidden(_l("Only the item's current custodian or the group head can do this."))
+    change = _Change(place=_short(place, "place", PLACE_LIMIT), note=_short(note_text, "note", NOTE_LIMIT))
+    if kind == T.CORRECTION:
+        last = len(item.events)
+        if refers_to is None or not 1 <= refers_to <= last:
+            raise Invalid(fields={"refers_to": _l("The seq of an earlier event of this item (1–%(n)s).", n=last)})
+        if not change.note:
+            raise Invalid(fields={"note": _l("Say what is corrected.")})
+        change.refers_to = refers_to
+    elif refers_to is not None:
+        raise Invalid(fields={"refers_to": _l("Only a correction refers to an earlier event.")})
+    if instruction_id is not None:
+        instruction = db.session.get(Instruction, instruction_id)
+        if instruction is None or instruction.group_id != item.group_id:
+            raise Invalid(fields={"instruction_id": _l("Not an instruction of this group.")})
+        change.instruction_id = instruction_id
+    if kind == T.TRANSFERRED:
+        _transfer(item, change, to_user_id, to_external)
+    elif to_user_id is not None or to_external:
+        raise Invalid(fields={"to_user_id": _l("Only a transfer names a recipient.")})
+    if kind == T.SEALED:
+        if item.status == EvidenceStatus.SEALED:
+            raise Conflict(_l("The item is already sealed."))
+        change.status = EvidenceStatus.SEALED
+    if kind in (T.RETURNED, T.DISPOSED):
+        change.to, change.status = None, EvidenceStatus(kind.value)
+    if kind == T.HASH_VERIFIED:
+        change.verified = _hashes_match(item)
+    return _append(item, actor, kind, change)
+
+
+def verify_files(actor: User | None, item_id: int, *, place: str = "", note_text: str = "") -> CustodyEvent:
+    """Re-hash the item's files now and record the result as a `hash_verified` event."""
+    return record_event(actor, item_id, type=T.HASH_VERIFIED.value, place=place, note_text=note_text)
+
+
+@use_case("evidence.consent_record")
+def record_consent(actor: User | None, item_id: int, *, reference: str, dated: date,
+                   scope: str = "") -> EvidenceConsent:
+    """The originating team records its party's consent to use the item beyond its use conditions."""
+    actor, item = _load(actor, item_id, for_change=True)
+    if not any(m.user_id == actor.id for m in item.team.current_members) and actor.id != item.group.head_id:
+        raise Forbidden(_l("Only the originating team (%(party)s) records its party's consent.",
+                           party=item.party_code))
+    problems = {}
+    if not (reference or "").strip():
+        problems["reference"] = _l("Required.")
+    elif len(reference.strip()) > 120:
+        problems["reference"] = _l("At most %(n)s characters.", n=120)
+    if not isinstance(dated, date):
+        problems["dated"] = _l("A date (YYYY-MM-DD).")
+    elif dated > _today():
+        problems["dated"] = _l("Cannot be in the future.")
+    if problems:
+        raise Invalid(fields=problems)
+    consent = EvidenceConsent(item=item, party_code=item.party_code, reference=reference.strip(), dated=dated,
+                              scope=_short(scope, "scope", NOTE_LIMIT), recorded_by_id=actor.id,
+                              recorded_at=utcnow())
+    db.session.add(consent)
+    db.session.flush()
+    note(consent_id=consent.id)
+    groups.announce(item.group, "evidence.consent_recorded", {"evidence_id": item.id, "number": item.number,
+                                                              "consent_id": consent.id})
+    return consent
+
+
+# --- the group's ledger --------------------------------------------------------------------
+
+def _ledger_of(actor: User | None, group_id: int) -> str:
+    groups.load_visible(actor, group_id)
+    name = ledger_name(group_id)
+    note(object_type="ledger", object_id=name)
+    return name
+
+
+@use_case("evidence.ledger_checkpoint")
+def checkpoint(actor: User | None, group_id: int):
+    """The signed head of the group's evidence ledger (a new signature only when it has grown)."""
+    name = _ledger_of(actor, group_id)
+    if ledgers.size(name) == 0:
+        raise Conflict(_l("No custody event has been recorded in this group yet."))
+    return ledgers.latest_checkpoint(name)
+
+
+@use_case("evidence.ledger_entries")
+def entries(actor: User | None, group_id: int, start: int, end: int | None) -> list[CustodyEvent]:
+    """The exact entries the tree is built from, leaves start ≤ i < end (at most 500 at a time)."""
+    _ledger_of(actor, group_id)
+    end = start + 500 if end is None else end
+    if not 0 <= start <= end or end - start > 500:
+        raise Invalid(fields={"end": _l("From start, at most %(n)s entries.", n=500)})
+    return list(db.session.scalars(select(CustodyEvent).where(
+        CustodyEvent.group_id == group_id, CustodyEvent.leaf_index >= start, CustodyEvent.leaf_index < end)
+        .order_by(CustodyEvent.leaf_index)))
+
+
+@use_case("evidence.ledger_inclusion")
+def inclusion(actor: User | None, group_id: int, leaf_index: int, tree_size: int) -> dict:
+    return ledgers.inclusion_answer(_ledger_of(actor, group_id), leaf_index, tree_size)
+
+
+@use_case("evidence.ledger_consistency")
+def consistency(actor: User | None, group_id: int, first: int, second: int) -> dict:
+    return ledgers.consistency_answer(_ledger_of(actor, group_id), first, second)
+
+
+# --- verification --------------------------------------------------------------------------
+
+@dataclass
+class Verification:
+    ok: bool
+    checked: int
+    problem: str | None = None
+    first_broken_index: int | None = None
+    files_checked: int = 0
+
+
+class _Chains:
+    """Follows every item's events in ledger order and says what does not add up: a row that
+    differs from its entry, a gap in an item's seq, a custodian that does not follow on."""
+
+    def __init__(self, group_id: int):
+        self.group_id = group_id
+        self.last: dict[int, tuple[int, int | None, list]] = {}  # item → (seq, custodian id, sha256s)
+
+    def problem(self, row) -> str | None:
+        entry = row.entry
+        seq, custodian, _ = self.last.get(row.item_id, (0, None, []))
+        expected = {"ledger": ledger_name(self.group_id), "group_id": self.group_id, "evidence_id": row.item_id,
+                    "seq": row.seq, "type": row.type, "refers_to": row.refers_to,
+                    "instruction_id": row.instruction_id, "sha256s": row.sha256s}
+        for key, value in expected.items():
+            if not isinstance(entry, dict) or entry.get(key) != value:
+                return f"its {key} differs from the ledger entry"
+        people = {"actor": row.actor_id, "from": row.from_user_id, "to": row.to_user_id}
+        for key, user_id in people.items():
+            if (entry[key] or {}).get("id") != user_id:
+                return f"its {key} differs from the ledger entry"
+        if row.seq != seq + 1 or (row.seq == 1) != (row.type == T.REGISTERED.value):
+            return f"event {seq + 1} of the item is missing"
+        if row.seq > 1 and row.from_user_id != custodian:
+            return "its custodian before the event is not the one the chain left"
+        self.last[row.item_id] = (row.seq, row.to_user_id, row.sha256s)
+        return None
+
+    def item_problem(self, item: EvidenceItem) -> str | None:
+        seq, custodian, sha256s = self.last.get(item.id, (0, None, []))
+        if seq == 0:
+            return "has no custody events"
+        if item.custodian_id != custodian:
+            return "its recorded custodian is not the one its custody chain ends with"
+        if sorted(f.sha256 for f in item.files) != sorted(sha256s):
+            return "its files are not the ones its custody chain records"
+        return None
+
+
+def _event_rows(group_id: int, item_id: int | None = None):
+    table = CustodyEvent.__table__
+    stmt = select(table.c.item_id, table.c.seq, table.c.type, table.c.actor_id, table.c.from_user_id,
+                  table.c.to_user_id, table.c.refers_to, table.c.instruction_id, table.c.sha256s,
+                  table.c.leaf_index, table.c.leaf_hash, table.c.entry).where(table.c.group_id == group_id)
+    if item_id is not None:
+        stmt = stmt.where(table.c.item_id == item_id)
+    return db.session.execute(stmt.order_by(table.c.leaf_index).execution_options(yield_per=5000))
+
+
+def verify_chains(group_id: int, *, with_files: bool = True) -> Verification:
+    """Recompute the group's evidence ledger from the stored events, check every item's chain and
+    (with_files) re-hash every stored file; name the first broken entry."""
+    chains = _Chains(group_id)
+    broken: list[tuple[int, str]] = []
+    numbers = dict(db.session.execute(select(EvidenceItem.id, EvidenceItem.number)
+                                      .where(EvidenceItem.group_id == group_id)).all())
+
+    def leaves():
+        for row in _event_rows(group_id):
+            problem = chains.problem(row)
+            if problem and not broken:
+                broken.append((row.leaf_index, f"entry {row.leaf_index} ({numbers.get(row.item_id, '?')} event "
+                                               f"{row.seq}): {problem}"))
+            yield row.leaf_index, row.entry, row.leaf_hash
+
+    result = ledgers.verify(ledger_name(group_id), leaves())
+    if broken and (result.ok or broken[0][0] <= result.first_broken_index):
+        return Verification(False, broken[0][0], broken[0][1], broken[0][0])
+    if not result.ok:
+        return Verification(False, result.checked, result.problem, result.first_broken_index)
+    items = db.session.scalars(select(EvidenceItem).where(EvidenceItem.group_id == group_id)
+                               .options(selectinload(EvidenceItem.files)).order_by(EvidenceItem.id)).all()
+    for item in items:
+        problem = chains.item_problem(item)
+        if problem:
+            return Verification(False, result.checked, f"{item.number}: {problem}")
+    checked_files = 0
+    if with_files:
+        store, seen = files.content_store(), set()
+        for item in items:
+            for evidence_file in item.files:
+                if evidence_file.sha256 in seen:
+                    continue
+                seen.add(evidence_file.sha256)
+                checked_files += 1
+                try:
+                    intact = store.rehash(evidence_file.sha256) == evidence_file.sha256
+                except FileNotFoundError:
+                    intact = False
+                if not intact:
+                    return Verification(False, result.checked, f"{item.number}: the stored bytes of file "
+                                        f"{evidence_file.name!r} no longer hash to {evidence_file.sha256}",
+                                        files_checked=checked_files)
+    return Verification(True, result.checked, files_checked=checked_files)
+
+
+def verify_item_chain(item: EvidenceItem) -> str | None:
+    """Why the item's own chain does not verify (None: it does): each event's entry hashes to its
+    leaf in the group's tree and the chain adds up. Files are re-hashed only on request."""
+    chains = _Chains(item.group_id)
+    rows = list(_event_rows(item.group_id, item.id))
+    name = ledger_name(item.group_id)
+    for row in rows:
+        stored = ledgers.stored_leaves(name, row.leaf_index, row.leaf_index + 1).get(row.leaf_index)
+        leaf = ledger.leaf_hash(ledger.canonical(row.entry))
+        if leaf.hex() != row.leaf_hash or stored != leaf:
+            return f"event {row.seq} does not match its ledger leaf"
+        problem = chains.problem(row)
+        if problem:
+            return f"event {row.seq}: {problem}"
+    return chains.item_problem(item)
+
+
+@use_case("evidence.verify_group")
+def verify_group(actor: User | None, group_id: int) -> Verification:
+    """Anyone who may see the group checks its whole evidence ledger, every chain and every file."""
+    groups.load_visible(actor, group_id)
+    return verify_chains(group_id)
+
+
+def groups_with_evidence() -> list[int]:
+    return list(db.session.scalars(select(EvidenceItem.group_id).distinct().order_by(EvidenceItem.group_id)))
