@@ -16,9 +16,9 @@ from jit.extensions import db
 from jit.models import (
     Authority,
     CustodyEvent,
-    EvidenceItem,
     DecisionKind,
     DocumentKind,
+    EvidenceItem,
     GroupDocument,
     GroupStatus,
     Instruction,
