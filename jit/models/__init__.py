@@ -2,6 +2,16 @@
 
 from jit.models.audit import AuditEvent, LedgerCheckpoint, LedgerHead, LedgerNode
 from jit.models.case import CriminalCase
+from jit.models.channel import (
+    Channel,
+    ChannelKind,
+    ChannelMember,
+    ChannelSubscription,
+    Message,
+    MessageRevision,
+    ReadPosition,
+    RevisionAction,
+)
 from jit.models.group import (
     DecisionKind,
     DocumentKind,
@@ -26,9 +36,11 @@ from jit.models.task import Task, TaskAssignment, TaskChange, TaskComment, TaskP
 from jit.models.user import ApiToken, RecoveryCode, Role, User, UserRole
 
 __all__ = [
-    "ApiToken", "AuditEvent", "Authority", "AuthorityKind", "CriminalCase", "DecisionKind", "DocumentKind",
-    "GroupDocument", "GroupEvent", "GroupStatus", "Instruction", "InstructionDocument", "InstructionEvent",
-    "InstructionResult", "InstructionStatus", "JointGroup", "LedgerCheckpoint", "LedgerHead", "LedgerNode",
-    "MemberRole", "Membership", "NationalTeam", "Party", "RecoveryCode", "Role", "SocketConnection", "Task",
-    "TaskAssignment", "TaskChange", "TaskComment", "TaskPriority", "TaskStatus", "User", "UserRole",
+    "ApiToken", "AuditEvent", "Authority", "AuthorityKind", "Channel", "ChannelKind", "ChannelMember",
+    "ChannelSubscription", "CriminalCase", "DecisionKind", "DocumentKind", "GroupDocument", "GroupEvent",
+    "GroupStatus", "Instruction", "InstructionDocument", "InstructionEvent", "InstructionResult",
+    "InstructionStatus", "JointGroup", "LedgerCheckpoint", "LedgerHead", "LedgerNode", "MemberRole", "Membership",
+    "Message", "MessageRevision", "NationalTeam", "Party", "ReadPosition", "RecoveryCode", "RevisionAction",
+    "Role", "SocketConnection", "Task", "TaskAssignment", "TaskChange", "TaskComment", "TaskPriority",
+    "TaskStatus", "User", "UserRole",
 ]
