@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from jit.api import audit, auth, groups, instructions, registry, tasks, users
+from jit.api import audit, auth, channels, groups, instructions, registry, tasks, users
 from jit.api.errors import ErrorSchema
 
 API_PREFIX = "/api/v1"
@@ -31,6 +31,7 @@ def init_api(app: Flask) -> JitApi:
     )
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
-    for blueprint in (auth.blp, registry.blp, users.blp, audit.blp, groups.blp, instructions.blp, tasks.blp):
+    for blueprint in (auth.blp, registry.blp, users.blp, audit.blp, groups.blp, instructions.blp, tasks.blp,
+                      channels.blp):
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)
     return api
