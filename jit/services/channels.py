@@ -164,8 +164,11 @@ def _take(limit, *identifiers) -> bool:
 # --- channels ----------------------------------------------------------------------------------
 
 def _readable(actor: User, group: JointGroup) -> list[Channel]:
-    stmt = select(Channel).where(Channel.group_id == group.id).order_by(Channel.kind, Channel.name, Channel.id)
-    return [channel for channel in db.session.scalars(stmt) if authz.can_read_channel(actor, channel)]
+    """The general channel first, then the teams', then the custom ones by name."""
+    kinds = list(ChannelKind)
+    readable = [channel for channel in db.session.scalars(select(Channel).where(Channel.group_id == group.id))
+                if authz.can_read_channel(actor, channel)]
+    return sorted(readable, key=lambda channel: (kinds.index(channel.kind), channel.name, channel.id))
 
 
 def _summaries(actor: User, channels: list[Channel]) -> list[ChannelSummary]:
