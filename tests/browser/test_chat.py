@@ -11,9 +11,9 @@ subscribes with the last sequence number the page has."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.test_instruction_flow import signed_in
+from tests.browser.support import signed_in
 from tests.channels_support import active_group_with_member, channels_of
 
 pytestmark = pytest.mark.browser
@@ -29,19 +29,19 @@ def messages(page: Page):
     return page.get_by_role("list", name="Messages").get_by_role("listitem")
 
 
-def test_two_members_chat_live_and_catch_up_after_going_offline(browser: Browser, cast, live_server):
+def test_two_members_chat_live_and_catch_up_after_going_offline(cast, live_server, new_context):
     group = active_group_with_member(cast)
     gid = group["id"]
     teams = {"BY": channels_of(cast, gid, "by_head")["team-BY"]["id"],
              "KZ": channels_of(cast, gid, "kz_member")["team-KZ"]["id"]}
     by_name, kz_name = cast.people["by_head"].full_name, cast.people["kz_member"].full_name
 
-    belarusian = signed_in(browser, live_server, cast.people["by_head"])
+    belarusian = signed_in(new_context, live_server, cast.people["by_head"])
     belarusian.goto(f"{live_server}/groups/{gid}")
     belarusian.get_by_role("link", name="Channels").click()
     expect(belarusian.get_by_role("heading", name="General")).to_be_visible()
     connected(belarusian)
-    kazakh = signed_in(browser, live_server, cast.people["kz_member"])
+    kazakh = signed_in(new_context, live_server, cast.people["kz_member"])
     kazakh.goto(f"{live_server}/groups/{gid}/channels")
     connected(kazakh)
 
