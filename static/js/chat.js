@@ -179,9 +179,14 @@ function subscribe(channel) {
   });
 }
 
+// Sends whose answer has not come back (the connection dropped): sent again, with the same client
+// id, on the next connect. The server answers the first message, so a retry never stores a copy.
+const unsent = new Map();
+
 socket.on("connect", () => {
   root.dataset.connected = "";
   connection.textContent = text.textConnected;
+  unsent.forEach(({channel, body}, clientMsgId) => deliver(clientMsgId, channel, body));
   // Every (re)connect: catch up on each channel from the last message this page has.
   lastSeq.forEach((_, channel) => {
     if (channel !== channelId || ready) {
@@ -266,22 +271,33 @@ input.addEventListener("keydown", (event) => {
   }
 });
 
+function deliver(clientMsgId, channel, body) {
+  socket.timeout(10000).emit("send", {channel_id: channel, body, client_msg_id: clientMsgId}, (error, ack) => {
+    if (error) {
+      composerError.textContent = text.textQueued;
+      return;
+    }
+    unsent.delete(clientMsgId);
+    if (!ack.ok) {
+      composerError.textContent = fill(text.textRefused, {reason: ack.error.message});
+      return;
+    }
+    composerError.textContent = "";
+    if (ack.message.channel_id === channelId) {
+      show(ack.message);
+    }
+  });
+}
+
 composer.addEventListener("submit", (event) => {
   event.preventDefault();
   const body = input.value;
   if (!body.trim()) {
     return;
   }
-  // The same client id on a retry: the server answers the first message instead of storing a copy.
   const clientMsgId = crypto.randomUUID();
-  socket.timeout(10000).emit("send", {channel_id: channelId, body, client_msg_id: clientMsgId}, (error, ack) => {
-    if (error || !ack.ok) {
-      composerError.textContent = fill(text.textRefused, {reason: error ? text.textDisconnected : ack.error.message});
-      return;
-    }
-    composerError.textContent = "";
-    show(ack.message);
-  });
+  unsent.set(clientMsgId, {channel: channelId, body});
+  deliver(clientMsgId, channelId, body);
   input.value = "";
 });
 

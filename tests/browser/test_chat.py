@@ -77,7 +77,7 @@ def test_two_members_chat_live_and_catch_up_after_going_offline(cast, live_serve
     # The Kazakh member's network drops; three messages are sent meanwhile.
     kazakh.context.set_offline(True)
     expect(kazakh.locator("[data-chat]:not([data-connected])")).to_have_count(1)
-    expect(kazakh.get_by_text("Offline: reconnecting…")).to_be_visible()
+    expect(kazakh.locator("[data-connection]")).to_have_text("Offline: reconnecting…")
     for n in (1, 2, 3):
         belarusian.get_by_role("textbox", name="Message").fill(f"Пока вас не было, {n}")
         belarusian.get_by_role("button", name="Send").click()
@@ -91,3 +91,15 @@ def test_two_members_chat_live_and_catch_up_after_going_offline(cast, live_serve
         expect(kazakh.get_by_text(f"Пока вас не было, {n}", exact=True)).to_have_count(1)
     assert [int(seq) for seq in messages(kazakh).evaluate_all("items => items.map(i => i.dataset.seq)")] == [
         1, 2, 3, 4, 5]
+
+    # Written while offline: it goes out once the connection is back, exactly once.
+    kazakh.context.set_offline(True)
+    expect(kazakh.locator("[data-connection]")).to_have_text("Offline: reconnecting…")
+    kazakh.get_by_role("textbox", name="Message").fill("Написано без связи")
+    kazakh.get_by_role("button", name="Send").click()
+    kazakh.context.set_offline(False)
+    connected(kazakh)
+    for page in (kazakh, belarusian):
+        expect(messages(page)).to_have_count(6)
+        expect(page.get_by_text("Написано без связи", exact=True)).to_have_count(1)
+    expect(kazakh.locator("[data-composer-error]")).to_have_text("")
