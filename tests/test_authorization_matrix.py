@@ -249,6 +249,8 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("api_evidence.record_consent", "POST"): Call(group_manager(201), json={"reference": "№ 1", "dated": "2025-01-10"}),
     ("api_evidence.verification", "GET"): Call(group_reader(), path_keys={"gid": "active_gid"}),
     ("api_evidence.checkpoint", "GET"): Call(group_reader(), path_keys={"gid": "active_gid"}),
+    # Whoever reads the group's evidence and ledger may export them (the bundle holds nothing more).
+    ("api_evidence.export", "GET"): Call(group_reader(), path_keys={"gid": "active_gid"}),
     ("api_evidence.ledger_entries", "GET"): Call(group_reader(), path_keys={"gid": "active_gid"}),
     ("api_evidence.inclusion", "GET"): Call(group_reader(), path_keys={"gid": "active_gid"},
                                             query={"leaf_index": 0, "tree_size": 1}),
