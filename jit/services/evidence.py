@@ -67,7 +67,7 @@ def _today() -> date:
 
 # --- who may do what -----------------------------------------------------------------------
 
-def _in_group(user_id: int | None, group: JointGroup) -> bool:
+def in_group(user_id: int | None, group: JointGroup) -> bool:
     """A current member of one of the group's teams, or its head."""
     return user_id is not None and (user_id == group.head_id or any(
         m.user_id == user_id for team in group.teams for m in team.current_members))
@@ -75,7 +75,7 @@ def _in_group(user_id: int | None, group: JointGroup) -> bool:
 
 def _require_member(actor: User, group: JointGroup) -> None:
     """Observers (legal officers, admins) read the evidence; only the group's people record it."""
-    if not _in_group(actor.id, group):
+    if not in_group(actor.id, group):
         raise Forbidden(_l("Only members of the group record evidence."))
 
 
@@ -355,7 +355,7 @@ def _transfer(item: EvidenceItem, change: _Change, to_user_id: int | None, to_ex
         change.to, change.to_external, change.status = None, _short(external, "to_external", PLACE_LIMIT), \
             EvidenceStatus.HANDED_OVER
         return
-    if not _in_group(to_user_id, item.group):
+    if not in_group(to_user_id, item.group):
         raise Invalid(fields={"to_user_id": _l("Not a current member of the group.")})
     if to_user_id == item.custodian_id:
         raise Invalid(fields={"to_user_id": _l("Already the item's custodian.")})
