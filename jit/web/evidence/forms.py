@@ -88,7 +88,7 @@ class _EventForm(FlaskForm):
 
 
 class UploadForm(_EventForm):
-    file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file."))])
+    file = FileField(_l("File to upload"), validators=[FileRequired(_l("Choose a file."))])
     submit = SubmitField(_l("Upload the file"))
 
 
