@@ -10,7 +10,9 @@ import re
 import zipfile
 
 import pytest
+from sqlalchemy import text
 
+from jit.extensions import db
 from tests.evidence_support import evidence_group, register
 from tests.web.test_instruction_pages import EN, submit
 
@@ -179,3 +181,17 @@ def test_outsiders_get_the_same_404_as_for_nothing(cast, setting):
         seen, none = outsider.get(existing, headers=EN), outsider.get(missing, headers=EN)
         assert seen.status_code == none.status_code == 404, existing
         assert "Образ диска" not in seen.get_data(as_text=True)
+
+
+def test_a_custodian_typed_in_behind_the_chain_shows_it_broken(cast, setting, backend):
+    if backend.name == "postgresql":
+        pytest.skip("one backend is enough for a direct write")
+    eid = register(cast, setting).get_json()["id"]
+    with cast.app.app_context():
+        db.session.execute(text("UPDATE evidence_items SET custodian_id = :u WHERE id = :i"),
+                           {"u": cast.ids["kz_head"], "i": eid})
+        db.session.commit()
+    detail = page(cast.browser("kz_member"), f"/evidence/{eid}")
+    assert 'id="chain-badge">chain broken</span>' in detail
+    assert ("The chain of custody does not verify: its recorded custodian is not the one its custody chain "
+            "ends with") in detail
