@@ -29,6 +29,11 @@ function showAnswer(html) {
   if (region !== null && replacement !== null) {
     region.innerHTML = replacement.innerHTML;
   }
+  // The page is now the latest: a live notice raised while the upload was running no longer applies.
+  const notice = document.querySelector("[data-live-notice]");
+  if (notice !== null) {
+    notice.hidden = true;
+  }
 }
 
 document.addEventListener("submit", (event) => {
