@@ -6,13 +6,17 @@ PYTHON ?= python3
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test setup lint translations extract-messages chromium clean
+.PHONY: run cluster test setup lint translations extract-messages chromium clean
 
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) jit demo --if-empty
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(BIN)/gunicorn -w 1 --threads 100 --no-control-socket --graceful-timeout 3 -b $(HOST):$(PORT) wsgi:app
+
+# Two processes (5001, 5002) sharing Redis, as behind nginx in production (docs/deploy.md).
+cluster: setup
+	scripts/cluster.sh
 
 test: setup chromium
 	$(BIN)/ruff check .

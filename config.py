@@ -44,6 +44,12 @@ class Config:
         # processes share one limit; in-process memory otherwise.
         self.RATELIMIT_STORAGE_URI = self.SOCKETIO_MESSAGE_QUEUE or "memory://"
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Redis down: count in this process's memory meanwhile rather than refuse every sign-in.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        # Channel messages: the longest accepted body, and how many one user may send (counted in
+        # the rate-limit store above, so every process shares the count).
+        self.JIT_MAX_MESSAGE_CHARS = int(env.get("JIT_MAX_MESSAGE_CHARS") or 4000)
+        self.JIT_MESSAGE_RATE_LIMIT = env.get("JIT_MESSAGE_RATE_LIMIT") or "30 per 10 seconds"
         self.JIT_TOKEN_LIFETIME = timedelta(hours=12)
         self.JIT_PASSWORD_HASHING = "rfc9106"  # noqa: S105 - argon2id parameter profile, not a secret
         # Sessions end after this long without a request, and after this long in any case.

@@ -8,6 +8,7 @@ a CLI command) reaches clients connected to any other process.
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable
 
 from flask import current_app
@@ -23,6 +24,10 @@ def user_room(user_id: int) -> str:
     return f"user:{user_id}"
 
 
+def channel_room(channel_id: int) -> str:
+    return f"channel:{channel_id}"
+
+
 def _queue(action: Callable[[], None]) -> None:
     session = db.session()
     # The emission belongs to a transaction: begin one if none is open, so that a rollback
@@ -32,9 +37,28 @@ def _queue(action: Callable[[], None]) -> None:
     session.info.setdefault(_PENDING_KEY, []).append(action)
 
 
-def emit_after_commit(event_name: str, data: dict, *, room: str) -> None:
-    """Send `event_name` to `room` once the current transaction has committed."""
-    _queue(lambda: socketio.emit(event_name, data, to=room))
+def emit_after_commit(event_name: str, data: dict, *, room: str, skip_sid: str | None = None) -> None:
+    """Send `event_name` to `room` (but not to `skip_sid`) once the current transaction has committed."""
+    _queue(lambda: socketio.emit(event_name, data, to=room, skip_sid=skip_sid))
+
+
+def join_after_commit(sid: str, room: str) -> None:
+    """Put a socket into `room` once the current transaction has committed (before anything queued
+    after this call is sent, so the socket hears it)."""
+    _queue(lambda: socketio.server.enter_room(sid, room, namespace="/"))
+
+
+def leave_after_commit(sids_and_rooms: list[tuple[str, str]]) -> None:
+    """Take sockets out of rooms once the current transaction has committed.
+
+    With a message queue, a sid held by another process leaves the room there.
+    """
+
+    def leave() -> None:
+        for sid, room in sids_and_rooms:
+            socketio.server.leave_room(sid, room, namespace="/")
+
+    _queue(leave)
 
 
 def disconnect_after_commit(sids: list[str]) -> None:
@@ -55,9 +79,15 @@ def _send_pending(session: Session) -> None:
     actions = session.info.pop(_PENDING_KEY, [])
     if not actions:
         return
-    # A fresh app context gives handlers that run synchronously here (a disconnect handler,
-    # say) their own database session: the committing one can take no SQL until it ends.
-    with current_app.app_context():
+    # Handlers that run synchronously here (a disconnect handler, say) start afresh: an empty
+    # context, so that the use case that just committed is not taken for theirs (they would join
+    # it and never commit), and a new app context, so that they get a database session of their
+    # own (the committing one can take no SQL until it ends).
+    contextvars.Context().run(_run, current_app._get_current_object(), actions)
+
+
+def _run(app, actions: list[Callable[[], None]]) -> None:
+    with app.app_context():
         for action in actions:
             action()
 

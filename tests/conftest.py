@@ -279,7 +279,7 @@ class LiveServer(ThreadedWSGIServer):
         for connection in still_open:
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
-        for thread in list(self._threads):
+        for thread in list(vars(self).get("_threads", ())):  # none recorded before the first request
             thread.join(timeout=5)
         self.socket.close()
 

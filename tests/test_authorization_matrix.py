@@ -17,7 +17,7 @@ import pytest
 from jit.extensions import db, socketio
 from jit.models import AuthorityKind, User
 from jit.models.types import utcnow
-from jit.services import evidence, groups, instructions, legal_requests, tasks
+from jit.services import channels, evidence, groups, instructions, legal_requests, tasks
 from tests import factories
 from tests.conftest import csrf_token_in, sign_in_api, sign_in_page
 
@@ -63,6 +63,12 @@ def group_reader(ok: int = 200) -> dict:
 
 def group_manager(ok: int = 200) -> dict:
     return {"anonymous": 401, "investigator": ok, "legal_officer": 403, "admin": 403, "outsider": 404}
+
+
+def channel_reader(ok: int = 200) -> dict:
+    """Channels are read by the members they are for: anyone else, even someone who sees the
+    group, cannot tell a channel or its messages exist."""
+    return {"anonymous": 401, "investigator": ok, "legal_officer": 404, "admin": 404, "outsider": 404}
 
 
 def page_group_reader(ok: int = 200) -> dict:
@@ -186,6 +192,8 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("tasks.detail", "POST"): Call(page_group_manager(), form={
         "action": "edit", "version": "1", "title": "Проверить ещё раз", "description": "", "priority": "normal"}),
     ("tasks.comment", "POST"): Call(page_group_manager(), form={"body": "Выполняю"}),
+    # the chat page: observers see that there is no channel for them
+    ("channels.page", "GET"): Call(page_group_reader()),
     # the JSON API
     ("api_auth.create_token", "POST"): Call({"anonymous": 401, **dict.fromkeys(USERS, 401)},
                                             json={"username": "nobody", "password": "wrong password"}),
@@ -272,6 +280,26 @@ MATRIX: dict[tuple[str, str], Call] = {
                                             query={"leaf_index": 0, "tree_size": 1}),
     ("api_evidence.consistency", "GET"): Call(group_reader(), path_keys={"gid": "active_gid"},
                                               query={"first": 1, "second": 1}),
+    # channels, in the draft group (its general channel and two custom ones) and the active one
+    ("api_channels.list_channels", "GET"): Call(group_reader()),  # observers get an empty list
+    ("api_channels.create_channel", "POST"): Call(group_manager(201), json={"name": "Штаб", "member_ids": []}),
+    ("api_channels.channel_members", "GET"): Call(channel_reader()),
+    ("api_channels.add_channel_member", "POST"): Call(group_manager(201), path_keys={"cid": "empty_cid"},
+                                                      json=lambda ids: {"user_id": ids["user_id"]}),
+    ("api_channels.remove_channel_member", "DELETE"): Call(group_manager(204), path_keys={"cid": "custom_cid"}),
+    ("api_channels.list_messages", "GET"): Call(channel_reader()),
+    ("api_channels.send_message", "POST"): Call(channel_reader(201), json={"body": "Добрый день"}),
+    ("api_channels.mark_read", "PUT"): Call(channel_reader(), json={"seq": 1}),
+    ("api_channels.read_positions", "GET"): Call(channel_reader()),
+    ("api_channels.edit_message", "PATCH"): Call(channel_reader(), json={"body": "Добрый вечер"}),
+    ("api_channels.delete_message", "DELETE"): Call(channel_reader()),
+    # The edit history is the group head's and the legal officers' to read.
+    ("api_channels.message_history", "GET"): Call({"anonymous": 401, "investigator": 200, "legal_officer": 200,
+                                                   "admin": 403, "outsider": 404}),
+    ("api_channels.message_to_task", "POST"): Call(channel_reader(201), path_keys={"mid": "active_mid"},
+                                                   json=lambda ids: {"assignee_ids": [ids["head_id"]]}),
+    ("api_channels.link_message", "PUT"): Call(channel_reader(), path_keys={"mid": "active_mid"},
+                                               json=lambda ids: {"type": "task", "id": ids["tid"]}),
     ("api_groups.add_case", "POST"): Call(group_manager(201), json=lambda ids: {
         "party": "BY", "number": "№ 1", "opened_on": "2025-01-01", "articles": "ст. 212", "summary": "Хищения",
         "handling_investigator_id": ids["head_id"]}),
@@ -307,11 +335,19 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("legal.evaluation", "POST"): Call(page_group_manager(409), form={"what_worked": "Канал", "what_did_not": "—"}),
 }
 
-# Socket events: whether each persona's connection is accepted.
+# Socket events: whether each persona's connection is accepted, and whether each signed-in
+# persona's event on the draft group's general channel is (ack `ok`).
+CHANNEL_MEMBER_ONLY = {"investigator": True, "legal_officer": False, "admin": False, "outsider": False}
 SOCKET_EVENTS = {
     "connect": {"anonymous": False, **dict.fromkeys(USERS, True)},
     "disconnect": None,  # the end of a connection, not something a client asks for
+    "subscribe": CHANNEL_MEMBER_ONLY,
+    "unsubscribe": dict.fromkeys(USERS, True),  # leaving a room one is not in changes nothing
+    "send": CHANNEL_MEMBER_ONLY,
+    "typing": CHANNEL_MEMBER_ONLY,
+    "read": CHANNEL_MEMBER_ONLY,
 }
+SOCKET_PAYLOADS = {"send": {"body": "Добрый день", "client_msg_id": "m-1"}, "read": {"seq": 1}}
 
 
 @pytest.fixture
@@ -342,7 +378,7 @@ def world(matrix_app):
             "filename": "css/app.css", "gid": group.id, "team_id": team.id, "joiner_id": joiner.id,
             "head_id": people["investigator"].id, "document_id": with_file.id, "bare_document_id": bare.id,
             "other_team_id": other_team.id, "case_id": case.id, "iid": instruction.id,
-            "instruction_id": instruction.id, "rule_id": "AGR-TERM",
+            "instruction_id": instruction.id, "rule_id": "AGR-TERM", **_channels(people["investigator"], group, target),
             "rid": _legal_request(people["legal_officer"], belarus),
             **_active_group_with_a_task(people["investigator"], belarus)}}
 
@@ -353,6 +389,17 @@ def _legal_request(legal_officer: factories.UserInfo, belarus) -> int:
         db.session.get(User, legal_officer.id), direction="outgoing", kind="legal_assistance",
         requesting_authority_id=belarus.id, requested_party="KZ", requested_authority="МВД РК", case_number="1",
         persons=[{"name": "Иванов И.И."}], confidential=False, substance="Допрос", sent_on=date(2025, 3, 1)).id
+
+
+def _channels(manager: factories.UserInfo, group, member: factories.UserInfo) -> dict:
+    """The draft group's general channel with a message of the manager's, and two custom channels:
+    one with `member` in it, one empty."""
+    actor = db.session.get(User, manager.id)
+    general = next(channel for channel in channels.list_channels(actor, group.id) if channel.kind == "general")
+    message = channels.send(actor, general.id, "Первое сообщение")
+    custom = channels.create_channel(actor, group.id, name="С участником", member_ids=[member.id])
+    empty = channels.create_channel(actor, group.id, name="Пустой", member_ids=[])
+    return {"cid": general.id, "mid": message.id, "custom_cid": custom.id, "empty_cid": empty.id}
 
 
 def _active_group_with_a_task(manager: factories.UserInfo, belarus) -> dict:
@@ -382,8 +429,10 @@ def _active_group_with_a_task(manager: factories.UserInfo, belarus) -> dict:
     item = evidence.register(actor, group.id, case_id=case.id, title="Выписка", kind="document",
                              obtained_at=utcnow(), obtained_place="Минск", obtained_under="Протокол № 1")
     evidence_file = evidence.attach_file(actor, item.id, filename="a.csv", stream=io.BytesIO(b"1;2"))
+    general = next(channel for channel in channels.list_channels(actor, group.id) if channel.kind == "general")
+    message = channels.send(actor, general.id, "Проверить выписки")
     return {"active_gid": group.id, "tid": task.id, "active_case_id": case.id, "eid": item.id,
-            "fid": evidence_file.id}
+            "fid": evidence_file.id, "active_mid": message.id}
 
 
 def _instruction_to_russia(manager: factories.UserInfo, group):
@@ -478,3 +527,14 @@ def test_socket_connect_answers_each_persona_as_expected(matrix_app, world):
         assert socket.is_connected() is accepted, persona
         if accepted:
             socket.disconnect()
+
+
+def test_socket_events_answer_each_persona_as_expected(matrix_app, world):
+    for persona in USERS:
+        socket = socketio.test_client(matrix_app, auth={"token": sign_in_api(matrix_app.test_client(),
+                                                                             world["people"][persona])})
+        observed = {event: socket.emit(event, {"channel_id": world["path"]["cid"], **SOCKET_PAYLOADS.get(event, {})},
+                                       callback=True)["ok"]
+                    for event in SOCKET_EVENTS if event not in ("connect", "disconnect")}
+        socket.disconnect()
+        assert observed == {event: SOCKET_EVENTS[event][persona] for event in observed}, persona

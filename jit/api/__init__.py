@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from jit.api import audit, auth, evidence, groups, instructions, legal, registry, tasks, users
+from jit.api import audit, auth, channels, evidence, groups, instructions, legal, registry, tasks, users
 from jit.api.errors import ErrorSchema
 
 API_PREFIX = "/api/v1"
@@ -32,6 +32,6 @@ def init_api(app: Flask) -> JitApi:
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
     for blueprint in (auth.blp, registry.blp, users.blp, audit.blp, groups.blp, instructions.blp, tasks.blp,
-                      evidence.blp, legal.blp):
+                      evidence.blp, legal.blp, channels.blp):
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)
     return api

@@ -10,9 +10,12 @@ from functools import cached_property
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from jit import ledger
 from jit.extensions import db
 from jit.models import (
     CriminalCase,
+    CustodyEvent,
+    EvidenceItem,
     GroupEvent,
     Instruction,
     InstructionEvent,
@@ -77,6 +80,8 @@ class GroupFacts:
              .where(Task.group_id == self.group.id, TaskChange.at > after)),
             ("task", select(TaskComment.task_id, TaskComment.created_at).join(Task, Task.id == TaskComment.task_id)
              .where(Task.group_id == self.group.id, TaskComment.created_at > after)),
+            ("evidence", select(CustodyEvent.item_id, CustodyEvent.at)
+             .where(CustodyEvent.group_id == self.group.id, CustodyEvent.at > after)),
         ]
         first: dict[tuple[str, int], datetime] = {}
         for kind, query in queries:
@@ -100,3 +105,22 @@ class GroupFacts:
         own = select(CriminalCase.id).where(CriminalCase.group_id == self.group.id)
         return list(db.session.scalars(select(Task.id).where(
             Task.group_id == self.group.id, Task.case_id.is_not(None), Task.case_id.not_in(own))))
+
+    @cached_property
+    def evidence_items(self) -> list[EvidenceItem]:
+        return list(db.session.scalars(select(EvidenceItem).where(EvidenceItem.group_id == self.group.id)
+                                       .options(selectinload(EvidenceItem.consents)).order_by(EvidenceItem.id)))
+
+    @cached_property
+    def custody_events(self) -> dict[int, list[CustodyEvent]]:
+        """Each item's custody events in chain order."""
+        chains: dict[int, list[CustodyEvent]] = {}
+        for event in db.session.scalars(select(CustodyEvent).where(CustodyEvent.group_id == self.group.id)
+                                        .order_by(CustodyEvent.item_id, CustodyEvent.seq)):
+            chains.setdefault(event.item_id, []).append(event)
+        return chains
+
+    @staticmethod
+    def entry_matches_leaf(event: CustodyEvent) -> bool:
+        """Whether the event's stored entry still hashes to the leaf recorded in the ledger with it."""
+        return ledger.leaf_hash(ledger.canonical(event.entry)).hex() == event.leaf_hash

@@ -1,8 +1,5 @@
 """Rules on a group and what is done in it (AGR-*, DOMAIN.md "Compliance rules"). Each takes the
 group's facts and its parameters and yields an Issue per object found wrong.
-
-Evidence rules (AGR-USE, AGR-CUSTODY, and the evidence part of AGR-SCOPE) are registered here, one
-function each, once the evidence models exist.
 """
 
 from __future__ import annotations
@@ -13,7 +10,16 @@ from flask_babel import lazy_gettext as _l
 
 from jit.compliance.core import GROUP, VIOLATION, WARNING, Issue, Param, rule
 from jit.compliance.facts import GroupFacts
-from jit.models import AuthorityKind, DecisionKind, DocumentKind, GroupStatus, InstructionStatus, MemberRole
+from jit.models import (
+    AuthorityKind,
+    CustodyType,
+    DecisionKind,
+    DocumentKind,
+    EvidenceStatus,
+    GroupStatus,
+    InstructionStatus,
+    MemberRole,
+)
 
 # A group past `requested` must meet the agreement's conditions for being active.
 STARTED = (GroupStatus.ACTIVE, GroupStatus.SUSPENDED, GroupStatus.CLOSED)
@@ -224,6 +230,61 @@ def scope(facts: GroupFacts, params: dict) -> Iterable[Issue]:
     for task_id in facts.tasks_outside_cases:
         yield Issue("task", task_id, _l("Linked to a criminal case that is not the group's."),
                     _l("Link the case to the group, or remove the link."))
+    for item in facts.evidence_items:
+        if item.case_id not in facts.case_ids:
+            yield Issue("evidence", item.id, _l("Recorded for a criminal case that is not the group's."),
+                        _l("Link the case to the group, or hand the item over by the ordinary route."))
+
+
+@rule("AGR-USE", scope=GROUP, severity=VIOLATION,
+      reference=_l("confidentiality of documents provided by foreign colleagues"), confirmed=True,
+      summary=_l("Evidence with use conditions is not exported or transferred outside the group without a "
+                 "recorded consent of the originating party."))
+def use_conditions(facts: GroupFacts, params: dict) -> Iterable[Issue]:
+    for item in facts.evidence_items:
+        if not item.use_conditions:
+            continue
+        consents = [c.recorded_at for c in item.consents if c.party_code == item.party_code]
+        for event in facts.custody_events.get(item.id, []):
+            if event.to_external and not any(at <= event.at for at in consents):
+                yield Issue("evidence", item.id,
+                            _l("%(number)s was handed over outside the group on %(day)s without the consent of "
+                               "%(party)s.", number=item.number, day=event.at.date().isoformat(),
+                               party=item.party_code),
+                            _l("Obtain and record %(party)s's consent, and ask the recipient to hold the item "
+                               "until then.", party=item.party_code))
+        if not consents:
+            yield Issue("evidence", item.id,
+                        _l("%(number)s has use conditions of %(party)s and no consent is on file: it cannot be "
+                           "exported or handed over outside the group.", number=item.number, party=item.party_code),
+                        _l("Ask %(party)s for consent before the item is needed outside the group.",
+                           party=item.party_code), severity=WARNING)
+
+
+@rule("AGR-CUSTODY", scope=GROUP, severity=VIOLATION, reference=_l("ISO/IEC 27037 principles"), confirmed=True,
+      summary=_l("Every evidence item's custody chain verifies: hashes match, no gaps, the current custodian "
+                 "is a group member."))
+def custody_chain(facts: GroupFacts, params: dict) -> Iterable[Issue]:
+    members = {m.user_id for m in facts.memberships if m.ends_on is None}
+    for item in facts.evidence_items:
+        chain = facts.custody_events.get(item.id, [])
+        problem = next((
+            _l("The custody chain has a gap: event %(seq)s is missing.", seq=position)
+            for position, event in enumerate(chain, start=1) if event.seq != position), None)
+        problem = problem or next((
+            _l("Custody event %(seq)s no longer matches what the ledger recorded.", seq=event.seq)
+            for event in chain if not facts.entry_matches_leaf(event)), None)
+        checks = [event for event in chain if event.type == CustodyType.HASH_VERIFIED]
+        if problem is None and checks and checks[-1].entry.get("verified") is False:
+            problem = _l("The files did not match their recorded SHA-256 when checked on %(day)s.",
+                         day=checks[-1].at.date().isoformat())
+        if problem is None and item.status in (EvidenceStatus.HELD, EvidenceStatus.SEALED) and (
+                item.custodian_id not in members):
+            problem = _l("The custodian of %(number)s is not a current member of the group.", number=item.number)
+        if problem is not None:
+            yield Issue("evidence", item.id, problem,
+                        _l("Have the chain checked (flask jit verify evidence) and record a correction or "
+                           "the item's return."))
 
 
 @rule("AGR-CLOSED", scope=GROUP, severity=VIOLATION, reference=_l("decision procedure"), confirmed=True,

@@ -2,6 +2,16 @@
 
 from jit.models.audit import AuditEvent, LedgerCheckpoint, LedgerHead, LedgerNode
 from jit.models.case import CriminalCase
+from jit.models.channel import (
+    Channel,
+    ChannelKind,
+    ChannelMember,
+    ChannelSubscription,
+    Message,
+    MessageRevision,
+    ReadPosition,
+    RevisionAction,
+)
 from jit.models.compliance import ComplianceRuleSetting
 from jit.models.evaluation import GroupEvaluation
 from jit.models.evidence import (
@@ -38,12 +48,13 @@ from jit.models.task import Task, TaskAssignment, TaskChange, TaskComment, TaskP
 from jit.models.user import ApiToken, RecoveryCode, Role, User, UserRole
 
 __all__ = [
-    "ApiToken", "AuditEvent", "Authority", "AuthorityKind", "ComplianceRuleSetting", "CriminalCase", "CustodyEvent",
-    "CustodyType", "DecisionKind", "Direction", "DocumentKind", "EvidenceConsent", "EvidenceFile", "EvidenceItem",
-    "EvidenceKind", "EvidenceStatus", "GroupDocument", "GroupEvaluation", "GroupEvent", "GroupStatus",
-    "Instruction", "InstructionDocument", "InstructionEvent", "InstructionResult", "InstructionStatus",
-    "Instrument", "JointGroup", "LedgerCheckpoint", "LedgerHead", "LedgerNode", "LegalRequest", "MemberRole",
-    "Membership", "NationalTeam", "Party", "RecoveryCode", "RequestKind", "RequestStatus", "Role",
-    "SocketConnection", "Task", "TaskAssignment", "TaskChange", "TaskComment", "TaskPriority", "TaskStatus", "User",
-    "UserRole",
+    "ApiToken", "AuditEvent", "Authority", "AuthorityKind", "Channel", "ChannelKind", "ChannelMember",
+    "ChannelSubscription", "ComplianceRuleSetting", "CriminalCase", "CustodyEvent", "CustodyType", "DecisionKind",
+    "Direction", "DocumentKind", "EvidenceConsent", "EvidenceFile", "EvidenceItem", "EvidenceKind",
+    "EvidenceStatus", "GroupDocument", "GroupEvaluation", "GroupEvent", "GroupStatus", "Instruction",
+    "InstructionDocument", "InstructionEvent", "InstructionResult", "InstructionStatus", "Instrument", "JointGroup",
+    "LedgerCheckpoint", "LedgerHead", "LedgerNode", "LegalRequest", "MemberRole", "Membership", "Message",
+    "MessageRevision", "NationalTeam", "Party", "ReadPosition", "RecoveryCode", "RequestKind", "RequestStatus",
+    "RevisionAction", "Role", "SocketConnection", "Task", "TaskAssignment", "TaskChange", "TaskComment",
+    "TaskPriority", "TaskStatus", "User", "UserRole",
 ]

@@ -9,15 +9,17 @@ the caller and lets the service layer decide, and binds the audit origin itself.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from flask import request, session
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import join_room
 
 from jit import notify
 from jit.extensions import socketio
-from jit.services import audit, sockets, users
-from jit.services.errors import DomainError
+from jit.services import audit, channels, sockets, users
+from jit.services.errors import DomainError, Invalid
 
 
 def _bind_origin() -> None:
@@ -46,3 +48,82 @@ def connect(auth=None):
 def disconnect(reason=None):
     _bind_origin()
     sockets.close_connection(request.sid)
+
+
+# --- channels: each event answers with an ack {ok: true, ...} or {ok: false, error: {code, message}} ---
+
+def _caller():
+    """The socket's user while its connection record stands (token or session alike)."""
+    return sockets.connection_user(request.sid)
+
+
+def _number(data, name: str, *, default: int | None = None) -> int:
+    value = data.get(name, default) if isinstance(data, dict) else default
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise Invalid(fields={name: _l("A whole number, 0 or more.")})
+    return value
+
+
+def _answer(handle: Callable[[], dict]) -> dict:
+    _bind_origin()
+    try:
+        return {"ok": True, **handle()}
+    except DomainError as refusal:
+        return {"ok": False, "error": {"code": refusal.code, "message": str(refusal.message),
+                                       "fields": {name: str(why) for name, why in refusal.fields.items()}}}
+
+
+@socketio.on("subscribe")
+def subscribe(data=None):
+    """Join a channel and get everything after `after_seq`. The socket is in the room before the
+    missed messages are read, so a message stored meanwhile comes live or in `missed` (possibly
+    both: clients drop a sequence number they already have)."""
+
+    def handle() -> dict:
+        user, channel_id = _caller(), _number(data, "channel_id")
+        after_seq = _number(data, "after_seq", default=0)
+        channels.subscribe(user, channel_id, sid=request.sid)
+        caught_up = channels.catch_up(user, channel_id, after_seq=after_seq)
+        return {"last_seq": caught_up.last_seq, "more": caught_up.more,
+                "missed": [channels.message_payload(message) for message in caught_up.messages]}
+
+    return _answer(handle)
+
+
+@socketio.on("unsubscribe")
+def unsubscribe(data=None):
+    def handle() -> dict:
+        channels.unsubscribe(_caller(), _number(data, "channel_id"), sid=request.sid)
+        return {}
+
+    return _answer(handle)
+
+
+@socketio.on("send")
+def send(data=None):
+    def handle() -> dict:
+        fields = data if isinstance(data, dict) else {}
+        body, client_msg_id = fields.get("body"), fields.get("client_msg_id")
+        if not isinstance(body, str) or not isinstance(client_msg_id, str | None):
+            raise Invalid(fields={"body": _l("Text is expected.")})
+        message = channels.send(_caller(), _number(data, "channel_id"), body, client_msg_id=client_msg_id)
+        return {"message": channels.message_payload(message)}
+
+    return _answer(handle)
+
+
+@socketio.on("typing")
+def typing(data=None):
+    def handle() -> dict:
+        return {"sent": channels.typing(_caller(), _number(data, "channel_id"), sid=request.sid)}
+
+    return _answer(handle)
+
+
+@socketio.on("read")
+def read(data=None):
+    def handle() -> dict:
+        summary = channels.mark_read(_caller(), _number(data, "channel_id"), _number(data, "seq"))
+        return {"last_read_seq": summary.last_read_seq, "unread": summary.unread}
+
+    return _answer(handle)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from jit.models import GroupStatus, JointGroup, MemberRole, Membership, NationalTeam, Role, User
+from jit.models import Channel, ChannelKind, GroupStatus, JointGroup, MemberRole, Membership, NationalTeam, Role, User
 from jit.services.errors import Conflict, DomainError, Forbidden, NotFound, Unauthenticated
 
 
@@ -114,3 +114,21 @@ def require_request(actor: User | None, request) -> tuple[User, object]:
     if request is None or not can_view_request(actor, request):
         raise NotFound()
     return actor, request
+
+
+# --- channels ------------------------------------------------------------------------------
+
+
+def can_read_channel(user: User, channel: Channel) -> bool:
+    """Against the current composition: the general channel is every member's and the group
+    head's, a team channel its team's only, a custom channel the group head's and the members
+    they chose (while those are still in the group)."""
+    group = channel.group
+    membership = current_membership(user, group)
+    if channel.kind == ChannelKind.TEAM:
+        return membership is not None and membership.team_id == channel.team_id
+    if manages_group(user, group):
+        return True
+    if channel.kind == ChannelKind.GENERAL:
+        return membership is not None
+    return membership is not None and any(member.user_id == user.id for member in channel.members)

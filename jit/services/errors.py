@@ -69,6 +69,12 @@ class Invalid(DomainError):
     default_message = _l("Some fields are not valid.")
 
 
+class RateLimited(DomainError):
+    status = 429
+    code = "rate_limited"
+    default_message = _l("Too many attempts. Try again later.")
+
+
 # What each door tells the user for an HTTP error that did not come from a DomainError.
 _HTTP_ERRORS = {
     400: ("bad_request", _l("The request could not be read.")),

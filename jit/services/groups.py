@@ -31,7 +31,7 @@ from jit.models import (
     User,
 )
 from jit.models.types import utcnow
-from jit.services import authz, files
+from jit.services import authz, channels, files
 from jit.services.audit import note, use_case
 from jit.services.errors import Conflict, Forbidden, Invalid, NotFound
 from jit.services.pagination import Page, paginate
@@ -150,6 +150,7 @@ def create_group(actor: User | None, *, title: str, purpose: str, place_of_activ
     db.session.add(group)
     db.session.flush()
     note(object_type="group", object_id=group.id, group_id=group.id)
+    channels.open_general_channel(group, actor)
     _record(group, actor, "created", code=group.code)
     return group
 
@@ -238,6 +239,7 @@ def add_team(actor: User | None, group_id: int, *, party: str, authority_id: int
     db.session.add(team)
     db.session.add(Membership(group_id=group.id, team=team, user=head, role=MemberRole.NATIONAL_HEAD,
                               starts_on=_today(), authorised_by_id=actor.id))
+    channels.open_team_channel(team, actor)
     db.session.flush()
     note(team_id=team.id, party=party)
     _record(group, actor, "team_added", team_id=team.id, party=party, national_head_id=head.id)
@@ -288,6 +290,7 @@ def remove_member(actor: User | None, group_id: int, user_id: int) -> Membership
                           "(every national team needs exactly one)."), code="national_head_required")
     membership.ends_on = _today()
     note(member_id=user_id, team_id=membership.team_id)
+    channels.cut_removed_member(group, user_id)
     _record(group, actor, "member.removed", user_id=user_id, team_id=membership.team_id)
     return membership
 

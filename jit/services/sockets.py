@@ -8,7 +8,7 @@ from sqlalchemy import Select, delete, select
 from jit import notify
 from jit.extensions import db
 from jit.models import ApiToken, SocketConnection, User
-from jit.services import authz
+from jit.services import authz, channels
 from jit.services.audit import note, use_case
 
 
@@ -29,7 +29,14 @@ def close_connection(sid: str) -> None:
     connection = db.session.get(SocketConnection, sid)
     if connection is not None:
         note(actor=db.session.get(User, connection.user_id), object_type="socket", object_id=sid)
+        channels.forget_socket(sid)
         db.session.execute(delete(SocketConnection).where(SocketConnection.sid == sid))
+
+
+def connection_user(sid: str) -> User | None:
+    """Who opened this socket, while its connection record stands (a revoked token's is gone)."""
+    connection = db.session.get(SocketConnection, sid)
+    return db.session.get(User, connection.user_id) if connection is not None else None
 
 
 def _disconnect(stmt: Select) -> None:

@@ -9,12 +9,16 @@ import base64
 import hashlib
 import io
 import os
+import queue
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 CHUNK_SIZE = 1024 * 1024
+# Written data is pushed to disk every so often, so that the fsync before the rename has little left to do.
+SYNC_EVERY = 64 * CHUNK_SIZE
 
 
 class FileTooLarge(Exception):
@@ -38,9 +42,10 @@ class ContentStore:
 
     def put_stream(self, stream: BinaryIO, *, limit: int) -> StoredFile:
         """Store what `stream` yields, up to `limit` bytes; raise FileTooLarge past it."""
-        with self.incoming(limit=limit) as incoming:
+        with self.incoming(limit=limit) as incoming, _BackgroundWriter(incoming) as writer:
             while chunk := stream.read(CHUNK_SIZE):
-                incoming.write(chunk)
+                writer.put(chunk)
+            writer.finish()
             return incoming.commit()
 
     def incoming(self, *, limit: int) -> IncomingFile:
@@ -59,6 +64,50 @@ class ContentStore:
         return digest.hexdigest()
 
 
+class _BackgroundWriter:
+    """Hashes and writes chunks in a second thread while the caller reads the next one: hashing,
+    writing and socket reads all release the GIL, so an upload goes faster than doing them in turn.
+    At most a few chunks wait in between, so memory stays bounded."""
+
+    def __init__(self, target: IncomingFile):
+        self.target = target
+        self.chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="content-store-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (chunk := self.chunks.get()) is not None:
+            if self.error is None:  # after a failure, keep draining so that `put` never blocks
+                try:
+                    self.target.write(chunk)
+                except BaseException as failure:  # handed to the reading thread, raised there
+                    self.error = failure
+
+    def _raise_failure(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def put(self, chunk: bytes) -> None:
+        self._raise_failure()
+        self.chunks.put(chunk)
+
+    def finish(self) -> None:
+        """Wait until every chunk is written; raise what the writing thread met."""
+        if self.thread.is_alive():
+            self.chunks.put(None)
+            self.thread.join()
+        self._raise_failure()
+
+    def __enter__(self) -> _BackgroundWriter:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.thread.is_alive():
+            self.chunks.put(None)
+            self.thread.join()
+
+
 class IncomingFile(io.RawIOBase):
     """A writable temporary file in the store that hashes what is written as it is written, so an
     upload can stream straight into it in one pass (an upload parser may use it as the file part's
@@ -73,7 +122,7 @@ class IncomingFile(io.RawIOBase):
         handle, name = tempfile.mkstemp(dir=folder)
         self.temporary = Path(name)
         self.file = os.fdopen(handle, "w+b")
-        self.digest, self.size = hashlib.sha256(), 0
+        self.digest, self.size, self.unsynced = hashlib.sha256(), 0, 0
         self.stored: StoredFile | None = None
 
     def writable(self) -> bool:
@@ -93,7 +142,13 @@ class IncomingFile(io.RawIOBase):
             self.discard()
             raise FileTooLarge(f"more than {self.limit} bytes")
         self.digest.update(chunk)
-        return self.file.write(chunk)
+        written = self.file.write(chunk)
+        self.unsynced += written
+        if self.unsynced >= SYNC_EVERY:
+            self.file.flush()
+            os.fdatasync(self.file.fileno())
+            self.unsynced = 0
+        return written
 
     def read(self, size: int = -1) -> bytes:
         return self.file.read(size)

@@ -8,10 +8,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from jit.services import work
+from jit.services.channels import unread_total
 from jit.web.account.routes import bp as account_bp
 from jit.web.admin.routes import bp as admin_bp
 from jit.web.audit.routes import bp as audit_bp
 from jit.web.auth.routes import bp as auth_bp
+from jit.web.channels.routes import bp as channels_bp
 from jit.web.evidence.routes import bp as evidence_bp
 from jit.web.groups.routes import bp as groups_bp
 from jit.web.instructions.routes import bp as instructions_bp
@@ -30,10 +32,11 @@ def _label(labels: dict):
 
 
 def _navigation_counts() -> dict:
-    """The number beside "My work" in the navigation, for a signed-in user."""
+    """The numbers beside "My work" and "Groups" (unread messages) in the navigation, for a signed-in user."""
     if not current_user.is_authenticated:
         return {}
-    return {"work_count": work.count_for_navigation(current_user._get_current_object())}
+    user = current_user._get_current_object()
+    return {"work_count": work.count_for_navigation(user), "unread_count": unread_total(user)}
 ROLE_LABELS = {
     "admin": _l("administrator"),
     "legal_officer": _l("legal officer"),
@@ -49,6 +52,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(tasks_bp)
     app.register_blueprint(evidence_bp)
     app.register_blueprint(legal_bp)
+    app.register_blueprint(channels_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(admin_bp)

@@ -13,7 +13,7 @@ ENUMS = ("request_direction", "request_kind", "request_instrument", "request_sta
 
 # revision identifiers, used by Alembic.
 revision = '0007_legal'
-down_revision = '0005_evidence'
+down_revision = '0006_channels'
 branch_labels = None
 depends_on = None
 

@@ -82,7 +82,8 @@ def test_progress_is_recorded_with_the_version_read(cast):
     assert (done.status_code, done.get_json()["status"], done.get_json()["version"]) == (200, "executed", 2)
     stale = cast.api.patch(url, json={"status": "refused", "version": 1}, headers=cast.headers["by_legal"])
     assert (stale.status_code, stale.get_json()["error"]["fields"]) == (409, {"version": "2"})
-    early = cast.api.patch(url, json={"executed_on": "2025-01-01", "version": 2}, headers=cast.headers["by_legal"])
+    early = cast.api.patch(url, json={"executed_on": "2025-01-01", "version": 2},
+                           headers={**cast.headers["by_legal"], "Accept-Language": "en"})
     assert early.get_json()["error"]["fields"] == {"executed_on": "Cannot be before the date sent."}
 
 
@@ -117,7 +118,7 @@ def test_statistics_of_an_empty_period_are_zeros(cast):
 
 
 def _upload(cast, content: bytes):
-    return cast.api.post("/api/v1/legal-requests/import", headers=cast.headers["by_legal"],
+    return cast.api.post("/api/v1/legal-requests/import", headers={**cast.headers["by_legal"], "Accept-Language": "en"},
                          content_type="multipart/form-data", data={"file": (io.BytesIO(content), "requests.csv")})
 
 

@@ -7,43 +7,16 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
+from tests.browser.support import choose_file, signed_in, still_the_same_page, watch
 from tests.groups_support import TODAY, activate, activate_with_case
 
 pytestmark = pytest.mark.browser
 
 DUE = (TODAY + timedelta(days=30)).isoformat()
-
-
-def signed_in(new_context, live_server: str, user) -> Page:
-    page = new_context(locale="en-GB").new_page()
-    page.goto(f"{live_server}/login")
-    page.get_by_role("button", name="English").click()
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(user.password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-    return page
-
-
-def watch(page: Page) -> None:
-    """Wait until the page's socket is connected, so that no change can slip by unheard; the marker
-    left in `window` shows later that the page was never reloaded."""
-    expect(page.locator("body[data-live-connected]")).to_have_count(1)
-    page.evaluate("window.jitNotReloaded = true")
-
-
-def choose_file(page: Page, label: str, path: Path, content: bytes) -> None:
-    path.write_bytes(content)
-    page.get_by_label(label).set_input_files(path)
-
-
-def still_the_same_page(page: Page) -> bool:
-    return page.evaluate("window.jitNotReloaded === true")
 
 
 def test_an_instruction_goes_across_the_border_and_comes_back_executed(cast, live_server, new_context, tmp_path):

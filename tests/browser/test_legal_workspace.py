@@ -8,17 +8,17 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
 from jit.services import demo
 
 pytestmark = pytest.mark.browser
 
 
-def test_the_legal_officer_finds_the_violation_and_the_982(browser: Browser, app, live_server):
+def test_the_legal_officer_finds_the_violation_and_the_982(app, live_server, new_context):
     with app.app_context():
         demo.load_demo()
-    page = browser.new_context(locale="en-GB").new_page()
+    page = new_context(locale="en-GB").new_page()
     page.goto(f"{live_server}/login")
     page.get_by_label("Username").fill("o.kovalenko")
     page.get_by_label("Password").fill(demo.DEMO_PASSWORD)

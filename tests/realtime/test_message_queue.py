@@ -3,81 +3,29 @@ second web worker) reaches clients of a real gunicorn server, and can disconnect
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import requests
 import socketio as socketio_client
 
-from config import PROJECT_ROOT
 from jit import notify
 from jit.extensions import db
 from jit.models import User
 from jit.services import users
-from tests.conftest import LEDGER_KEY_FILE
 from tests.factories import UserInfo
+from tests.realtime.servers import gunicorn, wait_until
 
 pytestmark = pytest.mark.redis
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until(condition, timeout: float = 15.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 @pytest.fixture
 def gunicorn_server(app, backend, redis_url, tmp_path):
     """One production-style server process (gunicorn, threaded worker) on the test database."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "JIT_CONFIG": "production",
-        "SECRET_KEY": "scale-out-test-key-" + "x" * 20,
-        "JIT_ALLOW_SQLITE_IN_PRODUCTION": "1",
-        "DATABASE_URL": backend.url,
-        "SOCKETIO_MESSAGE_QUEUE": redis_url,
-        "JIT_REQUIRE_2FA": "0",
-        "JIT_LEDGER_KEY_FILE": LEDGER_KEY_FILE,
-    }
-    log = tmp_path / "gunicorn.log"
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [gunicorn, "-w", "1", "--threads", "20", "--no-control-socket", "--graceful-timeout", "3",
-             "-b", f"127.0.0.1:{port}", "wsgi:app"],
-            cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        try:
-            return requests.get(f"{url}/healthz", timeout=1).json()["message_queue"] == "ok"
-        except (requests.RequestException, ValueError):
-            return False
-
-    try:
-        assert _wait_until(up, 30), log.read_text()
+    with gunicorn(backend.url, redis_url, tmp_path / "gunicorn.log") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
 
 
 @dataclass
@@ -144,4 +92,4 @@ def test_nothing_is_emitted_when_the_transaction_rolls_back(connected_client, ot
 def test_revoking_a_token_in_another_process_disconnects_its_socket(connected_client, other_process_app):
     with other_process_app.app_context():
         users.revoke_token(db.session.get(User, connected_client.user.id), connected_client.token)
-    assert _wait_until(lambda: not connected_client.client.connected, 10)
+    assert wait_until(lambda: not connected_client.client.connected, 10)

@@ -7,6 +7,7 @@ import io
 
 import pytest
 
+from jit import storage
 from jit.storage import ContentStore, FileTooLarge
 
 
@@ -51,6 +52,17 @@ def test_over_the_limit_keeps_nothing(tmp_path):
     store = ContentStore(tmp_path)
     with pytest.raises(FileTooLarge):
         store.put_stream(io.BytesIO(b"x" * 101), limit=100)
+    assert _files(tmp_path) == []
+
+
+def test_a_long_upload_past_the_limit_stops_reading_soon_and_keeps_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(storage, "SYNC_EVERY", storage.CHUNK_SIZE)  # the periodic flush runs too
+    store = ContentStore(tmp_path)
+    body = io.BytesIO(b"z" * (50 * storage.CHUNK_SIZE))
+    with pytest.raises(FileTooLarge):
+        store.put_stream(body, limit=3 * storage.CHUNK_SIZE)
+    # the writing thread failed at the fourth chunk; reading stopped a few chunks later, not at the end
+    assert body.tell() < 12 * storage.CHUNK_SIZE
     assert _files(tmp_path) == []
 
 

@@ -133,10 +133,11 @@ OBJECT_LINKS = {
     "instruction": lambda finding: url_for("instructions.detail", iid=finding.object_id),
     "task": lambda finding: url_for("tasks.detail", tid=finding.object_id),
     "legal_request": lambda finding: url_for("legal.request_detail", rid=finding.object_id),
+    "evidence": lambda finding: url_for("evidence.detail", eid=finding.object_id),
 }
 OBJECT_LABELS = {"group": _l("group"), "team": _l("national team"), "group_document": _l("decision"),
                  "party": _l("party"), "instruction": _l("instruction"), "task": _l("task"),
-                 "legal_request": _l("legal-assistance request")}
+                 "legal_request": _l("legal-assistance request"), "evidence": _l("evidence item")}
 SEVERITY_LABELS = {VIOLATION: _l("violation"), WARNING: _l("warning")}
 SEVERITY_BADGES = {VIOLATION: "text-bg-danger", WARNING: "text-bg-warning"}
 REGISTER_FINDINGS_SHOWN = 50

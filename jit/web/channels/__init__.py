@@ -1,0 +1,1 @@
+"""Chat pages: a group's channels and the open channel's messages."""

@@ -1,0 +1,318 @@
+// The chat panel (templates/channels/page.html). The server stores every message before it is
+// delivered and numbers it in its channel; this script remembers the last number it has of each
+// channel and, on every (re)connect, subscribes with `after_seq`, so a dropped network loses
+// nothing, and a message that arrives twice (live and in the catch-up) is shown once: messages
+// are kept by their number. Strings come from the page's data- attributes (translated there);
+// message text is only ever set as text, never as markup.
+
+const root = document.querySelector("[data-chat]");
+const text = root.dataset;
+const channelId = Number(text.channelId);
+const me = Number(text.userId);
+const list = root.querySelector("[data-messages]");
+const scroller = root.querySelector("[data-scroll]");
+const earlierButton = root.querySelector("[data-earlier]");
+const composer = root.querySelector("[data-composer]");
+const input = composer.querySelector("textarea");
+const composerError = root.querySelector("[data-composer-error]");
+const typingLine = root.querySelector("[data-typing]");
+const presenceLine = root.querySelector("[data-presence]");
+const seenByLine = root.querySelector("[data-seen-by]");
+const connection = root.querySelector("[data-connection]");
+const names = new Map([...root.querySelectorAll("[data-members] li")].map(
+  (item) => [Number(item.dataset.userId), item.dataset.name]));
+
+const TYPING_EVERY_MS = 2000; // the server throttles the same way
+const TYPING_SHOWN_MS = 3000;
+const PAGE = 30;
+
+// The last sequence number this page has of every channel it follows (the list's channels).
+const lastSeq = new Map([...document.querySelectorAll("[data-channel-list] [data-channel-id]")].map(
+  (item) => [Number(item.dataset.channelId), Number(item.dataset.lastSeq)]));
+const shown = new Map(); // seq → <li> of the open channel
+const readBy = new Map(); // user id → last read seq, for "seen by"
+const typists = new Map(); // user id → timer
+let olderCursor = null;
+let lastTypingSent = 0;
+let readSent = 0;
+let ready = false; // the open channel's newest page is shown: from here on the socket catches up
+
+const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, key) => values[key] ?? "");
+const nameOf = (user) => names.get(user.id ?? user) ?? user.full_name ?? String(user.id ?? user);
+
+async function api(path, options = {}) {
+  const response = await fetch(`/api/v1${path}`, {
+    credentials: "same-origin",
+    headers: {"Content-Type": "application/json", "X-CSRFToken": text.csrf, "Accept-Language": text.locale},
+    ...options,
+  });
+  const body = response.status === 204 ? null : await response.json();
+  if (!response.ok) {
+    throw new Error(body?.error?.message ?? response.statusText);
+  }
+  return body;
+}
+
+// --- showing messages --------------------------------------------------------------------------
+
+function render(message, item) {
+  item.replaceChildren();
+  item.className = "chat-message";
+  item.dataset.seq = message.seq;
+  item.toggleAttribute("data-mine", message.author.id === me);
+  const meta = document.createElement("div");
+  meta.className = "small text-muted";
+  const author = document.createElement("span");
+  author.className = "fw-semibold";
+  author.textContent = message.author.full_name;
+  const time = document.createElement("time");
+  time.dateTime = message.created_at;
+  time.textContent = new Date(message.created_at).toLocaleTimeString(text.locale, {hour: "2-digit", minute: "2-digit"});
+  meta.append(author, " · ", time);
+  if (message.edited_at && !message.deleted) {
+    meta.append(` (${text.textEdited})`);
+  }
+  const body = document.createElement("div");
+  if (message.deleted) {
+    body.className = "fst-italic text-muted";
+    body.textContent = text.textDeleted;
+  } else {
+    body.className = "text-prewrap";
+    body.textContent = message.body;
+  }
+  item.append(meta, body);
+  if (message.link) {
+    const link = document.createElement("a");
+    link.href = message.link.type === "task" ? `/tasks/${message.link.id}` : `/instructions/${message.link.id}`;
+    link.className = "small";
+    link.textContent = fill(message.link.type === "task" ? text.textTask : text.textInstruction, {id: message.link.id});
+    item.append(link);
+  }
+  if (message.author.id === me && !message.deleted) {
+    item.append(action(text.textEdit, () => edit(message)), " ", action(text.textDelete, () => remove(message)));
+  }
+}
+
+function action(label, handler) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "btn btn-sm btn-link p-0 ms-1";
+  button.textContent = label;
+  button.addEventListener("click", handler);
+  return button;
+}
+
+function show(message) {
+  // One element per number: a message heard twice is replaced, never repeated.
+  const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40;
+  let item = shown.get(message.seq);
+  if (item === undefined) {
+    item = document.createElement("li");
+    const later = [...shown.keys()].filter((seq) => seq > message.seq).sort((a, b) => a - b)[0];
+    list.insertBefore(item, later === undefined ? null : shown.get(later));
+    shown.set(message.seq, item);
+  }
+  render(message, item);
+  lastSeq.set(channelId, Math.max(lastSeq.get(channelId) ?? 0, message.seq));
+  if (atBottom) {
+    scroller.scrollTop = scroller.scrollHeight;
+  }
+  updateSeenBy();
+}
+
+async function loadEarlier() {
+  const query = new URLSearchParams({limit: PAGE, ...(olderCursor ? {cursor: olderCursor} : {})});
+  const page = await api(`/channels/${channelId}/messages?${query}`);
+  const height = scroller.scrollHeight;
+  page.items.forEach(show);
+  scroller.scrollTop += scroller.scrollHeight - height; // keep what the reader was looking at in place
+  olderCursor = page.next_cursor;
+  earlierButton.hidden = olderCursor === null;
+}
+
+// --- unread, read positions, seen by ------------------------------------------------------------
+
+function bump(otherChannel) {
+  const badge = document.querySelector(`[data-channel-list] [data-channel-id="${otherChannel}"] [data-unread]`);
+  badge.textContent = Number(badge.textContent) + 1;
+  badge.hidden = false;
+}
+
+function markRead() {
+  const seq = lastSeq.get(channelId) ?? 0;
+  if (seq > readSent && document.visibilityState === "visible") {
+    readSent = seq;
+    socket.emit("read", {channel_id: channelId, seq});
+  }
+}
+
+function updateSeenBy() {
+  const mine = [...shown.entries()].filter(([, item]) => item.hasAttribute("data-mine")).map(([seq]) => seq);
+  const latest = Math.max(0, ...mine);
+  const readers = [...readBy.entries()].filter(([user, seq]) => user !== me && seq >= latest && latest > 0);
+  seenByLine.textContent = readers.length ? fill(text.textSeenBy, {names: readers.map(([user]) => nameOf(user)).join(", ")}) : "";
+}
+
+// --- the socket -----------------------------------------------------------------------------------
+
+const socket = window.io({transports: ["websocket", "polling"]});
+
+function subscribe(channel) {
+  socket.emit("subscribe", {channel_id: channel, after_seq: lastSeq.get(channel) ?? 0}, (ack) => {
+    if (!ack.ok) {
+      return;
+    }
+    for (const message of ack.missed) {
+      if (channel === channelId) {
+        show(message);
+      } else if (message.author.id !== me) {
+        bump(channel);
+      }
+      lastSeq.set(channel, Math.max(lastSeq.get(channel) ?? 0, message.seq));
+    }
+    if (ack.more) {
+      subscribe(channel); // over the server's batch: ask again from the last one
+    }
+    if (channel === channelId) {
+      markRead();
+    }
+  });
+}
+
+socket.on("connect", () => {
+  root.dataset.connected = "";
+  connection.textContent = text.textConnected;
+  // Every (re)connect: catch up on each channel from the last message this page has.
+  lastSeq.forEach((_, channel) => {
+    if (channel !== channelId || ready) {
+      subscribe(channel);
+    }
+  });
+});
+
+socket.on("disconnect", () => {
+  delete root.dataset.connected;
+  connection.textContent = text.textDisconnected;
+});
+
+socket.on("message", (message) => {
+  if (message.channel_id === channelId) {
+    show(message);
+    markRead();
+  } else if ((lastSeq.get(message.channel_id) ?? 0) < message.seq) {
+    lastSeq.set(message.channel_id, message.seq);
+    if (message.author.id !== me) {
+      bump(message.channel_id);
+    }
+  }
+});
+
+socket.on("message_updated", (message) => {
+  if (message.channel_id === channelId && shown.has(message.seq)) {
+    render(message, shown.get(message.seq));
+  }
+});
+
+socket.on("presence", (presence) => {
+  if (presence.channel_id === channelId) {
+    const others = presence.user_ids.map(nameOf);
+    presenceLine.textContent = others.length ? fill(text.textOnline, {names: others.join(", ")}) : "";
+  }
+});
+
+socket.on("typing", ({channel_id: channel, user_id: user}) => {
+  if (channel !== channelId) {
+    return;
+  }
+  clearTimeout(typists.get(user));
+  typists.set(user, setTimeout(() => {
+    typists.delete(user);
+    showTypists();
+  }, TYPING_SHOWN_MS));
+  showTypists();
+});
+
+function showTypists() {
+  typingLine.textContent = [...typists.keys()].map((user) => fill(text.textTyping, {name: nameOf(user)})).join(" ");
+}
+
+socket.on("read", ({channel_id: channel, user_id: user, seq}) => {
+  if (channel === channelId) {
+    readBy.set(user, seq);
+    updateSeenBy();
+  }
+});
+
+// The browser says the network is gone or back: drop the socket now rather than wait for its
+// ping to time out, and reconnect (and catch up) as soon as the network returns.
+window.addEventListener("offline", () => socket.disconnect());
+window.addEventListener("online", () => socket.connect());
+document.addEventListener("visibilitychange", markRead);
+
+// --- writing -------------------------------------------------------------------------------------
+
+input.addEventListener("input", () => {
+  const now = Date.now();
+  if (now - lastTypingSent >= TYPING_EVERY_MS && socket.connected) {
+    lastTypingSent = now;
+    socket.emit("typing", {channel_id: channelId});
+  }
+});
+
+input.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && !event.shiftKey) {
+    event.preventDefault();
+    composer.requestSubmit();
+  }
+});
+
+composer.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const body = input.value;
+  if (!body.trim()) {
+    return;
+  }
+  // The same client id on a retry: the server answers the first message instead of storing a copy.
+  const clientMsgId = crypto.randomUUID();
+  socket.timeout(10000).emit("send", {channel_id: channelId, body, client_msg_id: clientMsgId}, (error, ack) => {
+    if (error || !ack.ok) {
+      composerError.textContent = fill(text.textRefused, {reason: error ? text.textDisconnected : ack.error.message});
+      return;
+    }
+    composerError.textContent = "";
+    show(ack.message);
+  });
+  input.value = "";
+});
+
+async function edit(message) {
+  const body = window.prompt(text.textEditPrompt, message.body);
+  if (body !== null && body.trim() && body !== message.body) {
+    render(await api(`/messages/${message.id}`, {method: "PATCH", body: JSON.stringify({body})}),
+      shown.get(message.seq));
+  }
+}
+
+async function remove(message) {
+  if (window.confirm(text.textDeleteConfirm)) {
+    render(await api(`/messages/${message.id}`, {method: "DELETE"}), shown.get(message.seq));
+    updateSeenBy();
+  }
+}
+
+earlierButton.addEventListener("click", loadEarlier);
+
+// The newest page first (older ones on demand), and who has read how far; then the socket
+// catches up from the newest message shown.
+(async () => {
+  lastSeq.set(channelId, 0);
+  await loadEarlier();
+  const reads = await api(`/channels/${channelId}/reads`);
+  reads.items.forEach((position) => readBy.set(position.user.id, position.last_read_seq));
+  updateSeenBy();
+  scroller.scrollTop = scroller.scrollHeight;
+  ready = true;
+  if (socket.connected) {
+    subscribe(channelId);
+  }
+})();

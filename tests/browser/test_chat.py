@@ -1,0 +1,93 @@
+"""Issue 7's "done when", in the browser: a Belarusian and a Kazakh member chat in the group's
+general channel and see each other's messages, typing and presence live; each national team's
+channel is invisible to the other team; one browser goes offline, the other sends three messages,
+and the first, back online, shows all three exactly once.
+
+Going offline is `context.set_offline(True)`. Chromium's offline emulation does not close a
+websocket that is already open, but it fires the page's `offline` event, on which the chat script
+drops its socket (as it does for a real network loss); `online` reconnects it, and the reconnect
+subscribes with the last sequence number the page has."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.support import signed_in
+from tests.channels_support import active_group_with_member, channels_of
+
+pytestmark = pytest.mark.browser
+
+TRICKY = '<script>document.title="pwned"</script> Привет из Минска! 🇧🇾🤝🇰🇿'
+
+
+def connected(page: Page) -> None:
+    expect(page.locator("[data-chat][data-connected]")).to_have_count(1)
+
+
+def messages(page: Page):
+    return page.get_by_role("list", name="Messages").get_by_role("listitem")
+
+
+def test_two_members_chat_live_and_catch_up_after_going_offline(cast, live_server, new_context):
+    group = active_group_with_member(cast)
+    gid = group["id"]
+    teams = {"BY": channels_of(cast, gid, "by_head")["team-BY"]["id"],
+             "KZ": channels_of(cast, gid, "kz_member")["team-KZ"]["id"]}
+    by_name, kz_name = cast.people["by_head"].full_name, cast.people["kz_member"].full_name
+
+    belarusian = signed_in(new_context, live_server, cast.people["by_head"])
+    belarusian.goto(f"{live_server}/groups/{gid}")
+    belarusian.get_by_role("link", name="Channels").click()
+    expect(belarusian.get_by_role("heading", name="General")).to_be_visible()
+    connected(belarusian)
+    kazakh = signed_in(new_context, live_server, cast.people["kz_member"])
+    kazakh.goto(f"{live_server}/groups/{gid}/channels")
+    connected(kazakh)
+
+    # Each sees only their own team's channel.
+    channel_list = belarusian.get_by_role("navigation", name="Channels of the group")
+    expect(channel_list.get_by_role("link", name="National team BY")).to_be_visible()
+    expect(channel_list.get_by_role("link", name="National team KZ")).to_have_count(0)
+    expect(kazakh.get_by_role("navigation", name="Channels of the group").get_by_role(
+        "link", name="National team BY")).to_have_count(0)
+    assert kazakh.goto(f"{live_server}/groups/{gid}/channels?channel={teams['BY']}").status == 404
+    kazakh.goto(f"{live_server}/groups/{gid}/channels")
+    connected(kazakh)
+
+    # Presence and typing, live.
+    expect(belarusian.locator("[data-presence]")).to_contain_text(kz_name)
+    expect(kazakh.locator("[data-presence]")).to_contain_text(by_name)
+    belarusian.get_by_role("textbox", name="Message").press_sequentially("Добр")
+    expect(kazakh.get_by_text(f"{by_name} is typing…")).to_be_visible()
+    belarusian.get_by_role("textbox", name="Message").fill(TRICKY)
+    belarusian.get_by_role("button", name="Send").click()
+
+    # Markup arrives as text: shown as written, never run.
+    expect(messages(kazakh)).to_have_count(1)
+    expect(messages(kazakh).first).to_contain_text(TRICKY)
+    assert kazakh.locator("[data-messages] script").count() == 0
+    assert kazakh.title() != "pwned"
+    kazakh.get_by_role("textbox", name="Message").fill("Получил, спасибо 👍")
+    kazakh.get_by_role("textbox", name="Message").press("Enter")
+    expect(messages(belarusian)).to_have_count(2)
+    expect(messages(belarusian).nth(1)).to_contain_text("Получил, спасибо 👍")
+    expect(belarusian.get_by_text(f"Seen by {kz_name}")).to_be_visible()
+
+    # The Kazakh member's network drops; three messages are sent meanwhile.
+    kazakh.context.set_offline(True)
+    expect(kazakh.locator("[data-chat]:not([data-connected])")).to_have_count(1)
+    expect(kazakh.get_by_text("Offline: reconnecting…")).to_be_visible()
+    for n in (1, 2, 3):
+        belarusian.get_by_role("textbox", name="Message").fill(f"Пока вас не было, {n}")
+        belarusian.get_by_role("button", name="Send").click()
+        expect(messages(belarusian)).to_have_count(2 + n)
+    expect(messages(kazakh)).to_have_count(2)
+
+    kazakh.context.set_offline(False)
+    connected(kazakh)
+    expect(messages(kazakh)).to_have_count(5)
+    for n in (1, 2, 3):
+        expect(kazakh.get_by_text(f"Пока вас не было, {n}", exact=True)).to_have_count(1)
+    assert [int(seq) for seq in messages(kazakh).evaluate_all("items => items.map(i => i.dataset.seq)")] == [
+        1, 2, 3, 4, 5]

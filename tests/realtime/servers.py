@@ -1,0 +1,71 @@
+"""Real server processes for the scale-out tests: gunicorn with the threaded worker, as deployed
+(RECIPES.md "Socket.IO across several processes"), on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+from config import PROJECT_ROOT
+from tests.conftest import LEDGER_KEY_FILE
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until(condition, timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+@contextmanager
+def gunicorn(database_url: str, queue_url: str, log: Path, *, threads: int = 20, **env):
+    """One production-style process on `database_url`, sharing `queue_url`; yields its base URL once
+    /healthz says the queue is reachable."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "JIT_CONFIG": "production",
+        "SECRET_KEY": "scale-out-test-key-" + "x" * 20,
+        "JIT_ALLOW_SQLITE_IN_PRODUCTION": "1",
+        "DATABASE_URL": database_url,
+        "SOCKETIO_MESSAGE_QUEUE": queue_url,
+        "JIT_REQUIRE_2FA": "0",
+        "JIT_LEDGER_KEY_FILE": LEDGER_KEY_FILE,
+        **env,
+    }
+    binary = str(Path(sys.executable).with_name("gunicorn"))
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [binary, "-w", "1", "--threads", str(threads), "--no-control-socket", "--graceful-timeout", "3",
+             "-b", f"127.0.0.1:{port}", "wsgi:app"],
+            cwd=PROJECT_ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+
+    def up() -> bool:
+        try:
+            return requests.get(f"{url}/healthz", timeout=1).json()["message_queue"] == "ok"
+        except (requests.RequestException, ValueError):
+            return False
+
+    try:
+        assert wait_until(up, 30), log.read_text()
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
