@@ -152,6 +152,22 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("groups.attach_file", "POST"): Call(page_group_manager(), upload=True,
                                          path_keys={"document_id": "bare_document_id"}),
     ("groups.document_file", "GET"): Call(page_group_reader()),
+    # evidence pages, on the active group, where the investigator persona is the Belarusian national head
+    ("evidence.index", "GET"): Call(page_group_reader(), path_keys={"gid": "active_gid"}),
+    ("evidence.export", "GET"): Call(page_group_reader(), path_keys={"gid": "active_gid"}),
+    ("evidence.new", "GET"): Call(page_group_reader(), path_keys={"gid": "active_gid"}),
+    ("evidence.new", "POST"): Call(page_group_manager(), path_keys={"gid": "active_gid"}, form=lambda ids: {
+        "case_id": ids["active_case_id"], "kind": "document", "title": "Выписка", "obtained_at": "2025-01-10T10:00",
+        "obtained_place": "Минск", "obtained_under": "Протокол № 2"}),
+    ("evidence.detail", "GET"): Call(page_group_reader()),
+    ("evidence.download", "GET"): Call(page_group_reader()),
+    ("evidence.upload", "POST"): Call(page_group_manager(), upload=True),
+    ("evidence.verify", "POST"): Call(page_group_manager()),
+    # The custodian passes the rights check; nobody by that id is in the group (422).
+    ("evidence.transfer", "POST"): Call(page_group_manager(422), form={"transfer-to_user_id": "99999"}),
+    ("evidence.record", "POST"): Call(page_group_manager(), form={"custody-type": "examined",
+                                                                  "custody-place": "Минск"}),
+    ("evidence.consent", "POST"): Call(page_group_manager(), form={"reference": "№ 1", "dated": "2025-01-10"}),
     # instruction pages
     ("instructions.index", "GET"): Call(page_group_reader()),
     ("instructions.new", "GET"): Call(page_group_reader()),
@@ -257,6 +273,8 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("api_evidence.record_consent", "POST"): Call(group_manager(201), json={"reference": "№ 1", "dated": "2025-01-10"}),
     ("api_evidence.verification", "GET"): Call(group_reader(), path_keys={"gid": "active_gid"}),
     ("api_evidence.checkpoint", "GET"): Call(group_reader(), path_keys={"gid": "active_gid"}),
+    # Whoever reads the group's evidence and ledger may export them (the bundle holds nothing more).
+    ("api_evidence.export", "GET"): Call(group_reader(), path_keys={"gid": "active_gid"}),
     ("api_evidence.ledger_entries", "GET"): Call(group_reader(), path_keys={"gid": "active_gid"}),
     ("api_evidence.inclusion", "GET"): Call(group_reader(), path_keys={"gid": "active_gid"},
                                             query={"leaf_index": 0, "tree_size": 1}),

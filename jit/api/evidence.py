@@ -150,6 +150,18 @@ def verification(gid):
     return evidence.verify_group(actor(), gid)
 
 
+@blp.route("/groups/<int:gid>/evidence/export", methods=["GET"])
+@blp.response(200, description="application/zip: the items, their files, every custody event with its "
+              "inclusion proof, the signed checkpoint, its public key and `verify_bundle.py`")
+@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(409, **AGR_USE)
+def export(gid):
+    """The group's evidence as a bundle anyone can check without the platform (`python3 verify_bundle.py`);
+    refused while any item has use conditions without its originating party's consent (AGR-USE)."""
+    name, bundle = evidence.export_bundle(actor(), gid)
+    return send_file(bundle, mimetype="application/zip", as_attachment=True, download_name=name)
+
+
 @blp.route("/groups/<int:gid>/ledger/checkpoint", methods=["GET"])
 @blp.response(200, CheckpointSchema)
 @blp.alt_response(404, **NOT_FOUND)

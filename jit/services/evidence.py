@@ -8,6 +8,7 @@ each item's `seq` and the ledger stay consistent under concurrent requests.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, BinaryIO
@@ -18,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from jit import ledger
 from jit.extensions import db
+from jit.ledger.bundle import write_bundle
 from jit.models import (
     CriminalCase,
     CustodyEvent,
@@ -65,7 +67,7 @@ def _today() -> date:
 
 # --- who may do what -----------------------------------------------------------------------
 
-def _in_group(user_id: int | None, group: JointGroup) -> bool:
+def in_group(user_id: int | None, group: JointGroup) -> bool:
     """A current member of one of the group's teams, or its head."""
     return user_id is not None and (user_id == group.head_id or any(
         m.user_id == user_id for team in group.teams for m in team.current_members))
@@ -73,7 +75,7 @@ def _in_group(user_id: int | None, group: JointGroup) -> bool:
 
 def _require_member(actor: User, group: JointGroup) -> None:
     """Observers (legal officers, admins) read the evidence; only the group's people record it."""
-    if not _in_group(actor.id, group):
+    if not in_group(actor.id, group):
         raise Forbidden(_l("Only members of the group record evidence."))
 
 
@@ -92,12 +94,16 @@ def may_leave_group(item: EvidenceItem) -> bool:
     return not item.use_conditions or any(c.party_code == item.party_code for c in item.consents)
 
 
-def require_consent_to_leave(item: EvidenceItem, what) -> None:
-    """Refuse (409) taking `item` outside the group, e.g. by export, while AGR-USE forbids it."""
-    if not may_leave_group(item):
-        raise Conflict(_l("%(what)s refused under rule AGR-USE: %(number)s has use conditions set by %(party)s "
-                          "and no consent of %(party)s is on file.", what=what, number=item.number,
-                          party=item.party_code), fields={"use_conditions": item.use_conditions or ""})
+def require_consent_to_leave(what, *items: EvidenceItem) -> None:
+    """Refuse (409) taking `items` outside the group, by transfer or export, while AGR-USE forbids
+    it for any of them; the refusal names each such item and its originating party."""
+    held = [item for item in items if not may_leave_group(item)]
+    if held:
+        note(rule="AGR-USE", items=", ".join(item.number for item in held))
+        raise Conflict(_l("%(what)s refused under rule AGR-USE: %(items)s: use conditions are set and no consent "
+                          "of the originating party is on file.", what=what,
+                          items=", ".join(f"{item.number} ({item.party_code})" for item in held)),
+                       fields={item.number: item.use_conditions for item in held})
 
 
 def _lock_group(group_id: int) -> None:
@@ -180,6 +186,16 @@ def _append(item: EvidenceItem, actor: User, kind: CustodyType, change: _Change)
         "evidence_id": item.id, "number": item.number, "seq": seq, "type": kind.value,
         "custodian_id": item.custodian_id, "status": item.status.value, **change.extra})
     return event
+
+
+def _registration(item: EvidenceItem) -> dict:
+    """What registering the item recorded: its `registered` ledger entry's `item`, and the export's."""
+    return {
+        "number": item.number, "case_id": item.case_id, "kind": item.kind.value, "title": item.title,
+        "description": item.description, "obtained_at": item.obtained_at.isoformat(),
+        "obtained_place": item.obtained_place, "obtained_under": item.obtained_under,
+        "obtained_by": _person(item.obtained_by), "originating_party": item.party_code, "team_id": item.team_id,
+        "use_conditions": item.use_conditions}
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -279,13 +295,7 @@ def register(actor: User | None, group_id: int, *, case_id: int, title: str, kin
     db.session.add(item)
     db.session.flush()
     note(object_type="evidence", object_id=item.id, number=item.number)
-    registered = {
-        "number": item.number, "case_id": item.case_id, "kind": item.kind.value, "title": item.title,
-        "description": item.description, "obtained_at": item.obtained_at.isoformat(),
-        "obtained_place": item.obtained_place, "obtained_under": item.obtained_under,
-        "obtained_by": _person(actor), "originating_party": party, "team_id": item.team_id,
-        "use_conditions": item.use_conditions}
-    _append(item, actor, T.REGISTERED, _Change(to=actor, registered=registered))
+    _append(item, actor, T.REGISTERED, _Change(to=actor, registered=_registration(item)))
     return item
 
 
@@ -341,11 +351,11 @@ def _transfer(item: EvidenceItem, change: _Change, to_user_id: int | None, to_ex
         raise Invalid(fields={"to_user_id": _l("Name the member who receives the item, or the holder outside "
                                                "the group (to_external).")})
     if external:
-        require_consent_to_leave(item, _l("Transfer outside the group"))
+        require_consent_to_leave(_l("Transfer outside the group"), item)
         change.to, change.to_external, change.status = None, _short(external, "to_external", PLACE_LIMIT), \
             EvidenceStatus.HANDED_OVER
         return
-    if not _in_group(to_user_id, item.group):
+    if not in_group(to_user_id, item.group):
         raise Invalid(fields={"to_user_id": _l("Not a current member of the group.")})
     if to_user_id == item.custodian_id:
         raise Invalid(fields={"to_user_id": _l("Already the item's custodian.")})
@@ -473,6 +483,55 @@ def inclusion(actor: User | None, group_id: int, leaf_index: int, tree_size: int
 @use_case("evidence.ledger_consistency")
 def consistency(actor: User | None, group_id: int, first: int, second: int) -> dict:
     return ledgers.consistency_answer(_ledger_of(actor, group_id), first, second)
+
+
+# --- the export bundle ---------------------------------------------------------------------
+
+def _exported(item: EvidenceItem) -> dict:
+    """An item as the bundle's items.json and report show it: as registered, and as it is now."""
+    return {
+        "id": item.id, **_registration(item), "custodian": _person(item.custodian), "status": item.status.value,
+        "files": [{"id": f.id, "name": f.name, "size": f.size, "sha256": f.sha256} for f in item.files],
+        "consents": [{"party": c.party_code, "reference": c.reference, "dated": c.dated.isoformat(),
+                      "scope": c.scope} for c in item.consents]}
+
+
+@use_case("evidence.export")
+def export_bundle(actor: User | None, group_id: int) -> tuple[str, BinaryIO]:
+    """The group's evidence as a bundle a court checks without the platform (`jit.ledger.bundle`):
+    its file name and the finished zip, open for reading. Whoever may read the group's evidence and
+    ledger exports it (its members, and the legal officers and admins who observe the group: the
+    bundle holds nothing those reads do not), unless an item may not leave the group (AGR-USE).
+    The zip is an anonymous temporary file, gone once closed: nothing half-written is served or kept."""
+    _, group = groups.load_visible(actor, group_id)
+    _lock_group(group_id)  # writers wait, so the ledger, the items and their files agree with each other
+    items = db.session.scalars(select(EvidenceItem).where(EvidenceItem.group_id == group_id).options(
+        selectinload(EvidenceItem.files), selectinload(EvidenceItem.custodian), selectinload(EvidenceItem.consents),
+        selectinload(EvidenceItem.obtained_by)).order_by(EvidenceItem.id)).all()
+    require_consent_to_leave(_l("Export of the evidence"), *items)
+    signed = checkpoint(actor, group_id)
+    entries = list(db.session.scalars(select(CustodyEvent.entry).where(CustodyEvent.group_id == group_id)
+                                      .order_by(CustodyEvent.leaf_index)))
+    store = files.content_store()
+    folder = store.root / "exports"  # beside the files it copies, not in a possibly small /tmp
+    folder.mkdir(parents=True, exist_ok=True)
+    bundle = tempfile.TemporaryFile(dir=folder, suffix=".zip")  # noqa: SIM115 (the door's response closes it)
+    try:
+        write_bundle(bundle, checkpoint={
+            "ledger": signed.ledger, "tree_size": signed.tree_size, "root_hash": signed.root_hash,
+            "signed_at": signed.signed_at, "signature": signed.signature, "public_key": signed.public_key,
+        }, entries=entries, items=[_exported(item) for item in items],
+            files={f.sha256: store.path(f.sha256) for item in items for f in item.files},
+            generated_at=utcnow().replace(microsecond=0).isoformat())
+    except BaseException as failure:
+        bundle.close()
+        if isinstance(failure, ValueError | FileNotFoundError):  # the writer refuses what would not verify
+            raise Conflict(_l("The stored evidence does not verify, so no bundle is made: %(problem)s",
+                              problem=str(failure)), code="evidence_broken") from None
+        raise
+    bundle.seek(0)
+    note(items=len(items), events=len(entries), tree_size=signed.tree_size)
+    return f"evidence-{group.code}-{_today().isoformat()}.zip", bundle
 
 
 # --- verification --------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from jit.web.admin.routes import bp as admin_bp
 from jit.web.audit.routes import bp as audit_bp
 from jit.web.auth.routes import bp as auth_bp
 from jit.web.channels.routes import bp as channels_bp
+from jit.web.evidence.routes import bp as evidence_bp
 from jit.web.groups.routes import bp as groups_bp
 from jit.web.instructions.routes import bp as instructions_bp
 from jit.web.legal.routes import bp as legal_bp
@@ -49,6 +50,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(groups_bp)
     app.register_blueprint(instructions_bp)
     app.register_blueprint(tasks_bp)
+    app.register_blueprint(evidence_bp)
     app.register_blueprint(legal_bp)
     app.register_blueprint(channels_bp)
     app.register_blueprint(account_bp)

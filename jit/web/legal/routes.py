@@ -133,7 +133,7 @@ OBJECT_LINKS = {
     "instruction": lambda finding: url_for("instructions.detail", iid=finding.object_id),
     "task": lambda finding: url_for("tasks.detail", tid=finding.object_id),
     "legal_request": lambda finding: url_for("legal.request_detail", rid=finding.object_id),
-    "evidence": lambda finding: url_for("groups.overview", gid=finding.group_id),
+    "evidence": lambda finding: url_for("evidence.detail", eid=finding.object_id),
 }
 OBJECT_LABELS = {"group": _l("group"), "team": _l("national team"), "group_document": _l("decision"),
                  "party": _l("party"), "instruction": _l("instruction"), "task": _l("task"),

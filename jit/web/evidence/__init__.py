@@ -1,0 +1,1 @@
+"""Evidence pages: the group's evidence register, registering an item, and the item's own page."""

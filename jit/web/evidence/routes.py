@@ -1,0 +1,253 @@
+"""Evidence pages: a group's evidence register and its export bundle, registering an item, and the
+item's own page with its files, its chain of custody and the forms that add to it (upload, verify
+now, transfer, other custody events, the originating party's consent).
+
+Thin, like every door: each action is one call of `jit.services.evidence`, which decides who may
+do what (outsiders get its NotFound, observers its Forbidden) and what is valid (its field errors go
+back on the forms). What the pages do themselves is presentation: labels, badges, choices.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from jit.models import EvidenceStatus, JointGroup
+from jit.services import evidence, groups, instructions
+from jit.services.errors import Conflict, Invalid, TooLarge
+from jit.web.evidence.forms import (
+    EVENT_LABELS,
+    KIND_LABELS,
+    STATUS_LABELS,
+    ConsentForm,
+    CustodyForm,
+    FilterForm,
+    RegisterForm,
+    TransferForm,
+    UploadForm,
+    VerifyForm,
+)
+from jit.web.groups.routes import member_role_label
+from jit.web.instructions.forms import label_of
+from jit.web.instructions.routes import _file_response
+from jit.web.refusals import form_page, show_refusal
+
+bp = Blueprint("evidence", __name__)
+
+STATUS_BADGES = {
+    EvidenceStatus.HELD.value: "text-bg-primary",
+    EvidenceStatus.SEALED.value: "text-bg-warning",
+    EvidenceStatus.HANDED_OVER.value: "text-bg-info",
+    EvidenceStatus.RETURNED.value: "text-bg-secondary",
+    EvidenceStatus.DISPOSED.value: "text-bg-secondary",
+}
+
+
+@bp.app_template_filter("evidence_kind_label")
+def evidence_kind_label(kind) -> str:
+    return label_of(KIND_LABELS, kind)
+
+
+@bp.app_template_filter("evidence_status_label")
+def evidence_status_label(status) -> str:
+    return label_of(STATUS_LABELS, status)
+
+
+@bp.app_template_filter("evidence_status_badge")
+def evidence_status_badge(status) -> str:
+    return STATUS_BADGES.get(getattr(status, "value", status), "text-bg-secondary")
+
+
+@bp.app_template_filter("custody_event_label")
+def custody_event_label(kind) -> str:
+    return label_of(EVENT_LABELS, kind)
+
+
+@bp.app_template_filter("in_time_zone")
+def in_time_zone(moment, zone: str) -> str:
+    """The moment on the clock of `zone` (the actor's own, as recorded with the event)."""
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _detail_url(eid: int) -> str:
+    return url_for(".detail", eid=eid)
+
+
+def _cases(group: JointGroup) -> list[SelectChoice]:
+    return [SelectChoice(case.id, f"{case.party_code} — {case.number}") for case in group.cases]
+
+
+def _people(group: JointGroup) -> list[SelectChoice]:
+    """Who may hold the group's evidence, with their teams: its teams' current members and its head."""
+    people = {}
+    for team in group.teams:
+        for membership in team.current_members:
+            people.setdefault(membership.user_id, f"{membership.user.full_name} — {team.party_code}, "
+                                                  f"{member_role_label(membership.role)}")
+    if group.head is not None:
+        people.setdefault(group.head_id, f"{group.head.full_name} — {_('group head')}")
+    return [SelectChoice(user_id, label) for user_id, label in people.items()]
+
+
+# --- the group's register ------------------------------------------------------------------
+
+def _register_page(gid: int, *, status: int = 200):
+    group = groups.get_group(_actor(), gid)
+    form = FilterForm(request.args)
+    form.case_id.choices = [SelectChoice("", _("All cases")), *_cases(group)]
+    form.party.choices = [SelectChoice("", _("All parties")), *(SelectChoice(code, code) for code in group.party_codes)]
+    form.custodian_id.choices = [SelectChoice("", _("Anyone")), *_people(group)]
+    valid = form.validate()
+    chosen = {name: form[name].data or None for name in ("case_id", "party", "kind", "custodian_id")} if valid else {}
+    page = evidence.list_items(_actor(), gid, **chosen, cursor=request.args.get("cursor") or None)
+    next_url = url_for(".index", gid=gid, **chosen, cursor=page.next_cursor) if page.next_cursor else None
+    return render_template("evidence/index.html", group=group, form=form, rows=page.items,
+                           next_url=next_url), status if valid else 422
+
+
+@bp.route("/groups/<int:gid>/evidence")
+@login_required
+def index(gid: int):
+    return _register_page(gid)
+
+
+@bp.route("/groups/<int:gid>/evidence/export")
+@login_required
+def export(gid: int):
+    try:
+        name, bundle = evidence.export_bundle(_actor(), gid)
+    except Conflict as refusal:  # AGR-USE, or nothing recorded yet: said on the register itself
+        return _register_page(gid, status=show_refusal(FilterForm(formdata=None), refusal))
+    return send_file(bundle, mimetype="application/zip", as_attachment=True, download_name=name)
+
+
+@bp.route("/groups/<int:gid>/evidence/new", methods=["GET", "POST"])
+@login_required
+def new(gid: int):
+    group = groups.get_group(_actor(), gid)
+    form = RegisterForm()
+    form.case_id.choices = _cases(group)
+    form.obtained_at.description = _("On your clock (%(zone)s).", zone=_actor().time_zone)
+    status = None
+    if form.validate_on_submit():
+        local = form.obtained_at.data
+        try:
+            item = evidence.register(
+                _actor(), gid, case_id=form.case_id.data, title=form.title.data or "", kind=form.kind.data,
+                obtained_at=local.replace(tzinfo=ZoneInfo(_actor().time_zone)) if local else None,
+                obtained_place=form.obtained_place.data or "", obtained_under=form.obtained_under.data or "",
+                description=form.description.data or "", use_conditions=form.use_conditions.data)
+        except (Invalid, Conflict) as refusal:
+            status = show_refusal(form, refusal)
+        else:
+            flash(_("%(number)s is registered, and you are its custodian. Upload its files below.",
+                    number=item.number), "success")
+            return redirect(_detail_url(item.id))
+    return form_page("evidence/new.html", form, status, group=group)
+
+
+# --- one item ------------------------------------------------------------------------------
+
+def _detail_page(eid: int, *, status: int = 200, **forms):
+    item = evidence.get_item(_actor(), eid)
+    group = item.group
+    forms = {"upload_form": UploadForm(formdata=None), "verify_form": VerifyForm(formdata=None),
+             "transfer_form": TransferForm(formdata=None, prefix="transfer"),
+             "custody_form": CustodyForm(formdata=None, prefix="custody"),
+             "consent_form": ConsentForm(formdata=None), **forms}
+    transfer = forms["transfer_form"]
+    transfer.to_user_id.choices = [choice for choice in _people(group) if choice.value != item.custodian_id]
+    transfer.instruction_id.choices = [SelectChoice("", _("None")), *(
+        SelectChoice(i.id, _("No. %(id)s", id=i.id) + f" — {i.from_team.party_code} → {i.to_team.party_code}")
+        for i in instructions.list_instructions(_actor(), group.id, limit=500).items)]
+    return render_template("evidence/detail.html", item=item, group=group, broken=evidence.verify_item_chain(item),
+                           member=evidence.in_group(current_user.id, group), **forms), status
+
+
+def _submit(eid: int, name: str, form, act, done: str):
+    """Submit one of the item page's forms: `act()` is the service call; `done` is said when it worked,
+    and a refusal comes back on the page, on the form."""
+    if not form.validate_on_submit():
+        return _detail_page(eid, status=422, **{name: form})
+    try:
+        act()
+    except (Invalid, Conflict, TooLarge) as refusal:
+        return _detail_page(eid, status=show_refusal(form, refusal), **{name: form})
+    flash(done, "success")
+    return redirect(_detail_url(eid))
+
+
+@bp.route("/evidence/<int:eid>")
+@login_required
+def detail(eid: int):
+    return _detail_page(eid)
+
+
+@bp.route("/evidence/<int:eid>/files", methods=["POST"])
+@login_required
+def upload(eid: int):
+    form = UploadForm()
+    chosen = form.file.data
+    return _submit(eid, "upload_form", form, lambda: evidence.attach_file(
+        _actor(), eid, filename=chosen.filename, stream=chosen.stream, place=form.place.data or "",
+        note_text=form.note.data or ""), _("The file is uploaded and recorded in the chain of custody."))
+
+
+@bp.route("/evidence/<int:eid>/files/<int:fid>")
+@login_required
+def download(eid: int, fid: int):
+    evidence_file, stream = evidence.file_content(_actor(), eid, fid)
+    return _file_response(evidence_file.name, evidence_file.sha256, stream)
+
+
+@bp.route("/evidence/<int:eid>/verify", methods=["POST"])
+@login_required
+def verify(eid: int):
+    form = VerifyForm()
+    if not form.validate_on_submit():
+        return _detail_page(eid, status=422, verify_form=form)
+    try:
+        event = evidence.verify_files(_actor(), eid)
+    except Conflict as refusal:
+        return _detail_page(eid, status=show_refusal(form, refusal))
+    if event.entry["verified"]:
+        flash(_("Every file still hashes to its recorded SHA-256. The check is recorded in the chain."), "success")
+    else:
+        flash(_("A file no longer hashes to its recorded SHA-256. The failed check is recorded in the chain."),
+              "danger")
+    return redirect(_detail_url(eid))
+
+
+@bp.route("/evidence/<int:eid>/transfer", methods=["POST"])
+@login_required
+def transfer(eid: int):
+    form = TransferForm(prefix="transfer")
+    return _submit(eid, "transfer_form", form, lambda: evidence.record_event(
+        _actor(), eid, type="transferred", to_user_id=form.to_user_id.data, instruction_id=form.instruction_id.data,
+        place=form.place.data or "", note_text=form.note.data or ""), _("The item is transferred."))
+
+
+@bp.route("/evidence/<int:eid>/custody", methods=["POST"])
+@login_required
+def record(eid: int):
+    form = CustodyForm(prefix="custody")
+    return _submit(eid, "custody_form", form, lambda: evidence.record_event(
+        _actor(), eid, type=form.type.data, refers_to=form.refers_to.data, place=form.place.data or "",
+        note_text=form.note.data or ""), _("The event is recorded in the chain of custody."))
+
+
+@bp.route("/evidence/<int:eid>/consents", methods=["POST"])
+@login_required
+def consent(eid: int):
+    form = ConsentForm()
+    return _submit(eid, "consent_form", form, lambda: evidence.record_consent(
+        _actor(), eid, reference=form.reference.data or "", dated=form.dated.data, scope=form.scope.data or ""),
+        _("The consent is recorded: the item may now leave the group."))
