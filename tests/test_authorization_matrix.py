@@ -305,6 +305,13 @@ MATRIX: dict[tuple[str, str], Call] = {
                                       "outsider": 403}),
     ("legal.requests", "GET"): Call(page_any_user()),
     ("legal.request_detail", "GET"): Call(page_group_reader()),
+    ("legal.new_request", "GET"): Call(page_any_user()),  # an empty form; the service decides on submitting
+    # Every persona keeps a register; the request lacks its Art. 7 contents (422).
+    ("legal.new_request", "POST"): Call(page_any_user(422), form={
+        "direction": "outgoing", "kind": "legal_assistance", "requested_party": "KZ", "sent_on": "2025-03-01"}),
+    ("legal.edit_request", "GET"): Call(page_group_reader()),
+    # Every reader passes the rights check; the form lacks the version read (422).
+    ("legal.edit_request", "POST"): Call(page_group_reader(422), form={"status": "executed"}),
     ("legal.export_requests", "GET"): Call(page_any_user()),
     ("legal.import_requests", "POST"): Call(page_any_user(422), upload=True),
     ("legal.statistics", "GET"): Call(page_any_user()),
