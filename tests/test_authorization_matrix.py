@@ -300,6 +300,10 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("api_legal.group_compliance", "GET"): Call(group_reader()),
     ("api_legal.list_rules", "GET"): Call(api_any_user()),
     ("api_legal.update_rule", "PATCH"): Call(api_admin_only(), json={"enabled": False, "version": 0}),
+    ("api_legal.list_evaluations", "GET"): Call(group_reader()),
+    # The team's national head passes the rights check; no termination decision is on file yet (409).
+    ("api_legal.save_evaluation", "POST"): Call(group_manager(409), json=lambda ids: {
+        "team_id": ids["team_id"], "what_worked": "Канал", "what_did_not": "—"}),
     # legal pages
     ("legal.dashboard", "GET"): Call({"anonymous": 302, "investigator": 403, "legal_officer": 200, "admin": 200,
                                       "outsider": 403}),
