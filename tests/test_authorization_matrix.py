@@ -318,11 +318,22 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("api_legal.group_compliance", "GET"): Call(group_reader()),
     ("api_legal.list_rules", "GET"): Call(api_any_user()),
     ("api_legal.update_rule", "PATCH"): Call(api_admin_only(), json={"enabled": False, "version": 0}),
+    ("api_legal.list_evaluations", "GET"): Call(group_reader()),
+    # The team's national head passes the rights check; no termination decision is on file yet (409).
+    ("api_legal.save_evaluation", "POST"): Call(group_manager(409), json=lambda ids: {
+        "team_id": ids["team_id"], "what_worked": "Канал", "what_did_not": "—"}),
     # legal pages
     ("legal.dashboard", "GET"): Call({"anonymous": 302, "investigator": 403, "legal_officer": 200, "admin": 200,
                                       "outsider": 403}),
     ("legal.requests", "GET"): Call(page_any_user()),
     ("legal.request_detail", "GET"): Call(page_group_reader()),
+    ("legal.new_request", "GET"): Call(page_any_user()),  # an empty form; the service decides on submitting
+    # Every persona keeps a register; the request lacks its Art. 7 contents (422).
+    ("legal.new_request", "POST"): Call(page_any_user(422), form={
+        "direction": "outgoing", "kind": "legal_assistance", "requested_party": "KZ", "sent_on": "2025-03-01"}),
+    ("legal.edit_request", "GET"): Call(page_group_reader()),
+    # Every reader passes the rights check; the form lacks the version read (422).
+    ("legal.edit_request", "POST"): Call(page_group_reader(422), form={"status": "executed"}),
     ("legal.export_requests", "GET"): Call(page_any_user()),
     ("legal.import_requests", "POST"): Call(page_any_user(422), upload=True),
     ("legal.statistics", "GET"): Call(page_any_user()),

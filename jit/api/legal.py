@@ -1,4 +1,5 @@
-"""Legal work (API.md "Legal work"): the legal-assistance register with its statistics and CSV."""
+"""Legal work (API.md "Legal work"): the legal-assistance register with its statistics and CSV,
+compliance reports and rules, and the evaluations at a group's closure."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from jit.api.common import actor, make_blueprint
 from jit.api.errors import ErrorSchema
 from jit.api.legal_schemas import (
     ComplianceReportSchema,
+    EvaluationListSchema,
+    EvaluationSaveSchema,
+    EvaluationSchema,
     ExportArgsSchema,
     ImportFileSchema,
     ImportResultSchema,
@@ -22,11 +26,12 @@ from jit.api.legal_schemas import (
     StatsArgsSchema,
     StatsSchema,
 )
-from jit.services import compliance, legal_requests
+from jit.services import compliance, evaluations, legal_requests
 
 blp = make_blueprint("api_legal", __name__, "Legal work: the legal-assistance register, statistics, compliance.")
 NOT_FOUND = {"schema": ErrorSchema, "description": "no such request, or one of another authority's register"}
 INVALID = {"schema": ErrorSchema, "description": "`fields` names each refused field and why"}
+GROUP_NOT_FOUND = {"schema": ErrorSchema, "description": "no such group, or not one the caller may know of"}
 
 
 @blp.route("/legal-requests", methods=["GET"])
@@ -101,7 +106,7 @@ def import_requests(files):
 
 @blp.route("/groups/<int:gid>/compliance", methods=["GET"])
 @blp.response(200, ComplianceReportSchema)
-@blp.alt_response(404, schema=ErrorSchema, description="no such group, or not one the caller may know of")
+@blp.alt_response(404, **GROUP_NOT_FOUND)
 def group_compliance(gid):
     """The group checked now against every rule switched on; violations first."""
     return compliance.group_report(actor(), gid)
@@ -123,3 +128,30 @@ def list_rules():
 def update_rule(body, rule_id):
     """Switch a rule on an unconfirmed provision off or on, or change its parameters (audited)."""
     return compliance.update_rule(actor(), rule_id, **body)
+
+
+# --- evaluation at closure -----------------------------------------------------------------
+
+@blp.route("/groups/<int:gid>/evaluations", methods=["GET"])
+@blp.response(200, EvaluationListSchema)
+@blp.alt_response(404, **GROUP_NOT_FOUND)
+def list_evaluations(gid):
+    """Every national team of the group with its evaluation, or null while it is not written."""
+    return {"items": [{"team": team, "evaluation": written}
+                      for team, written in evaluations.list_evaluations(actor(), gid)]}
+
+
+@blp.route("/groups/<int:gid>/evaluations", methods=["POST"])
+@blp.arguments(EvaluationSaveSchema)
+@blp.response(201, EvaluationSchema)
+@blp.alt_response(200, schema=EvaluationSchema, description="the team's evaluation replaced (with the version read)")
+@blp.alt_response(403, schema=ErrorSchema, description="not the national head of `team_id`")
+@blp.alt_response(404, **GROUP_NOT_FOUND)
+@blp.alt_response(409, schema=ErrorSchema,
+                  description="no termination decision on file yet (`evaluation_not_due`), or a stale version")
+@blp.alt_response(422, **INVALID)
+def save_evaluation(body, gid):
+    """A national head's evaluation of the group for their team, once a termination decision is on file
+    (also after closing): what worked, what did not, persons charged, assets seized, requests avoided."""
+    written = evaluations.save_evaluation(actor(), gid, body.pop("team_id"), **body)
+    return written, 201 if written.version == 1 else 200  # a first version is a new evaluation

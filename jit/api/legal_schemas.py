@@ -7,7 +7,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
-from jit.api.schemas import AuthorityRefSchema, PageArgsSchema, page_schema
+from jit.api.schemas import AuthorityRefSchema, PageArgsSchema, PersonSchema, TeamRefSchema, page_schema
 from jit.models import Direction, Instrument, RequestKind, RequestStatus
 
 # Inputs are read leniently (None where absent) so that the service names every missing Art. 7
@@ -175,3 +175,42 @@ class RuleUpdateSchema(ma.Schema):
     enabled = ma.fields.Boolean(load_default=None)
     params = ma.fields.Dict(load_default=None)
     version = ma.fields.Integer(load_default=None)
+
+
+# --- evaluation at closure -----------------------------------------------------------------
+
+class EvaluationSchema(ma.Schema):
+    id = ma.fields.Integer()
+    group_id = ma.fields.Integer()
+    team_id = ma.fields.Integer()
+    party = ma.fields.String(attribute="team.party_code")
+    author = ma.fields.Nested(PersonSchema)
+    what_worked = ma.fields.String()
+    what_did_not = ma.fields.String()
+    persons_charged = ma.fields.Integer()
+    assets_seized = ma.fields.String()
+    requests_avoided = ma.fields.Integer(metadata={"description": "legal-assistance requests the group replaced"})
+    updated_at = ma.fields.AwareDateTime()
+    version = ma.fields.Integer()
+
+
+class TeamEvaluationSchema(ma.Schema):
+    team = ma.fields.Nested(TeamRefSchema)
+    evaluation = ma.fields.Nested(EvaluationSchema, allow_none=True,
+                                  metadata={"description": "null while the team's national head has not written it"})
+
+
+class EvaluationListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(TeamEvaluationSchema))
+
+
+class EvaluationSaveSchema(ma.Schema):
+    # Read leniently, like the register's bodies: the service names every missing field in one 422.
+    team_id = ma.fields.Integer(required=True, metadata={"description": "the team whose national head the caller is"})
+    what_worked = ma.fields.String(load_default="")
+    what_did_not = ma.fields.String(load_default="")
+    persons_charged = ma.fields.Integer(load_default=None)
+    assets_seized = ma.fields.String(load_default="")
+    requests_avoided = ma.fields.Integer(load_default=None)
+    version = ma.fields.Integer(load_default=None, metadata={
+        "description": "the version read, when replacing the team's evaluation (stale: 409)"})

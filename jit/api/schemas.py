@@ -359,6 +359,8 @@ class InstructionCreateSchema(ma.Schema):
     actions = ma.fields.List(ma.fields.String(), required=True)
     due_on = ma.fields.Date(required=True)
     body = ma.fields.String(required=True)
+    needs_sanction = ma.fields.Boolean(load_default=False, metadata={
+        "description": "the requesting party's law asks for a sanction: sending then needs a certified one"})
 
 
 class InstructionDocumentSchema(ma.Schema):
@@ -403,6 +405,7 @@ class InstructionSchema(ma.Schema):
     actions = ma.fields.List(ma.fields.String())
     due_on = ma.fields.Date()
     body = ma.fields.String()
+    needs_sanction = ma.fields.Boolean()
     refusal_reason = ma.fields.String(allow_none=True)
     documents = ma.fields.List(ma.fields.Nested(InstructionDocumentSchema))
     results = ma.fields.List(ma.fields.Nested(InstructionResultSchema))

@@ -174,8 +174,8 @@ def instruction_channel(facts: GroupFacts, params: dict) -> Iterable[Issue]:
 
 @rule("AGR-INSTR-DECISIONS", scope=GROUP, severity=VIOLATION, reference=_l("2015 Agreement, interaction "
       "article, para 2"), confirmed=True,
-      summary=_l("Every sent instruction carries at least one certified decision document; a sanction attached is "
-                 "certified too."))
+      summary=_l("Every sent instruction carries at least one certified decision document; one marked as needing a "
+                 "sanction carries the certified sanction; a sanction attached is certified too."))
 def instruction_decisions(facts: GroupFacts, params: dict) -> Iterable[Issue]:
     for instruction in facts.instructions:
         if instruction.status == InstructionStatus.DRAFT:
@@ -186,6 +186,9 @@ def instruction_decisions(facts: GroupFacts, params: dict) -> Iterable[Issue]:
         if any(doc.is_sanction and not doc.certified for doc in instruction.documents):
             yield Issue("instruction", instruction.id, _l("The sanction attached is not a certified copy."),
                         _l("Attach a certified copy of the prosecutor's or court's sanction."))
+        elif instruction.needs_sanction and not instruction.has_certified_sanction:
+            yield Issue("instruction", instruction.id, _l("Marked as needing a sanction, but sent without one."),
+                        _l("Attach the certified sanction of the prosecutor or court."))
 
 
 @rule("AGR-INSTR-OVERDUE", scope=GROUP, severity=WARNING, reference=_l("good practice"), confirmed=False,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jit.extensions import db
@@ -36,6 +36,9 @@ class Instruction(db.Model):
     actions: Mapped[list] = mapped_column(JSON, default=list)
     body: Mapped[str] = mapped_column(Text)
     due_on: Mapped[date] = mapped_column(Date)
+    # The requesting party's law asks for a prosecutor's or court's sanction of these actions: the
+    # instruction is then sent only with a certified sanction attached (AGR-INSTR-DECISIONS).
+    needs_sanction: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[InstructionStatus] = mapped_column(
         Enum(InstructionStatus, name="instruction_status", values_callable=lambda kinds: [k.value for k in kinds]),
         default=InstructionStatus.DRAFT,
@@ -57,6 +60,11 @@ class Instruction(db.Model):
                                                             order_by="InstructionResult.id")
     history: Mapped[list[InstructionEvent]] = relationship(back_populates="instruction",
                                                            order_by="InstructionEvent.id")
+
+    @property
+    def has_certified_sanction(self) -> bool:
+        """Whether a certified copy of a prosecutor's or court's sanction is attached."""
+        return any(doc.is_sanction and doc.certified for doc in self.documents)
 
     # A concurrent write of an older version fails instead of overwriting (optimistic locking).
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by SQLAlchemy

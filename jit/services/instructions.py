@@ -122,8 +122,9 @@ def _actions_are_listed(actions) -> bool:
 
 @use_case("instruction.create")
 def create_instruction(actor: User | None, group_id: int, *, from_team_id: int, to_team_id: int, case_id: int,
-                       actions: list[str], due_on: date, body: str) -> Instruction:
-    """The requesting team's national head drafts an instruction to another team's national head."""
+                       actions: list[str], due_on: date, body: str, needs_sanction: bool = False) -> Instruction:
+    """The requesting team's national head drafts an instruction to another team's national head,
+    marking it as needing a sanction where the requesting party's law asks for one."""
     actor, group = groups.load_visible(actor, group_id)
     from_team = _team_of(group, from_team_id, "from_team_id")
     if not is_national_head(actor, from_team):
@@ -149,7 +150,7 @@ def create_instruction(actor: User | None, group_id: int, *, from_team_id: int, 
         raise Invalid(fields=problems)
     instruction = Instruction(group=group, from_team=from_team, to_team=to_team, case_id=case_id,
                               actions=[action.strip() for action in actions], due_on=due_on, body=body.strip(),
-                              created_by_id=actor.id)
+                              needs_sanction=bool(needs_sanction), created_by_id=actor.id)
     db.session.add(instruction)
     db.session.flush()
     note(object_type="instruction", object_id=instruction.id)
@@ -209,6 +210,9 @@ def _unmet(instruction: Instruction, target: InstructionStatus) -> str | None:
     """Why the instruction may not move to `target` now (None: it may)."""
     if target == S.SENT and not any(doc.certified for doc in instruction.documents):
         return str(_l("Attach at least one certified decision document before sending (AGR-INSTR-DECISIONS)."))
+    if target == S.SENT and instruction.needs_sanction and not instruction.has_certified_sanction:
+        return str(_l("This instruction needs a sanction: attach the certified sanction of a prosecutor or court "
+                      "before sending (AGR-INSTR-DECISIONS)."))
     if target in (S.EXECUTED, S.PARTIALLY_EXECUTED) and not instruction.results:
         return str(_l("Report the results before reporting execution."))
     return None

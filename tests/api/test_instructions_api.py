@@ -31,10 +31,11 @@ def _draft(cast, setting, who="by_head", **overrides):
     return cast.api.post(f"/api/v1/groups/{group['id']}/instructions", json=body, headers=cast.headers[who])
 
 
-def _attach(cast, instruction, *, certified=True, who="by_head"):
+def _attach(cast, instruction, *, certified=True, sanction=False, who="by_head"):
     return cast.api.post(f"/api/v1/instructions/{instruction['id']}/documents", data={
-        "title": "Постановление о производстве допроса", "certified": "true" if certified else "false",
-        "is_sanction": "false", "file": (io.BytesIO(b"%PDF-1.4 postanovlenie"), "постановление.pdf")},
+        "title": "Санкция прокурора" if sanction else "Постановление о производстве допроса",
+        "certified": "true" if certified else "false", "is_sanction": "true" if sanction else "false",
+        "file": (io.BytesIO(b"%PDF-1.4 postanovlenie"), "постановление.pdf")},
         headers=cast.headers[who], content_type="multipart/form-data")
 
 
@@ -90,6 +91,21 @@ def test_the_whole_channel(cast, setting):
     kinds = [event["kind"] for event in instruction["history"]]
     assert kinds == ["created", "document_added", "document_added", "sent", "accepted", "in_progress",
                      "result_added", "executed"]
+
+
+def test_an_instruction_needing_a_sanction_is_sent_only_with_a_certified_one(cast, setting):
+    assert _draft(cast, setting).get_json()["needs_sanction"] is False
+    instruction = _draft(cast, setting, needs_sanction=True).get_json()
+    assert (instruction["needs_sanction"], _read(cast, instruction)["needs_sanction"]) == (True, True)
+    assert _attach(cast, instruction).status_code == 201
+    assert _attach(cast, instruction, sanction=True, certified=False).status_code == 201
+    refused = _error(_move(cast, instruction, "sent", "by_head"), 409, "conflict")
+    assert "AGR-INSTR-DECISIONS" in refused["message"] and "sanction" in refused["message"]
+    assert _read(cast, instruction)["status"] == "draft"
+    assert _attach(cast, instruction, sanction=True).status_code == 201
+    sent = _move(cast, instruction, "sent", "by_head")
+    assert sent.status_code == 200, sent.get_json()
+    assert (sent.get_json()["status"], sent.get_json()["needs_sanction"]) == ("sent", True)
 
 
 def test_only_the_requesting_national_head_drafts(cast, setting):

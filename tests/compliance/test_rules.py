@@ -22,6 +22,7 @@ from jit.models import (
     GroupDocument,
     GroupStatus,
     Instruction,
+    InstructionDocument,
     InstructionEvent,
     JointGroup,
     LegalRequest,
@@ -178,6 +179,26 @@ def test_agr_instr_decisions(world):
             document.certified = False
     change(world, uncertify)
     assert rules_found(world)["AGR-INSTR-DECISIONS"] == [("violation", "instruction", world.iid)]
+
+
+def test_agr_instr_decisions_a_sent_instruction_needing_a_sanction_without_one(world):
+    change(world, lambda group, instruction: setattr(instruction, "needs_sanction", True))
+    assert rules_found(world)["AGR-INSTR-DECISIONS"] == [("violation", "instruction", world.iid)]
+    with world.app.app_context():
+        found = engine.check_group(db.session.get(JointGroup, world.gid), utcnow().date())
+        assert [str(f.message) for f in found if f.rule == "AGR-INSTR-DECISIONS"] == [
+            "Marked as needing a sanction, but sent without one."]
+
+
+def test_agr_instr_decisions_silent_when_the_needed_sanction_is_attached(world):
+    def sanctioned(group, instruction):
+        instruction.needs_sanction = True
+        decision = instruction.documents[0]
+        db.session.add(InstructionDocument(instruction=instruction, title="Санкция прокурора", certified=True,
+                                           is_sanction=True, file_name="s.pdf", file_sha256=decision.file_sha256,
+                                           file_size=decision.file_size, added_by_id=decision.added_by_id))
+    change(world, sanctioned)
+    assert "AGR-INSTR-DECISIONS" not in rules_found(world)
 
 
 def test_agr_instr_overdue(world):

@@ -47,10 +47,13 @@ def drafted(browser, setting) -> int:
     return int(response.headers["Location"].rsplit("/", 1)[1])
 
 
-def attach(browser, iid: int, *, certified: bool = True, content: bytes = b"%PDF-1.4 postanovlenie"):
+def attach(browser, iid: int, *, certified: bool = True, sanction: bool = False,
+           content: bytes = b"%PDF-1.4 postanovlenie"):
     data = {"title": "Постановление о производстве допроса", "file": (io.BytesIO(content), "постановление.pdf")}
     if certified:
         data["certified"] = "y"
+    if sanction:
+        data["is_sanction"] = "y"
     return submit(browser, f"/instructions/{iid}/documents", data, form_url=f"/instructions/{iid}",
                   content_type="multipart/form-data")
 
@@ -138,6 +141,31 @@ def test_sending_without_a_certified_decision_is_refused_on_the_page(cast, setti
     alert = html[html.index('id="refusal"'):]
     assert "Attach at least one certified decision document before sending" in alert[:alert.index("</div>")]
     assert ">draft</span>" in html and ">not certified</span>" in html
+
+
+def test_an_instruction_marked_as_needing_a_sanction_waits_for_it(cast, setting):
+    by_head = cast.browser("by_head")
+    form = by_head.get(f"/groups/{setting[0]}/instructions/new", headers=EN).get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="needs_sanction"[^>]*type="checkbox"', form)
+    assert ('<label class="form-check-label" for="needs_sanction">Needs a sanction of a prosecutor or court</label>'
+            in form)
+    response = draft(by_head, setting, needs_sanction="y")
+    assert response.status_code == 302
+    iid = int(response.headers["Location"].rsplit("/", 1)[1])
+    attach(by_head, iid)
+    assert re.search(r'id="instruction-sanction">.*needed, not attached yet', detail(by_head, iid))
+    refused = move(by_head, iid, "sent")
+    assert refused.status_code == 409
+    html = refused.get_data(as_text=True)
+    alert = html[html.index('id="refusal"'):]
+    assert "attach the certified sanction of a prosecutor or court before sending (AGR-INSTR-DECISIONS)" in \
+        alert[:alert.index("</div>")]
+    assert attach(by_head, iid, sanction=True).status_code == 302
+    assert re.search(r'id="instruction-sanction">.*needed, attached<', detail(by_head, iid))
+    assert move(by_head, iid, "sent").status_code == 302
+    assert ">sent</span>" in detail(by_head, iid)
+    unmarked = drafted(by_head, setting)
+    assert re.search(r'id="instruction-sanction">not needed<', detail(by_head, unmarked))
 
 
 def test_refusing_without_a_reason_shows_the_field_error(cast, setting):

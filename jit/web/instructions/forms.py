@@ -81,6 +81,9 @@ class InstructionForm(FlaskForm):
     due_on = DateField(_l("Due date"), validators=[Optional()])
     body = TextAreaField(_l("Text of the instruction"), render_kw={"rows": 8}, filters=[_newlines],
                          validators=[Length(max=BODY_LIMIT)])
+    needs_sanction = BooleanField(_l("Needs a sanction of a prosecutor or court"),
+                                  description=_l("Your party's law asks for one: the instruction is then sent only "
+                                                 "with the certified sanction attached."))
     submit = SubmitField(_l("Draft the instruction"))
 
 

@@ -107,7 +107,7 @@ def new(gid: int):
             instruction = instructions.create_instruction(
                 _actor(), gid, from_team_id=form.from_team_id.data, to_team_id=form.to_team_id.data,
                 case_id=form.case_id.data, actions=action_lines(form.actions.data), due_on=form.due_on.data,
-                body=form.body.data or "")
+                body=form.body.data or "", needs_sanction=form.needs_sanction.data)
         except (Invalid, Conflict) as refusal:
             status = show_refusal(form, refusal)
         else:

@@ -4,9 +4,20 @@ service decide what is acceptable."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
+
+from jit.web.groups.forms import _newlines  # the one CRLF → LF filter of the pages' textareas
 
 DIRECTION_LABELS = {"outgoing": _l("outgoing"), "incoming": _l("incoming")}
 STATUS_LABELS = {"sent": _l("sent"), "received": _l("received"), "in_progress": _l("in progress"),
@@ -19,8 +30,12 @@ INSTRUMENT_LABELS = {"chisinau": _l("Chisinau Convention 2002"), "minsk": _l("Mi
                      "bilateral": _l("bilateral treaty")}
 
 
+def _options(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
 def _choices(labels: dict, everything: str) -> list[SelectChoice]:
-    return [SelectChoice("", everything), *(SelectChoice(value, label) for value, label in labels.items())]
+    return [SelectChoice("", everything), *_options(labels)]
 
 
 class RegisterFilterForm(FlaskForm):
@@ -44,6 +59,71 @@ class StatisticsForm(FlaskForm):
     date_from = DateField(_l("Sent from"), validators=[Optional()])
     date_to = DateField(_l("Sent until"), validators=[Optional()])
     requesting_authority_id = SelectField(_l("Requesting authority"), validators=[Optional()])
+
+
+# What a person line of the request form holds, in order (the API's keys); only the name is required.
+PERSON_PARTS = ("name", "citizenship", "address", "procedural_status")
+
+
+def person_lines(text: str | None) -> list[dict]:
+    """The persons textarea: one person per line, "name; citizenship; address; procedural status",
+    later parts optional; blank lines dropped. A line without a name stays, for the service to refuse."""
+    persons = []
+    for line in (text or "").splitlines():
+        if line.strip():
+            parts = [part.strip() for part in line.split(";", len(PERSON_PARTS) - 1)]
+            persons.append(dict(zip(PERSON_PARTS, parts + [""] * (len(PERSON_PARTS) - len(parts)), strict=True)))
+    return persons
+
+
+def _yes_no(value):
+    """The confidentiality choice: yes, no, or not said (None, which Art. 7 does not allow outgoing)."""
+    return {"yes": True, "no": False}.get(value) if isinstance(value, str) else value
+
+
+class RequestForm(FlaskForm):
+    """One legal-assistance request with the Chisinau Art. 7 contents. The choices of authorities and
+    parties are the registry's, set by the route; what is missing is for the service to say."""
+
+    direction = SelectField(_l("Direction"), choices=_options(DIRECTION_LABELS), default="outgoing")
+    kind = SelectField(_l("Kind"), choices=_options(KIND_LABELS), default="legal_assistance")
+    requesting_authority_id = SelectField(_l("Requesting institution"), validators=[Optional()],
+                                          description=_l("For an outgoing request: your own authority."))
+    requested_party = SelectField(_l("Requested party"), validators=[Optional()])
+    requested_authority = StringField(_l("Requested institution"), validators=[Length(max=300)])
+    case_number = StringField(_l("Case number"), validators=[Length(max=64)])
+    case_title = StringField(_l("Case name"), validators=[Length(max=300)])
+    persons = TextAreaField(_l("Persons concerned"), render_kw={"rows": 4},
+                            description=_l("One person per line: name; citizenship; address; procedural status. "
+                                           "Only the name is required, e.g. Ivanov I.I.; BY; Almaty; witness."))
+    representatives = TextAreaField(_l("Representatives"), render_kw={"rows": 2}, filters=[_newlines],
+                                    validators=[Length(max=5000)])
+    confidential = SelectField(_l("Receipt and content kept confidential"), coerce=_yes_no, validators=[Optional()],
+                               choices=[SelectChoice("", _l("— not said —")), SelectChoice("yes", _l("yes")),
+                                        SelectChoice("no", _l("no"))])
+    substance = TextAreaField(_l("Substance of the request"), render_kw={"rows": 6}, filters=[_newlines],
+                              validators=[Length(max=20000)])
+    sent_on = DateField(_l("Date sent"), validators=[Optional()])
+    received_on = DateField(_l("Date received"), validators=[Optional()])
+    due_on = DateField(_l("Due date"), validators=[Optional()])
+    instrument = SelectField(_l("Instrument"), validators=[Optional()], choices=_choices(
+        INSTRUMENT_LABELS, _l("Chosen from the two parties' treaty dates")))
+    instrument_reason = TextAreaField(_l("Reason for another instrument"), render_kw={"rows": 2},
+                                      filters=[_newlines], validators=[Length(max=2000)],
+                                      description=_l("Needed when the instrument named is not the one the treaty "
+                                                     "dates give."))
+    submit = SubmitField(_l("Register the request"))
+
+
+class ProgressForm(FlaskForm):
+    """The progress of a registered request, with the version read."""
+
+    status = SelectField(_l("Status"), choices=_options(STATUS_LABELS))
+    received_on = DateField(_l("Date received"), validators=[Optional()])
+    due_on = DateField(_l("Due date"), validators=[Optional()])
+    executed_on = DateField(_l("Date executed"), validators=[Optional()])
+    version = IntegerField(widget=HiddenField.widget, validators=[Optional()])
+    submit = SubmitField(_l("Save the progress"))
 
 
 class ImportForm(FlaskForm):

@@ -1,4 +1,5 @@
-"""Legal work pages: the legal-assistance register (list, one request, CSV import and export), its
+"""Legal work pages: the legal-assistance register (list, one request, recording one and its
+progress, CSV import and export), its
 statistics with charts and "would a group pay off?", the compliance dashboard, each group's
 compliance report, the rules' settings, and closure evaluations.
 
@@ -28,9 +29,12 @@ from jit.web.legal.forms import (
     STATUS_LABELS,
     EvaluationForm,
     ImportForm,
+    ProgressForm,
     RegisterFilterForm,
+    RequestForm,
     RuleForm,
     StatisticsForm,
+    person_lines,
 )
 from jit.web.refusals import form_page, show_refusal
 
@@ -73,6 +77,79 @@ def request_detail(rid: int):
     return render_template("legal/request.html", item=legal_requests.get_request(_actor(), rid))
 
 
+def _authority_choices(everything) -> list[SelectChoice]:
+    """The registry's authorities as choices, by party, after a first empty choice labelled `everything`."""
+    locale = str(get_locale())
+    authorities = registry.list_authorities(_actor(), limit=MAX_LIMIT).items
+    return [SelectChoice("", everything)] + [
+        SelectChoice(str(authority.id), f"{authority.party_code} — {authority.name(locale)}")
+        for authority in sorted(authorities, key=lambda authority: (authority.party_code, authority.id))]
+
+
+# The request form's fields that the service takes as they are parsed.
+REQUEST_FIELDS = ("direction", "kind", "requested_party", "requested_authority", "case_number", "case_title",
+                  "representatives", "confidential", "substance", "sent_on", "received_on", "due_on", "instrument",
+                  "instrument_reason")
+
+
+@bp.route("/legal/requests/new", methods=["GET", "POST"])
+@login_required
+def new_request():
+    form = RequestForm()
+    locale = str(get_locale())
+    form.requesting_authority_id.choices = _authority_choices(_("— choose —"))
+    form.requested_party.choices = [SelectChoice("", _("— choose —"))] + [
+        SelectChoice(party.code, f"{party.code} — {party.name(locale)}")
+        for party in registry.list_parties(_actor(), limit=MAX_LIMIT).items]
+    if not form.is_submitted() and _actor().authority_id is not None:
+        form.requesting_authority_id.data = str(_actor().authority_id)  # presentation: one's own register
+    status = None
+    if form.validate_on_submit():
+        chosen = form.requesting_authority_id.data
+        try:
+            item = legal_requests.create_request(
+                _actor(), **{name: form[name].data for name in REQUEST_FIELDS},
+                requesting_authority_id=int(chosen) if chosen else None, persons=person_lines(form.persons.data))
+        except (Invalid, Forbidden) as refusal:
+            status = show_refusal(form, refusal)
+        else:
+            flash(_("Request no. %(id)s is registered.", id=item.id), "success")
+            return redirect(url_for(".request_detail", rid=item.id))
+    return form_page("legal/request_new.html", form, status)
+
+
+PROGRESS_FIELDS = ("status", "received_on", "due_on", "executed_on")
+
+
+@bp.route("/legal/requests/<int:rid>/edit", methods=["GET", "POST"])
+@login_required
+def edit_request(rid: int):
+    item = legal_requests.get_request(_actor(), rid)
+    # A submitted form stands alone: a value it lacks (the version read, above all) is not taken from the record.
+    form = ProgressForm() if request.method == "POST" else ProgressForm(obj=item)
+    status = stale = None
+    if form.validate_on_submit():
+        # Send only what the user changed, so that the audit trail names it.
+        changes = {name: form[name].data for name in PROGRESS_FIELDS if form[name].data != getattr(item, name)}
+        if not changes:
+            flash(_("Nothing was changed."), "info")
+            return redirect(url_for(".request_detail", rid=rid))
+        try:
+            legal_requests.update_request(_actor(), rid, version=form.version.data, **changes)
+        except (Invalid, Conflict) as refusal:
+            status = show_refusal(form, refusal)
+            if isinstance(refusal, Conflict) and "version" in refusal.fields:
+                item = legal_requests.get_request(_actor(), rid)
+                stale = [(name, form[name].label.text, getattr(item, name), form[name].data)
+                         for name in PROGRESS_FIELDS]
+                # Saving again now knowingly replaces their version with this one.
+                form.version.data, form.version.raw_data = item.version, None
+        else:
+            flash(_("The progress of request no. %(id)s is saved.", id=rid), "success")
+            return redirect(url_for(".request_detail", rid=rid))
+    return form_page("legal/request_edit.html", form, status, item=item, stale=stale)
+
+
 @bp.route("/legal/requests/export.csv")
 @login_required
 def export_requests():
@@ -102,10 +179,7 @@ def import_requests():
 def statistics():
     form = StatisticsForm(request.args)
     locale = str(get_locale())
-    authorities = registry.list_authorities(_actor(), limit=MAX_LIMIT).items
-    form.requesting_authority_id.choices = [SelectChoice("", _("Any authority"))] + [
-        SelectChoice(str(authority.id), f"{authority.party_code} — {authority.name(locale)}")
-        for authority in sorted(authorities, key=lambda authority: (authority.party_code, authority.id))]
+    form.requesting_authority_id.choices = _authority_choices(_("Any authority"))
     if not request.args:
         form.direction.data = "outgoing"
     valid = form.validate()
