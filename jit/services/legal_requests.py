@@ -90,6 +90,8 @@ class _Registry:
         self._authorities: dict[int, Authority | None] = {}
 
     def authority(self, authority_id) -> Authority | None:
+        if authority_id is None:  # not given (an empty form field): nothing to look up
+            return None
         if authority_id not in self._authorities:
             self._authorities[authority_id] = db.session.get(Authority, authority_id)
         return self._authorities[authority_id]
