@@ -304,9 +304,10 @@ def _cut(channel: Channel, user: User) -> None:
     _announce_presence(channel.id)
 
 
-def cut_removed_member(group: JointGroup, user_id: int) -> None:
-    """After a membership ends (inside that use case): every channel of the group the user can no
-    longer read lets go of their sockets."""
+def cut_lost_access(group: JointGroup, user_id: int) -> None:
+    """After a change that may take channels away from the user (a membership ended, the group head
+    replaced; inside that use case): every channel of the group they can no longer read lets go of
+    their sockets."""
     user = db.session.get(User, user_id)
     for channel in db.session.scalars(select(Channel).where(Channel.group_id == group.id)):
         _cut(channel, user)

@@ -290,7 +290,7 @@ def remove_member(actor: User | None, group_id: int, user_id: int) -> Membership
                           "(every national team needs exactly one)."), code="national_head_required")
     membership.ends_on = _today()
     note(member_id=user_id, team_id=membership.team_id)
-    channels.cut_removed_member(group, user_id)
+    channels.cut_lost_access(group, user_id)
     _record(group, actor, "member.removed", user_id=user_id, team_id=membership.team_id)
     return membership
 
@@ -330,11 +330,12 @@ def add_document(actor: User | None, group_id: int, *, kind: str, decision: str 
     if is_decision and party not in group.party_codes:
         raise Invalid(fields={"party": _l("Only participating parties (with a national team) decide.")})
     authority = _listed_authority(authority_id, party, dated, "authority_id", central=is_decision)
-    document = GroupDocument(group=group, kind=DocumentKind(kind), decision=DecisionKind(decision) if is_decision
-                             else None, party_code=party, authority=authority, reference=reference.strip(),
-                             dated=dated, signed_by=signed_by.strip(), created_by_id=actor.id)
-    if document.decision == DecisionKind.APPOINT_HEAD:
-        document.head_id = _active_user(head_id, "head_id").id
+    decision = DecisionKind(decision) if is_decision else None
+    # Looked up before the document joins the group: a lookup flushes, and a half-built document must not.
+    appointed = _active_user(head_id, "head_id").id if decision == DecisionKind.APPOINT_HEAD else None
+    document = GroupDocument(group=group, kind=DocumentKind(kind), decision=decision, party_code=party,
+                             authority=authority, reference=reference.strip(), dated=dated,
+                             signed_by=signed_by.strip(), created_by_id=actor.id, head_id=appointed)
     if document.decision == DecisionKind.EXTEND:
         if not isinstance(new_end, date) or (group.ends_on and new_end <= group.ends_on):
             raise Invalid(fields={"new_end": _l("A date after the current end of the term.")})
@@ -359,7 +360,10 @@ def _apply_decisions(group: JointGroup, actor: User) -> None:
         latest = max(appointments, key=lambda doc: (doc.dated, doc.id))
         agreed = {doc.party_code for doc in appointments if doc.head_id == latest.head_id}
         if parties and parties <= agreed and group.head_id != latest.head_id:
+            former_manager = group.head_id or group.created_by_id
             group.head_id = latest.head_id
+            # The former head (or the creator, who managed until now) may read fewer channels.
+            channels.cut_lost_access(group, former_manager)
             _record(group, actor, "head_appointed", head_id=latest.head_id)
     extensions = _decisions(group, DecisionKind.EXTEND)
     if extensions:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from jit.extensions import db, socketio
 from jit.models import AuditEvent
 from tests.channels_support import active_group_with_member, channels_of, post
+from tests.groups_support import file_document
 
 
 @pytest.fixture
@@ -193,6 +194,28 @@ def test_a_removed_member_stops_receiving_at_once_and_cannot_subscribe_again(app
                        callback=True)["error"]["code"] == "not_found"
     member.disconnect()
     head.disconnect()
+
+
+def test_a_replaced_group_head_stops_hearing_the_channels_they_read_only_as_head(app, cast, group, general):
+    # The creator heads the group without being in a team: as head they read every channel.
+    created = cast.api.post(f"/api/v1/groups/{group['id']}/channels", json={
+        "name": "оперативный штаб", "member_ids": [cast.ids["by_head"]]}, headers=cast.headers["creator"])
+    assert created.status_code == 201, created.get_json()
+    custom = created.get_json()["id"]
+    former = connect(app, cast, "creator")
+    for channel_id in (general, custom):
+        assert subscribe(former, channel_id)["ok"]
+    former.get_received()
+
+    for party in ("BY", "KZ"):
+        file_document(cast, group["id"], "appoint_head", party, head_id=cast.ids["by_head"])
+    assert cast.api.get(f"/api/v1/groups/{group['id']}", headers=cast.headers["by_head"]).get_json()["head"]["id"] \
+        == cast.ids["by_head"]
+    post(cast, general, "by_head", "Новый руководитель на связи")
+    post(cast, custom, "by_head", "Штаб: без прежнего руководителя")
+    assert received(former, "message") == []
+    assert subscribe(former, custom)["error"]["code"] == "not_found"
+    former.disconnect()
 
 
 def test_a_token_revoked_while_connected_disconnects_and_leaves_the_channel(app, cast, group, general):
