@@ -42,10 +42,9 @@ class ContentStore:
 
     def put_stream(self, stream: BinaryIO, *, limit: int) -> StoredFile:
         """Store what `stream` yields, up to `limit` bytes; raise FileTooLarge past it."""
-        with self.incoming(limit=limit) as incoming, _BackgroundWriter(incoming) as writer:
+        with self.incoming(limit=limit) as incoming:
             while chunk := stream.read(CHUNK_SIZE):
-                writer.put(chunk)
-            writer.finish()
+                incoming.write(chunk)
             return incoming.commit()
 
     def incoming(self, *, limit: int) -> IncomingFile:
@@ -65,53 +64,65 @@ class ContentStore:
 
 
 class _BackgroundWriter:
-    """Hashes and writes chunks in a second thread while the caller reads the next one: hashing,
+    """Runs `write` on each chunk in a second thread while the caller receives the next one: hashing,
     writing and socket reads all release the GIL, so an upload goes faster than doing them in turn.
-    At most a few chunks wait in between, so memory stays bounded."""
+    Small chunks are gathered into CHUNK_SIZE blocks (one hand-over per block, not per 64 KiB piece
+    of a multipart body), and at most a few blocks wait in between, so memory stays bounded."""
 
-    def __init__(self, target: IncomingFile):
-        self.target = target
-        self.chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+    def __init__(self, write):
+        self.write = write
+        self.pending = bytearray()
+        self.blocks: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="content-store-writer", daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
-        while (chunk := self.chunks.get()) is not None:
+        while (block := self.blocks.get()) is not None:
             if self.error is None:  # after a failure, keep draining so that `put` never blocks
                 try:
-                    self.target.write(chunk)
-                except BaseException as failure:  # handed to the reading thread, raised there
+                    self.write(block)
+                except BaseException as failure:  # handed to the receiving thread, raised there
                     self.error = failure
 
     def _raise_failure(self) -> None:
         if self.error is not None:
             raise self.error
 
-    def put(self, chunk: bytes) -> None:
+    def put(self, chunk) -> None:
         self._raise_failure()
-        self.chunks.put(chunk)
+        if not self.pending and len(chunk) >= CHUNK_SIZE:
+            self.blocks.put(bytes(chunk))
+            return
+        self.pending += chunk
+        if len(self.pending) >= CHUNK_SIZE:
+            self.blocks.put(bytes(self.pending))
+            self.pending.clear()
 
-    def finish(self) -> None:
-        """Wait until every chunk is written; raise what the writing thread met."""
+    def _end(self) -> None:
         if self.thread.is_alive():
-            self.chunks.put(None)
+            self.blocks.put(None)
             self.thread.join()
+
+    def stop(self) -> None:
+        """Write what is still pending, end the thread, and raise what it met."""
+        if self.pending and self.error is None:
+            self.blocks.put(bytes(self.pending))
+        self.pending.clear()
+        self._end()
         self._raise_failure()
 
-    def __enter__(self) -> _BackgroundWriter:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        if self.thread.is_alive():
-            self.chunks.put(None)
-            self.thread.join()
+    def abandon(self) -> None:
+        """End the thread without writing what is pending: the file is being discarded."""
+        self.pending.clear()
+        self._end()
 
 
 class IncomingFile(io.RawIOBase):
     """A writable temporary file in the store that hashes what is written as it is written, so an
     upload can stream straight into it in one pass (an upload parser may use it as the file part's
-    container). Readable after `seek(0)`; `commit` renames it into place under its hash; closing
+    container). Writes are handed to a background writer; reading, seeking and committing first
+    wait for it. Readable after `seek(0)`; `commit` renames it into place under its hash; closing
     an uncommitted one deletes it."""
 
     def __init__(self, store: ContentStore, limit: int):
@@ -124,6 +135,7 @@ class IncomingFile(io.RawIOBase):
         self.file = os.fdopen(handle, "w+b")
         self.digest, self.size, self.unsynced = hashlib.sha256(), 0, 0
         self.stored: StoredFile | None = None
+        self.writer: _BackgroundWriter | None = None
 
     def writable(self) -> bool:
         return True
@@ -135,36 +147,62 @@ class IncomingFile(io.RawIOBase):
         return True
 
     def write(self, chunk) -> int:
-        if self.stored is not None:
-            raise ValueError("the file is already committed")
+        """Counted against the limit here, at once (past it, nothing is kept); hashed and written
+        in the background."""
+        if self.stored is not None or self.file.closed:
+            raise ValueError("the file is already committed or discarded")
         self.size += len(chunk)
         if self.size > self.limit:
             self.discard()
             raise FileTooLarge(f"more than {self.limit} bytes")
-        self.digest.update(chunk)
-        written = self.file.write(chunk)
-        self.unsynced += written
+        if self.writer is None:
+            self.writer = _BackgroundWriter(self._write_now)
+        try:
+            self.writer.put(chunk)
+        except BaseException:
+            self.discard()
+            raise
+        return len(chunk)
+
+    def _write_now(self, block: bytes) -> None:
+        self.digest.update(block)
+        self.unsynced += self.file.write(block)
         if self.unsynced >= SYNC_EVERY:
             self.file.flush()
             os.fdatasync(self.file.fileno())
             self.unsynced = 0
-        return written
+
+    def _settle(self) -> None:
+        """Wait until everything written so far is on its way to disk (the writer ends; a later
+        write starts another)."""
+        writer, self.writer = self.writer, None
+        if writer is not None:
+            try:
+                writer.stop()
+            except BaseException:
+                self.discard()
+                raise
 
     def read(self, size: int = -1) -> bytes:
+        self._settle()
         return self.file.read(size)
 
     def readinto(self, buffer) -> int:
+        self._settle()
         return self.file.readinto(buffer)
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        self._settle()
         return self.file.seek(offset, whence)
 
     def tell(self) -> int:
+        self._settle()
         return self.file.tell()
 
     def commit(self) -> StoredFile:
         """Make the file durable and move it to its content address (once; later calls repeat the answer)."""
         if self.stored is None:
+            self._settle()
             if self.file.closed:
                 raise ValueError("the file was discarded")
             self.file.flush()
@@ -177,6 +215,9 @@ class IncomingFile(io.RawIOBase):
         return self.stored
 
     def discard(self) -> None:
+        writer, self.writer = self.writer, None
+        if writer is not None:
+            writer.abandon()
         self.file.close()
         if self.stored is None:
             self.temporary.unlink(missing_ok=True)

@@ -351,8 +351,8 @@ def test_a_cut_off_upload_keeps_nothing(cast, setting, live_server):
         connection.sendall(
             f"POST /api/v1/evidence/{eid}/files HTTP/1.1\r\nHost: x\r\n"
             f"Authorization: {cast.headers['kz_member']['Authorization']}\r\n"
-            "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 1000000\r\n\r\n".encode()
-            + head + b"q" * 300_000)
+            "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 10000000\r\n\r\n".encode()
+            + head + b"q" * 3_000_000)  # more than the body is read in at a time (1 MiB)
         _wait(lambda: list(incoming.glob("*")))  # the part is streaming into the store...
     _wait(lambda: not list(incoming.glob("*")))  # ...and is gone once the client has gone
     assert _stored_files(cast.app) == before

@@ -83,3 +83,26 @@ def test_an_altered_file_no_longer_matches_its_name(tmp_path):
 def test_names_must_be_digests(tmp_path):
     with pytest.raises(ValueError):
         ContentStore(tmp_path).path("../../etc/passwd")
+
+
+def test_small_pieces_are_gathered_and_read_back_whole(tmp_path):
+    # A multipart parser hands the part over in 64 KiB pieces (and odd-sized last ones).
+    content = bytes(range(256)) * 20_000
+    with ContentStore(tmp_path).incoming(limit=10**8) as incoming:
+        for start in range(0, len(content), 65_536 + 7):
+            incoming.write(memoryview(content)[start:start + 65_536 + 7])
+        incoming.seek(0)
+        assert incoming.read() == content
+        stored = incoming.commit()
+    assert stored == storage.StoredFile(sha256=hashlib.sha256(content).hexdigest(), size=len(content))
+
+
+def test_a_disk_failure_in_the_writing_thread_reaches_the_uploader_and_keeps_nothing(tmp_path, monkeypatch):
+    def disk_full(self, block):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(storage.IncomingFile, "_write_now", disk_full)
+    store = ContentStore(tmp_path)
+    with pytest.raises(OSError, match="No space left"):
+        store.put_stream(io.BytesIO(b"w" * (20 * storage.CHUNK_SIZE)), limit=10**9)
+    assert _files(tmp_path) == []
