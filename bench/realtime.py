@@ -14,12 +14,15 @@ Measures, against one server process (gunicorn, threaded worker, websocket trans
    first step (or a connection fails). The server process's resident memory per connection is
    read from /proc at each step.
 
-The platform's server runs on a fresh SQLite file (WAL) under a temporary folder, in-process
-Socket.IO (no Redis: one process). Not a test, and not run by `make test`. From the project root:
+The platform's server runs on a fresh SQLite file (WAL) under a temporary folder, or with
+`--postgres` on a scratch PostgreSQL database, with in-process Socket.IO (no Redis: one process).
+Not a test, and not run by `make test`. From the project root:
 
-    .venv/bin/python bench/realtime.py [--quick] [--seconds S] [--idle-steps 100,200,400,800]
+    .venv/bin/python bench/realtime.py [--quick] [--seconds S] [--sizes 20,50,100]
+                                       [--idle-steps 100,200,400,800] [--postgres [--postgres-url URL]]
 
-`--quick`: 2-second runs at N = 20 only and one idle step.
+`--quick`: 2-second runs at N = 20 only and one idle step. The exit status is 1 when a target at
+N = 50 is missed.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ import requests
 import socketio
 from flask_migrate import upgrade
 
+from bench.ledger import POSTGRES_ADMIN_URL, postgres_database, postgres_unreachable, quiet_migrations
 from config import PROJECT_ROOT, TestingConfig
 from jit import create_app
 from jit.extensions import db
@@ -85,13 +89,12 @@ class World:
     tokens: list[str]
 
 
-def build_world(folder: Path, people: int) -> World:
-    """A group with one national team of `people` members, each with a bearer token."""
-    url = f"sqlite:///{folder / 'bench.sqlite3'}"
+def build_world(folder: Path, people: int, url: str) -> World:
+    """A group with one national team of `people` members, each with a bearer token, in a new database."""
     app = create_app(TestingConfig(SQLALCHEMY_DATABASE_URI=url, JIT_LEDGER_KEY_FILE=str(folder / "key.pem")))
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     with app.app_context():
-        upgrade(directory=str(PROJECT_ROOT / "migrations"))
+        with quiet_migrations():
+            upgrade(directory=str(PROJECT_ROOT / "migrations"))
         authority = create_authority("BY", AuthorityKind.CENTRAL)
         made = [users.create_user_from_command_line(
             username=f"bench{n}", full_name=f"Участник {n}", password=PASSWORD, roles=("investigator",),
@@ -249,44 +252,61 @@ def idle_ramp(url: str, pid: int, tokens: list[str], channel_id: int, steps: lis
             client.disconnect()
 
 
-def main() -> None:
+def measure(folder: Path, database_url: str, sizes: tuple[int, ...], seconds: float, steps: list[int]) -> bool:
+    world = build_world(folder, max(sizes) + 1, database_url)
+    print(f"fan-out: one message every {INTERVAL * 1000:.0f} ms for {seconds:.0f} s, N websocket receivers")
+    results = {}
+    threads = max(sizes) + 20
+    with server("wsgi:app", folder / "platform.log", threads, platform_env(world, folder)) as (url, _):
+        for size in sizes:
+            results[size] = [fan_out(url, world.tokens, world.channel_id, size, seconds)]
+    with server("bench.realtime:bare_app", folder / "bare.log", threads) as (url, _):
+        for size in sizes:
+            results[size].append(fan_out(url, world.tokens, world.channel_id, size, seconds))
+    for size, (platform, ceiling) in results.items():
+        print(f"N = {size:3d}  platform  {platform}")
+        print(f"         bare      {ceiling}")
+        print(f"         ratio     p95 x{platform.percentile(95) / ceiling.percentile(95):.2f}, "
+              f"throughput {platform.throughput / ceiling.throughput:.0%} of bare")
+    met = True
+    if 50 in results:
+        platform, ceiling = results[50]
+        met = platform.percentile(95) <= 50 and platform.loss == 0 and platform.throughput >= 0.7 * ceiling.throughput
+        print(f"targets at N = 50 (p95 <= 50 ms, no loss, >= 70% of bare throughput): {'met' if met else 'MISSED'}")
+    if steps:
+        with server("wsgi:app", folder / "idle.log", max(steps) + 60, platform_env(world, folder)) as (url, pid):
+            idle_ramp(url, pid, world.tokens, world.channel_id, steps, seconds)
+    return met
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--idle-steps", default="100,200,400,800")
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="receivers per fan-out run")
+    parser.add_argument("--idle-steps", default="100,200,400,800", help="idle connections per step ('' for none)")
+    parser.add_argument("--postgres", action="store_true", help="a scratch PostgreSQL database instead of SQLite")
+    parser.add_argument("--postgres-url", default=POSTGRES_ADMIN_URL,
+                        help=f"PostgreSQL admin URL to create the scratch database from (default {POSTGRES_ADMIN_URL})")
     args = parser.parse_args()
-    sizes = (20,) if args.quick else SIZES
+    sizes = (20,) if args.quick else tuple(int(size) for size in args.sizes.split(","))
     seconds = 2.0 if args.quick else args.seconds
-    steps = [int(step) for step in args.idle_steps.split(",")][: 1 if args.quick else None]
+    steps = [int(step) for step in args.idle_steps.split(",") if step][: 1 if args.quick else None]
     logging.basicConfig(level=logging.WARNING)
 
     with tempfile.TemporaryDirectory(prefix="jit-bench-") as folder_name:
         folder = Path(folder_name)
-        world = build_world(folder, max(sizes) + 1)
-        print(f"fan-out: one message every {INTERVAL * 1000:.0f} ms for {seconds:.0f} s, N websocket receivers")
-        results = {}
-        threads = max(sizes) + 20
-        with server("wsgi:app", folder / "platform.log", threads, platform_env(world, folder)) as (url, _):
-            for size in sizes:
-                results[size] = [fan_out(url, world.tokens, world.channel_id, size, seconds)]
-        with server("bench.realtime:bare_app", folder / "bare.log", threads) as (url, _):
-            for size in sizes:
-                results[size].append(fan_out(url, world.tokens, world.channel_id, size, seconds))
-        for size, (platform, ceiling) in results.items():
-            print(f"N = {size:3d}  platform  {platform}")
-            print(f"         bare      {ceiling}")
-            print(f"         ratio     p95 x{platform.percentile(95) / ceiling.percentile(95):.2f}, "
-                  f"throughput {platform.throughput / ceiling.throughput:.0%} of bare")
-        if 50 in results:
-            platform, ceiling = results[50]
-            met = (platform.percentile(95) <= 50 and platform.loss == 0
-                   and platform.throughput >= 0.7 * ceiling.throughput)
-            print(f"targets at N = 50 (p95 <= 50 ms, no loss, >= 70% of bare throughput): {'met' if met else 'MISSED'}")
-
-        world = build_world(Path(tempfile.mkdtemp(dir=folder)), 21)
-        with server("wsgi:app", folder / "idle.log", max(steps) + 60, platform_env(world, folder)) as (url, pid):
-            idle_ramp(url, pid, world.tokens, world.channel_id, steps, seconds)
+        if not args.postgres:
+            print("database: SQLite (WAL), a new file")
+            return 0 if measure(folder, f"sqlite:///{folder / 'bench.sqlite3'}", sizes, seconds, steps) else 1
+        problem = postgres_unreachable(args.postgres_url)
+        if problem:
+            print(f"PostgreSQL {problem}")
+            return 2
+        with postgres_database(args.postgres_url) as database_url:
+            print("database: PostgreSQL, a new scratch database")
+            return 0 if measure(folder, database_url, sizes, seconds, steps) else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
