@@ -70,9 +70,11 @@ def test_demo_loads_the_belarus_kazakhstan_story_once(app):
         assert sorted(case.party_code for case in active.cases) == ["BY", "KZ"]
         assert active.starts_on < utcnow().date() < active.ends_on
         story = db.session.scalars(select(Instruction).order_by(Instruction.id)).all()
-        assert [i.status.value for i in story] == ["executed", "in_progress", "accepted", "draft"]
-        assert [i.from_team.party_code for i in story] == ["BY", "KZ", "BY", "KZ"]
-        assert [instructions.is_overdue(i) for i in story] == [False, False, True, False]
+        assert [i.status.value for i in story] == ["executed", "in_progress", "accepted", "draft", "draft"]
+        assert [i.from_team.party_code for i in story] == ["BY", "KZ", "BY", "KZ", "BY"]
+        assert [instructions.is_overdue(i) for i in story] == [False, False, True, False, False]
+        # Needing a sanction: the search went with it; the seizure waits for one.
+        assert [(i.needs_sanction, i.has_certified_sanction) for i in story[2::2]] == [(True, True), (True, False)]
         board = db.session.scalars(select(Task)).all()
         assert len(board) >= 20
         assert {task.status.value for task in board} == {"open", "in_progress", "blocked", "done", "cancelled"}

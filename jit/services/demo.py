@@ -165,16 +165,22 @@ def _load_instructions(people: dict[str, User], teams: dict, by_case, kz_case) -
     petrov, nurlanov = people["i.petrov"], people["a.nurlanov"]
     heads = {"BY": petrov, "KZ": nurlanov}
 
-    def draft(sender: str, case, actions: list[str], body: str, due_in: int):
+    def draft(sender: str, case, actions: list[str], body: str, due_in: int, *, needs_sanction: bool = False):
         receiver = "KZ" if sender == "BY" else "BY"
         instruction = instructions.create_instruction(
             heads[sender], teams[sender].group_id, from_team_id=teams[sender].id, to_team_id=teams[receiver].id,
-            case_id=case.id, actions=actions, due_on=today + timedelta(days=due_in), body=body)
+            case_id=case.id, actions=actions, due_on=today + timedelta(days=due_in), body=body,
+            needs_sanction=needs_sanction)
         instructions.add_document(
             heads[sender], instruction.id, title=f"Постановление о производстве процессуальных действий ({sender})",
             certified=True, is_sanction=False, filename="postanovlenie.pdf",
             stream=io.BytesIO(f"Постановление, заверенная копия, {sender}".encode()))
         return instruction
+
+    def sanction(instruction, title: str) -> None:
+        sender = heads[instruction.from_team.party_code]
+        instructions.add_document(sender, instruction.id, title=title, certified=True, is_sanction=True,
+                                  filename="sankciya.pdf", stream=io.BytesIO(f"{title}, заверенная копия".encode()))
 
     def move(instruction, *steps: str) -> None:
         for step in steps:
@@ -194,12 +200,16 @@ def _load_instructions(people: dict[str, User], teams: dict, by_case, kz_case) -
     move(working, "sent", "accepted", "in_progress")
 
     overdue = draft("BY", by_case, ["Провести обыск по месту жительства подозреваемого в г. Алматы"],
-                    "Прошу провести обыск и изъять средства компьютерной техники.", 10)
+                    "Прошу провести обыск и изъять средства компьютерной техники.", 10, needs_sanction=True)
+    sanction(overdue, "Санкция прокурора на производство обыска")
     move(overdue, "sent", "accepted")
     # Demo only: sent long enough ago to be past its due date, to show how an overdue one looks.
     overdue.due_on = today - timedelta(days=3)
 
     draft("KZ", kz_case, ["Допросить потерпевшую Сидорову А.В."], "Прошу допросить потерпевшую.", 30)
+    # Not sendable yet: the prosecutor's sanction for the seizure is still awaited.
+    draft("BY", by_case, ["Произвести выемку документов о движении средств в АО «Каспи Банк»"],
+          "Прошу произвести выемку банковских документов по счетам подозреваемых.", 21, needs_sanction=True)
     _load_tasks(people, by_case, kz_case, executed, working)
     _load_evidence(people, by_case, kz_case, working)
 
