@@ -21,6 +21,11 @@ def channels_of(cast: Cast, gid: int, who: str) -> dict[str, dict]:
     return {channel["name"]: channel for channel in response.get_json()["items"]}
 
 
+def token(cast: Cast, who: str) -> str:
+    """The bearer token of a cast member, for socket clients' `auth`."""
+    return cast.headers[who]["Authorization"].removeprefix("Bearer ")
+
+
 def post(cast: Cast, channel_id: int, who: str, body: str, **extra):
     return cast.api.post(f"/api/v1/channels/{channel_id}/messages", json={"body": body, **extra},
                          headers=cast.headers[who])

@@ -11,10 +11,17 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import requests
 
 from config import PROJECT_ROOT
 from tests.conftest import LEDGER_KEY_FILE
+
+# Several processes, or one process after another, share one server database: these tests run on
+# PostgreSQL only (skipped with the reason, or failed under JIT_REQUIRE_SERVICES=1, when it is not
+# reachable), overriding the conftest's choice of backends.
+ON_POSTGRESQL = pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.postgres)],
+                                        indirect=True)
 
 
 def free_port() -> int:
@@ -33,10 +40,11 @@ def wait_until(condition, timeout: float = 15.0) -> bool:
 
 
 @contextmanager
-def gunicorn(database_url: str, queue_url: str, log: Path, *, threads: int = 20, **env):
-    """One production-style process on `database_url`, sharing `queue_url`; yields its base URL once
-    /healthz says the queue is reachable."""
-    port = free_port()
+def gunicorn(database_url: str, queue_url: str, log: Path, *, threads: int = 20, port: int | None = None, **env):
+    """One production-style process on `database_url`, sharing `queue_url`, on `port` (a free one if
+    not given; a restart passes the same port again); yields its base URL once /healthz says the
+    queue is reachable, and stops the process on leaving."""
+    port = port or free_port()
     environment = {
         **os.environ,
         "JIT_CONFIG": "production",

@@ -12,17 +12,10 @@ import pytest
 import requests
 import socketio as socketio_client
 
-from tests.channels_support import active_group_with_member, channels_of
-from tests.realtime.servers import gunicorn, wait_until
+from tests.channels_support import active_group_with_member, channels_of, token
+from tests.realtime.servers import ON_POSTGRESQL, gunicorn, wait_until
 
-pytestmark = [pytest.mark.redis, pytest.mark.postgres]
-
-
-@pytest.fixture(params=[pytest.param("postgresql", marks=pytest.mark.postgres)])
-def backend(request):
-    """Only PostgreSQL here: several processes share one server database (skipped, with the reason,
-    or failed under JIT_REQUIRE_SERVICES=1, when it is not reachable)."""
-    return request.getfixturevalue("postgresql_backend")
+pytestmark = [pytest.mark.redis, pytest.mark.postgres, ON_POSTGRESQL]
 
 
 @pytest.fixture
@@ -56,10 +49,6 @@ def listen(url: str, token: str) -> Listener:
     listener.client.connect(url, auth={"token": token}, transports=["websocket"], wait_timeout=10)
     assert listener.client.transport() == "websocket"
     return listener
-
-
-def token(cast, who: str) -> str:
-    return cast.headers[who]["Authorization"].removeprefix("Bearer ")
 
 
 def test_a_message_crosses_processes_and_a_removal_on_one_cuts_the_other(cast, two_servers):
