@@ -50,6 +50,9 @@ class Config:
         # the rate-limit store above, so every process shares the count).
         self.JIT_MAX_MESSAGE_CHARS = int(env.get("JIT_MAX_MESSAGE_CHARS") or 4000)
         self.JIT_MESSAGE_RATE_LIMIT = env.get("JIT_MESSAGE_RATE_LIMIT") or "30 per 10 seconds"
+        # Each process holding sockets says it is alive this often; one silent for three beats is
+        # taken for stopped, and its sockets stop counting as present (jit/realtime/liveness.py).
+        self.JIT_SOCKET_HEARTBEAT_SECONDS = float(env.get("JIT_SOCKET_HEARTBEAT_SECONDS") or 15)
         self.JIT_TOKEN_LIFETIME = timedelta(hours=12)
         self.JIT_PASSWORD_HASHING = "rfc9106"  # noqa: S105 - argon2id parameter profile, not a secret
         # Sessions end after this long without a request, and after this long in any case.
@@ -121,6 +124,8 @@ class TestingConfig(Config):
         self.TESTING = True
         self.JIT_PASSWORD_HASHING = "cheapest"  # noqa: S105 - a parameter profile
         self.SECRET_KEY = self.SECRET_KEY or "testing-only-secret"
+        # Tests build many apps in one process; the tests of the heartbeat call a beat themselves.
+        self.JIT_SOCKET_HEARTBEAT_SECONDS = 0
         if not os.environ.get("DATABASE_URL"):
             self.SQLALCHEMY_DATABASE_URI = "sqlite://"
 

@@ -43,7 +43,7 @@ from jit.models.instruction import (
 )
 from jit.models.legal_request import Direction, Instrument, LegalRequest, RequestKind, RequestStatus
 from jit.models.registry import Authority, AuthorityKind, Party
-from jit.models.socket_connection import SocketConnection
+from jit.models.socket_connection import SocketConnection, SocketServer
 from jit.models.task import Task, TaskAssignment, TaskChange, TaskComment, TaskPriority, TaskStatus
 from jit.models.user import ApiToken, RecoveryCode, Role, User, UserRole
 
@@ -55,6 +55,6 @@ __all__ = [
     "InstructionDocument", "InstructionEvent", "InstructionResult", "InstructionStatus", "Instrument", "JointGroup",
     "LedgerCheckpoint", "LedgerHead", "LedgerNode", "LegalRequest", "MemberRole", "Membership", "Message",
     "MessageRevision", "NationalTeam", "Party", "ReadPosition", "RecoveryCode", "RequestKind", "RequestStatus",
-    "RevisionAction", "Role", "SocketConnection", "Task", "TaskAssignment", "TaskChange", "TaskComment",
+    "RevisionAction", "Role", "SocketConnection", "SocketServer", "Task", "TaskAssignment", "TaskChange", "TaskComment",
     "TaskPriority", "TaskStatus", "User", "UserRole",
 ]

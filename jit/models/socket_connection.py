@@ -1,5 +1,6 @@
 """Open Socket.IO connections, so that a revoked token's sockets can be found and closed from
-any server process."""
+any server process, and the server processes holding them, so that the sockets of a process that
+stopped are not taken as present for ever."""
 
 from __future__ import annotations
 
@@ -12,6 +13,17 @@ from jit.extensions import db
 from jit.models.types import UTCDateTime, utcnow
 
 
+class SocketServer(db.Model):
+    """A server process holding sockets: it says it is alive every JIT_SOCKET_HEARTBEAT_SECONDS
+    (`seen_at`); the others forget the sockets of one that fell silent."""
+
+    __tablename__ = "socket_servers"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
 class SocketConnection(db.Model):
     __tablename__ = "socket_connections"
 
@@ -21,4 +33,5 @@ class SocketConnection(db.Model):
     # The browser session the socket came from (a random key kept in the session), so that
     # signing out closes that session's sockets.
     session_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    server_id: Mapped[str] = mapped_column(ForeignKey("socket_servers.id", ondelete="CASCADE"), index=True)
     connected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

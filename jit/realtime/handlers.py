@@ -18,6 +18,7 @@ from flask_socketio import join_room
 
 from jit import notify
 from jit.extensions import socketio
+from jit.realtime import liveness
 from jit.services import audit, channels, sockets, users
 from jit.services.errors import DomainError, Invalid
 
@@ -38,7 +39,8 @@ def connect(auth=None):
     else:
         user = current_user._get_current_object() if current_user.is_authenticated else None
     try:
-        sockets.open_connection(user, request.sid, token=token, session_key=None if token else session.get("key"))
+        sockets.open_connection(user, request.sid, server_id=liveness.server_id(), token=token,
+                                session_key=None if token else session.get("key"))
     except DomainError as refusal:
         raise ConnectionRefusedError(refusal.code) from None
     join_room(notify.user_room(user.id))

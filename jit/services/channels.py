@@ -349,11 +349,12 @@ def unsubscribe(actor: User | None, channel_id: int, *, sid: str) -> None:
     _announce_presence(channel_id)
 
 
-def forget_socket(sid: str) -> None:
-    """A socket is closing (inside that use case): it is no longer present anywhere."""
+def forget_sockets(sids: list[str]) -> None:
+    """Sockets closed or gone with their process (inside that use case): they are no longer
+    present anywhere."""
     channel_ids = list(db.session.scalars(select(ChannelSubscription.channel_id).where(
-        ChannelSubscription.sid == sid)))
-    db.session.execute(delete(ChannelSubscription).where(ChannelSubscription.sid == sid))
+        ChannelSubscription.sid.in_(sids)).distinct().order_by(ChannelSubscription.channel_id)))
+    db.session.execute(delete(ChannelSubscription).where(ChannelSubscription.sid.in_(sids)))
     for channel_id in channel_ids:
         _announce_presence(channel_id)
 

@@ -1,7 +1,8 @@
 """A server restarted while clients are connected: one production-style process on a fixed port is
 stopped and a new one started on the same port, against the same PostgreSQL database. Clients that
 behave like static/js/chat.js reconnect on their own, send again what was not answered, catch up
-from the last number they hold, and end with every message once, in order."""
+from the last number they hold, and end with every message once, in order; the sockets that went
+with the stopped process are not shown as online."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ class ChatClient:
         self.unsent: dict[str, str] = {}  # client id → body, until the send is answered
         self.answers: dict[str, dict] = {}  # client id → the message its answer carried
         self.connects = 0
+        self.present: list[int] = []  # the channel's last presence: who is online
         self.online = threading.Event()
         self.online.set()
         self.lock = threading.Lock()  # each event and ack runs on its own thread
@@ -39,6 +41,7 @@ class ChatClient:
                                              randomization_factor=0)
         self.client.on("connect", self.connected)
         self.client.on("message", lambda message: self.keep([message]))
+        self.client.on("presence", lambda presence: setattr(self, "present", presence["user_ids"]))
         self.client.connect(self.address, auth={"token": token}, transports=["websocket"], wait_timeout=10)
 
     def address(self) -> str:
@@ -111,8 +114,9 @@ def test_clients_reconnect_to_a_restarted_server_and_catch_up_with_nothing_lost(
     group = active_group_with_member(cast)
     general = channels_of(cast, group["id"], "by_head")["general"]["id"]
     port = free_port()
+    beating = {"JIT_SOCKET_HEARTBEAT_SECONDS": "0.5"}  # a stopped process is forgotten after 1.5 s
 
-    with gunicorn(backend.url, redis_url, tmp_path / "first.log", port=port) as url:
+    with gunicorn(backend.url, redis_url, tmp_path / "first.log", port=port, **beating) as url:
         sender = chat_client(url, token(cast, "by_head"), general)
         reader = chat_client(url, token(cast, "kz_member"), general)
         assert wait_until(lambda: sender.catch_ups == reader.catch_ups == [(0, [])])
@@ -129,13 +133,15 @@ def test_clients_reconnect_to_a_restarted_server_and_catch_up_with_nothing_lost(
     # through its catch-up.
     reader.online.clear()
 
-    with gunicorn(backend.url, redis_url, tmp_path / "second.log", port=port):
+    with gunicorn(backend.url, redis_url, tmp_path / "second.log", port=port, **beating):
         # The sender reconnects on its own and sends both again: the one already stored is answered
         # with its message, the other is stored now.
         assert wait_until(lambda: not sender.unsent)
         assert (sender.answers[lost]["seq"], sender.answers[outage]["seq"]) == (3, 4)
         sender.send("После перезапуска 1")
         assert wait_until(lambda: not sender.unsent)
+        # The reader's socket went with the first process: it is not shown online meanwhile.
+        assert wait_until(lambda: sender.present == [cast.ids["by_head"]]), sender.present
 
         reader.online.set()
         assert wait_until(lambda: len(reader.catch_ups) == 2)
