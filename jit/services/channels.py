@@ -135,6 +135,11 @@ def _load_message(actor: User | None, message_id: int) -> tuple[User, Message]:
     return actor, message
 
 
+def takes_messages(group: JointGroup) -> bool:
+    """Whether the group's channels can be written to now (what `_require_writable` checks)."""
+    return group.status not in (GroupStatus.CLOSED, GroupStatus.SUSPENDED)
+
+
 def _require_writable(group: JointGroup) -> None:
     """Nothing is said in a closed group (its records are final) nor in a suspended one."""
     authz.require_open(group)

@@ -12,8 +12,8 @@ const me = Number(text.userId);
 const list = root.querySelector("[data-messages]");
 const scroller = root.querySelector("[data-scroll]");
 const earlierButton = root.querySelector("[data-earlier]");
-const composer = root.querySelector("[data-composer]");
-const input = composer.querySelector("textarea");
+const composer = root.querySelector("[data-composer]"); // absent where the group takes no messages
+const input = composer?.querySelector("textarea");
 const composerError = root.querySelector("[data-composer-error]");
 const typingLine = root.querySelector("[data-typing]");
 const presenceLine = root.querySelector("[data-presence]");
@@ -256,21 +256,6 @@ document.addEventListener("visibilitychange", markRead);
 
 // --- writing -------------------------------------------------------------------------------------
 
-input.addEventListener("input", () => {
-  const now = Date.now();
-  if (now - lastTypingSent >= TYPING_EVERY_MS && socket.connected) {
-    lastTypingSent = now;
-    socket.emit("typing", {channel_id: channelId});
-  }
-});
-
-input.addEventListener("keydown", (event) => {
-  if (event.key === "Enter" && !event.shiftKey) {
-    event.preventDefault();
-    composer.requestSubmit();
-  }
-});
-
 function deliver(clientMsgId, channel, body) {
   socket.timeout(10000).emit("send", {channel_id: channel, body, client_msg_id: clientMsgId}, (error, ack) => {
     if (error) {
@@ -289,17 +274,34 @@ function deliver(clientMsgId, channel, body) {
   });
 }
 
-composer.addEventListener("submit", (event) => {
-  event.preventDefault();
-  const body = input.value;
-  if (!body.trim()) {
-    return;
-  }
-  const clientMsgId = crypto.randomUUID();
-  unsent.set(clientMsgId, {channel: channelId, body});
-  deliver(clientMsgId, channelId, body);
-  input.value = "";
-});
+if (composer) {
+  input.addEventListener("input", () => {
+    const now = Date.now();
+    if (now - lastTypingSent >= TYPING_EVERY_MS && socket.connected) {
+      lastTypingSent = now;
+      socket.emit("typing", {channel_id: channelId});
+    }
+  });
+
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      composer.requestSubmit();
+    }
+  });
+
+  composer.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const body = input.value;
+    if (!body.trim()) {
+      return;
+    }
+    const clientMsgId = crypto.randomUUID();
+    unsent.set(clientMsgId, {channel: channelId, body});
+    deliver(clientMsgId, channelId, body);
+    input.value = "";
+  });
+}
 
 async function edit(message) {
   const body = window.prompt(text.textEditPrompt, message.body);

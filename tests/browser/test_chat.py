@@ -103,3 +103,31 @@ def test_two_members_chat_live_and_catch_up_after_going_offline(cast, live_serve
         expect(messages(page)).to_have_count(6)
         expect(page.get_by_text("Написано без связи", exact=True)).to_have_count(1)
     expect(kazakh.locator("[data-composer-error]")).to_have_text("")
+
+
+def test_the_group_page_chats_in_the_general_channel_while_the_page_refreshes_live(cast, live_server, new_context):
+    group = active_group_with_member(cast)
+    gid = group["id"]
+    pages = {}
+    for who in ("by_head", "kz_member"):
+        pages[who] = signed_in(new_context, live_server, cast.people[who])
+        pages[who].goto(f"{live_server}/groups/{gid}")
+        connected(pages[who])
+    belarusian, kazakh = pages["by_head"], pages["kz_member"]
+    expect(kazakh.locator("[data-presence]")).to_contain_text(cast.people["by_head"].full_name)
+
+    belarusian.get_by_role("textbox", name="Message").fill("Со страницы группы")
+    belarusian.get_by_role("button", name="Send").click()
+    expect(messages(kazakh)).to_have_count(1)
+
+    # A change to the group refreshes the page's content live; the chat below it stays as it was.
+    case = cast.api.post(f"/api/v1/groups/{gid}/cases", json={
+        "party": "BY", "number": "№ 20251640099", "opened_on": "2025-03-12", "articles": "ч. 4 ст. 212 УК",
+        "summary": "Новое дело", "handling_investigator_id": cast.ids["by_head"]}, headers=cast.headers["by_head"])
+    assert case.status_code == 201, case.get_json()
+    expect(kazakh.get_by_role("rowheader", name="№ 20251640099")).to_be_visible()
+    expect(messages(kazakh)).to_have_count(1)
+    kazakh.get_by_role("textbox", name="Message").fill("Вижу, спасибо")
+    kazakh.get_by_role("button", name="Send").click()
+    expect(messages(belarusian)).to_have_count(2)
+    expect(messages(belarusian).nth(1)).to_contain_text("Вижу, спасибо")

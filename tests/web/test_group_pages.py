@@ -208,7 +208,10 @@ def test_a_closed_group_shows_no_action_forms(cast):
     for action in ("/edit", "/teams/new", "/members/new", "/documents/new", "/cases/new", "/remove",
                    "/transitions"):
         assert f"{action}\"" not in html, action
-    assert "<button" not in html.split('id="main"', 1)[1]
+    main = html.split('id="main"', 1)[1]
+    assert "<form" not in main and 'type="submit"' not in main
+    # Its channels can still be read, not written to.
+    assert "data-chat" in main and "The group is closed or suspended: its channels can be read" in main
 
 
 def test_posts_without_a_csrf_token_are_refused(cast):

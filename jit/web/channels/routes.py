@@ -25,19 +25,25 @@ def channel_label(summary: channels.ChannelSummary, parties: dict[int, str]) -> 
     return summary.name
 
 
+def chat_panel(actor, group, wanted: int | None = None) -> dict:
+    """What templates/channels/_panel.html shows: the channels `actor` may read in `group`, and the
+    `wanted` one open (the first, the general channel, by default; None if not readable)."""
+    summaries = channels.list_channels(actor, group.id)
+    parties = {team.id: team.party_code for team in group.teams}
+    current = next((summary for summary in summaries if summary.id == wanted), None) if wanted else (
+        summaries[0] if summaries else None)
+    return {"summaries": summaries, "labels": {summary.id: channel_label(summary, parties) for summary in summaries},
+            "current": current, "members": channels.channel_members(actor, current.id) if current else [],
+            "writable": channels.takes_messages(group)}
+
+
 @bp.route("/groups/<int:gid>/channels")
 @login_required
 def page(gid: int):
     actor = current_user._get_current_object()
     group = groups.get_group(actor, gid)
-    summaries = channels.list_channels(actor, gid)
-    parties = {team.id: team.party_code for team in group.teams}
-    labels = {summary.id: channel_label(summary, parties) for summary in summaries}
     wanted = request.args.get("channel", type=int)
-    current = next((summary for summary in summaries if summary.id == wanted), None) if wanted else (
-        summaries[0] if summaries else None)
-    if wanted and current is None:
+    panel = chat_panel(actor, group, wanted)
+    if wanted and panel["current"] is None:
         abort(404)
-    members = channels.channel_members(actor, current.id) if current else []
-    return render_template("channels/page.html", group=group, summaries=summaries, labels=labels, current=current,
-                           members=members)
+    return render_template("channels/page.html", group=group, **panel)

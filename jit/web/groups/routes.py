@@ -22,6 +22,7 @@ from jit.services import compliance, evaluations, groups, registry
 from jit.services.errors import Conflict, DomainError, Invalid, TooLarge
 from jit.services.pagination import MAX_LIMIT
 from jit.storage import digest_header
+from jit.web.channels.routes import chat_panel
 from jit.web.groups.forms import (
     DECISION_LABELS,
     DOCUMENT_KIND_LABELS,
@@ -175,6 +176,7 @@ def _overview_page(gid: int, *, refusal: DomainError | None = None, status: int 
         closed=group.status == GroupStatus.CLOSED, refusal=refusal, refusal_details=unmet,
         file_form=DocumentFileForm(), compliance=compliance.group_report(_actor(), gid),
         evaluations=evaluations.list_evaluations(_actor(), gid), evaluation_due=evaluations.is_due(group),
+        chat=chat_panel(_actor(), group),
     ), status
 
 
