@@ -32,12 +32,17 @@ def server_id() -> str:
         if known is None:
             known = uuid.uuid4().hex
             every = app.config["JIT_SOCKET_HEARTBEAT_SECONDS"]
-            sockets.heartbeat(known, silent_after=timedelta(seconds=SILENT_BEATS * max(every, 1)))
+            sockets.heartbeat(known, silent_after=_silence(every))  # registers; the silent ones wait for a beat
             app.extensions[_EXTENSION] = known
             if every > 0:  # off in tests that build many apps: each would keep a thread beating
                 socketio.start_background_task(_beat, app, known, every)
                 atexit.register(_retire, app, known)
     return known
+
+
+def _silence(every: float) -> timedelta:
+    """How long a process beating every `every` seconds may stay silent before it is taken for stopped."""
+    return timedelta(seconds=SILENT_BEATS * every)
 
 
 def _beat(app: Flask, server: str, every: float) -> None:
@@ -55,7 +60,7 @@ def beat(server: str, every: float) -> None:
     """One beat: say this process is alive, and forget the processes that fell silent. If this one
     had itself been taken for stopped (it could not beat for a while), its sockets' records are
     gone: it disconnects them, and its clients reconnect and catch up."""
-    known, silent = sockets.heartbeat(server, silent_after=timedelta(seconds=SILENT_BEATS * every))
+    known, silent = sockets.heartbeat(server, silent_after=_silence(every))
     if silent:
         sockets.forget_servers(silent)
     if not known:
