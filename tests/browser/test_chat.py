@@ -73,6 +73,7 @@ def test_two_members_chat_live_and_catch_up_after_going_offline(cast, live_serve
     expect(messages(belarusian)).to_have_count(2)
     expect(messages(belarusian).nth(1)).to_contain_text("Получил, спасибо 👍")
     expect(belarusian.get_by_text(f"Seen by {kz_name}")).to_be_visible()
+    expect(messages(kazakh)).to_have_count(2)  # its own reply is back too, before the network drops
 
     # The Kazakh member's network drops; three messages are sent meanwhile.
     kazakh.context.set_offline(True)
