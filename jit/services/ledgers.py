@@ -13,7 +13,8 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from jit import ledger
 from jit.extensions import db
@@ -29,11 +30,21 @@ _NODE_LOOKUP = select(_NODES.c.hash).where(
     _NODES.c.ledger == bindparam("ledger"), _NODES.c.level == bindparam("level"), _NODES.c.idx == bindparam("idx")
 )
 _NODE_INSERT = insert(_NODES)
-_HEAD_INCREMENT = (
-    update(_HEADS).where(_HEADS.c.ledger == bindparam("name")).values(size=_HEADS.c.size + 1)
-    .returning(_HEADS.c.size)
-)
-_HEAD_INSERT = insert(_HEADS)
+
+
+def _head_increment(dialect_insert):
+    """One statement that creates the head with the ledger's first entry or moves it on by one.
+
+    An upsert, not an update followed by an insert: two transactions appending a new ledger's
+    first entries would both find no head and both insert it, and one would die on the key.
+    Here the second waits on the first's row and then increments it."""
+    statement = dialect_insert(_HEADS).values(ledger=bindparam("name"), size=1)
+    return statement.on_conflict_do_update(
+        index_elements=[_HEADS.c.ledger], set_={"size": _HEADS.c.size + 1}
+    ).returning(_HEADS.c.size)
+
+
+_HEAD_INCREMENT = {"postgresql": _head_increment(postgresql.insert), "sqlite": _head_increment(sqlite.insert)}
 
 
 class DatabaseNodeStore:
@@ -80,10 +91,7 @@ def append(name: str, entry: dict) -> tuple[int, bytes]:
     Incrementing the head row first serialises concurrent appends to one ledger.
     """
     connection = db.session.connection()
-    new_size = connection.execute(_HEAD_INCREMENT, {"name": name}).scalar()
-    if new_size is None:  # the ledger's first entry
-        connection.execute(_HEAD_INSERT, {"ledger": name, "size": 1})
-        new_size = 1
+    new_size = connection.execute(_HEAD_INCREMENT[connection.dialect.name], {"name": name}).scalar_one()
     leaf = ledger.leaf_hash(ledger.canonical(entry))
     store = DatabaseNodeStore(name)
     ledger.append_leaf(store, new_size - 1, leaf)
