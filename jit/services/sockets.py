@@ -13,8 +13,9 @@ from jit import notify
 from jit.extensions import db
 from jit.models import ApiToken, SocketConnection, SocketServer, User
 from jit.models.types import utcnow
-from jit.services import authz, channels, sessions
+from jit.services import audit, authz, channels, sessions
 from jit.services.audit import note, use_case
+from jit.services.errors import Unauthenticated
 
 
 @use_case("socket.connect")
@@ -71,17 +72,26 @@ def forget_servers(server_ids: list[str]) -> int:
 
 
 def connection_user(sid: str, *, activity: bool = False) -> User | None:
-    """Who opened this socket, while its connection record stands (a revoked token's is gone) and
-    its token is valid or its browser session stands (SessionEnded, SessionExpired otherwise).
-    `activity`: the event is something the user did, which keeps the session from idling out."""
+    """Who opened this socket, while its connection record stands (a revoked token's is gone),
+    its token is valid and its browser session stands. `activity`: the event is something the
+    user did, which keeps the session from idling out. A socket found without standing is refused
+    (Unauthenticated), audited, and closed, whatever missed closing it before."""
     connection = db.session.get(SocketConnection, sid)
     if connection is None:
         return None
-    if connection.session_id is not None:
-        sessions.resume_by_id(connection.session_id, activity=activity)
-    elif connection.token_id is not None and not db.session.get(ApiToken, connection.token_id).is_valid_at(utcnow()):
-        return None
-    return db.session.get(User, connection.user_id)
+    user = db.session.get(User, connection.user_id)
+    try:
+        if connection.session_id is not None:
+            sessions.resume_by_id(connection.session_id, activity=activity)
+        elif connection.token_id is not None and not db.session.get(ApiToken, connection.token_id).is_valid_at(
+                utcnow()):
+            raise Unauthenticated()
+    except Unauthenticated as refusal:
+        notify.disconnect_after_commit([sid])
+        audit.record_event("socket.refused", actor=user, outcome=audit.DENIED, object_type="socket", object_id=sid,
+                           code=refusal.code)  # commits, and the socket closes
+        raise
+    return user
 
 
 def _disconnect(stmt: Select) -> None:

@@ -8,12 +8,12 @@ from datetime import timedelta
 import pytest
 
 from jit.extensions import db, socketio
-from jit.models import UserSession
+from jit.models import AuditEvent, UserSession
 from jit.realtime import liveness
 from tests.channels_support import active_group_with_member, channels_of
 from tests.conftest import Clock, sign_in_page
 from tests.groups_support import make_cast
-from tests.realtime.test_channels import subscribe
+from tests.realtime.test_channels import connect, subscribe
 
 EXPIRED = {"ok": False, "error": {"code": "unauthenticated", "message": "Your session has expired. Sign in again.",
                                   "fields": {}}}
@@ -88,3 +88,31 @@ def test_the_heartbeat_closes_the_sockets_of_a_session_that_lapsed(general, cloc
     assert other_user_socket.is_connected()
     assert reasons[cast.ids["by_head"]] == "idle" and reasons[cast.ids["kz_head"]] is None
     other_user_socket.disconnect()
+
+
+def test_a_socket_whose_session_ended_unheard_is_closed_at_its_next_event(general):
+    """Ending a session closes its sockets after commit; should that be missed (another process's
+    message lost), the socket's next event finds the session ended, and closes it."""
+    cast, channel = general
+    _, socket = browser_socket(cast)
+    with cast.app.app_context():
+        record = db.session.scalars(db.select(UserSession).where(UserSession.user_id == cast.ids["by_head"])).one()
+        record.ended_at, record.end_reason = record.started_at, "revoked"
+        db.session.commit()
+    assert socket.is_connected()
+
+    refused = subscribe(socket, channel)
+    assert (refused["ok"], refused["error"]["message"]) == (False, "Your session has ended. Sign in again.")
+    assert not socket.is_connected()
+    with cast.app.app_context():
+        event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.operation == "socket.refused")).one()
+    assert (event.user_id, event.outcome) == (cast.ids["by_head"], "denied")
+
+
+def test_a_tokens_socket_ends_with_the_token(general, clock: Clock):
+    cast, channel = general
+    socket = connect(cast.app, cast, "by_head")
+    assert subscribe(socket, channel)["ok"]
+    clock.advance(hours=12, seconds=1)  # the token's lifetime
+    assert subscribe(socket, channel)["error"]["code"] == "unauthenticated"
+    assert not socket.is_connected()
