@@ -4,16 +4,13 @@ limits, the audit origin of each request, and Flask-Babel selectors."""
 from __future__ import annotations
 
 import os
-import secrets
 
 from flask import Flask, current_app, flash, g, has_request_context, redirect, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from jit.extensions import login_manager
 from jit.models import User
-from jit.models.types import utcnow
-from jit.services import audit, users
+from jit.services import audit, sessions, users
 from jit.services.errors import Unauthenticated
 
 # Requests that touch no data and are not worth an audit event of their own.
@@ -49,13 +46,13 @@ def unauthorized():
 
 
 def start_session(user: User) -> None:
-    """Sign `user` in on a fresh session (nothing from before carries over, the id changes)."""
+    """Sign `user` in on a fresh session (nothing from before carries over, the id changes); the
+    cookie only names the session the server keeps."""
     chosen_locale = session.get("locale")
     session.clear()
+    key = sessions.start(user)
     login_user(user)
-    now = int(utcnow().timestamp())
-    session["started_at"] = session["seen_at"] = now
-    session["key"] = secrets.token_hex(16)  # names this session's sockets
+    session["key"] = key
     if chosen_locale:
         session["locale"] = chosen_locale
 
@@ -65,25 +62,19 @@ def end_session() -> None:
     session.clear()
 
 
-def _session_expired() -> bool:
-    now = int(utcnow().timestamp())
-    config = current_app.config
-    started, seen = session.get("started_at", 0), session.get("seen_at", 0)
-    return (now - seen > config["JIT_SESSION_IDLE_TIMEOUT"].total_seconds()
-            or now - started > config["JIT_SESSION_MAX_AGE"].total_seconds())
-
-
 def _enforce_session_limits():
-    """End a cookie session that sat idle too long or lived too long, before anything reads data."""
-    if "_user_id" not in session:
+    """Before anything reads data: the server must still hold the cookie's session (not signed
+    out, not revoked, not idle or too old)."""
+    if "_user_id" not in session or request.endpoint in UNAUDITED_ENDPOINTS:
         return None
-    if _session_expired():
+    try:
+        sessions.resume(session.get("key"), session["_user_id"])
+    except Unauthenticated as ended:
         end_session()
         if is_api_request():
-            raise Unauthenticated(_("Your session has expired. Sign in again."))
-        flash(_("Your session has expired. Sign in again."), "warning")
+            raise
+        flash(str(ended.message), "warning")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    session["seen_at"] = int(utcnow().timestamp())
     return None
 
 

@@ -107,15 +107,15 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("admin.index", "GET"): Call(page_admin_only()),
     # The registry is reference data every user may read; only changing it is the admins'.
     ("admin.parties", "GET"): Call(page_any_user()),
-    ("admin.edit_party", "GET"): Call(page_any_user()),
+    ("admin.edit_party", "GET"): Call(page_admin_only()),  # no form the POST would refuse
     ("admin.edit_party", "POST"): Call(page_admin_only(302), form={"agreement_2015_in_force_on": "2017-05-15"}),
     ("admin.authorities", "GET"): Call(page_any_user()),
-    ("admin.new_authority", "GET"): Call(page_any_user()),  # an empty form; submitting it is refused
+    ("admin.new_authority", "GET"): Call(page_admin_only()),
     ("admin.new_authority", "POST"): Call(page_admin_only(302), form=AUTHORITY),
-    ("admin.edit_authority", "GET"): Call(page_any_user()),
+    ("admin.edit_authority", "GET"): Call(page_admin_only()),
     ("admin.edit_authority", "POST"): Call(page_admin_only(302), form={"name_en": "Renamed", "name_ru": "Новое"}),
     ("admin.users_list", "GET"): Call(page_admin_only()),
-    ("admin.new_user", "GET"): Call(page_any_user()),  # an empty form; submitting it is refused
+    ("admin.new_user", "GET"): Call(page_admin_only()),
     ("admin.new_user", "POST"): Call(page_admin_only(302), form={
         "username": "new.person", "full_name": "New Person", "password": "long enough pass",
         "roles": "investigator", "time_zone": "UTC"}),

@@ -45,7 +45,7 @@ from jit.models.legal_request import Direction, Instrument, LegalRequest, Reques
 from jit.models.registry import Authority, AuthorityKind, Party
 from jit.models.socket_connection import SocketConnection, SocketServer
 from jit.models.task import Task, TaskAssignment, TaskChange, TaskComment, TaskPriority, TaskStatus
-from jit.models.user import ApiToken, RecoveryCode, Role, User, UserRole
+from jit.models.user import ApiToken, RecoveryCode, Role, User, UserRole, UserSession
 
 __all__ = [
     "ApiToken", "AuditEvent", "Authority", "AuthorityKind", "Channel", "ChannelKind", "ChannelMember",
@@ -56,5 +56,5 @@ __all__ = [
     "LedgerCheckpoint", "LedgerHead", "LedgerNode", "LegalRequest", "MemberRole", "Membership", "Message",
     "MessageRevision", "NationalTeam", "Party", "ReadPosition", "RecoveryCode", "RequestKind", "RequestStatus",
     "RevisionAction", "Role", "SocketConnection", "SocketServer", "Task", "TaskAssignment", "TaskChange", "TaskComment",
-    "TaskPriority", "TaskStatus", "User", "UserRole",
+    "TaskPriority", "TaskStatus", "User", "UserRole", "UserSession",
 ]

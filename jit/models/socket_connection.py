@@ -30,8 +30,8 @@ class SocketConnection(db.Model):
     sid: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"), index=True)
-    # The browser session the socket came from (a random key kept in the session), so that
-    # signing out closes that session's sockets.
-    session_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    # The browser session the socket came from: its limits apply to the socket, and ending it
+    # closes the socket.
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("user_sessions.id", ondelete="CASCADE"), index=True)
     server_id: Mapped[str] = mapped_column(ForeignKey("socket_servers.id", ondelete="CASCADE"), index=True)
     connected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -54,9 +54,11 @@ def disconnect(reason=None):
 
 # --- channels: each event answers with an ack {ok: true, ...} or {ok: false, error: {code, message}} ---
 
-def _caller():
-    """The socket's user while its connection record stands (token or session alike)."""
-    return sockets.connection_user(request.sid)
+def _caller(*, activity: bool = False):
+    """The socket's user while its connection record stands, its token is valid and its browser
+    session has not ended or expired (checked like a page request). `activity`: the user did this
+    (typing, sending), which counts towards the session's idle limit."""
+    return sockets.connection_user(request.sid, activity=activity)
 
 
 def _number(data, name: str, *, default: int | None = None) -> int:
@@ -108,7 +110,8 @@ def send(data=None):
         body, client_msg_id = fields.get("body"), fields.get("client_msg_id")
         if not isinstance(body, str) or not isinstance(client_msg_id, str | None):
             raise Invalid(fields={"body": _l("Text is expected.")})
-        message = channels.send(_caller(), _number(data, "channel_id"), body, client_msg_id=client_msg_id)
+        message = channels.send(_caller(activity=True), _number(data, "channel_id"), body,
+                                client_msg_id=client_msg_id)
         return {"message": channels.message_payload(message)}
 
     return _answer(handle)
@@ -117,7 +120,7 @@ def send(data=None):
 @socketio.on("typing")
 def typing(data=None):
     def handle() -> dict:
-        return {"sent": channels.typing(_caller(), _number(data, "channel_id"), sid=request.sid)}
+        return {"sent": channels.typing(_caller(activity=True), _number(data, "channel_id"), sid=request.sid)}
 
     return _answer(handle)
 

@@ -1,8 +1,9 @@
 """Sockets are recorded in the database, so that every process sees who is present and can cut
-anyone's access. A process that stops without closing its sockets (killed, restarted) would leave
-them present for ever. So each process, from its first socket on, says it is alive every
-JIT_SOCKET_HEARTBEAT_SECONDS and forgets the sockets of any process silent for SILENT_BEATS beats;
-one that exits cleanly forgets its own at once."""
+anyone's access (each beat also cuts the sockets of browser sessions that lapsed). A process that
+stops without closing its sockets (killed, restarted) would leave them present for ever. So each
+process, from its first socket on, says it is alive every JIT_SOCKET_HEARTBEAT_SECONDS and
+forgets the sockets of any process silent for SILENT_BEATS beats; one that exits cleanly forgets
+its own at once."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from flask import Flask, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from jit.extensions import db, socketio
-from jit.services import sockets
+from jit.services import sessions, sockets
 
 SILENT_BEATS = 3
 _EXTENSION = "jit.socket_server"
@@ -57,12 +58,14 @@ def _beat(app: Flask, server: str, every: float) -> None:
 
 
 def beat(server: str, every: float) -> None:
-    """One beat: say this process is alive, and forget the processes that fell silent. If this one
-    had itself been taken for stopped (it could not beat for a while), its sockets' records are
-    gone: it disconnects them, and its clients reconnect and catch up."""
+    """One beat: say this process is alive, forget the processes that fell silent, and close the
+    sockets of browser sessions that idled out or grew too old meanwhile. If this process had
+    itself been taken for stopped (it could not beat for a while), its sockets' records are gone:
+    it disconnects them, and its clients reconnect and catch up."""
     known, silent = sockets.heartbeat(server, silent_after=_silence(every))
     if silent:
         sockets.forget_servers(silent)
+    sessions.expire_lapsed_with_sockets()
     if not known:
         log.warning("this process was taken for stopped; disconnecting its sockets so that they reconnect")
         for sid, _ in list(socketio.server.manager.get_participants("/", None)):

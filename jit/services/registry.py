@@ -12,10 +12,24 @@ from jit.models import Authority, AuthorityKind, Party, Role, User
 from jit.models.types import utcnow
 from jit.services import authz
 from jit.services.audit import note, use_case
-from jit.services.errors import Invalid, NotFound
+from jit.services.errors import DomainError, Invalid, NotFound
 from jit.services.pagination import Page, paginate
 
 _UNSET = object()
+
+
+def require_keeper(actor: User | None) -> User:
+    """Admins keep the registry: the check of every change, and of every page offering one."""
+    return authz.require_role(actor, Role.ADMIN)
+
+
+def may_keep(actor: User | None) -> bool:
+    """Whether to offer `actor` the registry's forms (the same check their changes make)."""
+    try:
+        require_keeper(actor)
+    except DomainError:
+        return False
+    return True
 
 
 @use_case("party.list")
@@ -29,7 +43,7 @@ def list_parties(actor: User | None, *, limit: int | None = None, cursor: str | 
 def update_party(actor: User | None, code: str, *, agreement_2015_in_force_on=_UNSET,
                  chisinau_in_force_on=_UNSET) -> Party:
     """Treaty dates as the depositary reports them (None: not known)."""
-    authz.require_role(actor, Role.ADMIN)
+    require_keeper(actor)
     party = db.session.get(Party, (code or "").upper())
     if party is None:
         raise NotFound()
@@ -87,7 +101,7 @@ def _check_names(name_en: str | None, name_ru: str | None) -> dict:
 def create_authority(actor: User | None, *, party: str, name_en: str, name_ru: str, kind: AuthorityKind,
                      listed_on: date) -> Authority:
     """Add an authority to a party's Art. 11 list from the date it was listed."""
-    authz.require_role(actor, Role.ADMIN)
+    require_keeper(actor)
     problems = _check_names(name_en, name_ru)
     if db.session.get(Party, (party or "").upper()) is None:
         problems["party"] = _l("Not a party to the Agreement.")
@@ -109,7 +123,7 @@ def create_authority(actor: User | None, *, party: str, name_en: str, name_ru: s
 def update_authority(actor: User | None, authority_id: int, *, delisted_on=_UNSET, name_en: str | None = None,
                      name_ru: str | None = None) -> Authority:
     """Rename an authority or take it off the list from a date (Art. 11 list changes)."""
-    authz.require_role(actor, Role.ADMIN)
+    require_keeper(actor)
     authority = db.session.get(Authority, authority_id)
     if authority is None:
         raise NotFound()

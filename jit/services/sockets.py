@@ -13,18 +13,22 @@ from jit import notify
 from jit.extensions import db
 from jit.models import ApiToken, SocketConnection, SocketServer, User
 from jit.models.types import utcnow
-from jit.services import authz, channels
+from jit.services import audit, authz, channels, sessions
 from jit.services.audit import note, use_case
+from jit.services.errors import Unauthenticated
 
 
 @use_case("socket.connect")
 def open_connection(actor: User | None, sid: str, *, server_id: str, token: ApiToken | None = None,
                     session_key: str | None = None) -> SocketConnection:
-    """Record a connection of a signed-in user (refused otherwise), held by the process `server_id`."""
+    """Record a connection of a signed-in user (refused otherwise), held by the process `server_id`:
+    with a token, or with the key of a browser session that still stands (connecting is not
+    activity: a page left open reconnects by itself)."""
     actor = authz.require_user(actor)
+    browser_session = None if token else sessions.check(sessions.find(session_key, actor.id), activity=False)
     note(object_type="socket", object_id=sid)
     connection = SocketConnection(sid=sid, user_id=actor.id, token_id=token.id if token else None,
-                                  session_key=session_key, server_id=server_id)
+                                  session_id=browser_session.id if browser_session else None, server_id=server_id)
     db.session.add(connection)
     return connection
 
@@ -67,10 +71,27 @@ def forget_servers(server_ids: list[str]) -> int:
     return len(sids)
 
 
-def connection_user(sid: str) -> User | None:
-    """Who opened this socket, while its connection record stands (a revoked token's is gone)."""
+def connection_user(sid: str, *, activity: bool = False) -> User | None:
+    """Who opened this socket, while its connection record stands (a revoked token's is gone),
+    its token is valid and its browser session stands. `activity`: the event is something the
+    user did, which keeps the session from idling out. A socket found without standing is refused
+    (Unauthenticated), audited, and closed, whatever missed closing it before."""
     connection = db.session.get(SocketConnection, sid)
-    return db.session.get(User, connection.user_id) if connection is not None else None
+    if connection is None:
+        return None
+    user = db.session.get(User, connection.user_id)
+    try:
+        if connection.session_id is not None:
+            sessions.resume_by_id(connection.session_id, activity=activity)
+        elif connection.token_id is not None and not db.session.get(ApiToken, connection.token_id).is_valid_at(
+                utcnow()):
+            raise Unauthenticated()
+    except Unauthenticated as refusal:
+        notify.disconnect_after_commit([sid])
+        audit.record_event("socket.refused", actor=user, outcome=audit.DENIED, object_type="socket", object_id=sid,
+                           code=refusal.code)  # commits, and the socket closes
+        raise
+    return user
 
 
 def _disconnect(stmt: Select) -> None:
@@ -82,10 +103,6 @@ def _disconnect(stmt: Select) -> None:
 def disconnect_token_sockets(token: ApiToken) -> None:
     """Queue the disconnection of every socket opened with `token` (runs after commit)."""
     _disconnect(select(SocketConnection.sid).where(SocketConnection.token_id == token.id))
-
-
-def disconnect_session_sockets(session_key: str) -> None:
-    _disconnect(select(SocketConnection.sid).where(SocketConnection.session_key == session_key))
 
 
 def disconnect_user_sockets(user: User) -> None:

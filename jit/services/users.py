@@ -22,7 +22,7 @@ from sqlalchemy import select
 from jit.extensions import db
 from jit.models import ApiToken, Authority, RecoveryCode, Role, User, UserRole
 from jit.models.types import utcnow
-from jit.services import authz, sockets
+from jit.services import authz, sessions, sockets
 from jit.services.audit import note, use_case
 from jit.services.errors import Conflict, DomainError, Invalid, InvalidCredentials, NotFound
 from jit.services.pagination import Page, paginate
@@ -134,11 +134,16 @@ def _new_user(*, username, full_name, password, roles, authority_id, time_zone, 
     return user
 
 
+def require_account_admin(actor: User | None) -> User:
+    """Admins keep the accounts: the check of every change, and of every page offering one."""
+    return authz.require_role(actor, Role.ADMIN)
+
+
 @use_case("user.create")
 def create_user(actor: User | None, *, username: str, full_name: str, password: str, roles: Iterable[str],
                 authority_id: int | None = None, time_zone: str = "UTC", locale: str | None = None) -> User:
     """An admin creates an account."""
-    authz.require_role(actor, Role.ADMIN)
+    require_account_admin(actor)
     return _new_user(username=username, full_name=full_name, password=password, roles=roles,
                      authority_id=authority_id, time_zone=time_zone, locale=locale)
 
@@ -153,7 +158,7 @@ def create_user_from_command_line(*, username: str, full_name: str, password: st
 
 
 def _user_for_admin(actor: User | None, user_id: int) -> User:
-    authz.require_role(actor, Role.ADMIN)
+    require_account_admin(actor)
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound()
@@ -163,7 +168,7 @@ def _user_for_admin(actor: User | None, user_id: int) -> User:
 
 @use_case("user.list")
 def list_users(actor: User | None, *, limit: int | None = None, cursor: str | None = None) -> Page:
-    authz.require_role(actor, Role.ADMIN)
+    require_account_admin(actor)
     return paginate(select(User), User.id, limit=limit, cursor=cursor)
 
 
@@ -212,12 +217,22 @@ def update_user(actor: User | None, user_id: int, *, active: bool | None = None,
 
 
 def _end_access(user: User) -> None:
-    """Revoke every token of the user and close all their sockets (after commit)."""
+    """End every session and token of the user and close all their sockets (after commit)."""
     now = utcnow()
     for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
                                                            ApiToken.revoked_at.is_(None))):
         token.revoked_at = now
+    sessions.end_all(user, sessions.DEACTIVATED)
     sockets.disconnect_user_sockets(user)
+
+
+def end_all_sessions(user: User, *, keep_session_key: str | None = None) -> int:
+    """End every browser session of `user` (all copies of their cookies), closing their sockets
+    after commit, but the one whose cookie holds `keep_session_key` (the caller's own, say, when
+    they change their password). API tokens stay. Call it inside the use case that needs it (a
+    password change or reset): it joins that transaction. Returns how many sessions ended."""
+    note(sessions_ended=(ended := sessions.end_all(user, sessions.REVOKED, keep_key=keep_session_key)))
+    return ended
 
 
 # --- signing in ----------------------------------------------------------------------------
@@ -351,10 +366,12 @@ def sign_in(username: str, password: str, otp: str | None = None) -> User:
 
 @use_case("auth.sign_out")
 def sign_out(actor: User | None, session_key: str | None) -> None:
-    """End a browser session: its sockets close after commit."""
-    authz.require_user(actor, before_second_factor=True)
-    if session_key:
-        sockets.disconnect_session_sockets(session_key)
+    """End a browser session, for every copy of its cookie: its sockets close after commit."""
+    actor = authz.require_user(actor, before_second_factor=True)
+    record = sessions.find(session_key, actor.id)
+    if record is not None and record.ended_at is None:
+        note(object_type="session", object_id=record.id)
+        sessions.end(record, sessions.SIGNED_OUT)
 
 
 def load_user(user_id: int) -> User | None:
@@ -374,18 +391,33 @@ def provisioning_uri(user: User, secret: str) -> str:
     return _totp(secret).provisioning_uri(name=user.username)
 
 
-@use_case("auth.second_factor_enrol")
-def enrol_second_factor(actor: User | None, secret: str, code: str) -> list[str]:
-    """Confirm an authenticator app with one of its codes; returns recovery codes (shown once)."""
+@use_case("auth.second_factor_setup")
+def second_factor_setup(actor: User | None) -> str:
+    """The secret to show an authenticator app: kept on the account (never in the readable cookie),
+    pending until one of its codes confirms it, and the same one until then (a reload, another
+    browser, shows the same QR code)."""
     actor = authz.require_user(actor, before_second_factor=True)
     note(object_type="user", object_id=actor.id)
     if actor.has_second_factor:
         raise Conflict(_l("A second factor is already set up. Ask an administrator to reset it."))
-    if not re.fullmatch(r"[A-Z2-7]{32}", secret or ""):
+    if actor.totp_pending_secret is None:
+        actor.totp_pending_secret = new_totp_secret()
+    return actor.totp_pending_secret
+
+
+@use_case("auth.second_factor_enrol")
+def enrol_second_factor(actor: User | None, code: str) -> list[str]:
+    """Confirm the pending secret with one of the app's codes; returns recovery codes (shown once)."""
+    actor = authz.require_user(actor, before_second_factor=True)
+    note(object_type="user", object_id=actor.id)
+    if actor.has_second_factor:
+        raise Conflict(_l("A second factor is already set up. Ask an administrator to reset it."))
+    secret = actor.totp_pending_secret
+    if secret is None:
         raise Invalid(fields={"secret": _l("Start the set-up again.")})
     if not _totp(secret).verify((code or "").strip(), valid_window=1):
         raise Invalid(fields={"code": _l("The code does not match. Check the time on your device.")})
-    actor.totp_secret = secret
+    actor.totp_secret, actor.totp_pending_secret = secret, None
     actor.totp_enabled_at = utcnow()
     actor.totp_last_step = _totp(secret).timecode(utcnow())
     codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODE_COUNT)]
@@ -397,7 +429,7 @@ def enrol_second_factor(actor: User | None, secret: str, code: str) -> list[str]
 def reset_second_factor(actor: User | None, user_id: int) -> User:
     """An admin removes a user's factor (lost phone); the user enrols again at next sign-in."""
     user = _user_for_admin(actor, user_id)
-    user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
+    user.totp_secret = user.totp_enabled_at = user.totp_last_step = user.totp_pending_secret = None
     user.recovery_codes = []
     return user
 

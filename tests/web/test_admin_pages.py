@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, select
 
 from jit.extensions import db
-from jit.models import Authority, Party, User
+from jit.models import AuditEvent, Authority, Party, User
 from jit.models.types import utcnow
 from jit.services import users
 from tests import factories
@@ -344,6 +344,29 @@ def test_an_investigator_is_refused(app, client, make_user):
     with app.app_context():
         assert db.session.get(Party, "BY").agreement_2015_in_force_on is None
         assert db.session.scalar(select(User).where(User.username == "sneaky.admin")) is None
+
+
+def test_an_investigator_gets_no_edit_form_nor_edit_links(app, client, make_user):
+    with app.app_context():
+        authority_id = factories.create_authority("BY").id
+    sign_in_page(client, make_user(roles=("investigator",)))
+    for path in ["/admin/parties/BY", "/admin/authorities/new", f"/admin/authorities/{authority_id}",
+                 "/admin/users/new"]:
+        response = client.get(path, headers=EN)
+        assert response.status_code == 403, path
+        assert "<form" not in response.get_data(as_text=True).split("</header>")[1], path
+    # The registry itself stays readable, without the links to forms it would refuse.
+    parties = client.get("/admin/parties", headers=EN)
+    authorities = client.get("/admin/authorities", headers=EN)
+    assert parties.status_code == authorities.status_code == 200
+    assert "/admin/parties/BY" not in parties.get_data(as_text=True)
+    assert "Republic of Belarus" in parties.get_data(as_text=True)
+    assert f"/admin/authorities/{authority_id}" not in authorities.get_data(as_text=True)
+    assert "/admin/authorities/new" not in authorities.get_data(as_text=True)
+    with app.app_context():
+        refused = db.session.scalars(select(AuditEvent).where(AuditEvent.outcome == "denied")).all()
+    assert [event.details["path"] for event in refused] == [
+        "/admin/parties/BY", "/admin/authorities/new", f"/admin/authorities/{authority_id}", "/admin/users/new"]
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client):

@@ -160,6 +160,36 @@ def _sign_in_with_code(app, user, code: str):
     return browser, browser.post("/login/code", data={"code": code, "csrf_token": token})
 
 
+def _cookie_session(app, client) -> dict:
+    """What the browser holds: the session cookie decoded (signed, not encrypted: anyone can read it)."""
+    serializer = app.session_interface.get_signing_serializer(app)
+    return serializer.loads(client.get_cookie("session").value)
+
+
+def test_the_secret_being_set_up_stays_on_the_server(app, client, make_user, clock: Clock):
+    user = make_user()
+    sign_in_page(client, user)
+    page = client.get("/account/second-factor").get_data(as_text=True)
+    secret = re.search(r"<code>([A-Z2-7]{32})</code>", page).group(1)
+    assert secret not in repr(_cookie_session(app, client))
+    # Another browser of the same account is shown the same pending secret, from the database.
+    other = app.test_client()
+    sign_in_page(other, user)
+    assert f"<code>{secret}</code>" in other.get("/account/second-factor").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, user.id).totp_secret is None  # pending until a code confirms it
+    _enrol(client, clock)
+    with app.app_context():
+        assert db.session.get(User, user.id).totp_secret == secret
+
+
+def test_signed_in_pages_and_the_api_are_not_stored(client, make_user):
+    sign_in_page(client, make_user())
+    for path in ["/", "/account/", "/account/second-factor", "/api/v1/me", "/api/v1/groups"]:
+        assert client.get(path).headers.get("Cache-Control") == "no-store", path
+    assert client.get("/static/css/app.css").headers.get("Cache-Control") != "no-store"
+
+
 def test_enrol_then_sign_in_with_a_code(app, client, make_user, clock: Clock):
     user = make_user()
     sign_in_page(client, user)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import segno
-from flask import Blueprint, render_template, session
+from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from jit.services import users
@@ -26,20 +26,18 @@ def second_factor():
     account = users.current_account(current_user._get_current_object())
     if account.has_second_factor:
         return render_template("account/second_factor_on.html", account=account)
-    # The secret stays in the (signed) session until a code proves the app holds it.
-    secret = session.setdefault("enrol_secret", users.new_totp_secret())
     form = EnrolForm()
     if form.validate_on_submit():
         try:
-            codes = users.enrol_second_factor(account, secret, form.code.data)
+            codes = users.enrol_second_factor(account, form.code.data)
         except (Invalid, Conflict) as refusal:
             for field, why in refusal.fields.items():
                 getattr(form, field, form.code).errors.append(str(why))
             if not refusal.fields:
                 form.code.errors.append(str(refusal.message))
         else:
-            session.pop("enrol_secret", None)
             return render_template("account/recovery_codes.html", codes=codes)
+    secret = users.second_factor_setup(account)
     uri = users.provisioning_uri(account, secret)
     qr = segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
     return render_template("account/second_factor.html", form=form, qr=qr, secret=secret)

@@ -76,12 +76,13 @@ def index():
 @bp.route("/parties")
 @login_required
 def parties():
-    return render_template("admin/parties.html", parties=_parties())
+    return render_template("admin/parties.html", parties=_parties(), may_keep=registry.may_keep(_actor()))
 
 
 @bp.route("/parties/<code>", methods=["GET", "POST"])
 @login_required
 def edit_party(code: str):
+    registry.require_keeper(_actor())  # a form the POST would refuse is not shown either
     form = PartyForm()
     if form.validate_on_submit():
         party = registry.update_party(
@@ -118,12 +119,13 @@ def authorities():
     next_url = (url_for(".authorities", party=party, kind=kind, cursor=page.next_cursor)
                 if page.next_cursor else None)
     return render_template("admin/authorities.html", filters=filters, authorities=page.items,
-                           party=party, next_url=next_url)
+                           party=party, next_url=next_url, may_keep=registry.may_keep(_actor()))
 
 
 @bp.route("/authorities/new", methods=["GET", "POST"])
 @login_required
 def new_authority():
+    registry.require_keeper(_actor())
     form = AuthorityCreateForm(party=request.args.get("party"))
     form.party.choices = _party_choices(_parties())
     status = None
@@ -144,6 +146,7 @@ def new_authority():
 @bp.route("/authorities/<int:authority_id>", methods=["GET", "POST"])
 @login_required
 def edit_authority(authority_id: int):
+    registry.require_keeper(_actor())
     form = AuthorityEditForm()
     status = None
     if form.validate_on_submit():
@@ -176,6 +179,7 @@ def users_list():
 @bp.route("/users/new", methods=["GET", "POST"])
 @login_required
 def new_user():
+    users.require_account_admin(_actor())
     form = UserCreateForm()
     authorities = registry.list_authorities(_actor(), limit=MAX_LIMIT).items
     form.authority_id.choices = [SelectChoice("", NO_AUTHORITY), *_authority_choices(authorities)]
