@@ -3,7 +3,7 @@ tied to them, and the second factor's secret kept on the server while it is bein
 Sessions begun before this revision have no record: their users sign in again; sockets recorded
 before it are dropped (their processes were stopped for the upgrade).
 
-Revision ID: 0013_sessions
+Revision ID: 0010_sessions
 Revises: 0009_socket_servers
 Create Date: 2026-12-03
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0013_sessions'
+revision = '0010_sessions'
 down_revision = '0009_socket_servers'
 branch_labels = None
 depends_on = None
