@@ -17,7 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 
 from jit.extensions import db
 from jit.models import (
@@ -34,7 +34,15 @@ from jit.models import (
 from jit.models.types import utcnow
 from jit.services import authz, passwords, sockets
 from jit.services.audit import current_origin, note, use_case
-from jit.services.errors import Conflict, DomainError, Invalid, InvalidCredentials, NotFound, RateLimited
+from jit.services.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    InvalidCredentials,
+    NotFound,
+    RateLimited,
+)
 from jit.services.pagination import Page, paginate
 
 # RFC 9106's low-memory profile; the test configuration picks the cheapest parameters instead,
@@ -283,7 +291,16 @@ def _retry_after(failure_times: list[datetime], attempt: _Attempt, limit: int, w
     return max(1, int((failure_times[limit - 1] + window - attempt.at).total_seconds()) + 1)
 
 
+def _queue_attempts_on_the_name(attempt: _Attempt) -> None:
+    """Attempts on one username at once must not all pass the count before any is recorded: on
+    PostgreSQL they queue on a transaction lock of that name (SQLite runs one writing transaction
+    at a time anyway). Held until the attempt's transaction ends, a password hash later."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(attempt.username_key[:15], 16)})
+
+
 def _refuse_if_throttled(attempt: _Attempt) -> None:
+    _queue_attempts_on_the_name(attempt)
     limit, window, trust = _failure_policy()
     recent = select(SignInFailure.failed_at).where(SignInFailure.username_key == attempt.username_key,
                                                    SignInFailure.failed_at > attempt.at - window)
@@ -616,6 +633,9 @@ def reset_password(actor: User | None, user_id: int) -> PasswordReset:
     """An admin gives a user a one-time password; the user must replace it at their next sign-in,
     before doing anything else. It is shown to the admin once and stored only as a hash."""
     user = _user_for_admin(actor, user_id)
+    if user.id == actor.id:
+        # An admin proves their current password to change it, like everyone else.
+        raise Forbidden(_l("Change your own password on your account page."))
     temporary = "-".join("".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(5)) for _ in range(4))
     _set_password(user, temporary, must_change=True)
     note(cleared_sign_in_failures=_clear_failures(user))

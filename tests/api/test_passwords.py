@@ -114,7 +114,10 @@ def test_an_admin_reset_forces_a_change_at_the_next_sign_in(app, client, make_us
     old_token = bearer(client, user)
     refused = client.post(f"/api/v1/users/{user.id}/password-reset", headers=bearer(client, make_user()))
     assert refused.status_code == 403
-    reset = client.post(f"/api/v1/users/{user.id}/password-reset", headers=bearer(client, admin))
+    admin_headers = bearer(client, admin)
+    own = client.post(f"/api/v1/users/{admin.id}/password-reset", headers=admin_headers)
+    assert own.status_code == 403  # their own goes through POST /me/password, with the current one
+    reset = client.post(f"/api/v1/users/{user.id}/password-reset", headers=admin_headers)
     assert reset.status_code == 200
     temporary = reset.get_json()["temporary_password"]
     assert reset.get_json()["user"]["id"] == user.id

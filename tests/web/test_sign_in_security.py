@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pyotp
 import pytest
@@ -310,3 +312,18 @@ def test_admin_resets_a_lost_factor(app, client, make_user, clock: Clock):
     with app.app_context():
         event = db.session.query(AuditEvent).filter_by(operation="user.second_factor_reset").one()
         assert (event.user_id, event.object_id, event.outcome) == (admin.id, str(user.id), "ok")
+
+
+def test_simultaneous_guesses_do_not_slip_past_the_count(app):
+    """Ten guesses at one name sent at the same moment: five are tried, the rest refused."""
+    start = threading.Barrier(10)
+    app.test_client().get("/api/v1/me")  # the audit ledger's first entry, written before the rush
+
+    def guess(number: int) -> int:
+        client = client_from(app, "198.51.100.66")
+        start.wait()
+        return client.post("/api/v1/auth/token", json={"username": "target", "password": f"guess {number}"}).status_code
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = sorted(pool.map(guess, range(10)))
+    assert statuses == [401] * 5 + [429] * 5
