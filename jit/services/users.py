@@ -580,9 +580,9 @@ def _end_sign_ins(user: User) -> None:
 
 
 def _end_browser_sessions(user: User) -> None:
-    """The one call site for ending every browser session of the account on the server, which the
-    server-side session service provides (its end-all-sessions function is called here). Every
-    socket of the account, browser or token, closes after commit."""
+    """Ending every browser session of the account on the server belongs to the server-side session
+    service; this function is the one call site for it on a password change or reset. Every socket
+    of the account, browser or token, closes after commit."""
     sockets.disconnect_user_sockets(user)
 
 
