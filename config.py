@@ -59,10 +59,15 @@ class Config:
         self.JIT_SESSION_IDLE_TIMEOUT = timedelta(minutes=int(env.get("JIT_SESSION_IDLE_MINUTES") or 30))
         self.JIT_SESSION_MAX_AGE = timedelta(hours=int(env.get("JIT_SESSION_MAX_HOURS") or 12))
         self.PERMANENT_SESSION_LIFETIME = self.JIT_SESSION_MAX_AGE
-        # Lockout: this many failed sign-ins within the window lock the account for the duration.
-        self.JIT_LOCKOUT_THRESHOLD = 5
-        self.JIT_LOCKOUT_WINDOW = timedelta(minutes=15)
-        self.JIT_LOCKOUT_DURATION = timedelta(minutes=30)
+        # Sign-in throttling (jit/services/users.py): at most this many failures within the window
+        # per username and address, and per username from addresses it has not signed in from
+        # successfully within the last JIT_KNOWN_ADDRESS_TRUST.
+        self.JIT_SIGN_IN_FAILURE_LIMIT = 5
+        self.JIT_SIGN_IN_FAILURE_WINDOW = timedelta(minutes=15)
+        self.JIT_KNOWN_ADDRESS_TRUST = timedelta(days=30)
+        # How many proxies in front of the app set X-Forwarded-For and X-Forwarded-Proto; their
+        # values are believed only that far back (0: the headers are ignored).
+        self.JIT_TRUSTED_PROXIES = int(env.get("JIT_TRUSTED_PROXIES") or 0)
         # A second factor for every account; on by default in production.
         self.JIT_REQUIRE_2FA = _env_flag("JIT_REQUIRE_2FA")
         # The key that signs ledger checkpoints lives outside the database on purpose.

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import logging
-import re
-import uuid
 
 from flask import Flask, g, request
 from sqlalchemy import event
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSTANCE_DIR, PROJECT_ROOT, Config, load_config
 from jit.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 from jit.uploads import StreamingRequest
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 log = logging.getLogger(__name__)
 
 # No inline script or style anywhere: every script is a file under /static.
@@ -70,6 +68,13 @@ def create_app(config_name_or_object: str | Config | None = None) -> Flask:
     _register_request_hooks(app)
     jit_session.init_app(app)
     _register_error_handlers(app)
+    trusted_proxies = app.config["JIT_TRUSTED_PROXIES"]
+    if trusted_proxies:
+        # Outermost, so that pages, the API, sockets, the rate limiter and the audit all see the
+        # client's address. Each proxy appends the address it was called from, so the N-th entry
+        # from the right is the client as the outermost trusted proxy saw it; whatever stands
+        # further left was written by the client and is ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies)
     return app
 
 
@@ -93,11 +98,6 @@ def _sqlite_begin_immediate(connection) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
-    @app.before_request
-    def assign_request_id() -> None:
-        offered = request.headers.get("X-Request-ID", "")
-        g.request_id = offered if _REQUEST_ID.match(offered) else uuid.uuid4().hex
-
     @app.after_request
     def add_headers(response):
         response.headers["X-Request-ID"] = g.get("request_id", "")
@@ -125,6 +125,7 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         db.session.rollback()
+        g.refusal_code = error.code  # for the audit of a refusal no use case recorded (CSRF)
         return api_errors.from_domain_error(error) if is_api_request() else web_errors.from_domain_error(error)
 
     @app.errorhandler(CSRFError)

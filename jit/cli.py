@@ -19,7 +19,7 @@ def _fail(error: DomainError) -> None:
 
 @jit_cli.command("create-user")
 @click.option("--username", required=True)
-@click.option("--password", required=True, help="At least 10 characters.")
+@click.option("--password", required=True, help="At least 12 characters, not easy to guess.")
 @click.option("--full-name", required=True)
 @click.option("--role", "roles", required=True, multiple=True, type=click.Choice([r.value for r in Role]),
               help="Repeat for several roles.")

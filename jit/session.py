@@ -4,6 +4,8 @@ limits, the audit origin of each request, and Flask-Babel selectors."""
 from __future__ import annotations
 
 import os
+import re
+import uuid
 
 from flask import Flask, current_app, flash, g, has_request_context, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
@@ -15,6 +17,7 @@ from jit.services.errors import Unauthenticated
 
 # Requests that touch no data and are not worth an audit event of their own.
 UNAUDITED_ENDPOINTS = frozenset({"static", "health.healthz", "api-docs.openapi_json"})
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 def is_api_request() -> bool:
@@ -78,8 +81,13 @@ def _enforce_session_limits():
     return None
 
 
-def _bind_audit_origin() -> None:
-    audit.bind_origin(request.remote_addr, g.get("request_id"))
+def _identify_request() -> None:
+    """Name the request (the client's X-Request-ID if it is sane, else a new one) and bind where
+    it comes from, before anything can refuse it: the CSRF check and the rate limiter run their
+    own hooks, and their refusals must be audited with this request's id and address."""
+    offered = request.headers.get("X-Request-ID", "")
+    g.request_id = offered if _REQUEST_ID.match(offered) else uuid.uuid4().hex
+    audit.bind_origin(request.remote_addr, g.request_id, f"{request.method} {request.path}")
 
 
 def _audit_unaudited_request(response):
@@ -89,17 +97,20 @@ def _audit_unaudited_request(response):
     if request.endpoint in UNAUDITED_ENDPOINTS or origin is None or origin.audited:
         return response
     status = response.status_code
-    outcome = audit.OK if status < 400 else audit.DENIED if status in (401, 403, 404, 429) else audit.ERROR
+    code = g.get("refusal_code")
     actor = current_user._get_current_object() if current_user.is_authenticated else None
-    audit.record_event(f"http.{request.endpoint or 'unknown'}", actor=actor, outcome=outcome,
-                       method=request.method, path=request.path[:200], status=status)
+    audit.record_event(f"http.{request.endpoint or 'unknown'}", actor=actor, outcome=audit.outcome_of(status, code),
+                       method=request.method, path=request.path[:200], status=status,
+                       **({"code": code} if code else {}))
     return response
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(_bind_audit_origin)
+    # First of all the app's hooks, ahead of those the extensions registered.
+    app.before_request_funcs.setdefault(None, []).insert(0, _identify_request)
     app.before_request(_enforce_session_limits)
     app.after_request(_audit_unaudited_request)
+    app.teardown_request(lambda _error: audit.unbind_origin())
 
 
 def select_locale() -> str:

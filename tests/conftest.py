@@ -225,6 +225,13 @@ def table_names(url: str) -> set[str]:
         engine.dispose()
 
 
+def client_from(app, address: str):
+    """A test client whose requests come from `address` (as the server's socket sees it)."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
 def sign_in_api(client, user: factories.UserInfo) -> str:
     """A bearer token for `user`, obtained the way an API client would."""
     response = client.post("/api/v1/auth/token", json={"username": user.username, "password": user.password})

@@ -102,6 +102,10 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("account.overview", "GET"): Call(page_any_user()),
     ("account.second_factor", "GET"): Call(page_any_user()),
     ("account.second_factor", "POST"): Call(page_any_user(), form={"code": "000000"}),  # wrong code: form again
+    ("account.change_password", "GET"): Call(page_any_user()),
+    ("account.change_password", "POST"): Call(page_any_user(422), form={  # wrong current password: form again
+        "current_password": "not mine at all", "new_password": "seven ravens over the steppe",
+        "confirm": "seven ravens over the steppe"}),
     ("audit.events", "GET"): Call(page_any_user()),
     # administration pages
     ("admin.index", "GET"): Call(page_admin_only()),
@@ -123,6 +127,8 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("admin.edit_user", "POST"): Call(page_admin_only(302), form={
         "full_name": "Renamed Person", "roles": "investigator", "time_zone": "UTC", "active": "y"}),
     ("admin.reset_second_factor", "POST"): Call(page_admin_only(302)),
+    ("admin.reset_password", "POST"): Call(page_admin_only(200)),  # the one-time password, shown once
+    ("admin.unlock", "POST"): Call(page_admin_only(302)),
     # group pages
     ("groups.index", "GET"): Call(page_any_user()),
     ("groups.new", "GET"): Call(page_any_user()),
@@ -212,6 +218,10 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("api_users.get_user", "GET"): Call(api_admin_only()),
     ("api_users.update_user", "PATCH"): Call(api_admin_only(), json={"time_zone": "Europe/Minsk"}),
     ("api_users.reset_second_factor", "DELETE"): Call(api_admin_only(204)),
+    ("api_users.reset_password", "POST"): Call(api_admin_only()),
+    ("api_users.unlock", "POST"): Call(api_admin_only(204)),
+    ("api_auth.change_password", "POST"): Call(api_any_user(422), json={
+        "current_password": "not mine at all", "new_password": "seven ravens over the steppe"}),
     ("api_audit.list_events", "GET"): Call(api_any_user()),
     ("api_audit.checkpoint", "GET"): Call(api_admin_only()),
     ("api_audit.inclusion", "GET"): Call(api_admin_only(), query={"leaf_index": 0, "tree_size": 1}),

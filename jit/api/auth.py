@@ -6,7 +6,7 @@ from flask import current_app
 
 from jit.api.common import actor, bearer_token, make_blueprint
 from jit.api.errors import ErrorSchema
-from jit.api.schemas import TokenRequestSchema, TokenSchema, UserSchema
+from jit.api.schemas import PasswordChangeSchema, TokenRequestSchema, TokenSchema, UserSchema
 from jit.extensions import limiter
 from jit.services import users
 from jit.services.errors import Unauthenticated
@@ -24,7 +24,8 @@ def login_rate_limit() -> str:
 @blp.response(201, TokenSchema)
 @blp.alt_response(401, schema=ErrorSchema, description="invalid_credentials or otp_required")
 @blp.alt_response(403, schema=ErrorSchema, description="otp_enrolment_required: set up a second factor first")
-@blp.alt_response(429, schema=ErrorSchema, description="rate_limited (this address) or locked (this account)")
+@blp.alt_response(429, schema=ErrorSchema, description="rate_limited: too many attempts from this address, or too many "
+                  "failed sign-ins for this username from here (with Retry-After); unknown usernames alike")
 @blp.doc(security=[])
 def create_token(body):
     """Exchange a username and password for a bearer token (stored hashed, with an expiry)."""
@@ -50,3 +51,16 @@ def me():
     """The caller's own account."""
     return users.current_account(actor())
 
+
+
+@blp.route("/me/password", methods=["POST"])
+@blp.arguments(PasswordChangeSchema)
+@blp.response(204)
+@blp.alt_response(401, schema=ErrorSchema)
+@blp.alt_response(422, schema=ErrorSchema, description="wrong current_password; new_password too short, easy to "
+                  "guess or used before (the field says which)")
+@blp.alt_response(429, schema=ErrorSchema, description="rate_limited: too many wrong current passwords")
+def change_password(body):
+    """Change the caller's own password. Every API token of the account is revoked (this one too:
+    sign in again with the new password) and its sessions end."""
+    users.change_password(actor(), body["current_password"], body["new_password"])

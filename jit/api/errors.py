@@ -65,7 +65,8 @@ def _flatten_validation(messages) -> dict[str, str]:
 
 
 def from_domain_error(error: DomainError):
-    return error_response(error.status, error.code, error.message, error.fields)
+    headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else None
+    return error_response(error.status, error.code, error.message, error.fields, headers)
 
 
 def from_http_exception(error: HTTPException):

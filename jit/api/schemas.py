@@ -46,6 +46,9 @@ class UserSchema(ma.Schema):
     roles = ma.fields.List(ma.fields.String())
     locale = ma.fields.String(allow_none=True)
     time_zone = ma.fields.String()
+    must_change_password = ma.fields.Boolean(metadata={
+        "description": "an admin reset the password: every call but POST /me/password, GET /me and "
+                       "DELETE /auth/token answers 403 password_change_required until it is changed"})
 
 
 class TokenRequestSchema(ma.Schema):
@@ -120,8 +123,21 @@ class AccountSchema(UserSchema):
 
     active = ma.fields.Boolean()
     second_factor = ma.fields.Boolean(attribute="has_second_factor")
-    locked_until = ma.fields.AwareDateTime(allow_none=True)
+    password_changed_at = ma.fields.AwareDateTime(allow_none=True)
     created_at = ma.fields.AwareDateTime()
+
+
+class PasswordChangeSchema(ma.Schema):
+    current_password = ma.fields.String(required=True, load_only=True)
+    new_password = ma.fields.String(required=True, load_only=True, metadata={
+        "description": "at least 12 characters, not a common, repeated or sequential password, not one "
+                       "used here before"})
+
+
+class PasswordResetSchema(ma.Schema):
+    user = ma.fields.Nested(AccountSchema)
+    temporary_password = ma.fields.String(metadata={
+        "description": "shown once; the user must replace it at their next sign-in"})
 
 
 class UserCreateSchema(ma.Schema):

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from jit.api.common import actor, make_blueprint
 from jit.api.errors import ErrorSchema
-from jit.api.schemas import AccountSchema, PageArgsSchema, UserCreateSchema, UserPageSchema, UserUpdateSchema
+from jit.api.schemas import (
+    AccountSchema,
+    PageArgsSchema,
+    PasswordResetSchema,
+    UserCreateSchema,
+    UserPageSchema,
+    UserUpdateSchema,
+)
 from jit.services import users
 
 blp = make_blueprint("api_users", __name__, "Accounts, kept by admins.")
@@ -23,6 +30,8 @@ def list_users(args):
 @blp.response(201, AccountSchema)
 @blp.alt_response(403, schema=ErrorSchema)
 @blp.alt_response(409, schema=ErrorSchema, description="the username is taken")
+@blp.alt_response(422, schema=ErrorSchema, description="a field is refused, e.g. a password that is short or easy to "
+                  "guess")
 def create_user(body):
     """Create an account."""
     return users.create_user(actor(), **body)
@@ -52,3 +61,25 @@ def update_user(body, user_id):
 def reset_second_factor(user_id):
     """Remove a user's second factor (a lost device); they set up a new one at next sign-in."""
     users.reset_second_factor(actor(), user_id)
+
+
+@blp.route("/users/<int:user_id>/password-reset", methods=["POST"])
+@blp.response(200, PasswordResetSchema)
+@blp.alt_response(403, schema=ErrorSchema)
+@blp.alt_response(404, schema=ErrorSchema)
+def reset_password(user_id):
+    """Give the user a one-time password (in the answer, once). They must change it at their next
+    sign-in; until then the API answers 403 password_change_required. Their API tokens are revoked,
+    their sessions end and their failed sign-ins are cleared."""
+    reset = users.reset_password(actor(), user_id)
+    return {"user": reset.user, "temporary_password": reset.temporary_password}
+
+
+@blp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@blp.response(204)
+@blp.alt_response(403, schema=ErrorSchema)
+@blp.alt_response(404, schema=ErrorSchema)
+def unlock(user_id):
+    """Clear every failed sign-in counted against the account (from every address), so that it can
+    sign in at once."""
+    users.unlock(actor(), user_id)

@@ -45,7 +45,17 @@ from jit.models.legal_request import Direction, Instrument, LegalRequest, Reques
 from jit.models.registry import Authority, AuthorityKind, Party
 from jit.models.socket_connection import SocketConnection, SocketServer
 from jit.models.task import Task, TaskAssignment, TaskChange, TaskComment, TaskPriority, TaskStatus
-from jit.models.user import ApiToken, RecoveryCode, Role, User, UserRole, UserSession
+from jit.models.user import (
+    ApiToken,
+    KnownSignInAddress,
+    PreviousPassword,
+    RecoveryCode,
+    Role,
+    SignInFailure,
+    User,
+    UserRole,
+    UserSession,
+)
 
 __all__ = [
     "ApiToken", "AuditEvent", "Authority", "AuthorityKind", "Channel", "ChannelKind", "ChannelMember",
@@ -53,8 +63,10 @@ __all__ = [
     "Direction", "DocumentKind", "EvidenceConsent", "EvidenceFile", "EvidenceItem", "EvidenceKind",
     "EvidenceStatus", "GroupDocument", "GroupEvaluation", "GroupEvent", "GroupStatus", "Instruction",
     "InstructionDocument", "InstructionEvent", "InstructionResult", "InstructionStatus", "Instrument", "JointGroup",
+    "KnownSignInAddress",
     "LedgerCheckpoint", "LedgerHead", "LedgerNode", "LegalRequest", "MemberRole", "Membership", "Message",
-    "MessageRevision", "NationalTeam", "Party", "ReadPosition", "RecoveryCode", "RequestKind", "RequestStatus",
-    "RevisionAction", "Role", "SocketConnection", "SocketServer", "Task", "TaskAssignment", "TaskChange", "TaskComment",
-    "TaskPriority", "TaskStatus", "User", "UserRole", "UserSession",
+    "MessageRevision", "NationalTeam", "Party", "PreviousPassword", "ReadPosition", "RecoveryCode",
+    "RequestKind", "RequestStatus", "RevisionAction", "Role", "SignInFailure", "SocketConnection", "SocketServer",
+    "Task", "TaskAssignment", "TaskChange", "TaskComment", "TaskPriority", "TaskStatus", "User", "UserRole",
+    "UserSession",
 ]

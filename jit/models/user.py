@@ -6,7 +6,8 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jit.extensions import db
@@ -34,10 +35,9 @@ class User(UserMixin, db.Model):
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Brute-force protection: failures counted in a window, then a lock until a moment.
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    first_failed_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set by an admin's password reset: the account may do nothing but choose a new password.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Second factor (TOTP, RFC 6238): the shared secret once enrolment is confirmed.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -47,6 +47,9 @@ class User(UserMixin, db.Model):
 
     authority: Mapped[Authority | None] = relationship()
     recovery_codes: Mapped[list[RecoveryCode]] = relationship(back_populates="user", cascade="all, delete-orphan")
+    previous_passwords: Mapped[list[PreviousPassword]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="PreviousPassword.id.desc()"
+    )
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -129,3 +132,40 @@ class ApiToken(db.Model):
 
     def is_valid_at(self, moment: datetime) -> bool:
         return self.revoked_at is None and moment < self.expires_at
+
+
+class PreviousPassword(db.Model):
+    """The hash of a password the account used before, so that a new one cannot repeat it."""
+
+    __tablename__ = "previous_passwords"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    retired_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="previous_passwords")
+
+
+class SignInFailure(db.Model):
+    """A failed sign-in (password or code), counted per username and per (username, address)
+    whether or not the username exists (jit/services/users.py, "Throttling sign-in")."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (Index("ix_sign_in_failures_username_key_failed_at", "username_key", "failed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username_key: Mapped[str] = mapped_column(String(64))  # SHA-256 of the username as typed
+    source_address: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class KnownSignInAddress(db.Model):
+    """An address the account last signed in from successfully, and when: failures from other
+    addresses cannot throttle the account there."""
+
+    __tablename__ = "known_sign_in_addresses"
+
+    username_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source_address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    signed_in_at: Mapped[datetime] = mapped_column(UTCDateTime)

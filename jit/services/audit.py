@@ -28,7 +28,7 @@ from jit.extensions import db
 from jit.models import AuditEvent, Role, User
 from jit.models.types import utcnow
 from jit.services import authz, ledgers
-from jit.services.errors import DomainError, Forbidden, Invalid, NotFound, Unauthenticated
+from jit.services.errors import DomainError, Invalid
 from jit.services.pagination import Page, paginate
 
 LEDGER = "audit"
@@ -43,6 +43,7 @@ class Origin:
 
     source_address: str | None = None
     request_id: str | None = None
+    path: str | None = None  # "METHOD /path" of an HTTP request: kept on refusals
     audited: bool = False
 
 
@@ -73,10 +74,15 @@ def _executing(state) -> None:
         state.session.info[_WROTE] = True
 
 
-def bind_origin(source_address: str | None, request_id: str | None) -> Origin:
-    origin = Origin(source_address=source_address, request_id=request_id)
+def bind_origin(source_address: str | None, request_id: str | None, path: str | None = None) -> Origin:
+    origin = Origin(source_address=source_address, request_id=request_id, path=path)
     _origin.set(origin)
     return origin
+
+
+def unbind_origin() -> None:
+    """The call is over: nothing after it in this thread may be recorded as coming from it."""
+    _origin.set(None)
 
 
 def current_origin() -> Origin | None:
@@ -101,8 +107,20 @@ def note(*, actor: User | None = None, object_type: str | None = None, object_id
                            for key, value in details.items()})
 
 
-def _outcome_of(error: BaseException) -> str:
-    return DENIED if isinstance(error, Unauthenticated | Forbidden | NotFound) else ERROR
+# Refusals: the caller may not (401, 403, 404), may not send this much (413) or this often (429),
+# or sent a write without its CSRF token. Anything else that fails is an error.
+REFUSED_STATUSES = frozenset({401, 403, 404, 413, 429})
+CSRF_FAILED = "csrf_failed"
+
+
+def outcome_of(status: int, code: str | None = None) -> str:
+    if status < 400:
+        return OK
+    return DENIED if status in REFUSED_STATUSES or code == CSRF_FAILED else ERROR
+
+
+def _outcome_of(error: DomainError) -> str:
+    return outcome_of(error.status, error.code)
 
 
 def use_case(operation: str):
@@ -196,6 +214,8 @@ def _append(record: _Record, outcome: str) -> AuditEvent:
     origin = _origin.get() or Origin()
     origin.audited = True
     actor = record.actor if _actor_is_known(record.actor) else None
+    if outcome == DENIED and origin.path:
+        record.details.setdefault("path", origin.path[:250])
     event = AuditEvent(
         occurred_at=utcnow(),
         time_zone=actor.time_zone if actor else "UTC",

@@ -21,11 +21,23 @@ class SecondFactorRequired(DomainError):
     default_message = _l("Set up a second factor (authenticator app) before going on.")
 
 
-def require_user(actor: User | None, *, before_second_factor: bool = False) -> User:
-    """The caller must be signed in with an active account and, where the platform requires one,
-    a second factor (`before_second_factor` lets the few steps that set one up through)."""
+class PasswordChangeRequired(DomainError):
+    """An admin reset this account's password: it must choose its own before anything else."""
+
+    status = 403
+    code = "password_change_required"
+    default_message = _l("Choose a new password before going on.")
+
+
+def require_user(actor: User | None, *, before_second_factor: bool = False,
+                 before_password_change: bool = False) -> User:
+    """The caller must be signed in with an active account, with a password of its own choosing,
+    and, where the platform requires one, a second factor (`before_password_change` and
+    `before_second_factor` let the few steps that set those up through)."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.active:
         raise Unauthenticated()
+    if actor.must_change_password and not before_password_change:
+        raise PasswordChangeRequired()
     if current_app.config["JIT_REQUIRE_2FA"] and not actor.has_second_factor and not before_second_factor:
         raise SecondFactorRequired()
     return actor

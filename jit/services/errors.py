@@ -14,12 +14,15 @@ class DomainError(Exception):
     # A refusal normally undoes everything the use case did; some refusals are themselves
     # a change to keep (a failed sign-in counts towards the lockout).
     keep_changes = False
+    # Seconds after which the same request may succeed (sent as Retry-After), where known.
+    retry_after: int | None = None
 
     def __init__(self, message=None, *, fields: dict | None = None, code: str | None = None,
-                 keep_changes: bool = False):
+                 keep_changes: bool = False, retry_after: int | None = None):
         self.message = message if message is not None else self.default_message
         self.fields = fields or {}
         self.keep_changes = keep_changes
+        self.retry_after = retry_after
         if code:
             self.code = code
         super().__init__(str(self.message))

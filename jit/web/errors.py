@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, url_for
 
-from jit.services.authz import SecondFactorRequired
+from jit.services.authz import PasswordChangeRequired, SecondFactorRequired
 from jit.services.errors import DomainError, describe_http_status
 
 
@@ -20,6 +20,9 @@ def render_error_page(status: int, message: str | None = None):
 
 
 def from_domain_error(error: DomainError):
+    if isinstance(error, PasswordChangeRequired):
+        flash(str(error.message), "warning")
+        return redirect(url_for("account.change_password"))
     if isinstance(error, SecondFactorRequired):
         flash(str(error.message), "warning")
         return redirect(url_for("account.second_factor"))

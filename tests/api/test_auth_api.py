@@ -92,6 +92,7 @@ def test_me_describes_the_caller(app, client, make_user):
         "roles": ["investigator", "legal_officer"],
         "locale": None,
         "time_zone": "Asia/Almaty",
+        "must_change_password": False,
     }
 
 

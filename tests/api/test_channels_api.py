@@ -238,3 +238,11 @@ def test_a_flood_from_one_sender_is_limited_and_others_still_send(cast, group, a
     assert flooded.get_json()["error"]["code"] == "rate_limited"
     assert post(cast, general, "kz_head", "Я могу писать").status_code == 201
     assert bodies(cast, general, "kz_head", after_seq=29) == [(30, "Спам 29"), (31, "Я могу писать")]
+    # A rate limit is a refusal, not an error, in the audit trail (issue 13, finding 10).
+    with app.app_context():
+        from jit.extensions import db
+        from jit.models import AuditEvent
+
+        limited = db.session.query(AuditEvent).filter_by(operation="message.send", outcome="denied").all()
+        assert [(event.details["code"], event.details["path"]) for event in limited] == [
+            ("rate_limited", f"POST /api/v1/channels/{general}/messages")] * 6

@@ -11,7 +11,7 @@ from jit import ledger
 from jit.extensions import db
 from jit.models import AuditEvent, Authority
 from jit.services import ledgers
-from tests.conftest import bearer
+from tests.conftest import bearer, client_from, sign_in_page
 
 
 def _events(app, **filters) -> list[AuditEvent]:
@@ -229,3 +229,60 @@ def test_postgresql_refuses_to_change_or_delete_audit_rows(trail, backend):
                       "DELETE FROM ledger_nodes", "UPDATE ledger_checkpoints SET tree_size = 0"):
         with trail.app_context(), pytest.raises(DBAPIError, match="append-only"), db.engine.begin() as connection:
             connection.execute(text(statement))
+
+
+# --- refusals and request ids (issue 13, finding 10) ----------------------------------------
+
+def test_csrf_refusals_are_audited_as_denied_with_the_path(app, client, make_user):
+    assert client.post("/language", data={"locale": "en", "next": "/"}).status_code == 400
+    sign_in_page(client, make_user())
+    assert client.post("/api/v1/groups", json={"title": "ССОГ"}).status_code == 400  # cookie, no token
+    refusals = [(event.operation, event.outcome, event.details["code"], event.details["path"])
+                for event in _events(app) if event.details.get("status") == 400]
+    assert refusals == [("http.auth.set_language", "denied", "csrf_failed", "/language"),
+                        ("http.api_groups.create_group", "denied", "csrf_failed", "/api/v1/groups")]
+
+
+def test_denied_reads_record_the_path(app, client, make_user):
+    assert client.get("/api/v1/groups/987654", headers=bearer(client, make_user())).status_code == 404
+    [event] = [event for event in _events(app) if event.outcome == "denied"]
+    assert event.details["path"] == "GET /api/v1/groups/987654"
+
+
+def test_rate_limited_requests_are_audited_as_denied_with_their_request_id(make_app):
+    app = make_app(JIT_LOGIN_RATE_LIMIT="1 per minute")
+    client = app.test_client()
+    attempt = {"username": "someone", "password": "whatever it is"}
+    assert client.post("/api/v1/auth/token", json=attempt).status_code == 401
+    limited = client.post("/api/v1/auth/token", json=attempt, headers={"X-Request-ID": "limited-0001"})
+    assert (limited.status_code, limited.headers["X-Request-ID"]) == (429, "limited-0001")
+    [event] = _events(app, request_id="limited-0001")
+    assert (event.operation, event.outcome, event.details["path"]) == (
+        "http.api_auth.create_token", "denied", "/api/v1/auth/token")
+
+
+def test_every_response_carries_the_request_id(make_app, make_user, monkeypatch):
+    app = make_app(JIT_LOGIN_RATE_LIMIT="1 per minute", MAX_CONTENT_LENGTH=1024)
+    client = app.test_client()
+    user = make_user()
+    answers = {
+        "ok": client.get("/login"),
+        "not found": client.get("/no/such/page"),
+        "api unauthenticated": client.get("/api/v1/me"),
+        "csrf": client.post("/language", data={"locale": "en"}),
+        "too large": client.post("/login", data={"username": "x" * 4096, "password": "y"}),
+        "invalid": client_from(app, "10.0.0.2").post("/api/v1/auth/token", json={"username": "x"}),
+    }
+    client.post("/api/v1/auth/token", json={"username": "x", "password": "y"})
+    answers["rate limited"] = client.post("/api/v1/auth/token", json={"username": "x", "password": "y"})
+    headers = bearer(client_from(app, "10.0.0.3"), user)
+    from jit.services import users
+    monkeypatch.setattr(users, "current_account", lambda actor: 1 / 0)
+    answers["internal error"] = app.test_client().get("/api/v1/me", headers=headers)
+    assert {name: answer.status_code for name, answer in answers.items()} == {
+        "ok": 200, "not found": 404, "api unauthenticated": 401, "csrf": 400, "too large": 413, "invalid": 422,
+        "rate limited": 429, "internal error": 500}
+    ids = {name: answer.headers.get("X-Request-ID", "") for name, answer in answers.items()}
+    assert all(len(request_id) == 32 for request_id in ids.values()), ids
+    assert len(set(ids.values())) == len(ids)
+    assert ids["internal error"] in answers["internal error"].get_json()["error"]["message"]

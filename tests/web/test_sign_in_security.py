@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pyotp
 import pytest
 
 from jit.extensions import db, socketio
 from jit.models import User
-from tests.conftest import Clock, csrf_token_in, sign_in_api, sign_in_page
+from tests.conftest import Clock, client_from, csrf_token_in, sign_in_api, sign_in_page
 
 
 def _token_attempt(client, user, password, otp=None):
@@ -17,54 +19,127 @@ def _token_attempt(client, user, password, otp=None):
     return client.post("/api/v1/auth/token", json=body)
 
 
-# --- lockout -------------------------------------------------------------------------------
+# --- throttling (issue 13, finding 7) -------------------------------------------------------
 
-def test_five_failures_within_fifteen_minutes_lock_the_account_for_thirty(client, make_user, clock: Clock):
+def _answer(response) -> tuple:
+    """Status, body and, in whole minutes, Retry-After: the per-address rate limiter re-derives the
+    header from its own clock, a second either way of ours."""
+    retry_after = response.headers.get("Retry-After")
+    return response.status_code, response.get_json(), round(int(retry_after) / 60) if retry_after else None
+
+
+def test_unknown_and_known_usernames_are_answered_alike(app, make_user, clock: Clock):
     user = make_user()
-    for _ in range(4):
+    answers = {}
+    for name in (user.username, "no.such.person"):
+        client = client_from(app, "10.0.0.7")
+        attempts = [_answer(client.post("/api/v1/auth/token", json={"username": name, "password": "wrong password!"}))
+                    for _ in range(6)]
+        answers[name] = attempts
+    assert answers[user.username] == answers["no.such.person"]
+    assert [status for status, _body, _wait in answers["no.such.person"]] == [401] * 5 + [429]
+    _status, body, retry_after_minutes = answers["no.such.person"][-1]
+    assert (body["error"]["code"], retry_after_minutes) == ("rate_limited", 15)
+    # Held back, even the right password is refused from there, the same way.
+    assert _answer(_token_attempt(client_from(app, "10.0.0.7"), user, user.password)) == answers[user.username][-1]
+
+
+def test_an_unknown_username_costs_a_password_hash_like_a_known_one(app, make_user, monkeypatch):
+    from jit.services import users
+
+    user = make_user()
+    verified = []
+    original = users._password_matches
+
+    def counting(stored, given):
+        verified.append(stored)
+        return original(stored, given)
+
+    monkeypatch.setattr(users, "_password_matches", counting)
+    for name in (user.username, "no.such.person"):
+        app.test_client().post("/api/v1/auth/token", json={"username": name, "password": "wrong password!"})
+    assert len(verified) == 2 and all(stored.startswith("$argon2id$") for stored in verified)
+
+
+def test_throttling_slides_instead_of_locking(app, make_user, clock: Clock):
+    user = make_user()
+    client = client_from(app, "10.0.0.7")
+    for _ in range(5):
         assert _token_attempt(client, user, "wrong password!").status_code == 401
-        clock.advance(minutes=3)
-    fifth = _token_attempt(client, user, "wrong password!")
-    assert fifth.status_code == 429
-    assert fifth.get_json()["error"]["code"] == "locked"
-    # Even the right password is refused while locked.
-    assert _token_attempt(client, user, user.password).get_json()["error"]["code"] == "locked"
-    clock.advance(minutes=29)
-    assert _token_attempt(client, user, user.password).status_code == 429
-    clock.advance(minutes=2)
+        clock.advance(minutes=2)
+    refused = _token_attempt(client, user, user.password)
+    assert refused.status_code == 429
+    assert abs(int(refused.headers["Retry-After"]) - 5 * 60) <= 1  # when the first failure leaves the window
+    clock.advance(minutes=5, seconds=1)
     assert _token_attempt(client, user, user.password).status_code == 201
 
 
-def test_failures_spread_beyond_the_window_do_not_lock(client, make_user, clock: Clock):
+def test_an_attacker_elsewhere_cannot_lock_out_the_owner(app, make_user, clock: Clock):
+    """Failures from an address the owner never signed in from hold back that address only, where
+    the owner signs in from an address they used before."""
+    admin = make_user(roles=("admin",))
+    owner = client_from(app, "192.0.2.10")
+    assert _token_attempt(owner, admin, admin.password).status_code == 201
+    attacker = client_from(app, "198.51.100.66")
+    statuses = [_token_attempt(attacker, admin, "guess number one").status_code for _ in range(8)]
+    assert statuses == [401] * 5 + [429] * 3
+    assert _token_attempt(owner, admin, admin.password).status_code == 201
+
+
+def test_no_more_than_five_guesses_per_fifteen_minutes_from_all_new_addresses(app, make_user, clock: Clock):
     user = make_user()
-    for _ in range(8):
-        assert _token_attempt(client, user, "wrong password!").status_code == 401
-        clock.advance(minutes=4)
-    assert _token_attempt(client, user, user.password).status_code == 201
+    for number in range(5):
+        assert _token_attempt(client_from(app, f"203.0.113.{number}"), user, "wrong password!").status_code == 401
+    for address in ("203.0.113.99", "2001:db8::1"):
+        assert _token_attempt(client_from(app, address), user, user.password).status_code == 429
+    clock.advance(minutes=15, seconds=1)
+    assert _token_attempt(client_from(app, "203.0.113.99"), user, user.password).status_code == 201
 
 
-def test_a_success_resets_the_count(client, make_user, clock: Clock):
+def test_wrong_second_factor_codes_count_too(app, client, make_user, clock: Clock):
     user = make_user()
-    for _ in range(4):
-        _token_attempt(client, user, "wrong password!")
-    assert _token_attempt(client, user, user.password).status_code == 201
-    for _ in range(4):
-        assert _token_attempt(client, user, "wrong password!").status_code == 401
+    sign_in_page(client, user)
+    _enrol(client, clock)
+    attacker = client_from(app, "198.51.100.66")
+    statuses = [_token_attempt(attacker, user, user.password, otp="000000").status_code for _ in range(6)]
+    assert statuses == [401] * 5 + [429]
 
 
-def test_lockout_through_the_login_page_is_audited(app, client, make_user, clock: Clock):
+def test_throttling_through_the_login_page_is_audited_as_denied(app, make_user, clock: Clock):
     user = make_user()
+    client = client_from(app, "10.0.0.7")
     token = csrf_token_in(client.get("/login").get_data(as_text=True))
-    statuses = [client.post("/login", data={"username": user.username, "password": "nope nope nope",
-                                            "csrf_token": token}).status_code for _ in range(5)]
-    assert statuses == [401, 401, 401, 401, 429]
+    answers = [client.post("/login", data={"username": user.username, "password": "nope nope nope",
+                                           "csrf_token": token}) for _ in range(6)]
+    assert [answer.status_code for answer in answers] == [401] * 5 + [429]
+    assert answers[-1].headers["Retry-After"]
     from jit.models import AuditEvent
     with app.app_context():
         events = db.session.query(AuditEvent).filter_by(operation="auth.password").all()
-        assert [event.outcome for event in events] == ["denied"] * 4 + ["error"]
-        assert events[-1].details["code"] == "locked"
-        assert "locked_until" in events[-1].details
-        assert db.session.get(User, user.id).locked_until is not None
+        assert [event.outcome for event in events] == ["denied"] * 6
+        assert events[-1].details["code"] == "rate_limited"
+        assert events[-1].details["path"] == "POST /login"
+        assert events[-1].source_address == "10.0.0.7"
+
+
+def test_admin_unlock_clears_the_failures_and_is_audited(app, make_user, clock: Clock):
+    user, admin, investigator = make_user(), make_user(roles=("admin",)), make_user()
+    traveller = client_from(app, "203.0.113.5")
+    for _ in range(5):
+        _token_attempt(client_from(app, "198.51.100.66"), user, "wrong password!")
+    assert _token_attempt(traveller, user, user.password).status_code == 429
+    not_admin = {"Authorization": f"Bearer {sign_in_api(app.test_client(), investigator)}"}
+    refused = app.test_client().post(f"/api/v1/users/{user.id}/unlock", headers=not_admin)
+    assert refused.status_code == 403
+    headers = {"Authorization": f"Bearer {sign_in_api(app.test_client(), admin)}"}
+    assert app.test_client().post(f"/api/v1/users/{user.id}/unlock", headers=headers).status_code == 204
+    assert _token_attempt(traveller, user, user.password).status_code == 201
+    assert app.test_client().post("/api/v1/users/999999/unlock", headers=headers).status_code == 404
+    from jit.models import AuditEvent
+    with app.app_context():
+        unlocks = db.session.query(AuditEvent).filter_by(operation="user.unlock").order_by(AuditEvent.id).all()
+        assert [(event.outcome, event.object_id) for event in unlocks][:2] == [("denied", None), ("ok", str(user.id))]
+        assert unlocks[1].user_id == admin.id and unlocks[1].details["cleared_sign_in_failures"] == 5
 
 
 # --- sessions ------------------------------------------------------------------------------
@@ -269,3 +344,18 @@ def test_admin_resets_a_lost_factor(app, client, make_user, clock: Clock):
     with app.app_context():
         event = db.session.query(AuditEvent).filter_by(operation="user.second_factor_reset").one()
         assert (event.user_id, event.object_id, event.outcome) == (admin.id, str(user.id), "ok")
+
+
+def test_simultaneous_guesses_do_not_slip_past_the_count(app):
+    """Ten guesses at one name sent at the same moment: five are tried, the rest refused."""
+    start = threading.Barrier(10)
+    app.test_client().get("/api/v1/me")  # the audit ledger's first entry, written before the rush
+
+    def guess(number: int) -> int:
+        client = client_from(app, "198.51.100.66")
+        start.wait()
+        return client.post("/api/v1/auth/token", json={"username": "target", "password": f"guess {number}"}).status_code
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = sorted(pool.map(guess, range(10)))
+    assert statuses == [401] * 5 + [429] * 5

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import segno
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from jit.services import users
-from jit.services.errors import Conflict, Invalid
-from jit.web.account.forms import EnrolForm
+from jit.services.errors import Conflict, Invalid, RateLimited
+from jit.session import start_session
+from jit.web.account.forms import EnrolForm, PasswordChangeForm
+from jit.web.refusals import form_page, show_refusal
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -41,3 +44,23 @@ def second_factor():
     uri = users.provisioning_uri(account, secret)
     qr = segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
     return render_template("account/second_factor.html", form=form, qr=qr, secret=secret)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Choose a new password (also where an account is sent after an admin reset it)."""
+    account = users.current_account(current_user._get_current_object())
+    form = PasswordChangeForm()
+    status = None
+    if form.validate_on_submit():
+        try:
+            account = users.change_password(account, form.current_password.data, form.new_password.data)
+        except (Invalid, RateLimited) as refusal:
+            status = show_refusal(form, refusal)
+        else:
+            # The change ended every session of the account: this browser goes on in a new one.
+            start_session(account)
+            flash(_("Your password is changed. Sign in with it from now on."), "success")
+            return redirect(url_for(".overview"))
+    return form_page("account/password.html", form, status, account=account)

@@ -82,8 +82,9 @@ class AuthorityEditForm(FlaskForm):
 class UserCreateForm(FlaskForm):
     username = StringField(_l("Username"), validators=[Length(max=64)])
     full_name = StringField(_l("Full name"), validators=[Length(max=200)])
-    password = PasswordField(_l("Initial password"), validators=[Length(max=200)],
-                             description=_l("At least 10 characters. Give it to the user over a safe channel."))
+    password = PasswordField(
+        _l("Initial password"), validators=[Length(max=200)],
+        description=_l("At least 12 characters and not easy to guess. Give it to the user over a safe channel."))
     roles = CheckboxesField(_l("Roles"))
     authority_id = SelectField(_l("Authority"), coerce=_optional_int, validators=[Optional()])
     time_zone = StringField(_l("Time zone"), default="UTC", validators=[Length(max=64)],
@@ -111,3 +112,11 @@ class UserEditForm(FlaskForm):
 
 class ResetSecondFactorForm(FlaskForm):
     submit = SubmitField(_l("Reset second factor"))
+
+
+class ResetPasswordForm(FlaskForm):
+    submit = SubmitField(_l("Reset the password"))
+
+
+class UnlockForm(FlaskForm):
+    submit = SubmitField(_l("Clear failed sign-ins"))

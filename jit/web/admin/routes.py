@@ -23,7 +23,9 @@ from jit.web.admin.forms import (
     AuthorityEditForm,
     AuthorityFilterForm,
     PartyForm,
+    ResetPasswordForm,
     ResetSecondFactorForm,
+    UnlockForm,
     UserCreateForm,
     UserEditForm,
 )
@@ -222,7 +224,9 @@ def edit_user(user_id: int):
         else:
             flash(_("The account %(username)s is saved.", username=user.username), "success")
             return redirect(url_for(".users_list"))
-    return form_page("admin/user_edit.html", form, status, user=user, reset_form=ResetSecondFactorForm())
+    return form_page("admin/user_edit.html", form, status, user=user, reset_form=ResetSecondFactorForm(),
+                     password_form=ResetPasswordForm(), unlock_form=UnlockForm(),
+                     failures=users.recent_sign_in_failures(_actor(), user_id))
 
 
 @bp.route("/users/<int:user_id>/reset-second-factor", methods=["POST"])
@@ -231,5 +235,27 @@ def reset_second_factor(user_id: int):
     if ResetSecondFactorForm().validate_on_submit():
         user = users.reset_second_factor(_actor(), user_id)
         flash(_("The second factor of %(username)s is reset: they set up a new one at their next sign-in.",
+                username=user.username), "success")
+    return redirect(url_for(".edit_user", user_id=user_id))
+
+
+@bp.route("/users/<int:user_id>/reset-password", methods=["POST"])
+@login_required
+def reset_password(user_id: int):
+    """Show the one-time password once, on this page (never in a redirect's flash, which the
+    session cookie would carry); the user must replace it when they sign in."""
+    if not ResetPasswordForm().validate_on_submit():
+        return redirect(url_for(".edit_user", user_id=user_id))
+    reset = users.reset_password(_actor(), user_id)
+    page = render_template("admin/password_reset.html", user=reset.user, password=reset.temporary_password)
+    return page, 200, {"Cache-Control": "no-store"}
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@login_required
+def unlock(user_id: int):
+    if UnlockForm().validate_on_submit():
+        user = users.unlock(_actor(), user_id)
+        flash(_("The failed sign-ins of %(username)s are cleared: they can sign in from anywhere at once.",
                 username=user.username), "success")
     return redirect(url_for(".edit_user", user_id=user_id))

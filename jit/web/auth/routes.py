@@ -37,9 +37,8 @@ def login():
     if form.validate_on_submit():
         try:
             check = users.check_password(form.username.data, form.password.data)
-        except (InvalidCredentials, users.AccountLocked) as refusal:
-            flash(str(refusal.message), "danger")
-            return render_template("auth/login.html", form=form), refusal.status
+        except (InvalidCredentials, users.SignInThrottled) as refusal:
+            return _refused("auth/login.html", form, refusal)
         if check.needs_second_factor:
             session["pending_user_id"] = check.user.id
             session["pending_next"] = _safe_next(form.next.data)
@@ -48,11 +47,19 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
+def _refused(template: str, form, refusal):
+    flash(str(refusal.message), "danger")
+    headers = {"Retry-After": str(refusal.retry_after)} if refusal.retry_after is not None else {}
+    return render_template(template, form=form), refusal.status, headers
+
+
 def _signed_in(user, next_target: str | None):
     start_session(user)
     chosen_locale = session.get("locale")
     if chosen_locale and chosen_locale != user.locale:  # a language picked on the login page wins
         users.set_locale(user, chosen_locale)
+    if user.must_change_password:
+        return redirect(url_for("account.change_password"))
     if not user.has_second_factor and current_app.config["JIT_REQUIRE_2FA"]:
         return redirect(url_for("account.second_factor"))
     return redirect(_safe_next(next_target))
@@ -69,11 +76,10 @@ def second_factor():
     if form.validate_on_submit():
         try:
             user = users.check_second_factor(user_id, form.code.data)
-        except (InvalidCredentials, users.AccountLocked) as refusal:
-            if isinstance(refusal, users.AccountLocked):
+        except (InvalidCredentials, users.SignInThrottled) as refusal:
+            if isinstance(refusal, users.SignInThrottled):
                 session.pop("pending_user_id", None)
-            flash(str(refusal.message), "danger")
-            return render_template("auth/second_factor.html", form=form), refusal.status
+            return _refused("auth/second_factor.html", form, refusal)
         return _signed_in(user, session.get("pending_next"))
     return render_template("auth/second_factor.html", form=form)
 
