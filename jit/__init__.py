@@ -10,8 +10,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSTANCE_DIR, PROJECT_ROOT, Config, load_config
+from jit import inputs
 from jit.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
-from jit.uploads import StreamingRequest
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ def create_app(config_name_or_object: str | Config | None = None) -> Flask:
         instance_path=str(INSTANCE_DIR),
     )
     app.config.from_object(config)
-    app.request_class = StreamingRequest
+    inputs.init_app(app)  # first: the blueprints' rules take its converters
     app.json.ensure_ascii = False  # Cyrillic stays readable in API bodies
 
     from jit import session as jit_session

@@ -3,11 +3,13 @@ flask-smorest and served at /api/v1/openapi.json."""
 
 from __future__ import annotations
 
+import marshmallow as ma
 from flask import Flask
 from flask_smorest import Api
 
 from jit.api import audit, auth, channels, evidence, groups, instructions, legal, registry, tasks, users
 from jit.api.errors import ErrorSchema
+from jit.services import values
 
 API_PREFIX = "/api/v1"
 
@@ -17,6 +19,16 @@ class JitApi(Api):
 
     def _register_error_handlers(self):
         """The app factory routes errors to the API or the page format by path; nothing here."""
+
+
+def integer_range(converter, field, ret=None, **kwargs) -> dict:
+    """Every integer the API takes or gives is kept in a PostgreSQL `integer` (the request parser
+    refuses others), except those marked `format: int64` (file sizes): the document says so."""
+    if not isinstance(field, ma.fields.Integer) or field.metadata.get("format") == "int64":
+        return {}
+    ret = ret or {}
+    return {"minimum": max(ret.get("minimum", values.INT_MIN), values.INT_MIN),
+            "maximum": min(ret.get("maximum", values.INT_MAX), values.INT_MAX)}
 
 
 def init_api(app: Flask) -> JitApi:
@@ -29,6 +41,7 @@ def init_api(app: Flask) -> JitApi:
             "servers": [{"url": API_PREFIX}],
         },
     )
+    api.ma_plugin.converter.add_attribute_function(integer_range)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
     for blueprint in (auth.blp, registry.blp, users.blp, audit.blp, groups.blp, instructions.blp, tasks.blp,

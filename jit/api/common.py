@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import marshmallow as ma
 from flask import request
 from flask_login import current_user
 from flask_smorest import Blueprint
+from webargs.core import missing
+from webargs.flaskparser import FlaskParser, is_json_request
 
 from jit.extensions import csrf
 from jit.models import User
+from jit.services import values
 from jit.services.errors import Unauthenticated
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -37,8 +41,31 @@ def _check_caller() -> None:
         csrf.protect()
 
 
+class RequestParser(FlaskParser):
+    """JSON bodies are read through the request (jit/inputs.py), which refuses what cannot be
+    stored; webargs' own reading would skip those checks."""
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req) or not req.get_data(cache=True):
+            return missing  # as webargs: no JSON body (an empty one included) is no arguments
+        return req.get_json(force=True)
+
+    def _process_location_data(self, location_data, schema, req, location, unknown, validators):
+        """A number parsed from a query string or a form must fit the database too (the request
+        checked the text and the JSON body; the OpenAPI document gives every integer the range)."""
+        data = super()._process_location_data(location_data, schema, req, location, unknown, validators)
+        found = values.refusals(data)
+        if found:
+            raise ma.ValidationError(found)
+        return data
+
+
+class ApiBlueprint(Blueprint):
+    ARGUMENTS_PARSER = RequestParser()
+
+
 def make_blueprint(name: str, import_name: str, description: str) -> Blueprint:
-    blueprint = Blueprint(name, import_name, description=description)
+    blueprint = ApiBlueprint(name, import_name, description=description)
     csrf.exempt(blueprint)
     blueprint.before_request(_check_caller)
     return blueprint

@@ -85,7 +85,8 @@ def stats(args):
 
 @blp.route("/legal-requests/export", methods=["GET"])
 @blp.arguments(ExportArgsSchema, location="query")
-@blp.response(200, description="text/csv, UTF-8, the columns the import reads")
+@blp.response(200, description="text/csv: comma-separated, UTF-8 with a byte-order mark, the columns the import "
+                               "reads; a cell starting with = + - @ tab CR or ' carries an apostrophe in front")
 def export_requests(args):
     return Response(legal_requests.export_csv(actor(), **args), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=legal-requests.csv"})
@@ -98,7 +99,8 @@ def export_requests(args):
 @blp.alt_response(422, schema=ErrorSchema,
                   description="nothing imported; `fields` maps each bad row (\"row N\") to what is wrong in it")
 def import_requests(files):
-    """Multipart `file`: a CSV with the export's columns (a UTF-8 byte-order mark is fine); all rows or none."""
+    """Multipart `file`: a CSV with the export's columns, comma- or semicolon-separated, UTF-8 with or
+    without a byte-order mark; one leading apostrophe of a cell is taken off (the export's); all rows or none."""
     return {"imported": legal_requests.import_csv(actor(), files["file"].read())}
 
 

@@ -320,7 +320,7 @@ class DocumentSchema(ma.Schema):
     new_end = ma.fields.Date(allow_none=True)
     file_name = ma.fields.String(allow_none=True)
     file_sha256 = ma.fields.String(allow_none=True)
-    file_size = ma.fields.Integer(allow_none=True)
+    file_size = ma.fields.Integer(allow_none=True, metadata={"format": "int64"})
 
 
 class TransitionSchema(ma.Schema):
@@ -386,7 +386,7 @@ class InstructionDocumentSchema(ma.Schema):
     is_sanction = ma.fields.Boolean()
     file_name = ma.fields.String()
     file_sha256 = ma.fields.String()
-    file_size = ma.fields.Integer()
+    file_size = ma.fields.Integer(metadata={"format": "int64"})
 
 
 class InstructionResultSchema(ma.Schema):
@@ -394,7 +394,7 @@ class InstructionResultSchema(ma.Schema):
     text = ma.fields.String()
     file_name = ma.fields.String(allow_none=True)
     file_sha256 = ma.fields.String(allow_none=True)
-    file_size = ma.fields.Integer(allow_none=True)
+    file_size = ma.fields.Integer(allow_none=True, metadata={"format": "int64"})
     added_at = ma.fields.AwareDateTime()
 
 
@@ -548,7 +548,7 @@ from jit.services.evidence import RECORDABLE, may_leave_group  # noqa: E402
 class EvidenceFileSchema(ma.Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
-    size = ma.fields.Integer()
+    size = ma.fields.Integer(metadata={"format": "int64"})
     sha256 = ma.fields.String()
     uploaded_by = ma.fields.Nested(PersonSchema)
     uploaded_at = ma.fields.AwareDateTime()

@@ -19,7 +19,7 @@ from flask_socketio import join_room
 from jit import notify
 from jit.extensions import socketio
 from jit.realtime import liveness
-from jit.services import audit, channels, sockets, users
+from jit.services import audit, channels, sockets, users, values
 from jit.services.errors import DomainError, Invalid
 
 
@@ -68,9 +68,12 @@ def _number(data, name: str, *, default: int | None = None) -> int:
     return value
 
 
-def _answer(handle: Callable[[], dict]) -> dict:
+def _answer(data, handle: Callable[[], dict]) -> dict:
+    """Run `handle` on an event's `data`, which must hold only what can be stored (as a request's
+    body must: jit/services/values.py), and answer with its result or its refusal."""
     _bind_origin()
     try:
+        values.require_storable(data)
         return {"ok": True, **handle()}
     except DomainError as refusal:
         return {"ok": False, "error": {"code": refusal.code, "message": str(refusal.message),
@@ -91,7 +94,7 @@ def subscribe(data=None):
         return {"last_seq": caught_up.last_seq, "more": caught_up.more,
                 "missed": [channels.message_payload(message) for message in caught_up.messages]}
 
-    return _answer(handle)
+    return _answer(data, handle)
 
 
 @socketio.on("unsubscribe")
@@ -100,7 +103,7 @@ def unsubscribe(data=None):
         channels.unsubscribe(_caller(), _number(data, "channel_id"), sid=request.sid)
         return {}
 
-    return _answer(handle)
+    return _answer(data, handle)
 
 
 @socketio.on("send")
@@ -114,7 +117,7 @@ def send(data=None):
                                 client_msg_id=client_msg_id)
         return {"message": channels.message_payload(message)}
 
-    return _answer(handle)
+    return _answer(data, handle)
 
 
 @socketio.on("typing")
@@ -122,7 +125,7 @@ def typing(data=None):
     def handle() -> dict:
         return {"sent": channels.typing(_caller(activity=True), _number(data, "channel_id"), sid=request.sid)}
 
-    return _answer(handle)
+    return _answer(data, handle)
 
 
 @socketio.on("read")
@@ -131,4 +134,4 @@ def read(data=None):
         summary = channels.mark_read(_caller(), _number(data, "channel_id"), _number(data, "seq"))
         return {"last_read_seq": summary.last_read_seq, "unread": summary.unread}
 
-    return _answer(handle)
+    return _answer(data, handle)

@@ -129,6 +129,9 @@ def _load_channel(actor: User | None, channel_id: int) -> tuple[User, Channel]:
 
 
 def _load_message(actor: User | None, message_id: int) -> tuple[User, Message]:
+    """The caller and the message, if the caller may read its channel now. Every use case on a
+    message starts here: one that exists in a channel the caller cannot read is refused exactly as
+    one that does not exist (NotFound), so no answer tells them apart."""
     message = db.session.get(Message, message_id)
     actor, _ = _load_channel(actor, message.channel_id if message else -1)
     note(object_type="message", object_id=message.id)
@@ -514,11 +517,10 @@ def delete_message(actor: User | None, message_id: int) -> Message:
 
 @use_case("message.history")
 def message_history(actor: User | None, message_id: int) -> tuple[Message, list[MessageRevision]]:
-    """The earlier texts of a message, for the group head and the legal officers who see the group."""
-    actor = authz.require_user(actor)
-    message = db.session.get(Message, message_id)
-    actor, group = authz.require_group(actor, message.channel.group if message else None)
-    note(object_type="message", object_id=message.id, group_id=group.id)
+    """The earlier texts of a message, for the group head and the legal officers of the group, in a
+    channel they may read (a team or custom channel's history is no more theirs than its messages)."""
+    actor, message = _load_message(actor, message_id)
+    group = message.channel.group
     if not (authz.manages_group(actor, group) or authz.is_legal_observer(actor, group)):
         raise Forbidden(_l("Only the group head and legal officers read the history of messages."))
     return message, list(message.revisions)

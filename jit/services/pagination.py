@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select
 
 from jit.extensions import db
+from jit.services import values
 from jit.services.errors import Invalid
 
 DEFAULT_LIMIT = 50
@@ -27,12 +28,18 @@ def _encode(key: Any) -> str:
     return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str) -> Any:
+def _decode(cursor: str, key_type: type) -> Any:
+    """The key a cursor carries. Anyone can craft one, so it must decode to a key of the column's
+    type that the database can hold (an object, a list, null or a 40-digit number cannot be)."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        return json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, UnicodeDecodeError):
-        raise Invalid(fields={"cursor": _l("Not a cursor this server issued.")}) from None
+        key = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        key = None
+    if type(key) is not key_type or not (
+            values.storable_int(key) if key_type is int else values.storable_text(key)):
+        raise Invalid(fields={"cursor": _l("Not a cursor this server issued.")})
+    return key
 
 
 def paginate(stmt: Select, key_column, *, limit: int | None, cursor: str | None, descending: bool = False) -> Page:
@@ -42,7 +49,7 @@ def paginate(stmt: Select, key_column, *, limit: int | None, cursor: str | None,
     if not 1 <= limit <= MAX_LIMIT:
         raise Invalid(fields={"limit": _l("Must be between 1 and %(max)s.", max=MAX_LIMIT)})
     if cursor:
-        last = _decode(cursor)
+        last = _decode(cursor, key_column.type.python_type)
         stmt = stmt.where(key_column < last if descending else key_column > last)
     order = key_column.desc() if descending else key_column
     rows = list(db.session.scalars(stmt.order_by(order).limit(limit + 1)))

