@@ -50,6 +50,9 @@ class Config:
         # the rate-limit store above, so every process shares the count).
         self.JIT_MAX_MESSAGE_CHARS = int(env.get("JIT_MAX_MESSAGE_CHARS") or 4000)
         self.JIT_MESSAGE_RATE_LIMIT = env.get("JIT_MESSAGE_RATE_LIMIT") or "30 per 10 seconds"
+        # Custody events (registering, files, moves, checks, consents) one user may record, counted
+        # in the same store.
+        self.JIT_CUSTODY_RATE_LIMIT = env.get("JIT_CUSTODY_RATE_LIMIT") or "60 per minute"
         # Each process holding sockets says it is alive this often; one silent for three beats is
         # taken for stopped, and its sockets stop counting as present (jit/realtime/liveness.py).
         self.JIT_SOCKET_HEARTBEAT_SECONDS = float(env.get("JIT_SOCKET_HEARTBEAT_SECONDS") or 15)

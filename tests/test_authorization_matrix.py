@@ -174,6 +174,7 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("evidence.record", "POST"): Call(page_group_manager(), form={"custody-type": "examined",
                                                                   "custody-place": "Минск"}),
     ("evidence.consent", "POST"): Call(page_group_manager(), form={"reference": "№ 1", "dated": "2025-01-10"}),
+    ("evidence.designate", "POST"): Call(page_group_manager(), form={"designee-user_id": ""}),
     # instruction pages
     ("instructions.index", "GET"): Call(page_group_reader()),
     ("instructions.new", "GET"): Call(page_group_reader()),
@@ -281,6 +282,7 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("api_evidence.record_event", "POST"): Call(group_manager(201), json={"type": "examined", "place": "Минск"}),
     ("api_evidence.verify_files", "POST"): Call(group_manager(201), json={}),
     ("api_evidence.record_consent", "POST"): Call(group_manager(201), json={"reference": "№ 1", "dated": "2025-01-10"}),
+    ("api_evidence.designate_consent_recorder", "PUT"): Call(group_manager(), json={"user_id": None}),
     ("api_evidence.verification", "GET"): Call(group_reader(), path_keys={"gid": "active_gid"}),
     ("api_evidence.checkpoint", "GET"): Call(group_reader(), path_keys={"gid": "active_gid"}),
     # Whoever reads the group's evidence and ledger may export them (the bundle holds nothing more).
@@ -447,7 +449,9 @@ def _active_group_with_a_task(manager: factories.UserInfo, belarus) -> dict:
     case = groups.add_case(actor, group.id, party="BY", number="№ 5", opened_on=date(2025, 1, 1),
                            articles="ст. 212", summary="Хищения", handling_investigator_id=manager.id)
     item = evidence.register(actor, group.id, case_id=case.id, title="Выписка", kind="document",
-                             obtained_at=utcnow(), obtained_place="Минск", obtained_under="Протокол № 1")
+                             obtained_at=utcnow(), obtained_place="Минск", obtained_under="Протокол № 1",
+                             use_conditions="Только для дела № 5")  # so that its national head records consents
+    evidence.record_consent(actor, item.id, reference="№ 0", dated=today)  # and it may still be exported
     evidence_file = evidence.attach_file(actor, item.id, filename="a.csv", stream=io.BytesIO(b"1;2"))
     general = next(channel for channel in channels.list_channels(actor, group.id) if channel.kind == "general")
     message = channels.send(actor, general.id, "Проверить выписки")

@@ -9,6 +9,7 @@ from jit.api.errors import ErrorSchema
 from jit.api.schemas import (
     CheckpointSchema,
     ConsentCreateSchema,
+    ConsentDesigneeSchema,
     ConsentSchema,
     ConsistencyArgsSchema,
     ConsistencyProofSchema,
@@ -20,6 +21,7 @@ from jit.api.schemas import (
     EvidenceFileFormSchema,
     EvidenceFileSchema,
     EvidenceFilterSchema,
+    EvidenceItemDetailSchema,
     EvidenceItemSchema,
     EvidencePageSchema,
     EvidenceVerificationSchema,
@@ -59,9 +61,10 @@ def register(body, gid):
 
 
 @blp.route("/evidence/<int:eid>", methods=["GET"])
-@blp.response(200, EvidenceItemSchema)
+@blp.response(200, EvidenceItemDetailSchema)
 @blp.alt_response(404, **NOT_FOUND)
 def get_item(eid):
+    """The item, with its chain of custody checked now against the group's ledger (`chain`)."""
     return evidence.get_item(actor(), eid)
 
 
@@ -115,6 +118,7 @@ def custody(eid):
                   "the group head, or a write by an observer")
 @blp.alt_response(404, **NOT_FOUND)
 @blp.alt_response(409, **AGR_USE)
+@blp.alt_response(429, schema=ErrorSchema, description="more custody events than JIT_CUSTODY_RATE_LIMIT")
 def record_event(body, eid):
     """Append an event to the item's chain; events are never edited or deleted (a `correction` refers
     to an earlier `seq`)."""
@@ -135,11 +139,27 @@ def verify_files(body, eid):
 @blp.route("/evidence/<int:eid>/consents", methods=["POST"])
 @blp.arguments(ConsentCreateSchema)
 @blp.response(201, ConsentSchema)
-@blp.alt_response(403, schema=ErrorSchema, description="only the originating team records its party's consent")
+@blp.alt_response(403, schema=ErrorSchema, description="only the originating team's national head, or the member "
+                  "they designated for the item, records its party's consent")
 @blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(409, schema=ErrorSchema, description="no use conditions, or a state that forbids it")
+@blp.alt_response(429, schema=ErrorSchema, description="more custody events than JIT_CUSTODY_RATE_LIMIT")
 def record_consent(body, eid):
-    """The originating party's consent to use the item beyond its use conditions (AGR-USE)."""
+    """The originating party's consent to use the item beyond its use conditions (AGR-USE), recorded as
+    a `consent_recorded` event of the item's chain, so that the group's ledger holds it."""
     return evidence.record_consent(actor(), eid, **body)
+
+
+@blp.route("/evidence/<int:eid>/consent-designee", methods=["PUT"])
+@blp.arguments(ConsentDesigneeSchema)
+@blp.response(200, EvidenceItemSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="only the national head of the originating team")
+@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(409, schema=ErrorSchema, description="no use conditions, or a state that forbids it")
+def designate_consent_recorder(body, eid):
+    """The originating team's national head designates the member of that team who may also record
+    its party's consent to the item (`user_id: null`: the head only). Audited."""
+    return evidence.designate_consent_recorder(actor(), eid, user_id=body["user_id"])
 
 
 @blp.route("/groups/<int:gid>/evidence/verification", methods=["GET"])

@@ -542,7 +542,7 @@ TaskPageSchema = page_schema(TaskSummarySchema, "TaskPage")
 
 # --- evidence ------------------------------------------------------------------------------
 from jit.models import CustodyType, EvidenceKind, EvidenceStatus  # noqa: E402
-from jit.services.evidence import RECORDABLE, may_leave_group  # noqa: E402
+from jit.services.evidence import RECORDABLE, consent_designee, may_leave_group, verify_item_chain  # noqa: E402
 
 
 class EvidenceFileSchema(ma.Schema):
@@ -592,7 +592,31 @@ class EvidenceItemSchema(ma.Schema):
         "description": "derived from the custody events; null while the item is outside the group"})
     files = ma.fields.List(ma.fields.Nested(EvidenceFileSchema))
     consents = ma.fields.List(ma.fields.Nested(ConsentSchema))
+    consent_designee = ma.fields.Function(
+        lambda item: PersonSchema().dump(designee) if (designee := consent_designee(item)) else None,
+        allow_none=True, metadata={"description": "the member of the originating team its national head designated "
+                                                  "to record the party's consent too (AGR-USE); null: the head only"})
     created_at = ma.fields.AwareDateTime()
+
+
+class ChainSchema(ma.Schema):
+    verified = ma.fields.Boolean(metadata={
+        "description": "every event matches its ledger leaf, the chain adds up, and every field shown of the item, "
+                       "its events, files and consents is the one the group's ledger holds"})
+    problem = ma.fields.String(allow_none=True, metadata={"description": "what does not verify, naming the field"})
+
+
+class EvidenceItemDetailSchema(EvidenceItemSchema):
+    chain = ma.fields.Function(
+        lambda item: ChainSchema().dump({"verified": (problem := verify_item_chain(item)) is None,
+                                         "problem": problem}),
+        metadata={"type": "object", "description": "the item's chain of custody, checked now against the ledger: "
+                  "`verified` (bool) and, when not, `problem` naming the field that differs"})
+
+
+class ConsentDesigneeSchema(ma.Schema):
+    user_id = ma.fields.Integer(required=True, allow_none=True, validate=ma.validate.Range(min=1, max=2**31 - 1),
+                                metadata={"description": "a current member of the originating team; null: nobody"})
 
 
 class EvidenceCreateSchema(ma.Schema):

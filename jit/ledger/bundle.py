@@ -56,7 +56,8 @@ WHAT A FAILURE MEANS
   "seq ... was expected"               an item's chain of events has a gap or is out of order
   "hashes to ...: content was changed" a file's content differs from the one recorded
   "... is missing"                     a file was removed
-  "items.json ..."                     the item list disagrees with the signed ledger
+  "items.json ..."                     the item list disagrees with the signed ledger (its number,
+                                       registration, files or consents)
 
 --------------------------------------------------------------------------------
 
@@ -91,7 +92,8 @@ WHAT A FAILURE MEANS
   "seq ... was expected"               в цепочке событий предмета пропуск или нарушен порядок
   "hashes to ...: content was changed" содержимое файла не совпадает с записанным
   "... is missing"                     файл удалён
-  "items.json ..."                     список предметов расходится с подписанным журналом
+  "items.json ..."                     список предметов расходится с подписанным журналом (номер,
+                                       регистрация, файлы или согласия)
 """
 
 _LABELS = {
@@ -109,6 +111,7 @@ _LABELS = {
     "use_conditions": "Use conditions / Условия использования",
     "custodian": "Custodian / Хранитель",
     "status": "Status / Статус",
+    "consents": "Consents / Согласия",
 }
 _EVENTS = {
     "registered": "registered / зарегистрировано",
@@ -120,6 +123,7 @@ _EVENTS = {
     "returned": "returned / возвращено",
     "disposed": "disposed / уничтожено",
     "correction": "correction / исправление",
+    "consent_recorded": "consent recorded / согласие внесено",
 }
 _TIMELINE = (
     "#",
@@ -273,6 +277,7 @@ def report_html(checkpoint: dict, entries: list[dict], items: list[dict], genera
                 f"refers to event / к событию {show(entry['refers_to'])}" if entry.get("refers_to") else "",
                 f"instruction / поручение {show(entry['instruction_id'])}" if entry.get("instruction_id") else "",
                 f"verified / проверено: {show(entry['verified'])}" if entry.get("verified") is not None else "",
+                f"consent / согласие: {show(entry['consent'])}" if entry.get("consent") else "",
             ]
             out.append(
                 row(

@@ -145,9 +145,36 @@ def check_chains(entries: list[dict]) -> list[str]:
     return problems
 
 
+# What items.json shows of a consent, and the entry of a `consent_recorded` event holds.
+CONSENT_FIELDS = ("party", "reference", "dated", "scope")
+
+
+def _person_id(person: object) -> object:
+    return person.get("id") if isinstance(person, dict) else person
+
+
+def _consents_in_ledger(entries: list[dict]) -> dict[object, list[tuple[int, dict]]]:
+    found: dict[object, list[tuple[int, dict]]] = {}
+    for i, entry in enumerate(entries):
+        if entry.get("type") == "consent_recorded" and isinstance(entry.get("consent"), dict):
+            consent = {key: entry["consent"].get(key) for key in CONSENT_FIELDS}
+            found.setdefault(entry["evidence_id"], []).append((i, consent))
+    return found
+
+
 def check_items(entries: list[dict], items: list[dict]) -> list[str]:
-    """items.json must list exactly the ledger's items, with their numbers and current files."""
+    """items.json must list exactly the ledger's items, with their numbers and current files, each
+    as its `registered` event recorded it, its files as their `file_attached` events recorded them
+    and, where the ledger records consents, exactly the consents it records."""
     last = {entry["evidence_id"]: (i, entry) for i, entry in enumerate(entries)}
+    registered = {entry["evidence_id"]: (i, entry) for i, entry in enumerate(entries)
+                  if entry.get("type") == "registered" and isinstance(entry.get("item"), dict)}
+    attached: dict[object, list[tuple]] = {}
+    for entry in entries:
+        if entry.get("file"):
+            file = entry["file"]
+            attached.setdefault(entry["evidence_id"], []).append((file["name"], file["size"], file["sha256"]))
+    ledgered = _consents_in_ledger(entries)
     problems = []
     for item in items:
         label = f"items.json: item {item['number']} (id {item['id']})"
@@ -159,9 +186,34 @@ def check_items(entries: list[dict], items: list[dict]) -> list[str]:
             problems.append(f"{label} is numbered {entry['evidence_number']} in the ledger")
         if {file["sha256"] for file in item["files"]} != set(entry["sha256s"]):
             problems.append(f"{label}: its files differ from those its last event, leaf {i}, records")
+        if item["id"] in registered:
+            i, entry = registered[item["id"]]
+            for key, recorded in entry["item"].items():
+                if key in item and _person_id(item[key]) != _person_id(recorded):
+                    problems.append(f"{label}: its {key} differs from its registration, leaf {i}")
+        shown = sorted((file["name"], file["size"], file["sha256"]) for file in item["files"])
+        if shown != sorted(attached.get(item["id"], [])):
+            problems.append(f"{label}: its files' names, sizes or hashes differ from those its file_attached "
+                            "events record")
+        if ledgered:  # a ledger that records consents records every one
+            shown = sorted(json.dumps([c.get(key) for key in CONSENT_FIELDS]) for c in item.get("consents", []))
+            recorded = sorted(json.dumps([c[key] for key in CONSENT_FIELDS]) for _, c in ledgered.get(item["id"], []))
+            if shown != recorded:
+                problems.append(f"{label}: its consents differ from those its consent_recorded events record")
     for evidence_id in sorted(last.keys() - {item["id"] for item in items}, key=str):
         problems.append(f"items.json lacks item {last[evidence_id][1]['evidence_number']} (id {evidence_id})")
     return problems
+
+
+def unsigned_consents(entries: list[dict], items: list[dict]) -> list[str]:
+    """Consents items.json lists that the ledger does not record: only a bundle exported before the
+    platform kept consents in its ledger has them (where the ledger records any consent, they fail
+    `check_items`), and the signature does not cover them."""
+    if _consents_in_ledger(entries):
+        return []
+    return [f"items.json: item {item['number']}: consent {quoted(consent.get('reference'))} is not in the ledger "
+            "(an export made before consents were ledgered): the signature does not cover it"
+            for item in items for consent in item.get("consents", [])]
 
 
 def named_files(entries: list[dict], items: list[dict]) -> list[tuple[str, int | None, str]]:
@@ -230,6 +282,7 @@ def verify(bundle: pathlib.Path | zipfile.Path, expected_key: str | None = None)
     folder = bundle / "files"
     found = {path.name: hash_file(path) for path in (folder.iterdir() if folder.exists() else [])}
     stage(check_files(found, entries, items))
+    unsigned = unsigned_consents(entries, items)
     key_note = (
         "it is the expected key / это ожидаемый ключ"
         if expected_key
@@ -247,6 +300,7 @@ def verify(bundle: pathlib.Path | zipfile.Path, expected_key: str | None = None)
             f"  signed at / подписано:      {checkpoint['signed_at']}",
             f"  public key / открытый ключ: {checkpoint['public_key']}",
             f"    ({key_note})",
+            *(f"  note / примечание: {note}" for note in unsigned),
         ]
     )
 

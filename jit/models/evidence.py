@@ -46,9 +46,15 @@ class CustodyType(enum.StrEnum):
     RETURNED = "returned"
     DISPOSED = "disposed"
     CORRECTION = "correction"
+    # The originating party's consent (AGR-USE), recorded in the chain like any event: the ledger
+    # then holds it, so that a consent typed in or deleted behind the platform shows.
+    CONSENT_RECORDED = "consent_recorded"
 
 
 class EvidenceItem(db.Model):
+    """An item of evidence. What it was registered with is its `registered` event's ledger entry and
+    never changes (a trigger refuses it on PostgreSQL); custodian and status follow the chain."""
+
     __tablename__ = "evidence_items"
     __table_args__ = (UniqueConstraint("group_id", "number"),)
 
@@ -71,6 +77,9 @@ class EvidenceItem(db.Model):
     # Derived from the custody events and written in the same transaction as each of them;
     # `verify` recomputes it from the chain. None while the item is outside the group.
     custodian_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Who, besides the originating team's national head, records its party's consent to this item
+    # (AGR-USE): a member of that team the head designates. Audited; never in the ledger.
+    consent_designee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -79,13 +88,16 @@ class EvidenceItem(db.Model):
     team: Mapped[NationalTeam] = relationship()
     obtained_by: Mapped[User] = relationship(foreign_keys=[obtained_by_id])
     custodian: Mapped[User | None] = relationship(foreign_keys=[custodian_id])
+    consent_designee: Mapped[User | None] = relationship(foreign_keys=[consent_designee_id])
     files: Mapped[list[EvidenceFile]] = relationship(back_populates="item", order_by="EvidenceFile.id")
     events: Mapped[list[CustodyEvent]] = relationship(back_populates="item", order_by="CustodyEvent.seq")
     consents: Mapped[list[EvidenceConsent]] = relationship(back_populates="item", order_by="EvidenceConsent.id")
 
 
 class EvidenceFile(db.Model):
-    """One file of an item; the bytes sit in the content store under `sha256` (shared by equal files)."""
+    """One file of an item; the bytes sit in the content store under `sha256` (shared by equal files).
+    Append-only (a trigger refuses changes on PostgreSQL); its `file_attached` event's ledger entry
+    holds its name, size and hash, and `verify` checks that they agree."""
 
     __tablename__ = "evidence_files"
 
@@ -138,7 +150,9 @@ class CustodyEvent(db.Model):
 
 
 class EvidenceConsent(db.Model):
-    """The originating party's consent to use the item beyond its use conditions (AGR-USE)."""
+    """The originating party's consent to use the item beyond its use conditions (AGR-USE).
+    Append-only (a trigger refuses changes on PostgreSQL); recorded with a `consent_recorded` event
+    whose ledger entry holds it, and `verify` checks that they agree."""
 
     __tablename__ = "evidence_consents"
 

@@ -6,12 +6,10 @@ access takes the user's sockets out of the channel's room at once, on every serv
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from datetime import date
 
-import redis
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from limits import parse
@@ -20,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from jit import notify
-from jit.extensions import db, limiter
+from jit.extensions import db
 from jit.models import (
     Channel,
     ChannelKind,
@@ -41,12 +39,10 @@ from jit.models import (
     User,
 )
 from jit.models.types import utcnow
-from jit.services import authz, tasks
+from jit.services import authz, rate_limits, tasks
 from jit.services.audit import note, use_case
 from jit.services.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from jit.services.pagination import Page, paginate
-
-log = logging.getLogger(__name__)
 
 NAME_LIMIT = 120
 CLIENT_ID_LIMIT = 64
@@ -162,13 +158,8 @@ def _checked_body(body: str | None) -> str:
 
 
 def _take(limit, *identifiers) -> bool:
-    """One hit on a shared counter (the rate-limit store: Redis when configured). A store that
-    cannot be reached lets the call through: the platform keeps serving without Redis."""
-    try:
-        return limiter.limiter.hit(limit, "jit-channels", *identifiers)
-    except redis.RedisError as error:
-        log.warning("rate-limit store unreachable, not limiting: %s", error)
-        return True
+    """One hit on a shared counter of the channels' (jit/services/rate_limits.py)."""
+    return rate_limits.take(limit, "jit-channels", *identifiers)
 
 
 # --- channels ----------------------------------------------------------------------------------

@@ -388,6 +388,7 @@ def _load_evidence(people: dict[str, User], by_case, kz_case, working) -> None:
                           note_text="Передан для осмотра по поручению")
     evidence.record_event(petrov, server.id, type="examined", place="г. Минск, СК, каб. 518",
                           note_text="Осмотр образа диска сервера по поручению")
+    evidence.designate_consent_recorder(nurlanov, bank.id, user_id=seitkali.id)  # KZ's consent still to come
     evidence.record_event(nurlanov, bank.id, type="examined", place="г. Алматы, ДП",
                           note_text="Анализ движения средств")
     evidence.record_event(nurlanov, bank.id, type="correction", refers_to=1, place="г. Алматы, ДП",

@@ -4,13 +4,19 @@ Every custody event is appended, in the same transaction, to the group's ledger 
 (API.md "Ledger format") with the exact entry `_entry` builds; the current custodian is derived
 from the events. Writes in one group are serialised by a lock on the group's row, so item numbers,
 each item's `seq` and the ledger stay consistent under concurrent requests.
+
+The ledger holds everything that bears on admissibility: the item as registered (its `registered`
+entry), each file's name, size and hash (its `file_attached` entry) and each consent of the
+originating party (a `consent_recorded` entry). Verification rebuilds what the pages and the API
+show from those entries and compares every shown field with the rows, so that a row edited,
+typed in or deleted behind the platform is reported, naming the item and the field.
 """
 
 from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, BinaryIO
 
 from flask_babel import lazy_gettext as _l
@@ -32,10 +38,11 @@ from jit.models import (
     GroupStatus,
     Instruction,
     JointGroup,
+    MemberRole,
     User,
 )
 from jit.models.types import utcnow
-from jit.services import authz, files, groups, ledgers
+from jit.services import authz, files, groups, ledgers, rate_limits
 from jit.services.audit import note, use_case
 from jit.services.errors import Conflict, Forbidden, Invalid, NotFound
 from jit.services.pagination import Page, paginate
@@ -63,6 +70,11 @@ def _person(user: User | None) -> dict | None:
 
 def _today() -> date:
     return utcnow().date()
+
+
+def _now() -> datetime:
+    """The moment an event is recorded, as its ledger entry holds it (whole seconds, UTC)."""
+    return utcnow().replace(microsecond=0)
 
 
 # --- who may do what -----------------------------------------------------------------------
@@ -106,6 +118,58 @@ def require_consent_to_leave(what, *items: EvidenceItem) -> None:
                        fields={item.number: item.use_conditions for item in held})
 
 
+def _throttle(actor: User) -> None:
+    """At most JIT_CUSTODY_RATE_LIMIT custody events per user (every process shares the count):
+    429 `rate_limited` beyond it."""
+    rate_limits.require("JIT_CUSTODY_RATE_LIMIT", "jit-custody", actor.id,
+                        message=_l("You are recording custody events too fast. Wait a moment."))
+
+
+def _heads_team(user_id: int | None, item: EvidenceItem) -> bool:
+    """A current national head of the item's originating team."""
+    return user_id is not None and any(m.user_id == user_id and m.role == MemberRole.NATIONAL_HEAD
+                                       for m in item.team.current_members)
+
+
+def consent_designee(item: EvidenceItem) -> User | None:
+    """The member the originating team's national head designated to record its consent, while
+    they are still in that team."""
+    designee = item.consent_designee
+    if designee is None or not any(m.user_id == designee.id for m in item.team.current_members):
+        return None
+    return designee
+
+
+def _consent_refusal(user: User | None, item: EvidenceItem):
+    """Why `user` may not record the originating party's consent to the item (None: they may).
+    A consent is the originating party's (AGR-USE): its team's national head records it, or the
+    member of that team the head designated for the item."""
+    if not item.use_conditions:
+        return Conflict(_l("The item has no use conditions: no consent is needed."), code="no_use_conditions")
+    designee = consent_designee(item)
+    if user is None or not (_heads_team(user.id, item) or (designee is not None and designee.id == user.id)):
+        return Forbidden(_l("Only the national head of the %(party)s team, or the member they designate for "
+                            "this item, records %(party)s's consent.", party=item.party_code))
+    return None
+
+
+def may_record_consent(user: User | None, item: EvidenceItem) -> bool:
+    """Whether `user` may record the originating party's consent to the item (the page asks)."""
+    return _consent_refusal(user, item) is None
+
+
+def may_designate_consent_recorder(user: User | None, item: EvidenceItem) -> bool:
+    """The originating team's national head designates who else records the consent, on an item
+    with use conditions."""
+    return user is not None and bool(item.use_conditions) and _heads_team(user.id, item)
+
+
+def consent_recorder_choices(item: EvidenceItem) -> list[User]:
+    """Whom the national head may designate: the originating team's current members (its heads
+    record the consent anyway)."""
+    return [m.user for m in item.team.current_members if m.role != MemberRole.NATIONAL_HEAD]
+
+
 def _lock_group(group_id: int) -> None:
     """Serialise evidence writes within one group (a row lock on PostgreSQL; SQLite writers already
     queue up at BEGIN IMMEDIATE)."""
@@ -141,6 +205,7 @@ class _Change:
     file: EvidenceFile | None = None
     verified: bool | None = None
     registered: dict | None = None
+    consent: dict | None = None
     status: EvidenceStatus | None = None
     extra: dict = field(default_factory=dict)
 
@@ -158,15 +223,19 @@ def _entry(item: EvidenceItem, seq: int, kind: CustodyType, actor: User, before:
                                                    "sha256": change.file.sha256},
         "refers_to": change.refers_to, "instruction_id": change.instruction_id, "verified": change.verified,
         "item": change.registered,
+        # Only a consent's entry has the key: the entries of the other events keep their first form.
+        **({} if change.consent is None else {"consent": change.consent}),
     }
 
 
-def _append(item: EvidenceItem, actor: User, kind: CustodyType, change: _Change) -> CustodyEvent:
-    """Record the next event of the item's chain and its ledger leaf, in the caller's transaction."""
+def _append(item: EvidenceItem, actor: User, kind: CustodyType, change: _Change,
+            at: datetime | None = None) -> CustodyEvent:
+    """Record the next event of the item's chain and its ledger leaf, in the caller's transaction;
+    `at` is the moment the rows it records (an item, a file, a consent) were given."""
     seq = (db.session.scalar(select(func.max(CustodyEvent.seq)).where(CustodyEvent.item_id == item.id)) or 0) + 1
     before = item.custodian
     after = before if change.to is ... else change.to
-    at = utcnow().replace(microsecond=0)
+    at = at or _now()
     entry = _entry(item, seq, kind, actor, before, after, at, change)
     leaf_index, leaf = ledgers.append(ledger_name(item.group_id), entry)
     event = CustodyEvent(
@@ -181,7 +250,7 @@ def _append(item: EvidenceItem, actor: User, kind: CustodyType, change: _Change)
         item.status = change.status
     db.session.flush()
     note(seq=seq, type=kind.value, leaf_index=leaf_index)
-    topic = kind.value if kind in (T.REGISTERED, T.FILE_ATTACHED) else "custody"
+    topic = kind.value if kind in (T.REGISTERED, T.FILE_ATTACHED, T.CONSENT_RECORDED) else "custody"
     groups.announce(item.group, f"evidence.{topic}", {
         "evidence_id": item.id, "number": item.number, "seq": seq, "type": kind.value,
         "custodian_id": item.custodian_id, "status": item.status.value, **change.extra})
@@ -196,6 +265,12 @@ def _registration(item: EvidenceItem) -> dict:
         "obtained_place": item.obtained_place, "obtained_under": item.obtained_under,
         "obtained_by": _person(item.obtained_by), "originating_party": item.party_code, "team_id": item.team_id,
         "use_conditions": item.use_conditions}
+
+
+def _consent_record(consent: EvidenceConsent) -> dict:
+    """What a `consent_recorded` entry holds of the consent (its recorder is the entry's actor)."""
+    return {"party": consent.party_code, "reference": consent.reference, "dated": consent.dated.isoformat(),
+            "scope": consent.scope, "recorded_at": consent.recorded_at.isoformat()}
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -277,6 +352,7 @@ def register(actor: User | None, group_id: int, *, case_id: int, title: str, kin
     if membership is None:
         raise Forbidden(_l("Only members of a national team register the evidence their team obtained."))
     _require_working(group)
+    _throttle(actor)
     values = {"case_id": case_id, "title": title, "kind": kind, "obtained_at": obtained_at,
               "obtained_place": obtained_place, "obtained_under": obtained_under, "description": description}
     problems = _check_registration(group, values)
@@ -286,16 +362,18 @@ def register(actor: User | None, group_id: int, *, case_id: int, title: str, kin
     party = membership.team.party_code
     count = db.session.scalar(select(func.count(EvidenceItem.id)).where(
         EvidenceItem.group_id == group.id, EvidenceItem.party_code == party))
+    at = _now()
     item = EvidenceItem(
         group=group, case_id=case_id, number=f"{party}-{count + 1:04d}", kind=EvidenceKind(kind),
         title=title.strip(), description=(description or "").strip(), obtained_by_id=actor.id,
         obtained_at=obtained_at.astimezone(UTC).replace(microsecond=0),
         obtained_place=obtained_place.strip(), obtained_under=obtained_under.strip(), party_code=party,
-        team_id=membership.team_id, use_conditions=(use_conditions or "").strip() or None, created_by_id=actor.id)
+        team_id=membership.team_id, use_conditions=(use_conditions or "").strip() or None, created_by_id=actor.id,
+        created_at=at)
     db.session.add(item)
     db.session.flush()
     note(object_type="evidence", object_id=item.id, number=item.number)
-    _append(item, actor, T.REGISTERED, _Change(to=actor, registered=_registration(item)))
+    _append(item, actor, T.REGISTERED, _Change(to=actor, registered=_registration(item)), at=at)
     return item
 
 
@@ -308,13 +386,15 @@ def attach_file(actor: User | None, item_id: int, *, filename: str | None, strea
     if item.status == EvidenceStatus.SEALED:
         raise Conflict(_l("The item is sealed: files cannot be added to it."))
     change = _Change(place=_short(place, "place", PLACE_LIMIT), note=_short(note_text, "note", NOTE_LIMIT))
+    _throttle(actor)  # before the body is read
     name, stored = files.store_upload(filename, stream)
+    at = _now()
     change.file = EvidenceFile(name=name, size=stored.size, sha256=stored.sha256, uploaded_by_id=actor.id,
-                               uploaded_at=utcnow())
+                               uploaded_at=at)
     item.files.append(change.file)
     db.session.flush()
     change.extra = {"file_id": change.file.id}
-    _append(item, actor, T.FILE_ATTACHED, change)
+    _append(item, actor, T.FILE_ATTACHED, change, at=at)
     return change.file
 
 
@@ -380,6 +460,7 @@ def record_event(actor: User | None, item_id: int, *, type: str, place: str = ""
     _require_present(item, kind)
     if kind in CUSTODIAL and actor.id not in (item.custodian_id, item.group.head_id):
         raise Forbidden(_l("Only the item's current custodian or the group head can do this."))
+    _throttle(actor)
     change = _Change(place=_short(place, "place", PLACE_LIMIT), note=_short(note_text, "note", NOTE_LIMIT))
     if kind == T.CORRECTION:
         last = len(item.events)
@@ -418,11 +499,15 @@ def verify_files(actor: User | None, item_id: int, *, place: str = "", note_text
 @use_case("evidence.consent_record")
 def record_consent(actor: User | None, item_id: int, *, reference: str, dated: date,
                    scope: str = "") -> EvidenceConsent:
-    """The originating team records its party's consent to use the item beyond its use conditions."""
+    """The originating party's consent to use the item beyond its use conditions (AGR-USE), recorded
+    by its team's national head or the member the head designated for the item; the consent is an
+    event of the item's chain, so the group's ledger holds it."""
     actor, item = _load(actor, item_id, for_change=True)
-    if not any(m.user_id == actor.id for m in item.team.current_members) and actor.id != item.group.head_id:
-        raise Forbidden(_l("Only the originating team (%(party)s) records its party's consent.",
-                           party=item.party_code))
+    refusal = _consent_refusal(actor, item)
+    if refusal is not None:
+        raise refusal
+    _require_present(item, T.CONSENT_RECORDED)
+    _throttle(actor)
     problems = {}
     if not (reference or "").strip():
         problems["reference"] = _l("Required.")
@@ -434,15 +519,38 @@ def record_consent(actor: User | None, item_id: int, *, reference: str, dated: d
         problems["dated"] = _l("Cannot be in the future.")
     if problems:
         raise Invalid(fields=problems)
+    recorded_at = utcnow()  # to the microsecond, like every hand-over's time compared with it (AGR-USE)
     consent = EvidenceConsent(item=item, party_code=item.party_code, reference=reference.strip(), dated=dated,
                               scope=_short(scope, "scope", NOTE_LIMIT), recorded_by_id=actor.id,
-                              recorded_at=utcnow())
+                              recorded_at=recorded_at)
     db.session.add(consent)
     db.session.flush()
-    note(consent_id=consent.id)
-    groups.announce(item.group, "evidence.consent_recorded", {"evidence_id": item.id, "number": item.number,
-                                                              "consent_id": consent.id})
+    note(consent_id=consent.id, recorded_as="national_head" if _heads_team(actor.id, item) else "designee")
+    _append(item, actor, T.CONSENT_RECORDED, _Change(consent=_consent_record(consent),
+                                                     extra={"consent_id": consent.id}),
+            at=recorded_at.replace(microsecond=0))
     return consent
+
+
+@use_case("evidence.consent_designate")
+def designate_consent_recorder(actor: User | None, item_id: int, *, user_id: int | None) -> EvidenceItem:
+    """The originating team's national head designates the member of that team who may also record
+    its party's consent to the item (None: nobody but the head). Audited, with the one it replaces."""
+    actor, item = _load(actor, item_id, for_change=True)
+    if not may_designate_consent_recorder(actor, item):
+        if not item.use_conditions:
+            raise Conflict(_l("The item has no use conditions: no consent is needed."), code="no_use_conditions")
+        raise Forbidden(_l("Only the national head of the %(party)s team designates who records its consent.",
+                           party=item.party_code))
+    if user_id is not None and not any(m.user_id == user_id for m in item.team.current_members):
+        raise Invalid(fields={"user_id": _l("Not a current member of the %(party)s team.", party=item.party_code)})
+    note(previous_designee_id=item.consent_designee_id, designee_id=user_id)
+    item.consent_designee_id = user_id
+    db.session.flush()
+    db.session.refresh(item, ["consent_designee"])
+    groups.announce(item.group, "evidence.consent_designated", {"evidence_id": item.id, "number": item.number,
+                                                                "designee_id": user_id})
+    return item
 
 
 # --- the group's ledger --------------------------------------------------------------------
@@ -545,58 +653,184 @@ class Verification:
     files_checked: int = 0
 
 
+# Times the ledger holds beside a row's own: equal for rows written since consents were ledgered;
+# an item's `created_at` and a file's `uploaded_at` written before then were taken a moment
+# before their event's time, always within this.
+_SLACK = timedelta(seconds=2)
+# What an item's status is after an event of each type (transfers depend on where they go).
+_STATUS_AFTER = {T.REGISTERED.value: EvidenceStatus.HELD.value, T.SEALED.value: EvidenceStatus.SEALED.value,
+                 T.RETURNED.value: EvidenceStatus.RETURNED.value, T.DISPOSED.value: EvidenceStatus.DISPOSED.value}
+
+
+def _near(moment: datetime | None, recorded) -> bool:
+    try:
+        return moment is not None and abs(moment - datetime.fromisoformat(recorded)) <= _SLACK
+    except (TypeError, ValueError):
+        return False
+
+
+def _status_after(status: str | None, entry: dict) -> str | None:
+    if entry["type"] == T.TRANSFERRED.value:
+        if entry["to"] is None:
+            return EvidenceStatus.HANDED_OVER.value
+        return EvidenceStatus.HELD.value if status == EvidenceStatus.HANDED_OVER.value else status
+    return _STATUS_AFTER.get(entry["type"], status)
+
+
+@dataclass
+class _Followed:
+    """One item as its chain of custody, read from the ledger's entries, makes it."""
+
+    seq: int = 0
+    number: str | None = None
+    custodian: int | None = None
+    status: str | None = None
+    sha256s: list = field(default_factory=list)
+    registration: dict = field(default_factory=dict)
+    registered_at: str | None = None
+    files: list = field(default_factory=list)  # (seq, entry's file, actor id, at)
+    consents: list = field(default_factory=list)  # (seq, entry's consent, actor id)
+
+
+def _person_id(person) -> int | None:
+    return person.get("id") if isinstance(person, dict) else None
+
+
 class _Chains:
-    """Follows every item's events in ledger order and says what does not add up: a row that
-    differs from its entry, a gap in an item's seq, a custodian that does not follow on."""
+    """Follows every item's events in ledger order and says what does not add up: a row whose shown
+    fields differ from its entry, a gap in an item's seq, a custodian that does not follow on; then,
+    per item, every field the pages and the API show that differs from what the entries recorded
+    (its registration, custodian, status, files and consents)."""
 
     def __init__(self, group_id: int):
         self.group_id = group_id
-        self.last: dict[int, tuple[int, int | None, list]] = {}  # item → (seq, custodian id, sha256s)
+        self.items: dict[int, _Followed] = {}
 
     def problem(self, row) -> str | None:
         entry = row.entry
-        seq, custodian, _ = self.last.get(row.item_id, (0, None, []))
+        followed = self.items.setdefault(row.item_id, _Followed())
+        if not isinstance(entry, dict):
+            return "its ledger entry is not an object"
         expected = {"ledger": ledger_name(self.group_id), "group_id": self.group_id, "evidence_id": row.item_id,
                     "seq": row.seq, "type": row.type, "refers_to": row.refers_to,
-                    "instruction_id": row.instruction_id, "sha256s": row.sha256s}
+                    "instruction_id": row.instruction_id, "sha256s": row.sha256s,
+                    "at": row.at.isoformat() if row.at else None, "time_zone": row.time_zone, "place": row.place}
         for key, value in expected.items():
-            if not isinstance(entry, dict) or entry.get(key) != value:
+            if entry.get(key) != value:
                 return f"its {key} differs from the ledger entry"
         people = {"actor": row.actor_id, "from": row.from_user_id, "to": row.to_user_id}
         for key, user_id in people.items():
-            if (entry[key] or {}).get("id") != user_id:
+            if _person_id(entry.get(key)) != user_id:
                 return f"its {key} differs from the ledger entry"
-        if row.seq != seq + 1 or (row.seq == 1) != (row.type == T.REGISTERED.value):
-            return f"event {seq + 1} of the item is missing"
-        if row.seq > 1 and row.from_user_id != custodian:
+        # A hand-over outside the group keeps the holder in the entry's note ("to: ...").
+        shown = row.note if row.to_external is None else f"to: {row.to_external}\n{row.note}".strip()
+        if shown != entry.get("note"):
+            external = row.to_external is not None or (row.type == T.TRANSFERRED.value and row.to_user_id is None)
+            holder_line = (entry.get("note") or "").split("\n", 1)[0]
+            if external and holder_line != f"to: {row.to_external}":
+                return "its to_external differs from the ledger entry"
+            return "its note differs from the ledger entry"
+        if row.seq != followed.seq + 1 or (row.seq == 1) != (row.type == T.REGISTERED.value):
+            return f"event {followed.seq + 1} of the item is missing"
+        if row.seq > 1 and row.from_user_id != followed.custodian:
             return "its custodian before the event is not the one the chain left"
-        self.last[row.item_id] = (row.seq, row.to_user_id, row.sha256s)
+        if row.seq > 1 and entry.get("evidence_number") != followed.number:
+            return "its evidence_number differs from the item's registration in the ledger"
+        followed.seq, followed.custodian, followed.sha256s = row.seq, row.to_user_id, row.sha256s
+        followed.status = _status_after(followed.status, entry)
+        if row.type == T.REGISTERED.value:
+            followed.number, followed.registered_at = entry.get("evidence_number"), entry["at"]
+            followed.registration = entry.get("item") if isinstance(entry.get("item"), dict) else {}
+        elif row.type == T.FILE_ATTACHED.value:
+            followed.files.append((row.seq, entry.get("file") or {}, row.actor_id, entry["at"]))
+        elif row.type == T.CONSENT_RECORDED.value:
+            followed.consents.append((row.seq, entry.get("consent") or {}, row.actor_id))
         return None
 
     def item_problem(self, item: EvidenceItem) -> str | None:
-        seq, custodian, sha256s = self.last.get(item.id, (0, None, []))
-        if seq == 0:
+        followed = self.items.get(item.id)
+        if followed is None or followed.seq == 0:
             return "has no custody events"
-        if item.custodian_id != custodian:
+        shown = _registration(item)
+        for key, value in shown.items():
+            recorded = followed.registration.get(key)
+            if key == "obtained_by":  # a person: the id is the record, the name the registry's
+                value, recorded = _person_id(value), _person_id(recorded)
+            if value != recorded:
+                return f"its {key} differs from its registration in the ledger (event 1)"
+        if not _near(item.created_at, followed.registered_at):
+            return "its created_at differs from its registration in the ledger (event 1)"
+        if item.custodian_id != followed.custodian:
             return "its recorded custodian is not the one its custody chain ends with"
-        if sorted(f.sha256 for f in item.files) != sorted(sha256s):
-            return "its files are not the ones its custody chain records"
+        if item.status.value != followed.status:
+            return f"its status is {item.status.value}, but its custody chain leaves it {followed.status}"
+        problem = self._files_problem(item, followed)
+        if problem is None and sorted(f.sha256 for f in item.files) != sorted(followed.sha256s):
+            problem = "its files are not the ones its custody chain records"
+        return problem or self._consents_problem(item, followed)
+
+    @staticmethod
+    def _files_problem(item: EvidenceItem, followed: _Followed) -> str | None:
+        """Each file row is the one its `file_attached` entry recorded, in the same order."""
+        rows, recorded = list(item.files), followed.files
+        shown = [(f.name, f.size, f.sha256) for f in rows]
+        entries = [(file.get("name"), file.get("size"), file.get("sha256")) for _, file, _, _ in recorded]
+        if len(rows) < len(recorded):
+            seq, file, _, _ = next((r for r, key in zip(recorded, entries, strict=True) if key not in shown),
+                                   recorded[len(rows)])
+            return f"the file {file.get('name')!r} attached in event {seq} is missing"
+        if len(rows) > len(recorded):
+            extra = next((f for f, key in zip(rows, shown, strict=True) if key not in entries), rows[len(recorded)])
+            return f"its file {extra.name!r} (id {extra.id}) is not recorded in its chain of custody"
+        for evidence_file, (seq, file, actor_id, at) in zip(rows, recorded, strict=True):
+            differs = [key for key in ("name", "size", "sha256") if getattr(evidence_file, key) != file.get(key)]
+            if evidence_file.uploaded_by_id != actor_id:
+                differs.append("uploaded_by")
+            if not _near(evidence_file.uploaded_at, at):
+                differs.append("uploaded_at")
+            if differs:
+                return (f"its file {evidence_file.name!r} (id {evidence_file.id}): its {differs[0]} differs from "
+                        f"the one recorded in event {seq}")
+        return None
+
+    @staticmethod
+    def _consents_problem(item: EvidenceItem, followed: _Followed) -> str | None:
+        """Each consent row is the one its `consent_recorded` entry recorded, in the same order."""
+        rows = [_consent_record(consent) | {"recorded_by": consent.recorded_by_id} for consent in item.consents]
+        recorded = [(seq, {**consent, "recorded_by": actor_id}) for seq, consent, actor_id in followed.consents]
+        if len(rows) < len(recorded):
+            seq, entry = next(((seq, entry) for seq, entry in recorded if entry not in rows), recorded[len(rows)])
+            return f"the consent {entry.get('reference')!r} recorded in event {seq} is missing"
+        if len(rows) > len(recorded):
+            extra = next((row for row in rows if row not in [entry for _, entry in recorded]), rows[len(recorded)])
+            return f"its consent {extra['reference']!r} is not recorded in its chain of custody"
+        for row, (seq, entry) in zip(rows, recorded, strict=True):
+            for key, value in row.items():
+                if entry.get(key) != value:
+                    return f"its consent {entry.get('reference')!r} (event {seq}): its {key} differs from the ledger"
         return None
 
 
 def _event_rows(group_id: int, item_id: int | None = None):
     table = CustodyEvent.__table__
     stmt = select(table.c.item_id, table.c.seq, table.c.type, table.c.actor_id, table.c.from_user_id,
-                  table.c.to_user_id, table.c.refers_to, table.c.instruction_id, table.c.sha256s,
+                  table.c.to_user_id, table.c.to_external, table.c.at, table.c.time_zone, table.c.place,
+                  table.c.note, table.c.refers_to, table.c.instruction_id, table.c.sha256s,
                   table.c.leaf_index, table.c.leaf_hash, table.c.entry).where(table.c.group_id == group_id)
     if item_id is not None:
         stmt = stmt.where(table.c.item_id == item_id)
     return db.session.execute(stmt.order_by(table.c.leaf_index).execution_options(yield_per=5000))
 
 
+def _items_of(group_id: int) -> list[EvidenceItem]:
+    return db.session.scalars(select(EvidenceItem).where(EvidenceItem.group_id == group_id).options(
+        selectinload(EvidenceItem.files), selectinload(EvidenceItem.consents)).order_by(EvidenceItem.id)).all()
+
+
 def verify_chains(group_id: int, *, with_files: bool = True) -> Verification:
     """Recompute the group's evidence ledger from the stored events, check every item's chain and
-    (with_files) re-hash every stored file; name the first broken entry."""
+    every field shown of it against the ledger's entries, and (with_files) re-hash every stored
+    file; name the first broken entry, or the item and the field."""
     chains = _Chains(group_id)
     broken: list[tuple[int, str]] = []
     numbers = dict(db.session.execute(select(EvidenceItem.id, EvidenceItem.number)
@@ -611,16 +845,22 @@ def verify_chains(group_id: int, *, with_files: bool = True) -> Verification:
             yield row.leaf_index, row.entry, row.leaf_hash
 
     result = ledgers.verify(ledger_name(group_id), leaves())
-    if broken and (result.ok or broken[0][0] <= result.first_broken_index):
+    if broken and (result.ok or broken[0][0] < result.first_broken_index):
         return Verification(False, broken[0][0], broken[0][1], broken[0][0])
     if not result.ok:
-        return Verification(False, result.checked, result.problem, result.first_broken_index)
-    items = db.session.scalars(select(EvidenceItem).where(EvidenceItem.group_id == group_id)
-                               .options(selectinload(EvidenceItem.files)).order_by(EvidenceItem.id)).all()
+        row = db.session.execute(select(CustodyEvent.item_id, CustodyEvent.seq).where(
+            CustodyEvent.group_id == group_id, CustodyEvent.leaf_index == result.first_broken_index)).first()
+        where = f" ({numbers.get(row.item_id, '?')} event {row.seq})" if row else ""
+        return Verification(False, result.checked, result.problem + where, result.first_broken_index)
+    items = _items_of(group_id)
     for item in items:
         problem = chains.item_problem(item)
         if problem:
             return Verification(False, result.checked, f"{item.number}: {problem}")
+    missing = sorted(chains.items.keys() - {item.id for item in items})
+    if missing:
+        number = chains.items[missing[0]].number or f"id {missing[0]}"
+        return Verification(False, result.checked, f"{number}: the item its chain of custody records is missing")
     checked_files = 0
     if with_files:
         store, seen = files.content_store(), set()
@@ -642,15 +882,16 @@ def verify_chains(group_id: int, *, with_files: bool = True) -> Verification:
 
 
 def verify_item_chain(item: EvidenceItem) -> str | None:
-    """Why the item's own chain does not verify (None: it does): each event's entry hashes to its
-    leaf in the group's tree and the chain adds up. Files are re-hashed only on request."""
+    """Why the item does not verify (None: it does): each event's entry hashes to its leaf in the
+    group's tree, the chain adds up, and every field shown of the item, its events, files and
+    consents is the one the ledger holds. Files are re-hashed only on request."""
     chains = _Chains(item.group_id)
     rows = list(_event_rows(item.group_id, item.id))
     name = ledger_name(item.group_id)
+    stored = ledgers.leaves_at(name, [row.leaf_index for row in rows])
     for row in rows:
-        stored = ledgers.stored_leaves(name, row.leaf_index, row.leaf_index + 1).get(row.leaf_index)
         leaf = ledger.leaf_hash(ledger.canonical(row.entry))
-        if leaf.hex() != row.leaf_hash or stored != leaf:
+        if leaf.hex() != row.leaf_hash or stored.get(row.leaf_index) != leaf:
             return f"event {row.seq} does not match its ledger leaf"
         problem = chains.problem(row)
         if problem:

@@ -146,6 +146,16 @@ def stored_leaves(name: str, start: int, end: int) -> dict[int, bytes]:
     return {index: bytes.fromhex(digest) for index, digest in rows}
 
 
+def leaves_at(name: str, indexes: list[int]) -> dict[int, bytes]:
+    """The leaf hashes the tree holds at these leaf indexes (one query per 500)."""
+    found: dict[int, bytes] = {}
+    for start in range(0, len(indexes), 500):
+        rows = db.session.connection().execute(select(_NODES.c.idx, _NODES.c.hash).where(
+            _NODES.c.ledger == name, _NODES.c.level == 0, _NODES.c.idx.in_(indexes[start:start + 500])))
+        found.update({index: bytes.fromhex(digest) for index, digest in rows})
+    return found
+
+
 def verify(name: str, entries: Iterable[tuple[int, dict, str]]) -> Verification:
     """Recompute the ledger from its stored entries (leaf index, entry, recorded leaf hash), in order.
 

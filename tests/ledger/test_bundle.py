@@ -403,3 +403,54 @@ def test_verifier_is_python_3_9_with_only_stdlib_and_cryptography():
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert {name.split(".")[0] for name in imported} - sys.stdlib_module_names == {"cryptography"}
+
+
+def test_items_disagreeing_with_their_registration_or_file_names_fail(bundle):
+    """items.json shows the items as the platform did: each must be what its signed entries record."""
+    items = load(bundle, "items.json")
+    items[0]["title"] = "Something else"
+    items[2]["files"][0]["name"] = "innocent.txt"
+    save(bundle, "items.json", items)
+    code, out = verify(bundle)
+    assert code == 1
+    assert "items.json: item KZ-0001 (id 1): its title differs from its registration, leaf 0" in out
+    assert "items.json: item KZ-0002 (id 3): its files' names, sizes or hashes differ" in out
+
+
+def test_consents_of_a_bundle_made_before_the_ledger_held_them_verify_as_notes(bundle):
+    items = load(bundle, "items.json")
+    items[0]["consents"] = [{"party": "KZ", "reference": "Письмо № 1", "dated": "2025-11-10", "scope": ""}]
+    save(bundle, "items.json", items)
+    code, out = verify(bundle)
+    assert code == 0, out
+    assert 'note / примечание: items.json: item KZ-0001: consent "Письмо № 1" is not in the ledger' in out
+
+
+def test_consents_the_ledger_records_must_be_those_items_json_shows(history, tmp_path):
+    consent = {"party": "KZ", "reference": "Письмо № 1", "dated": "2025-11-10", "scope": "Для суда"}
+    last = [entry for entry in history["entries"] if entry["evidence_id"] == 1][-1]
+    entries = [*history["entries"], {
+        **last, "seq": last["seq"] + 1, "type": "consent_recorded", "actor": USERS["aliya"], "from": last["to"],
+        "at": "2025-11-11T23:30:00+00:00", "note": "", "verified": None, "instruction_id": None,
+        "consent": {**consent, "recorded_at": "2025-11-11T23:30:00+00:00"}}]
+    items = [{**history["items"][0], "consents": [consent]}, *history["items"][1:]]
+    path = tmp_path / "bundle.zip"
+    with path.open("wb") as target:
+        write_bundle(target, checkpoint=sign(entries, history["key"]), entries=entries, items=items,
+                     files=history["files"], generated_at=GENERATED_AT)
+    folder = tmp_path / "bundle"
+    with zipfile.ZipFile(path) as archive:
+        archive.extractall(folder)
+    code, out = verify(folder)
+    assert code == 0 and "note" not in out, out
+    assert "consent recorded / согласие внесено" in (folder / "report.html").read_text(encoding="utf-8")
+
+    for change in (lambda its: its[0]["consents"][0].update(reference="Письмо № 2"),
+                   lambda its: its[0]["consents"].clear(),
+                   lambda its: its[1].update(consents=[consent])):
+        changed = json.loads(json.dumps(items))
+        change(changed)
+        save(folder, "items.json", changed)
+        code, out = verify(folder)
+        assert code == 1, out
+        assert "its consents differ from those its consent_recorded events record" in out

@@ -39,6 +39,7 @@ EVENT_LABELS = {
     T.RETURNED.value: _l("Returned"),
     T.DISPOSED.value: _l("Disposed of"),
     T.CORRECTION.value: _l("Correction"),
+    T.CONSENT_RECORDED.value: _l("Consent recorded"),
 }
 # What the custody event form records; transfers and hash checks have forms of their own.
 RECORDED_HERE = (T.EXAMINED, T.SEALED, T.RETURNED, T.DISPOSED, T.CORRECTION)
@@ -118,3 +119,10 @@ class ConsentForm(Form):
     scope = TextAreaField(_l("Scope (optional)"), render_kw={"rows": 2}, filters=[_newlines],
                           validators=[Length(max=NOTE_LIMIT)])
     submit = SubmitField(_l("Record the consent"))
+
+
+class DesigneeForm(Form):
+    # The choices are only offered: the service says whom the national head may designate.
+    user_id = SelectField(_l("Member who may also record the consent"), validate_choice=False,
+                          coerce=lambda value: int(value) if value else None)
+    submit = SubmitField(_l("Designate"))

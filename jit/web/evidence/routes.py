@@ -18,13 +18,14 @@ from wtforms.fields.choices import SelectChoice
 
 from jit.models import EvidenceStatus, JointGroup
 from jit.services import evidence, groups, instructions
-from jit.services.errors import Conflict, Invalid, TooLarge
+from jit.services.errors import Conflict, Invalid, RateLimited, TooLarge
 from jit.web.evidence.forms import (
     EVENT_LABELS,
     KIND_LABELS,
     STATUS_LABELS,
     ConsentForm,
     CustodyForm,
+    DesigneeForm,
     FilterForm,
     RegisterForm,
     TransferForm,
@@ -159,17 +160,27 @@ def new(gid: int):
 def _detail_page(eid: int, *, status: int = 200, **forms):
     item = evidence.get_item(_actor(), eid)
     group = item.group
+    submitted = set(forms)
     forms = {"upload_form": UploadForm(formdata=None), "verify_form": VerifyForm(formdata=None),
              "transfer_form": TransferForm(formdata=None, prefix="transfer"),
              "custody_form": CustodyForm(formdata=None, prefix="custody"),
-             "consent_form": ConsentForm(formdata=None), **forms}
+             "consent_form": ConsentForm(formdata=None),
+             "designee_form": DesigneeForm(formdata=None, prefix="designee"), **forms}
     transfer = forms["transfer_form"]
     transfer.to_user_id.choices = [choice for choice in _people(group) if choice.value != item.custodian_id]
     transfer.instruction_id.choices = [SelectChoice("", _("None")), *(
         SelectChoice(i.id, _("No. %(id)s", id=i.id) + f" — {i.from_team.party_code} → {i.to_team.party_code}")
         for i in instructions.list_instructions(_actor(), group.id, limit=500).items)]
+    designee = evidence.consent_designee(item)
+    choose = forms["designee_form"]
+    choose.user_id.choices = [SelectChoice("", _("Nobody: the national head only")), *(
+        SelectChoice(user.id, user.full_name) for user in evidence.consent_recorder_choices(item))]
+    if "designee_form" not in submitted:
+        choose.user_id.data = designee.id if designee else None
     return render_template("evidence/detail.html", item=item, group=group, broken=evidence.verify_item_chain(item),
-                           member=evidence.in_group(current_user.id, group), **forms), status
+                           member=evidence.in_group(current_user.id, group), designee=designee,
+                           may_record_consent=evidence.may_record_consent(_actor(), item),
+                           may_designate=evidence.may_designate_consent_recorder(_actor(), item), **forms), status
 
 
 def _submit(eid: int, name: str, form, act, done: str):
@@ -179,7 +190,7 @@ def _submit(eid: int, name: str, form, act, done: str):
         return _detail_page(eid, status=422, **{name: form})
     try:
         act()
-    except (Invalid, Conflict, TooLarge) as refusal:
+    except (Invalid, Conflict, TooLarge, RateLimited) as refusal:
         return _detail_page(eid, status=show_refusal(form, refusal), **{name: form})
     flash(done, "success")
     return redirect(_detail_url(eid))
@@ -216,7 +227,7 @@ def verify(eid: int):
         return _detail_page(eid, status=422, verify_form=form)
     try:
         event = evidence.verify_files(_actor(), eid)
-    except Conflict as refusal:
+    except (Conflict, RateLimited) as refusal:
         return _detail_page(eid, status=show_refusal(form, refusal))
     if event.entry["verified"]:
         flash(_("Every file still hashes to its recorded SHA-256. The check is recorded in the chain."), "success")
@@ -251,3 +262,11 @@ def consent(eid: int):
     return _submit(eid, "consent_form", form, lambda: evidence.record_consent(
         _actor(), eid, reference=form.reference.data or "", dated=form.dated.data, scope=form.scope.data or ""),
         _("The consent is recorded: the item may now leave the group."))
+
+
+@bp.route("/evidence/<int:eid>/consent-designee", methods=["POST"])
+@login_required
+def designate(eid: int):
+    form = DesigneeForm(prefix="designee")
+    return _submit(eid, "designee_form", form, lambda: evidence.designate_consent_recorder(
+        _actor(), eid, user_id=form.user_id.data), _("The designation is recorded."))
