@@ -49,7 +49,7 @@ def _digest(key: str) -> str:
 @use_case("auth.session_start")
 def start(actor: User | None) -> str:
     """Open a session for a user who just signed in; returns the key the cookie carries."""
-    actor = authz.require_user(actor, before_second_factor=True)
+    actor = authz.require_user(actor, before_second_factor=True, before_password_change=True)
     key = secrets.token_urlsafe(32)
     now = utcnow()
     record = UserSession(user_id=actor.id, key_hash=_digest(key), started_at=now, seen_at=now)
