@@ -26,7 +26,8 @@ def init_api(app: Flask) -> JitApi:
             "info": {
                 "description": "Joint investigative-operational groups under the CIS Agreement of 16 October 2015."
             },
-            "servers": [{"url": API_PREFIX}],
+            # The paths carry the /api/v1 prefix themselves: a server URL of /api/v1 would double it.
+            "servers": [{"url": "/"}],
         },
     )
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})

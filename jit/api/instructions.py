@@ -7,7 +7,6 @@ from flask import send_file
 from jit.api.common import actor, make_blueprint
 from jit.api.errors import ErrorSchema
 from jit.api.schemas import (
-    DocumentFileSchema,
     InstructionCreateSchema,
     InstructionDocumentFormSchema,
     InstructionDocumentSchema,
@@ -17,7 +16,6 @@ from jit.api.schemas import (
     InstructionResultSchema,
     InstructionSchema,
     InstructionTransitionSchema,
-    OptionalFileSchema,
 )
 from jit.services import instructions
 from jit.storage import digest_header
@@ -53,25 +51,23 @@ def get_instruction(iid):
 
 
 @blp.route("/instructions/<int:iid>/documents", methods=["POST"])
-@blp.arguments(InstructionDocumentFormSchema, location="form")
-@blp.arguments(DocumentFileSchema, location="files")
+@blp.arguments(InstructionDocumentFormSchema, location="multipart")
 @blp.response(201, InstructionDocumentSchema)
 @blp.alt_response(404, **NOT_FOUND)
 @blp.alt_response(413, schema=ErrorSchema, description="larger than JIT_MAX_UPLOAD_BYTES; nothing is kept")
-def add_document(form, files, iid):
+def add_document(form, iid):
     """Attach a decision ordering the actions: multipart `file`, `title`, `certified`, `is_sanction`."""
-    upload = files["file"]
+    upload = form.pop("file")
     return instructions.add_document(actor(), iid, filename=upload.filename, stream=upload.stream, **form)
 
 
 @blp.route("/instructions/<int:iid>/results", methods=["POST"])
-@blp.arguments(InstructionResultFormSchema, location="form")
-@blp.arguments(OptionalFileSchema, location="files")
+@blp.arguments(InstructionResultFormSchema, location="multipart")
 @blp.response(201, InstructionResultSchema)
 @blp.alt_response(404, **NOT_FOUND)
-def add_result(form, files, iid):
+def add_result(form, iid):
     """The requested head reports results: multipart `text` and an optional `file`."""
-    upload = files["file"]
+    upload = form["file"]
     return instructions.add_result(actor(), iid, text=form["text"], filename=upload.filename if upload else None,
                                    stream=upload.stream if upload else None)
 

@@ -17,7 +17,24 @@ from jit.models import (
     RevisionAction,
     Role,
 )
+from jit.services.groups import TEXT_LIMITS as GROUP_TEXT_LIMITS
 from jit.services.pagination import DEFAULT_LIMIT, MAX_LIMIT
+
+# What the services accept, declared in the OpenAPI document (the services enforce it, on every door).
+SOMETHING_WRITTEN = r"\S"  # text must hold more than spaces
+
+
+def text(limit: int | None = None, **kwargs) -> ma.fields.String:
+    """A text field the service requires to say something, in at most `limit` characters."""
+    metadata = {"minLength": 1, "pattern": SOMETHING_WRITTEN, **kwargs.pop("metadata", {})}
+    if limit is not None:
+        metadata["maxLength"] = limit
+    return ma.fields.String(metadata=metadata, **kwargs)
+
+
+def one_of(values, **kwargs) -> ma.fields.String:
+    """A string the service accepts only from `values` (checked there, with its own message)."""
+    return ma.fields.String(metadata={"enum": [str(value) for value in values]}, **kwargs)
 
 
 class PageArgsSchema(ma.Schema):
@@ -243,17 +260,17 @@ class GroupSchema(ma.Schema):
 
 
 class GroupCreateSchema(ma.Schema):
-    title = ma.fields.String(required=True)
-    purpose = ma.fields.String(required=True)
-    place_of_activity = ma.fields.String(required=True)
+    title = text(GROUP_TEXT_LIMITS["title"], required=True)
+    purpose = text(GROUP_TEXT_LIMITS["purpose"], required=True)
+    place_of_activity = text(GROUP_TEXT_LIMITS["place_of_activity"], required=True)
     starts_on = ma.fields.Date(load_default=None)
     ends_on = ma.fields.Date(load_default=None)
 
 
 class GroupUpdateSchema(ma.Schema):
-    title = ma.fields.String()
-    purpose = ma.fields.String()
-    place_of_activity = ma.fields.String()
+    title = text(GROUP_TEXT_LIMITS["title"])
+    purpose = text(GROUP_TEXT_LIMITS["purpose"])
+    place_of_activity = text(GROUP_TEXT_LIMITS["place_of_activity"])
     starts_on = ma.fields.Date(allow_none=True)
     ends_on = ma.fields.Date(allow_none=True)
     version = ma.fields.Integer(required=True)
@@ -308,7 +325,7 @@ class DocumentSchema(ma.Schema):
 
 
 class TransitionSchema(ma.Schema):
-    to = ma.fields.String(required=True)
+    to = one_of(GroupStatus, required=True)
     reason = ma.fields.String(load_default=None)
     version = ma.fields.Integer(required=True)
 
@@ -418,6 +435,7 @@ class InstructionFilterSchema(PageArgsSchema):
 
 
 class InstructionDocumentFormSchema(ma.Schema):
+    file = Upload(required=True)
     title = ma.fields.String(required=True)
     certified = ma.fields.Boolean(load_default=False)
     is_sanction = ma.fields.Boolean(load_default=False)
@@ -425,15 +443,12 @@ class InstructionDocumentFormSchema(ma.Schema):
 
 class InstructionResultFormSchema(ma.Schema):
     text = ma.fields.String(required=True)
-
-
-class OptionalFileSchema(ma.Schema):
     file = Upload(load_default=None)
 
 
 class InstructionTransitionSchema(ma.Schema):
-    to = ma.fields.String(required=True)
-    reason = ma.fields.String(load_default=None)
+    to = one_of(InstructionStatus, required=True)
+    reason = ma.fields.String(load_default=None, metadata={"description": "required to refuse"})
     version = ma.fields.Integer(required=True)
 
 
@@ -600,6 +615,10 @@ class EvidenceFilterSchema(PageArgsSchema):
 class EvidenceFileFormSchema(ma.Schema):
     place = ma.fields.String(load_default="")
     note = ma.fields.String(load_default="")
+
+
+class EvidenceFileUploadSchema(EvidenceFileFormSchema):
+    file = Upload(required=True)
 
 
 class RawFileArgsSchema(EvidenceFileFormSchema):
