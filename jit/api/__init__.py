@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_smorest import Api
+from werkzeug.routing import IntegerConverter
 
 from jit.api import audit, auth, channels, evidence, groups, instructions, legal, registry, tasks, users
+from jit.api.common import API_PREFIX
 from jit.api.errors import ErrorSchema
 
-API_PREFIX = "/api/v1"
+MAX_ID = 2**31 - 1
 
 
 class JitApi(Api):
@@ -32,6 +34,8 @@ def init_api(app: Flask) -> JitApi:
     )
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
+    # Every integer in an API path is a row id, and the id columns are 32-bit.
+    api.register_converter(IntegerConverter, lambda _: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
     for blueprint in (auth.blp, registry.blp, users.blp, audit.blp, groups.blp, instructions.blp, tasks.blp,
                       evidence.blp, legal.blp, channels.blp):
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)

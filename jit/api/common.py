@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from flask import request
@@ -14,6 +15,7 @@ from jit.extensions import csrf
 from jit.models import User
 from jit.services.errors import Unauthenticated
 
+API_PREFIX = "/api/v1"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -64,3 +66,19 @@ def make_blueprint(name: str, import_name: str, description: str) -> ApiBlueprin
     csrf.exempt(blueprint)
     blueprint.before_request(_check_caller)
     return blueprint
+
+
+def links(*targets: str, status: int = 201, id_at: str = "/id") -> dict:
+    """For `@blp.doc(**links(...))`: OpenAPI links from this operation's `status` response to the
+    operations (`"METHOD /path/{param}"`) addressed by the id the response holds at the JSON pointer
+    `id_at`, e.g. create → read and update, list → item. A client, or a stateful fuzzer, follows
+    them to reach the objects it made or may see."""
+    named = {}
+    for target in targets:
+        method, path = target.split(" ")
+        (parameter,) = re.findall(r"{(\w+)}", path)
+        pointer = (API_PREFIX + path).replace("~", "~0").replace("/", "~1")
+        name = "_".join([method.lower(), *re.findall(r"[a-z]+", path)])
+        named[name] = {"operationRef": f"#/paths/{pointer}/{method.lower()}",
+                       "parameters": {parameter: f"$response.body#{id_at}"}}
+    return {"responses": {status: {"links": named}}}

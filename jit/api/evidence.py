@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import request, send_file
 
-from jit.api.common import actor, make_blueprint
+from jit.api.common import actor, links, make_blueprint
 from jit.api.errors import ErrorSchema
 from jit.api.schemas import (
     CheckpointSchema,
@@ -39,9 +39,13 @@ PROOF_NOT_FOUND = {"schema": ErrorSchema, "description": "no such group (or not 
                    "such proof: a tree larger than the ledger, a leaf outside its tree, a first tree larger than "
                    "the second (`fields` says which)"}
 AGR_USE = {"schema": ErrorSchema, "description": "a state that forbids it, or refused under rule AGR-USE"}
+EVIDENCE_OPERATIONS = ("GET /evidence/{eid}", "POST /evidence/{eid}/files", "POST /evidence/{eid}/files/raw",
+                       "GET /evidence/{eid}/custody", "POST /evidence/{eid}/custody", "POST /evidence/{eid}/verify",
+                       "POST /evidence/{eid}/consents")
 
 
 @blp.route("/groups/<int:gid>/evidence", methods=["GET"])
+@blp.doc(**links(*EVIDENCE_OPERATIONS, status=200, id_at="/items/0/id"))
 @blp.arguments(EvidenceFilterSchema, location="query")
 @blp.response(200, EvidencePageSchema)
 @blp.alt_response(404, **NOT_FOUND)
@@ -51,6 +55,7 @@ def list_items(args, gid):
 
 
 @blp.route("/groups/<int:gid>/evidence", methods=["POST"])
+@blp.doc(**links(*EVIDENCE_OPERATIONS))
 @blp.arguments(EvidenceCreateSchema)
 @blp.response(201, EvidenceItemSchema)
 @blp.alt_response(403, schema=ErrorSchema, description="only members of a national team of the group")
@@ -125,7 +130,7 @@ def record_event(body, eid):
 
 
 @blp.route("/evidence/<int:eid>/verify", methods=["POST"])
-@blp.arguments(VerifyFilesSchema)
+@blp.arguments(VerifyFilesSchema, required=False)
 @blp.response(201, CustodyEventSchema)
 @blp.alt_response(404, **NOT_FOUND)
 def verify_files(body, eid):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import send_file
 
-from jit.api.common import actor, make_blueprint
+from jit.api.common import actor, links, make_blueprint
 from jit.api.errors import ErrorSchema
 from jit.api.schemas import (
     InstructionCreateSchema,
@@ -22,9 +22,12 @@ from jit.storage import digest_header
 
 blp = make_blueprint("api_instructions", __name__, "Instructions between the national heads of a group.")
 NOT_FOUND = {"schema": ErrorSchema, "description": "no such instruction or group, or not one the caller may know of"}
+INSTRUCTION_OPERATIONS = ("GET /instructions/{iid}", "POST /instructions/{iid}/documents",
+                          "POST /instructions/{iid}/results", "POST /instructions/{iid}/transitions")
 
 
 @blp.route("/groups/<int:gid>/instructions", methods=["GET"])
+@blp.doc(**links(*INSTRUCTION_OPERATIONS, status=200, id_at="/items/0/id"))
 @blp.arguments(InstructionFilterSchema, location="query")
 @blp.response(200, InstructionPageSchema)
 @blp.alt_response(404, **NOT_FOUND)
@@ -34,6 +37,7 @@ def list_instructions(args, gid):
 
 
 @blp.route("/groups/<int:gid>/instructions", methods=["POST"])
+@blp.doc(**links(*INSTRUCTION_OPERATIONS))
 @blp.arguments(InstructionCreateSchema)
 @blp.response(201, InstructionSchema)
 @blp.alt_response(403, schema=ErrorSchema, description="only the national head of from_team")

@@ -87,14 +87,14 @@ LegalRequestPageSchema = page_schema(LegalRequestSchema, "LegalRequestPage")
 
 
 class LegalRequestFilterSchema(PageArgsSchema):
-    direction = ma.fields.String(load_default=None)
-    status = ma.fields.String(load_default=None)
+    direction = ma.fields.String(load_default=None, metadata={"enum": [d.value for d in Direction]})
+    status = ma.fields.String(load_default=None, metadata={"enum": [s.value for s in RequestStatus]})
     requested_party = ma.fields.String(load_default=None)
     overdue = ma.fields.Boolean(load_default=False)
 
 
 class ExportArgsSchema(ma.Schema):
-    direction = ma.fields.String(load_default=None)
+    direction = ma.fields.String(load_default=None, metadata={"enum": [d.value for d in Direction]})
 
 
 class ImportFileSchema(ma.Schema):
@@ -106,7 +106,7 @@ class ImportResultSchema(ma.Schema):
 
 
 class StatsArgsSchema(ma.Schema):
-    direction = ma.fields.String(load_default=None)
+    direction = ma.fields.String(load_default=None, metadata={"enum": [d.value for d in Direction]})
     date_from = ma.fields.Date(data_key="from", load_default=None)
     date_to = ma.fields.Date(data_key="to", load_default=None)
     requesting_authority_id = ma.fields.Integer(load_default=None)

@@ -17,8 +17,12 @@ from jit.models import (
     RevisionAction,
     Role,
 )
+from jit.services.evidence import TEXT_LIMITS as EVIDENCE_TEXT_LIMITS
 from jit.services.groups import TEXT_LIMITS as GROUP_TEXT_LIMITS
+from jit.services.instructions import BODY_LIMIT as INSTRUCTION_BODY_LIMIT
 from jit.services.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from jit.services.registry import NAME_MAX_LENGTH as AUTHORITY_NAME_LIMIT
+from jit.services.users import FULL_NAME_MAX_LENGTH, MIN_PASSWORD_LENGTH
 
 # What the services accept, declared in the OpenAPI document (the services enforce it, on every door).
 SOMETHING_WRITTEN = r"\S"  # text must hold more than spaces
@@ -34,7 +38,8 @@ def text(limit: int | None = None, **kwargs) -> ma.fields.String:
 
 def one_of(values, **kwargs) -> ma.fields.String:
     """A string the service accepts only from `values` (checked there, with its own message)."""
-    return ma.fields.String(metadata={"enum": [str(value) for value in values]}, **kwargs)
+    metadata = {"enum": [str(value) for value in values], **kwargs.pop("metadata", {})}
+    return ma.fields.String(metadata=metadata, **kwargs)
 
 
 class PageArgsSchema(ma.Schema):
@@ -117,16 +122,16 @@ class PartyUpdateSchema(ma.Schema):
 
 class AuthorityCreateSchema(ma.Schema):
     party = ma.fields.String(required=True)
-    name_en = ma.fields.String(required=True)
-    name_ru = ma.fields.String(required=True)
+    name_en = text(AUTHORITY_NAME_LIMIT, required=True)
+    name_ru = text(AUTHORITY_NAME_LIMIT, required=True)
     kind = ma.fields.Enum(AuthorityKind, by_value=True, required=True)
     listed_on = ma.fields.Date(required=True)
 
 
 class AuthorityUpdateSchema(ma.Schema):
     delisted_on = ma.fields.Date(allow_none=True)
-    name_en = ma.fields.String()
-    name_ru = ma.fields.String()
+    name_en = text(AUTHORITY_NAME_LIMIT)
+    name_ru = text(AUTHORITY_NAME_LIMIT)
 
 
 ROLE_VALUES = [role.value for role in Role]
@@ -143,17 +148,18 @@ class AccountSchema(UserSchema):
 
 class UserCreateSchema(ma.Schema):
     username = ma.fields.String(required=True)
-    full_name = ma.fields.String(required=True)
-    password = ma.fields.String(required=True, load_only=True)
+    full_name = text(FULL_NAME_MAX_LENGTH, required=True)
+    password = ma.fields.String(required=True, load_only=True, metadata={"minLength": MIN_PASSWORD_LENGTH})
     authority_id = ma.fields.Integer(allow_none=True, load_default=None)
-    roles = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(ROLE_VALUES)), required=True)
+    roles = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(ROLE_VALUES)), required=True,
+                           metadata={"minItems": 1})
     time_zone = ma.fields.String(load_default="UTC")
 
 
 class UserUpdateSchema(ma.Schema):
-    full_name = ma.fields.String()
+    full_name = text(FULL_NAME_MAX_LENGTH)
     active = ma.fields.Boolean()
-    roles = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(ROLE_VALUES)))
+    roles = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(ROLE_VALUES)), metadata={"minItems": 1})
     time_zone = ma.fields.String()
     authority_id = ma.fields.Integer()
 
@@ -293,13 +299,14 @@ class MembershipSchema(MemberSchema):
 
 
 class DocumentCreateSchema(ma.Schema):
-    kind = ma.fields.String(required=True)
-    decision = ma.fields.String(allow_none=True, load_default=None)
+    kind = one_of(DocumentKind, required=True)
+    decision = one_of(DecisionKind, allow_none=True, load_default=None,
+                      metadata={"description": "a decision's kind; none for a creation request"})
     party = ma.fields.String(required=True)
     authority_id = ma.fields.Integer(required=True)
-    reference = ma.fields.String(required=True)
+    reference = text(required=True)
     dated = ma.fields.Date(required=True)
-    signed_by = ma.fields.String(required=True)
+    signed_by = text(required=True)
     head_id = ma.fields.Integer(allow_none=True, load_default=None)
     new_end = ma.fields.Date(allow_none=True, load_default=None)
 
@@ -375,7 +382,7 @@ class InstructionCreateSchema(ma.Schema):
     case_id = ma.fields.Integer(required=True)
     actions = ma.fields.List(ma.fields.String(), required=True)
     due_on = ma.fields.Date(required=True)
-    body = ma.fields.String(required=True)
+    body = text(INSTRUCTION_BODY_LIMIT, required=True)
     needs_sanction = ma.fields.Boolean(load_default=False, metadata={
         "description": "the requesting party's law asks for a sanction: sending then needs a certified one"})
 
@@ -436,13 +443,13 @@ class InstructionFilterSchema(PageArgsSchema):
 
 class InstructionDocumentFormSchema(ma.Schema):
     file = Upload(required=True)
-    title = ma.fields.String(required=True)
+    title = text(required=True)
     certified = ma.fields.Boolean(load_default=False)
     is_sanction = ma.fields.Boolean(load_default=False)
 
 
 class InstructionResultFormSchema(ma.Schema):
-    text = ma.fields.String(required=True)
+    text = text(required=True)
     file = Upload(load_default=None)
 
 
@@ -458,6 +465,8 @@ InstructionPageSchema = page_schema(InstructionSchema, "InstructionPage")
 # --- tasks ---------------------------------------------------------------------------------
 # Imported here rather than at the top so that this area's schemas stay one block.
 from jit.models import TaskPriority, TaskStatus  # noqa: E402
+from jit.services.tasks import COMMENT_LIMIT as TASK_COMMENT_LIMIT  # noqa: E402
+from jit.services.tasks import TITLE_LIMIT as TASK_TITLE_LIMIT  # noqa: E402
 from jit.services.tasks import is_unassigned  # noqa: E402
 
 
@@ -470,7 +479,7 @@ class TaskFilterSchema(PageArgsSchema):
 
 
 class TaskCreateSchema(ma.Schema):
-    title = ma.fields.String(required=True)
+    title = text(TASK_TITLE_LIMIT, required=True)
     description = ma.fields.String(load_default="")
     assignee_ids = ma.fields.List(ma.fields.Integer(), load_default=list)
     due_on = ma.fields.Date(allow_none=True, load_default=None)
@@ -500,7 +509,7 @@ class TaskCommentSchema(ma.Schema):
 
 
 class TaskCommentCreateSchema(ma.Schema):
-    body = ma.fields.String(required=True)
+    body = text(TASK_COMMENT_LIMIT, required=True)
 
 
 class TaskChangeSchema(ma.Schema):
@@ -596,12 +605,13 @@ class EvidenceItemSchema(ma.Schema):
 
 class EvidenceCreateSchema(ma.Schema):
     case_id = ma.fields.Integer(required=True)
-    title = ma.fields.String(required=True)
-    description = ma.fields.String(load_default="")
+    title = text(EVIDENCE_TEXT_LIMITS["title"], required=True)
+    description = ma.fields.String(load_default="", metadata={"maxLength": EVIDENCE_TEXT_LIMITS["description"]})
     kind = ma.fields.String(required=True, metadata={"enum": [k.value for k in EvidenceKind]})
     obtained_at = ma.fields.AwareDateTime(required=True)
-    obtained_place = ma.fields.String(required=True)
-    obtained_under = ma.fields.String(required=True, metadata={"description": "protocol or decision reference"})
+    obtained_place = text(EVIDENCE_TEXT_LIMITS["obtained_place"], required=True)
+    obtained_under = text(EVIDENCE_TEXT_LIMITS["obtained_under"], required=True,
+                          metadata={"description": "protocol or decision reference"})
     use_conditions = ma.fields.String(allow_none=True, load_default=None)
 
 
@@ -622,7 +632,9 @@ class EvidenceFileUploadSchema(EvidenceFileFormSchema):
 
 
 class RawFileArgsSchema(EvidenceFileFormSchema):
-    name = ma.fields.String(required=True, metadata={"description": "the file's name (never used as a path)"})
+    # What is left of the name once folders and unprintable characters are taken off must not be empty.
+    name = text(required=True, metadata={"description": "the file's name (never used as a path)",
+                                         "pattern": r"[^\s/\\.\x00-\x1f\x7f-\x9f]"})
 
 
 class CustodyEventSchema(ma.Schema):
@@ -691,6 +703,7 @@ EvidencePageSchema = page_schema(EvidenceItemSchema, "EvidencePage")
 
 # --- channels ------------------------------------------------------------------------------
 from jit.services.channels import CLIENT_ID_LIMIT  # noqa: E402
+from jit.services.channels import NAME_LIMIT as CHANNEL_NAME_LIMIT  # noqa: E402
 
 TIME = {"format": "date-time"}
 
@@ -710,7 +723,7 @@ class ChannelListSchema(ma.Schema):
 
 
 class ChannelCreateSchema(ma.Schema):
-    name = ma.fields.String(required=True)
+    name = text(CHANNEL_NAME_LIMIT, required=True)
     member_ids = ma.fields.List(ma.fields.Integer(), load_default=list)
 
 
@@ -750,13 +763,13 @@ class MessageFilterSchema(PageArgsSchema):
 
 
 class MessageCreateSchema(ma.Schema):
-    body = ma.fields.String(required=True)
+    body = text(required=True, metadata={"description": "at most JIT_MAX_MESSAGE_CHARS characters"})
     client_msg_id = ma.fields.String(load_default=None, validate=ma.validate.Length(max=CLIENT_ID_LIMIT), metadata={
         "description": "the client's id for this message: a repeated send returns the first message"})
 
 
 class MessageEditSchema(ma.Schema):
-    body = ma.fields.String(required=True)
+    body = text(required=True, metadata={"description": "at most JIT_MAX_MESSAGE_CHARS characters"})
 
 
 class MessageRevisionSchema(ma.Schema):
@@ -784,7 +797,8 @@ class MessageLinkSchema(ma.Schema):
 
 
 class ReadMarkSchema(ma.Schema):
-    seq = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0))
+    # Strict: a non-strict Integer truncates 2.5 (or 1e-42) to a position nobody sent.
+    seq = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(min=0))
 
 
 class ReadPositionSchema(ma.Schema):
