@@ -24,6 +24,17 @@ from jit.services.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from jit.services.registry import NAME_MAX_LENGTH as AUTHORITY_NAME_LIMIT
 from jit.services.users import FULL_NAME_MAX_LENGTH, MIN_PASSWORD_LENGTH
 
+
+class Integer(ma.fields.Integer):
+    """A whole number: a JSON number with a fraction (2.5, 1e-42) is refused, where marshmallow's
+    Integer would truncate it to a value nobody sent. Digits in a query string still parse."""
+
+    def _validated(self, value):
+        if isinstance(value, float):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
 # What the services accept, declared in the OpenAPI document (the services enforce it, on every door).
 SOMETHING_WRITTEN = r"\S"  # text must hold more than spaces
 
@@ -43,7 +54,7 @@ def one_of(values, **kwargs) -> ma.fields.String:
 
 
 class PageArgsSchema(ma.Schema):
-    limit = ma.fields.Integer(
+    limit = Integer(
         load_default=DEFAULT_LIMIT,
         validate=ma.validate.Range(min=1, max=MAX_LIMIT, error=_l("Must be between {min} and {max}.")),
     )
@@ -55,13 +66,13 @@ def _localized_name(obj) -> str:
 
 
 class AuthorityRefSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     name = ma.fields.Function(_localized_name)
     party = ma.fields.String(attribute="party_code")
 
 
 class UserSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     username = ma.fields.String()
     full_name = ma.fields.String()
     authority = ma.fields.Nested(AuthorityRefSchema, allow_none=True)
@@ -91,7 +102,7 @@ class PartySchema(ma.Schema):
 
 
 class AuthoritySchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     party = ma.fields.String(attribute="party_code")
     name_en = ma.fields.String()
     name_ru = ma.fields.String()
@@ -150,7 +161,7 @@ class UserCreateSchema(ma.Schema):
     username = ma.fields.String(required=True)
     full_name = text(FULL_NAME_MAX_LENGTH, required=True)
     password = ma.fields.String(required=True, load_only=True, metadata={"minLength": MIN_PASSWORD_LENGTH})
-    authority_id = ma.fields.Integer(allow_none=True, load_default=None)
+    authority_id = Integer(allow_none=True, load_default=None)
     roles = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(ROLE_VALUES)), required=True,
                            metadata={"minItems": 1})
     time_zone = ma.fields.String(load_default="UTC")
@@ -161,20 +172,20 @@ class UserUpdateSchema(ma.Schema):
     active = ma.fields.Boolean()
     roles = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(ROLE_VALUES)), metadata={"minItems": 1})
     time_zone = ma.fields.String()
-    authority_id = ma.fields.Integer()
+    authority_id = Integer()
 
 
 class AuditEventSchema(ma.Schema):
-    id = ma.fields.Integer()
-    leaf_index = ma.fields.Integer()
+    id = Integer()
+    leaf_index = Integer()
     occurred_at = ma.fields.AwareDateTime()
     time_zone = ma.fields.String()
-    user_id = ma.fields.Integer(allow_none=True)
+    user_id = Integer(allow_none=True)
     username = ma.fields.String(allow_none=True)
     operation = ma.fields.String()
     object_type = ma.fields.String(allow_none=True)
     object_id = ma.fields.String(allow_none=True)
-    group_id = ma.fields.Integer(allow_none=True)
+    group_id = Integer(allow_none=True)
     outcome = ma.fields.String()
     source_address = ma.fields.String(allow_none=True)
     request_id = ma.fields.String(allow_none=True)
@@ -183,8 +194,8 @@ class AuditEventSchema(ma.Schema):
 
 
 class AuditFilterSchema(PageArgsSchema):
-    user_id = ma.fields.Integer(load_default=None)
-    group_id = ma.fields.Integer(load_default=None)
+    user_id = Integer(load_default=None)
+    group_id = Integer(load_default=None)
     operation = ma.fields.String(load_default=None)
     after = ma.fields.AwareDateTime(load_default=None)
     before = ma.fields.AwareDateTime(load_default=None)
@@ -192,7 +203,7 @@ class AuditFilterSchema(PageArgsSchema):
 
 class CheckpointSchema(ma.Schema):
     ledger = ma.fields.String()
-    tree_size = ma.fields.Integer()
+    tree_size = Integer()
     root_hash = ma.fields.String()
     signed_at = ma.fields.String()
     signature = ma.fields.String()
@@ -200,25 +211,25 @@ class CheckpointSchema(ma.Schema):
 
 
 class InclusionArgsSchema(ma.Schema):
-    leaf_index = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0))
-    tree_size = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1))
+    leaf_index = Integer(required=True, validate=ma.validate.Range(min=0))
+    tree_size = Integer(required=True, validate=ma.validate.Range(min=1))
 
 
 class InclusionProofSchema(ma.Schema):
-    leaf_index = ma.fields.Integer()
-    tree_size = ma.fields.Integer()
+    leaf_index = Integer()
+    tree_size = Integer()
     leaf_hash = ma.fields.String()
     path = ma.fields.List(ma.fields.String())
 
 
 class ConsistencyArgsSchema(ma.Schema):
-    first = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0))
-    second = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0))
+    first = Integer(required=True, validate=ma.validate.Range(min=0))
+    second = Integer(required=True, validate=ma.validate.Range(min=0))
 
 
 class ConsistencyProofSchema(ma.Schema):
-    first = ma.fields.Integer()
-    second = ma.fields.Integer()
+    first = Integer()
+    second = Integer()
     path = ma.fields.List(ma.fields.String())
 
 
@@ -231,7 +242,7 @@ AuthorityPageSchema = page_schema(AuthoritySchema, "AuthorityPage")
 # --- groups --------------------------------------------------------------------------------
 
 class PersonSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     username = ma.fields.String()
     full_name = ma.fields.String()
 
@@ -244,7 +255,7 @@ class MemberSchema(ma.Schema):
 
 
 class TeamSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     party = ma.fields.String(attribute="party_code")
     authority = ma.fields.Nested(AuthorityRefSchema)
     national_head = ma.fields.Nested(PersonSchema, allow_none=True)
@@ -252,7 +263,7 @@ class TeamSchema(ma.Schema):
 
 
 class GroupSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     code = ma.fields.String()
     title = ma.fields.String()
     purpose = ma.fields.String()
@@ -262,7 +273,7 @@ class GroupSchema(ma.Schema):
     ends_on = ma.fields.Date(allow_none=True)
     head = ma.fields.Nested(PersonSchema, allow_none=True)
     teams = ma.fields.List(ma.fields.Nested(TeamSchema))
-    version = ma.fields.Integer()
+    version = Integer()
 
 
 class GroupCreateSchema(ma.Schema):
@@ -279,23 +290,23 @@ class GroupUpdateSchema(ma.Schema):
     place_of_activity = text(GROUP_TEXT_LIMITS["place_of_activity"])
     starts_on = ma.fields.Date(allow_none=True)
     ends_on = ma.fields.Date(allow_none=True)
-    version = ma.fields.Integer(required=True)
+    version = Integer(required=True)
 
 
 class TeamCreateSchema(ma.Schema):
     party = ma.fields.String(required=True)
-    authority_id = ma.fields.Integer(required=True)
-    national_head_id = ma.fields.Integer(required=True)
+    authority_id = Integer(required=True)
+    national_head_id = Integer(required=True)
 
 
 class MemberCreateSchema(ma.Schema):
-    user_id = ma.fields.Integer(required=True)
-    team_id = ma.fields.Integer(required=True)
+    user_id = Integer(required=True)
+    team_id = Integer(required=True)
     role = ma.fields.String(load_default="member")
 
 
 class MembershipSchema(MemberSchema):
-    team_id = ma.fields.Integer()
+    team_id = Integer()
 
 
 class DocumentCreateSchema(ma.Schema):
@@ -303,11 +314,11 @@ class DocumentCreateSchema(ma.Schema):
     decision = one_of(DecisionKind, allow_none=True, load_default=None,
                       metadata={"description": "a decision's kind; none for a creation request"})
     party = ma.fields.String(required=True)
-    authority_id = ma.fields.Integer(required=True)
+    authority_id = Integer(required=True)
     reference = text(required=True)
     dated = ma.fields.Date(required=True)
     signed_by = text(required=True)
-    head_id = ma.fields.Integer(allow_none=True, load_default=None)
+    head_id = Integer(allow_none=True, load_default=None)
     new_end = ma.fields.Date(allow_none=True, load_default=None)
 
 
@@ -316,7 +327,7 @@ class DocumentFileSchema(ma.Schema):
 
 
 class DocumentSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     kind = ma.fields.Enum(DocumentKind, by_value=True)
     decision = ma.fields.Enum(DecisionKind, by_value=True, allow_none=True)
     party = ma.fields.String(attribute="party_code")
@@ -324,17 +335,17 @@ class DocumentSchema(ma.Schema):
     reference = ma.fields.String()
     dated = ma.fields.Date()
     signed_by = ma.fields.String()
-    head_id = ma.fields.Integer(allow_none=True)
+    head_id = Integer(allow_none=True)
     new_end = ma.fields.Date(allow_none=True)
     file_name = ma.fields.String(allow_none=True)
     file_sha256 = ma.fields.String(allow_none=True)
-    file_size = ma.fields.Integer(allow_none=True)
+    file_size = Integer(allow_none=True)
 
 
 class TransitionSchema(ma.Schema):
     to = one_of(GroupStatus, required=True)
     reason = ma.fields.String(load_default=None)
-    version = ma.fields.Integer(required=True)
+    version = Integer(required=True)
 
 
 class CaseCreateSchema(ma.Schema):
@@ -343,11 +354,11 @@ class CaseCreateSchema(ma.Schema):
     opened_on = ma.fields.Date(required=True)
     articles = ma.fields.String(required=True)
     summary = ma.fields.String(required=True)
-    handling_investigator_id = ma.fields.Integer(required=True)
+    handling_investigator_id = Integer(required=True)
 
 
 class CaseSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     party = ma.fields.String(attribute="party_code")
     number = ma.fields.String()
     opened_on = ma.fields.Date()
@@ -377,9 +388,9 @@ GroupPageSchema = page_schema(GroupSchema, "GroupPage")
 # --- instructions --------------------------------------------------------------------------
 
 class InstructionCreateSchema(ma.Schema):
-    from_team_id = ma.fields.Integer(required=True)
-    to_team_id = ma.fields.Integer(required=True)
-    case_id = ma.fields.Integer(required=True)
+    from_team_id = Integer(required=True)
+    to_team_id = Integer(required=True)
+    case_id = Integer(required=True)
     actions = ma.fields.List(ma.fields.String(), required=True)
     due_on = ma.fields.Date(required=True)
     body = text(INSTRUCTION_BODY_LIMIT, required=True)
@@ -388,21 +399,21 @@ class InstructionCreateSchema(ma.Schema):
 
 
 class InstructionDocumentSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     title = ma.fields.String()
     certified = ma.fields.Boolean()
     is_sanction = ma.fields.Boolean()
     file_name = ma.fields.String()
     file_sha256 = ma.fields.String()
-    file_size = ma.fields.Integer()
+    file_size = Integer()
 
 
 class InstructionResultSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     text = ma.fields.String()
     file_name = ma.fields.String(allow_none=True)
     file_sha256 = ma.fields.String(allow_none=True)
-    file_size = ma.fields.Integer(allow_none=True)
+    file_size = Integer(allow_none=True)
     added_at = ma.fields.AwareDateTime()
 
 
@@ -414,18 +425,18 @@ class InstructionEventSchema(ma.Schema):
 
 
 class TeamRefSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     party = ma.fields.String(attribute="party_code")
     national_head = ma.fields.Nested(PersonSchema, allow_none=True)
 
 
 class InstructionSchema(ma.Schema):
-    id = ma.fields.Integer()
-    group_id = ma.fields.Integer()
+    id = Integer()
+    group_id = Integer()
     status = ma.fields.Enum(InstructionStatus, by_value=True)
     from_team = ma.fields.Nested(TeamRefSchema)
     to_team = ma.fields.Nested(TeamRefSchema)
-    case_id = ma.fields.Integer()
+    case_id = Integer()
     actions = ma.fields.List(ma.fields.String())
     due_on = ma.fields.Date()
     body = ma.fields.String()
@@ -434,7 +445,7 @@ class InstructionSchema(ma.Schema):
     documents = ma.fields.List(ma.fields.Nested(InstructionDocumentSchema))
     results = ma.fields.List(ma.fields.Nested(InstructionResultSchema))
     history = ma.fields.List(ma.fields.Nested(InstructionEventSchema))
-    version = ma.fields.Integer()
+    version = Integer()
 
 
 class InstructionFilterSchema(PageArgsSchema):
@@ -456,7 +467,7 @@ class InstructionResultFormSchema(ma.Schema):
 class InstructionTransitionSchema(ma.Schema):
     to = one_of(InstructionStatus, required=True)
     reason = ma.fields.String(load_default=None, metadata={"description": "required to refuse"})
-    version = ma.fields.Integer(required=True)
+    version = Integer(required=True)
 
 
 InstructionPageSchema = page_schema(InstructionSchema, "InstructionPage")
@@ -472,20 +483,20 @@ from jit.services.tasks import is_unassigned  # noqa: E402
 
 class TaskFilterSchema(PageArgsSchema):
     status = ma.fields.String(load_default=None, metadata={"enum": [s.value for s in TaskStatus]})
-    team_id = ma.fields.Integer(load_default=None)
-    assignee_id = ma.fields.Integer(load_default=None)
-    case_id = ma.fields.Integer(load_default=None)
+    team_id = Integer(load_default=None)
+    assignee_id = Integer(load_default=None)
+    case_id = Integer(load_default=None)
     overdue = ma.fields.Boolean(load_default=False, metadata={"description": "due before today and not finished"})
 
 
 class TaskCreateSchema(ma.Schema):
     title = text(TASK_TITLE_LIMIT, required=True)
     description = ma.fields.String(load_default="")
-    assignee_ids = ma.fields.List(ma.fields.Integer(), load_default=list)
+    assignee_ids = ma.fields.List(Integer(), load_default=list)
     due_on = ma.fields.Date(allow_none=True, load_default=None)
     priority = ma.fields.String(load_default="normal", metadata={"enum": [p.value for p in TaskPriority]})
-    instruction_id = ma.fields.Integer(allow_none=True, load_default=None)
-    case_id = ma.fields.Integer(allow_none=True, load_default=None)
+    instruction_id = Integer(allow_none=True, load_default=None)
+    case_id = Integer(allow_none=True, load_default=None)
     allow_past_due = ma.fields.Boolean(load_default=False)
 
 
@@ -493,16 +504,16 @@ class TaskUpdateSchema(ma.Schema):
     status = ma.fields.String(metadata={"enum": [s.value for s in TaskStatus]})
     title = ma.fields.String()
     description = ma.fields.String()
-    assignee_ids = ma.fields.List(ma.fields.Integer())
+    assignee_ids = ma.fields.List(Integer())
     due_on = ma.fields.Date()
     priority = ma.fields.String(metadata={"enum": [p.value for p in TaskPriority]})
     blocked_reason = ma.fields.String(metadata={"description": "required when the status becomes blocked"})
     allow_past_due = ma.fields.Boolean()
-    version = ma.fields.Integer(required=True)
+    version = Integer(required=True)
 
 
 class TaskCommentSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     author = ma.fields.Nested(PersonSchema)
     body = ma.fields.String()
     created_at = ma.fields.AwareDateTime()
@@ -521,9 +532,9 @@ class TaskChangeSchema(ma.Schema):
 
 
 class TaskSummarySchema(ma.Schema):
-    id = ma.fields.Integer()
-    group_id = ma.fields.Integer()
-    team_id = ma.fields.Integer(allow_none=True)
+    id = Integer()
+    group_id = Integer()
+    team_id = Integer(allow_none=True)
     title = ma.fields.String()
     description = ma.fields.String()
     status = ma.fields.Enum(TaskStatus, by_value=True)
@@ -533,11 +544,11 @@ class TaskSummarySchema(ma.Schema):
         "description": "none of the assignees is still a current member of the group"})
     due_on = ma.fields.Date(allow_none=True)
     priority = ma.fields.Enum(TaskPriority, by_value=True)
-    instruction_id = ma.fields.Integer(allow_none=True)
-    case_id = ma.fields.Integer(allow_none=True)
+    instruction_id = Integer(allow_none=True)
+    case_id = Integer(allow_none=True)
     created_by = ma.fields.Nested(PersonSchema)
     created_at = ma.fields.AwareDateTime()
-    version = ma.fields.Integer()
+    version = Integer()
 
 
 class TaskSchema(TaskSummarySchema):
@@ -554,16 +565,16 @@ from jit.services.evidence import RECORDABLE, may_leave_group  # noqa: E402
 
 
 class EvidenceFileSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     name = ma.fields.String()
-    size = ma.fields.Integer()
+    size = Integer()
     sha256 = ma.fields.String()
     uploaded_by = ma.fields.Nested(PersonSchema)
     uploaded_at = ma.fields.AwareDateTime()
 
 
 class ConsentSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     party = ma.fields.String(attribute="party_code")
     reference = ma.fields.String()
     dated = ma.fields.Date()
@@ -579,10 +590,10 @@ class ConsentCreateSchema(ma.Schema):
 
 
 class EvidenceItemSchema(ma.Schema):
-    id = ma.fields.Integer()
-    group_id = ma.fields.Integer()
+    id = Integer()
+    group_id = Integer()
     number = ma.fields.String()
-    case_id = ma.fields.Integer()
+    case_id = Integer()
     kind = ma.fields.Enum(EvidenceKind, by_value=True)
     title = ma.fields.String()
     description = ma.fields.String()
@@ -591,7 +602,7 @@ class EvidenceItemSchema(ma.Schema):
     obtained_place = ma.fields.String()
     obtained_under = ma.fields.String()
     party = ma.fields.String(attribute="party_code", metadata={"description": "the originating party"})
-    team_id = ma.fields.Integer(metadata={"description": "the originating national team"})
+    team_id = Integer(metadata={"description": "the originating national team"})
     use_conditions = ma.fields.String(allow_none=True)
     may_leave_group = ma.fields.Function(may_leave_group, metadata={
         "description": "AGR-USE: no use conditions, or the originating party's consent is on file"})
@@ -604,7 +615,7 @@ class EvidenceItemSchema(ma.Schema):
 
 
 class EvidenceCreateSchema(ma.Schema):
-    case_id = ma.fields.Integer(required=True)
+    case_id = Integer(required=True)
     title = text(EVIDENCE_TEXT_LIMITS["title"], required=True)
     description = ma.fields.String(load_default="", metadata={"maxLength": EVIDENCE_TEXT_LIMITS["description"]})
     kind = ma.fields.String(required=True, metadata={"enum": [k.value for k in EvidenceKind]})
@@ -616,10 +627,10 @@ class EvidenceCreateSchema(ma.Schema):
 
 
 class EvidenceFilterSchema(PageArgsSchema):
-    case_id = ma.fields.Integer(load_default=None)
+    case_id = Integer(load_default=None)
     party = ma.fields.String(load_default=None)
     kind = ma.fields.String(load_default=None, metadata={"enum": [k.value for k in EvidenceKind]})
-    custodian_id = ma.fields.Integer(load_default=None)
+    custodian_id = Integer(load_default=None)
 
 
 class EvidenceFileFormSchema(ma.Schema):
@@ -638,7 +649,7 @@ class RawFileArgsSchema(EvidenceFileFormSchema):
 
 
 class CustodyEventSchema(ma.Schema):
-    seq = ma.fields.Integer()
+    seq = Integer()
     type = ma.fields.String(metadata={"enum": [t.value for t in CustodyType]})
     actor = ma.fields.Nested(PersonSchema)
     from_ = ma.fields.Nested(PersonSchema, allow_none=True, attribute="from_user", data_key="from")
@@ -649,22 +660,22 @@ class CustodyEventSchema(ma.Schema):
     place = ma.fields.String()
     note = ma.fields.String()
     sha256s = ma.fields.List(ma.fields.String())
-    refers_to = ma.fields.Integer(allow_none=True)
-    instruction_id = ma.fields.Integer(allow_none=True)
+    refers_to = Integer(allow_none=True)
+    instruction_id = Integer(allow_none=True)
     verified = ma.fields.Function(lambda event: event.entry.get("verified"), allow_none=True)
-    leaf_index = ma.fields.Integer()
+    leaf_index = Integer()
     leaf_hash = ma.fields.String()
 
 
 class CustodyCreateSchema(ma.Schema):
     type = ma.fields.String(required=True, metadata={"enum": sorted(t.value for t in RECORDABLE)})
-    to_user_id = ma.fields.Integer(allow_none=True, load_default=None)
+    to_user_id = Integer(allow_none=True, load_default=None)
     to_external = ma.fields.String(allow_none=True, load_default=None, metadata={
         "description": "a holder outside the group (a court, an expert body), instead of to_user_id"})
     place = ma.fields.String(load_default="")
     note = ma.fields.String(load_default="")
-    refers_to = ma.fields.Integer(allow_none=True, load_default=None)
-    instruction_id = ma.fields.Integer(allow_none=True, load_default=None)
+    refers_to = Integer(allow_none=True, load_default=None)
+    instruction_id = Integer(allow_none=True, load_default=None)
 
 
 class VerifyFilesSchema(ma.Schema):
@@ -678,19 +689,19 @@ class CustodyListSchema(ma.Schema):
 
 class EvidenceVerificationSchema(ma.Schema):
     ok = ma.fields.Boolean()
-    checked = ma.fields.Integer(metadata={"description": "ledger entries checked"})
-    files_checked = ma.fields.Integer()
+    checked = Integer(metadata={"description": "ledger entries checked"})
+    files_checked = Integer()
     problem = ma.fields.String(allow_none=True)
-    first_broken_index = ma.fields.Integer(allow_none=True)
+    first_broken_index = Integer(allow_none=True)
 
 
 class LedgerEntriesArgsSchema(ma.Schema):
-    start = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0))
-    end = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=0))
+    start = Integer(load_default=0, validate=ma.validate.Range(min=0))
+    end = Integer(load_default=None, validate=ma.validate.Range(min=0))
 
 
 class LedgerEntrySchema(ma.Schema):
-    leaf_index = ma.fields.Integer()
+    leaf_index = Integer()
     entry = ma.fields.Dict()
 
 
@@ -709,13 +720,13 @@ TIME = {"format": "date-time"}
 
 
 class ChannelSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     name = ma.fields.String()
     kind = ma.fields.String(metadata={"enum": ["general", "team", "custom"]})
-    team_id = ma.fields.Integer(allow_none=True)
-    last_seq = ma.fields.Integer(metadata={"description": "the sequence number of the channel's latest message"})
-    last_read_seq = ma.fields.Integer(metadata={"description": "how far the caller has read"})
-    unread = ma.fields.Integer(metadata={"description": "others' messages after the caller's read position"})
+    team_id = Integer(allow_none=True)
+    last_seq = Integer(metadata={"description": "the sequence number of the channel's latest message"})
+    last_read_seq = Integer(metadata={"description": "how far the caller has read"})
+    unread = Integer(metadata={"description": "others' messages after the caller's read position"})
 
 
 class ChannelListSchema(ma.Schema):
@@ -724,11 +735,11 @@ class ChannelListSchema(ma.Schema):
 
 class ChannelCreateSchema(ma.Schema):
     name = text(CHANNEL_NAME_LIMIT, required=True)
-    member_ids = ma.fields.List(ma.fields.Integer(), load_default=list)
+    member_ids = ma.fields.List(Integer(), load_default=list)
 
 
 class ChannelMemberCreateSchema(ma.Schema):
-    user_id = ma.fields.Integer(required=True)
+    user_id = Integer(required=True)
 
 
 class PersonListSchema(ma.Schema):
@@ -737,15 +748,15 @@ class PersonListSchema(ma.Schema):
 
 class LinkSchema(ma.Schema):
     type = ma.fields.String(metadata={"enum": ["task", "instruction", "evidence_item"]})
-    id = ma.fields.Integer()
+    id = Integer()
 
 
 class MessageSchema(ma.Schema):
     """Dumped from `channels.message_payload`, the same shape the sockets send."""
 
-    id = ma.fields.Integer()
-    channel_id = ma.fields.Integer()
-    seq = ma.fields.Integer(metadata={"description": "the message's number in its channel, from 1, no gaps"})
+    id = Integer()
+    channel_id = Integer()
+    seq = Integer(metadata={"description": "the message's number in its channel, from 1, no gaps"})
     author = ma.fields.Nested(PersonSchema)
     body = ma.fields.String(allow_none=True, metadata={"description": "null once deleted"})
     created_at = ma.fields.String(metadata=TIME)
@@ -758,7 +769,7 @@ MessagePageSchema = page_schema(MessageSchema, "MessagePage")
 
 
 class MessageFilterSchema(PageArgsSchema):
-    after_seq = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=0), metadata={
+    after_seq = Integer(load_default=None, validate=ma.validate.Range(min=0), metadata={
         "description": "only messages after this number, oldest first; without it, newest first"})
 
 
@@ -785,7 +796,7 @@ class MessageHistorySchema(ma.Schema):
 
 
 class MessageTaskSchema(ma.Schema):
-    assignee_ids = ma.fields.List(ma.fields.Integer(), required=True)
+    assignee_ids = ma.fields.List(Integer(), required=True)
     title = ma.fields.String(load_default=None, metadata={"description": "default: the message's first line"})
     due_on = ma.fields.Date(allow_none=True, load_default=None)
     priority = ma.fields.String(load_default="normal", metadata={"enum": [p.value for p in TaskPriority]})
@@ -793,17 +804,16 @@ class MessageTaskSchema(ma.Schema):
 
 class MessageLinkSchema(ma.Schema):
     type = ma.fields.String(required=True, metadata={"enum": ["task", "instruction", "evidence_item"]})
-    id = ma.fields.Integer(required=True)
+    id = Integer(required=True)
 
 
 class ReadMarkSchema(ma.Schema):
-    # Strict: a non-strict Integer truncates 2.5 (or 1e-42) to a position nobody sent.
-    seq = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(min=0))
+    seq = Integer(required=True, validate=ma.validate.Range(min=0))
 
 
 class ReadPositionSchema(ma.Schema):
     user = ma.fields.Nested(PersonSchema)
-    last_read_seq = ma.fields.Integer()
+    last_read_seq = Integer()
 
 
 class ReadPositionListSchema(ma.Schema):
