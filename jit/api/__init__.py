@@ -6,12 +6,14 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import Flask
 from flask_smorest import Api
+from werkzeug.routing import IntegerConverter
 
 from jit.api import audit, auth, channels, evidence, groups, instructions, legal, registry, tasks, users
+from jit.api.common import API_PREFIX
 from jit.api.errors import ErrorSchema
 from jit.services import values
 
-API_PREFIX = "/api/v1"
+MAX_ID = 2**31 - 1
 
 
 class JitApi(Api):
@@ -38,12 +40,15 @@ def init_api(app: Flask) -> JitApi:
             "info": {
                 "description": "Joint investigative-operational groups under the CIS Agreement of 16 October 2015."
             },
-            "servers": [{"url": API_PREFIX}],
+            # The paths carry the /api/v1 prefix themselves: a server URL of /api/v1 would double it.
+            "servers": [{"url": "/"}],
         },
     )
     api.ma_plugin.converter.add_attribute_function(integer_range)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
+    # Every integer in an API path is a row id, and the id columns are 32-bit.
+    api.register_converter(IntegerConverter, lambda _: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
     for blueprint in (auth.blp, registry.blp, users.blp, audit.blp, groups.blp, instructions.blp, tasks.blp,
                       evidence.blp, legal.blp, channels.blp):
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)

@@ -16,6 +16,8 @@ from jit.api.schemas import (
 from jit.services import audit
 
 blp = make_blueprint("api_audit", __name__, "Audit events and the tamper-evident audit ledger.")
+NO_SUCH_PROOF = {"schema": ErrorSchema, "description": "no such proof: a tree larger than the ledger, a leaf "
+                 "outside its tree, or a first tree larger than the second (`fields` says which)"}
 
 
 @blp.route("/audit", methods=["GET"])
@@ -39,6 +41,7 @@ def checkpoint():
 @blp.arguments(InclusionArgsSchema, location="query")
 @blp.response(200, InclusionProofSchema)
 @blp.alt_response(403, schema=ErrorSchema)
+@blp.alt_response(404, **NO_SUCH_PROOF)
 def inclusion(args):
     return audit.inclusion(actor(), args["leaf_index"], args["tree_size"])
 
@@ -47,5 +50,6 @@ def inclusion(args):
 @blp.arguments(ConsistencyArgsSchema, location="query")
 @blp.response(200, ConsistencyProofSchema)
 @blp.alt_response(403, schema=ErrorSchema)
+@blp.alt_response(404, **NO_SUCH_PROOF)
 def consistency(args):
     return audit.consistency(actor(), args["first"], args["second"])

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from jit.api.common import actor, make_blueprint
+from jit.api.common import actor, links, make_blueprint
 from jit.api.errors import ErrorSchema
 from jit.api.schemas import (
     ChannelCreateSchema,
@@ -32,6 +32,10 @@ NOT_FOUND = {"schema": ErrorSchema, "description": "no such channel, or not one 
 MESSAGE_NOT_FOUND = {"schema": ErrorSchema, "description": "no such message, or not in a channel the caller may read"}
 INVALID = {"schema": ErrorSchema, "description": "`fields` names each refused field and why"}
 CLOSED = {"schema": ErrorSchema, "description": "the group is closed or suspended"}
+CHANNEL_OPERATIONS = ("GET /channels/{cid}/members", "POST /channels/{cid}/members", "GET /channels/{cid}/messages",
+                      "POST /channels/{cid}/messages", "PUT /channels/{cid}/read", "GET /channels/{cid}/reads")
+MESSAGE_OPERATIONS = ("PATCH /messages/{mid}", "DELETE /messages/{mid}", "GET /messages/{mid}/history",
+                      "POST /messages/{mid}/task", "PUT /messages/{mid}/link")
 
 
 def _messages(page: Page) -> dict:
@@ -39,6 +43,7 @@ def _messages(page: Page) -> dict:
 
 
 @blp.route("/groups/<int:gid>/channels", methods=["GET"])
+@blp.doc(**links(*CHANNEL_OPERATIONS, status=200, id_at="/items/0/id"))
 @blp.response(200, ChannelListSchema)
 @blp.alt_response(404, **GROUP_NOT_FOUND)
 def list_channels(gid):
@@ -47,6 +52,7 @@ def list_channels(gid):
 
 
 @blp.route("/groups/<int:gid>/channels", methods=["POST"])
+@blp.doc(**links(*CHANNEL_OPERATIONS))
 @blp.arguments(ChannelCreateSchema)
 @blp.response(201, ChannelSchema)
 @blp.alt_response(403, schema=ErrorSchema, description="not the group head")
@@ -90,6 +96,7 @@ def remove_channel_member(cid, user_id):
 
 
 @blp.route("/channels/<int:cid>/messages", methods=["GET"])
+@blp.doc(**links(*MESSAGE_OPERATIONS, status=200, id_at="/items/0/id"))
 @blp.arguments(MessageFilterSchema, location="query")
 @blp.response(200, MessagePageSchema)
 @blp.alt_response(404, **NOT_FOUND)
@@ -101,6 +108,7 @@ def list_messages(args, cid):
 
 
 @blp.route("/channels/<int:cid>/messages", methods=["POST"])
+@blp.doc(**links(*MESSAGE_OPERATIONS))
 @blp.arguments(MessageCreateSchema)
 @blp.response(201, MessageSchema)
 @blp.alt_response(404, **NOT_FOUND)
@@ -162,6 +170,7 @@ def message_history(mid):
 
 
 @blp.route("/messages/<int:mid>/task", methods=["POST"])
+@blp.doc(**links("GET /tasks/{tid}", "PATCH /tasks/{tid}", "POST /tasks/{tid}/comments"))
 @blp.arguments(MessageTaskSchema)
 @blp.response(201, TaskSchema)
 @blp.alt_response(403, schema=ErrorSchema, description="the task rules refuse the caller")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import request, send_file
 
-from jit.api.common import actor, make_blueprint
+from jit.api.common import actor, links, make_blueprint
 from jit.api.errors import ErrorSchema
 from jit.api.schemas import (
     CheckpointSchema,
@@ -16,10 +16,9 @@ from jit.api.schemas import (
     CustodyCreateSchema,
     CustodyEventSchema,
     CustodyListSchema,
-    DocumentFileSchema,
     EvidenceCreateSchema,
-    EvidenceFileFormSchema,
     EvidenceFileSchema,
+    EvidenceFileUploadSchema,
     EvidenceFilterSchema,
     EvidenceItemDetailSchema,
     EvidenceItemSchema,
@@ -38,10 +37,17 @@ from jit.storage import digest_header
 blp = make_blueprint("api_evidence", __name__, "Evidence items, their files and chain of custody, and each "
                      "group's tamper-evident evidence ledger.")
 NOT_FOUND = {"schema": ErrorSchema, "description": "no such item or group, or not one the caller may know of"}
+PROOF_NOT_FOUND = {"schema": ErrorSchema, "description": "no such group (or not one the caller may know of), or no "
+                   "such proof: a tree larger than the ledger, a leaf outside its tree, a first tree larger than "
+                   "the second (`fields` says which)"}
 AGR_USE = {"schema": ErrorSchema, "description": "a state that forbids it, or refused under rule AGR-USE"}
+EVIDENCE_OPERATIONS = ("GET /evidence/{eid}", "POST /evidence/{eid}/files", "POST /evidence/{eid}/files/raw",
+                       "GET /evidence/{eid}/custody", "POST /evidence/{eid}/custody", "POST /evidence/{eid}/verify",
+                       "POST /evidence/{eid}/consents")
 
 
 @blp.route("/groups/<int:gid>/evidence", methods=["GET"])
+@blp.doc(**links(*EVIDENCE_OPERATIONS, status=200, id_at="/items/0/id"))
 @blp.arguments(EvidenceFilterSchema, location="query")
 @blp.response(200, EvidencePageSchema)
 @blp.alt_response(404, **NOT_FOUND)
@@ -51,6 +57,7 @@ def list_items(args, gid):
 
 
 @blp.route("/groups/<int:gid>/evidence", methods=["POST"])
+@blp.doc(**links(*EVIDENCE_OPERATIONS))
 @blp.arguments(EvidenceCreateSchema)
 @blp.response(201, EvidenceItemSchema)
 @blp.alt_response(403, schema=ErrorSchema, description="only members of a national team of the group")
@@ -69,14 +76,13 @@ def get_item(eid):
 
 
 @blp.route("/evidence/<int:eid>/files", methods=["POST"])
-@blp.arguments(EvidenceFileFormSchema, location="form")
-@blp.arguments(DocumentFileSchema, location="files")
+@blp.arguments(EvidenceFileUploadSchema, location="multipart")
 @blp.response(201, EvidenceFileSchema)
 @blp.alt_response(404, **NOT_FOUND)
 @blp.alt_response(413, schema=ErrorSchema, description="larger than JIT_MAX_UPLOAD_BYTES; nothing is kept")
-def attach_file(form, files, eid):
+def attach_file(form, eid):
     """Multipart `file`, streamed into the store while hashed; recorded as a `file_attached` event."""
-    upload = files["file"]
+    upload = form["file"]
     return evidence.attach_file(actor(), eid, filename=upload.filename, stream=upload.stream,
                                 place=form["place"], note_text=form["note"])
 
@@ -128,7 +134,7 @@ def record_event(body, eid):
 
 
 @blp.route("/evidence/<int:eid>/verify", methods=["POST"])
-@blp.arguments(VerifyFilesSchema)
+@blp.arguments(VerifyFilesSchema, required=False)
 @blp.response(201, CustodyEventSchema)
 @blp.alt_response(404, **NOT_FOUND)
 def verify_files(body, eid):
@@ -203,7 +209,7 @@ def ledger_entries(args, gid):
 @blp.route("/groups/<int:gid>/ledger/inclusion", methods=["GET"])
 @blp.arguments(InclusionArgsSchema, location="query")
 @blp.response(200, InclusionProofSchema)
-@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(404, **PROOF_NOT_FOUND)
 def inclusion(args, gid):
     return evidence.inclusion(actor(), gid, args["leaf_index"], args["tree_size"])
 
@@ -211,6 +217,6 @@ def inclusion(args, gid):
 @blp.route("/groups/<int:gid>/ledger/consistency", methods=["GET"])
 @blp.arguments(ConsistencyArgsSchema, location="query")
 @blp.response(200, ConsistencyProofSchema)
-@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(404, **PROOF_NOT_FOUND)
 def consistency(args, gid):
     return evidence.consistency(actor(), gid, args["first"], args["second"])

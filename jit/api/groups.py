@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import send_file
 
-from jit.api.common import actor, make_blueprint
+from jit.api.common import actor, links, make_blueprint
 from jit.api.errors import ErrorSchema
 from jit.api.schemas import (
     CaseCreateSchema,
@@ -30,9 +30,19 @@ from jit.storage import digest_header
 
 blp = make_blueprint("api_groups", __name__, "Joint groups under the 2015 Agreement.")
 NOT_FOUND = {"schema": ErrorSchema, "description": "no such group, or not one the caller may know of"}
+# Where a group's id leads (OpenAPI links from the create and list responses).
+GROUP_OPERATIONS = ("GET /groups/{gid}", "PATCH /groups/{gid}", "POST /groups/{gid}/teams",
+                    "POST /groups/{gid}/members", "POST /groups/{gid}/documents", "POST /groups/{gid}/transitions",
+                    "GET /groups/{gid}/timeline", "GET /groups/{gid}/cases", "POST /groups/{gid}/cases",
+                    "GET /groups/{gid}/instructions", "POST /groups/{gid}/instructions", "GET /groups/{gid}/tasks",
+                    "POST /groups/{gid}/tasks", "GET /groups/{gid}/evidence", "POST /groups/{gid}/evidence",
+                    "GET /groups/{gid}/channels", "POST /groups/{gid}/channels", "GET /groups/{gid}/compliance",
+                    "GET /groups/{gid}/evaluations", "GET /groups/{gid}/ledger/checkpoint",
+                    "GET /groups/{gid}/ledger/entries", "GET /groups/{gid}/evidence/verification")
 
 
 @blp.route("/groups", methods=["GET"])
+@blp.doc(**links(*GROUP_OPERATIONS, status=200, id_at="/items/0/id"))
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, GroupPageSchema)
 def list_groups(args):
@@ -41,6 +51,7 @@ def list_groups(args):
 
 
 @blp.route("/groups", methods=["POST"])
+@blp.doc(**links(*GROUP_OPERATIONS))
 @blp.arguments(GroupCreateSchema)
 @blp.response(201, GroupSchema)
 @blp.alt_response(403, schema=ErrorSchema)
@@ -92,6 +103,7 @@ def remove_member(gid, user_id):
 
 
 @blp.route("/groups/<int:gid>/documents", methods=["POST"])
+@blp.doc(**links("POST /documents/{document_id}/file", "GET /documents/{document_id}/file"))
 @blp.arguments(DocumentCreateSchema)
 @blp.response(201, DocumentSchema)
 @blp.alt_response(404, **NOT_FOUND)

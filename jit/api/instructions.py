@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from flask import send_file
 
-from jit.api.common import actor, make_blueprint
+from jit.api.common import actor, links, make_blueprint
 from jit.api.errors import ErrorSchema
 from jit.api.schemas import (
-    DocumentFileSchema,
     InstructionCreateSchema,
     InstructionDocumentFormSchema,
     InstructionDocumentSchema,
@@ -17,16 +16,18 @@ from jit.api.schemas import (
     InstructionResultSchema,
     InstructionSchema,
     InstructionTransitionSchema,
-    OptionalFileSchema,
 )
 from jit.services import instructions
 from jit.storage import digest_header
 
 blp = make_blueprint("api_instructions", __name__, "Instructions between the national heads of a group.")
 NOT_FOUND = {"schema": ErrorSchema, "description": "no such instruction or group, or not one the caller may know of"}
+INSTRUCTION_OPERATIONS = ("GET /instructions/{iid}", "POST /instructions/{iid}/documents",
+                          "POST /instructions/{iid}/results", "POST /instructions/{iid}/transitions")
 
 
 @blp.route("/groups/<int:gid>/instructions", methods=["GET"])
+@blp.doc(**links(*INSTRUCTION_OPERATIONS, status=200, id_at="/items/0/id"))
 @blp.arguments(InstructionFilterSchema, location="query")
 @blp.response(200, InstructionPageSchema)
 @blp.alt_response(404, **NOT_FOUND)
@@ -36,6 +37,7 @@ def list_instructions(args, gid):
 
 
 @blp.route("/groups/<int:gid>/instructions", methods=["POST"])
+@blp.doc(**links(*INSTRUCTION_OPERATIONS))
 @blp.arguments(InstructionCreateSchema)
 @blp.response(201, InstructionSchema)
 @blp.alt_response(403, schema=ErrorSchema, description="only the national head of from_team")
@@ -53,25 +55,23 @@ def get_instruction(iid):
 
 
 @blp.route("/instructions/<int:iid>/documents", methods=["POST"])
-@blp.arguments(InstructionDocumentFormSchema, location="form")
-@blp.arguments(DocumentFileSchema, location="files")
+@blp.arguments(InstructionDocumentFormSchema, location="multipart")
 @blp.response(201, InstructionDocumentSchema)
 @blp.alt_response(404, **NOT_FOUND)
 @blp.alt_response(413, schema=ErrorSchema, description="larger than JIT_MAX_UPLOAD_BYTES; nothing is kept")
-def add_document(form, files, iid):
+def add_document(form, iid):
     """Attach a decision ordering the actions: multipart `file`, `title`, `certified`, `is_sanction`."""
-    upload = files["file"]
+    upload = form.pop("file")
     return instructions.add_document(actor(), iid, filename=upload.filename, stream=upload.stream, **form)
 
 
 @blp.route("/instructions/<int:iid>/results", methods=["POST"])
-@blp.arguments(InstructionResultFormSchema, location="form")
-@blp.arguments(OptionalFileSchema, location="files")
+@blp.arguments(InstructionResultFormSchema, location="multipart")
 @blp.response(201, InstructionResultSchema)
 @blp.alt_response(404, **NOT_FOUND)
-def add_result(form, files, iid):
+def add_result(form, iid):
     """The requested head reports results: multipart `text` and an optional `file`."""
-    upload = files["file"]
+    upload = form["file"]
     return instructions.add_result(actor(), iid, text=form["text"], filename=upload.filename if upload else None,
                                    stream=upload.stream if upload else None)
 

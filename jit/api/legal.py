@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Response
 
-from jit.api.common import actor, make_blueprint
+from jit.api.common import actor, links, make_blueprint
 from jit.api.errors import ErrorSchema
 from jit.api.legal_schemas import (
     ComplianceReportSchema,
@@ -32,9 +32,11 @@ blp = make_blueprint("api_legal", __name__, "Legal work: the legal-assistance re
 NOT_FOUND = {"schema": ErrorSchema, "description": "no such request, or one of another authority's register"}
 INVALID = {"schema": ErrorSchema, "description": "`fields` names each refused field and why"}
 GROUP_NOT_FOUND = {"schema": ErrorSchema, "description": "no such group, or not one the caller may know of"}
+REQUEST_OPERATIONS = ("GET /legal-requests/{rid}", "PATCH /legal-requests/{rid}")
 
 
 @blp.route("/legal-requests", methods=["GET"])
+@blp.doc(**links(*REQUEST_OPERATIONS, status=200, id_at="/items/0/id"))
 @blp.arguments(LegalRequestFilterSchema, location="query")
 @blp.response(200, LegalRequestPageSchema)
 @blp.alt_response(422, **INVALID)
@@ -44,6 +46,7 @@ def list_requests(args):
 
 
 @blp.route("/legal-requests", methods=["POST"])
+@blp.doc(**links(*REQUEST_OPERATIONS))
 @blp.arguments(LegalRequestCreateSchema)
 @blp.response(201, LegalRequestSchema)
 @blp.alt_response(403, schema=ErrorSchema, description="not a legal officer or investigator of an authority")
@@ -115,6 +118,7 @@ def group_compliance(gid):
 
 
 @blp.route("/compliance/rules", methods=["GET"])
+@blp.doc(**links("PATCH /compliance/rules/{rule_id}", status=200, id_at="/items/0/id"))
 @blp.response(200, RuleListSchema)
 def list_rules():
     """Every rule with its reference, whether its basis is confirmed, and its current setting."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
-from jit.api.schemas import AuthorityRefSchema, PageArgsSchema, PersonSchema, TeamRefSchema, page_schema
+from jit.api.schemas import AuthorityRefSchema, Integer, PageArgsSchema, PersonSchema, TeamRefSchema, page_schema
 from jit.models import Direction, Instrument, RequestKind, RequestStatus
 
 # Inputs are read leniently (None where absent) so that the service names every missing Art. 7
@@ -24,7 +24,7 @@ class RequestPersonSchema(ma.Schema):
 class LegalRequestCreateSchema(ma.Schema):
     direction = ma.fields.String(load_default=None, metadata={"enum": [d.value for d in Direction]})
     kind = ma.fields.String(load_default=None, metadata={"enum": [k.value for k in RequestKind]})
-    requesting_authority_id = ma.fields.Integer(load_default=None)
+    requesting_authority_id = Integer(load_default=None)
     requested_party = ma.fields.String(load_default=None)
     requested_authority = ma.fields.String(load_default=None)
     case_number = ma.fields.String(load_default=None)
@@ -42,8 +42,8 @@ class LegalRequestCreateSchema(ma.Schema):
     due_on = ma.fields.Date(load_default=None)
     executed_on = ma.fields.Date(load_default=None)
     status = ma.fields.String(load_default=None, metadata={"enum": [s.value for s in RequestStatus]})
-    group_id = ma.fields.Integer(load_default=None)
-    case_id = ma.fields.Integer(load_default=None)
+    group_id = Integer(load_default=None)
+    case_id = Integer(load_default=None)
 
 
 class LegalRequestUpdateSchema(ma.Schema):
@@ -51,16 +51,16 @@ class LegalRequestUpdateSchema(ma.Schema):
     received_on = ma.fields.Date(allow_none=True)
     due_on = ma.fields.Date(allow_none=True)
     executed_on = ma.fields.Date(allow_none=True)
-    group_id = ma.fields.Integer(allow_none=True)
-    case_id = ma.fields.Integer(allow_none=True)
-    version = ma.fields.Integer(load_default=None)
+    group_id = Integer(allow_none=True)
+    case_id = Integer(allow_none=True)
+    version = Integer(load_default=None)
 
 
 class LegalRequestSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     direction = ma.fields.Enum(Direction, by_value=True)
     kind = ma.fields.Enum(RequestKind, by_value=True)
-    requesting_authority_id = ma.fields.Integer()
+    requesting_authority_id = Integer()
     requesting_authority = ma.fields.Nested(AuthorityRefSchema)
     requesting_party = ma.fields.String()
     requested_party = ma.fields.String()
@@ -78,23 +78,23 @@ class LegalRequestSchema(ma.Schema):
     due_on = ma.fields.Date(allow_none=True)
     executed_on = ma.fields.Date(allow_none=True)
     status = ma.fields.Enum(RequestStatus, by_value=True)
-    group_id = ma.fields.Integer(allow_none=True)
-    case_id = ma.fields.Integer(allow_none=True)
-    version = ma.fields.Integer()
+    group_id = Integer(allow_none=True)
+    case_id = Integer(allow_none=True)
+    version = Integer()
 
 
 LegalRequestPageSchema = page_schema(LegalRequestSchema, "LegalRequestPage")
 
 
 class LegalRequestFilterSchema(PageArgsSchema):
-    direction = ma.fields.String(load_default=None)
-    status = ma.fields.String(load_default=None)
+    direction = ma.fields.String(load_default=None, metadata={"enum": [d.value for d in Direction]})
+    status = ma.fields.String(load_default=None, metadata={"enum": [s.value for s in RequestStatus]})
     requested_party = ma.fields.String(load_default=None)
     overdue = ma.fields.Boolean(load_default=False)
 
 
 class ExportArgsSchema(ma.Schema):
-    direction = ma.fields.String(load_default=None)
+    direction = ma.fields.String(load_default=None, metadata={"enum": [d.value for d in Direction]})
 
 
 class ImportFileSchema(ma.Schema):
@@ -102,36 +102,36 @@ class ImportFileSchema(ma.Schema):
 
 
 class ImportResultSchema(ma.Schema):
-    imported = ma.fields.Integer()
+    imported = Integer()
 
 
 class StatsArgsSchema(ma.Schema):
-    direction = ma.fields.String(load_default=None)
+    direction = ma.fields.String(load_default=None, metadata={"enum": [d.value for d in Direction]})
     date_from = ma.fields.Date(data_key="from", load_default=None)
     date_to = ma.fields.Date(data_key="to", load_default=None)
-    requesting_authority_id = ma.fields.Integer(load_default=None)
+    requesting_authority_id = Integer(load_default=None)
 
 
 class PartyStatsSchema(ma.Schema):
     party = ma.fields.String()
-    count = ma.fields.Integer()
+    count = Integer()
     share = ma.fields.Float(metadata={"description": "of the total, 0–1, four decimals"})
-    rank = ma.fields.Integer(metadata={"description": "equal counts share a rank"})
-    overdue = ma.fields.Integer()
+    rank = Integer(metadata={"description": "equal counts share a rank"})
+    overdue = Integer()
     median_days_to_execution = ma.fields.Float(allow_none=True)
     group_exists = ma.fields.Boolean(metadata={"description": "a group (not closed) with this party exists"})
 
 
 class MonthSchema(ma.Schema):
     month = ma.fields.String(metadata={"description": "YYYY-MM"})
-    count = ma.fields.Integer()
+    count = Integer()
 
 
 class StatsSchema(ma.Schema):
-    total = ma.fields.Integer()
+    total = Integer()
     by_party = ma.fields.List(ma.fields.Nested(PartyStatsSchema))
     monthly = ma.fields.List(ma.fields.Nested(MonthSchema))
-    overdue = ma.fields.Integer()
+    overdue = Integer()
 
 
 class ObjectRefSchema(ma.Schema):
@@ -164,7 +164,7 @@ class RuleSchema(ma.Schema):
     adjustable = ma.fields.Boolean(attribute="rule.adjustable")
     enabled = ma.fields.Boolean()
     params = ma.fields.Dict()
-    version = ma.fields.Integer(metadata={"description": "0 while the rule runs with its defaults"})
+    version = Integer(metadata={"description": "0 while the rule runs with its defaults"})
 
 
 class RuleListSchema(ma.Schema):
@@ -174,24 +174,24 @@ class RuleListSchema(ma.Schema):
 class RuleUpdateSchema(ma.Schema):
     enabled = ma.fields.Boolean(load_default=None)
     params = ma.fields.Dict(load_default=None)
-    version = ma.fields.Integer(load_default=None)
+    version = Integer(load_default=None)
 
 
 # --- evaluation at closure -----------------------------------------------------------------
 
 class EvaluationSchema(ma.Schema):
-    id = ma.fields.Integer()
-    group_id = ma.fields.Integer()
-    team_id = ma.fields.Integer()
+    id = Integer()
+    group_id = Integer()
+    team_id = Integer()
     party = ma.fields.String(attribute="team.party_code")
     author = ma.fields.Nested(PersonSchema)
     what_worked = ma.fields.String()
     what_did_not = ma.fields.String()
-    persons_charged = ma.fields.Integer()
+    persons_charged = Integer()
     assets_seized = ma.fields.String()
-    requests_avoided = ma.fields.Integer(metadata={"description": "legal-assistance requests the group replaced"})
+    requests_avoided = Integer(metadata={"description": "legal-assistance requests the group replaced"})
     updated_at = ma.fields.AwareDateTime()
-    version = ma.fields.Integer()
+    version = Integer()
 
 
 class TeamEvaluationSchema(ma.Schema):
@@ -206,11 +206,11 @@ class EvaluationListSchema(ma.Schema):
 
 class EvaluationSaveSchema(ma.Schema):
     # Read leniently, like the register's bodies: the service names every missing field in one 422.
-    team_id = ma.fields.Integer(required=True, metadata={"description": "the team whose national head the caller is"})
+    team_id = Integer(required=True, metadata={"description": "the team whose national head the caller is"})
     what_worked = ma.fields.String(load_default="")
     what_did_not = ma.fields.String(load_default="")
-    persons_charged = ma.fields.Integer(load_default=None)
+    persons_charged = Integer(load_default=None)
     assets_seized = ma.fields.String(load_default="")
-    requests_avoided = ma.fields.Integer(load_default=None)
-    version = ma.fields.Integer(load_default=None, metadata={
+    requests_avoided = Integer(load_default=None)
+    version = Integer(load_default=None, metadata={
         "description": "the version read, when replacing the team's evaluation (stale: 409)"})

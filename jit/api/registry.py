@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jit.api.common import actor, make_blueprint
+from jit.api.common import actor, links, make_blueprint
 from jit.api.errors import ErrorSchema
 from jit.api.schemas import (
     AuthorityCreateSchema,
@@ -18,6 +18,7 @@ from jit.api.schemas import (
 from jit.services import registry
 
 blp = make_blueprint("api_registry", __name__, "Parties to the 2015 Agreement and their authorities (Art. 11).")
+AUTHORITY_OPERATIONS = ("GET /authorities/{authority_id}", "PATCH /authorities/{authority_id}")
 
 
 @blp.route("/parties", methods=["GET"])
@@ -30,6 +31,7 @@ def list_parties(args):
 
 
 @blp.route("/authorities", methods=["GET"])
+@blp.doc(**links(*AUTHORITY_OPERATIONS, status=200, id_at="/items/0/id"))
 @blp.arguments(AuthorityFilterSchema, location="query")
 @blp.response(200, AuthorityPageSchema)
 @blp.alt_response(401, schema=ErrorSchema)
@@ -41,7 +43,7 @@ def list_authorities(args):
 
 
 @blp.route("/parties/<code>", methods=["PATCH"])
-@blp.arguments(PartyUpdateSchema)
+@blp.arguments(PartyUpdateSchema, required=False)
 @blp.response(200, PartySchema)
 @blp.alt_response(403, schema=ErrorSchema)
 @blp.alt_response(404, schema=ErrorSchema)
@@ -51,6 +53,7 @@ def update_party(body, code):
 
 
 @blp.route("/authorities", methods=["POST"])
+@blp.doc(**links(*AUTHORITY_OPERATIONS))
 @blp.arguments(AuthorityCreateSchema)
 @blp.response(201, AuthoritySchema)
 @blp.alt_response(403, schema=ErrorSchema)
@@ -67,7 +70,7 @@ def get_authority(authority_id):
 
 
 @blp.route("/authorities/<int:authority_id>", methods=["PATCH"])
-@blp.arguments(AuthorityUpdateSchema)
+@blp.arguments(AuthorityUpdateSchema, required=False)
 @blp.response(200, AuthoritySchema)
 @blp.alt_response(403, schema=ErrorSchema)
 @blp.alt_response(404, schema=ErrorSchema)

@@ -17,11 +17,44 @@ from jit.models import (
     RevisionAction,
     Role,
 )
+from jit.services.evidence import TEXT_LIMITS as EVIDENCE_TEXT_LIMITS
+from jit.services.groups import TEXT_LIMITS as GROUP_TEXT_LIMITS
+from jit.services.instructions import BODY_LIMIT as INSTRUCTION_BODY_LIMIT
 from jit.services.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from jit.services.registry import NAME_MAX_LENGTH as AUTHORITY_NAME_LIMIT
+from jit.services.users import FULL_NAME_MAX_LENGTH, MIN_PASSWORD_LENGTH
+
+
+class Integer(ma.fields.Integer):
+    """A whole number: a JSON number with a fraction (2.5, 1e-42) is refused, where marshmallow's
+    Integer would truncate it to a value nobody sent. Digits in a query string still parse."""
+
+    def _validated(self, value):
+        if isinstance(value, float):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+# What the services accept, declared in the OpenAPI document (the services enforce it, on every door).
+SOMETHING_WRITTEN = r"\S"  # text must hold more than spaces
+
+
+def text(limit: int | None = None, **kwargs) -> ma.fields.String:
+    """A text field the service requires to say something, in at most `limit` characters."""
+    metadata = {"minLength": 1, "pattern": SOMETHING_WRITTEN, **kwargs.pop("metadata", {})}
+    if limit is not None:
+        metadata["maxLength"] = limit
+    return ma.fields.String(metadata=metadata, **kwargs)
+
+
+def one_of(values, **kwargs) -> ma.fields.String:
+    """A string the service accepts only from `values` (checked there, with its own message)."""
+    metadata = {"enum": [str(value) for value in values], **kwargs.pop("metadata", {})}
+    return ma.fields.String(metadata=metadata, **kwargs)
 
 
 class PageArgsSchema(ma.Schema):
-    limit = ma.fields.Integer(
+    limit = Integer(
         load_default=DEFAULT_LIMIT,
         validate=ma.validate.Range(min=1, max=MAX_LIMIT, error=_l("Must be between {min} and {max}.")),
     )
@@ -33,13 +66,13 @@ def _localized_name(obj) -> str:
 
 
 class AuthorityRefSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     name = ma.fields.Function(_localized_name)
     party = ma.fields.String(attribute="party_code")
 
 
 class UserSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     username = ma.fields.String()
     full_name = ma.fields.String()
     authority = ma.fields.Nested(AuthorityRefSchema, allow_none=True)
@@ -72,7 +105,7 @@ class PartySchema(ma.Schema):
 
 
 class AuthoritySchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     party = ma.fields.String(attribute="party_code")
     name_en = ma.fields.String()
     name_ru = ma.fields.String()
@@ -103,16 +136,16 @@ class PartyUpdateSchema(ma.Schema):
 
 class AuthorityCreateSchema(ma.Schema):
     party = ma.fields.String(required=True)
-    name_en = ma.fields.String(required=True)
-    name_ru = ma.fields.String(required=True)
+    name_en = text(AUTHORITY_NAME_LIMIT, required=True)
+    name_ru = text(AUTHORITY_NAME_LIMIT, required=True)
     kind = ma.fields.Enum(AuthorityKind, by_value=True, required=True)
     listed_on = ma.fields.Date(required=True)
 
 
 class AuthorityUpdateSchema(ma.Schema):
     delisted_on = ma.fields.Date(allow_none=True)
-    name_en = ma.fields.String()
-    name_ru = ma.fields.String()
+    name_en = text(AUTHORITY_NAME_LIMIT)
+    name_ru = text(AUTHORITY_NAME_LIMIT)
 
 
 ROLE_VALUES = [role.value for role in Role]
@@ -142,32 +175,33 @@ class PasswordResetSchema(ma.Schema):
 
 class UserCreateSchema(ma.Schema):
     username = ma.fields.String(required=True)
-    full_name = ma.fields.String(required=True)
-    password = ma.fields.String(required=True, load_only=True)
-    authority_id = ma.fields.Integer(allow_none=True, load_default=None)
-    roles = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(ROLE_VALUES)), required=True)
+    full_name = text(FULL_NAME_MAX_LENGTH, required=True)
+    password = ma.fields.String(required=True, load_only=True, metadata={"minLength": MIN_PASSWORD_LENGTH})
+    authority_id = Integer(allow_none=True, load_default=None)
+    roles = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(ROLE_VALUES)), required=True,
+                           metadata={"minItems": 1})
     time_zone = ma.fields.String(load_default="UTC")
 
 
 class UserUpdateSchema(ma.Schema):
-    full_name = ma.fields.String()
+    full_name = text(FULL_NAME_MAX_LENGTH)
     active = ma.fields.Boolean()
-    roles = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(ROLE_VALUES)))
+    roles = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(ROLE_VALUES)), metadata={"minItems": 1})
     time_zone = ma.fields.String()
-    authority_id = ma.fields.Integer()
+    authority_id = Integer()
 
 
 class AuditEventSchema(ma.Schema):
-    id = ma.fields.Integer()
-    leaf_index = ma.fields.Integer()
+    id = Integer()
+    leaf_index = Integer()
     occurred_at = ma.fields.AwareDateTime()
     time_zone = ma.fields.String()
-    user_id = ma.fields.Integer(allow_none=True)
+    user_id = Integer(allow_none=True)
     username = ma.fields.String(allow_none=True)
     operation = ma.fields.String()
     object_type = ma.fields.String(allow_none=True)
     object_id = ma.fields.String(allow_none=True)
-    group_id = ma.fields.Integer(allow_none=True)
+    group_id = Integer(allow_none=True)
     outcome = ma.fields.String()
     source_address = ma.fields.String(allow_none=True)
     request_id = ma.fields.String(allow_none=True)
@@ -176,8 +210,8 @@ class AuditEventSchema(ma.Schema):
 
 
 class AuditFilterSchema(PageArgsSchema):
-    user_id = ma.fields.Integer(load_default=None)
-    group_id = ma.fields.Integer(load_default=None)
+    user_id = Integer(load_default=None)
+    group_id = Integer(load_default=None)
     operation = ma.fields.String(load_default=None)
     after = ma.fields.AwareDateTime(load_default=None)
     before = ma.fields.AwareDateTime(load_default=None)
@@ -185,7 +219,7 @@ class AuditFilterSchema(PageArgsSchema):
 
 class CheckpointSchema(ma.Schema):
     ledger = ma.fields.String()
-    tree_size = ma.fields.Integer()
+    tree_size = Integer()
     root_hash = ma.fields.String()
     signed_at = ma.fields.String()
     signature = ma.fields.String()
@@ -193,25 +227,25 @@ class CheckpointSchema(ma.Schema):
 
 
 class InclusionArgsSchema(ma.Schema):
-    leaf_index = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0))
-    tree_size = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1))
+    leaf_index = Integer(required=True, validate=ma.validate.Range(min=0))
+    tree_size = Integer(required=True, validate=ma.validate.Range(min=1))
 
 
 class InclusionProofSchema(ma.Schema):
-    leaf_index = ma.fields.Integer()
-    tree_size = ma.fields.Integer()
+    leaf_index = Integer()
+    tree_size = Integer()
     leaf_hash = ma.fields.String()
     path = ma.fields.List(ma.fields.String())
 
 
 class ConsistencyArgsSchema(ma.Schema):
-    first = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0))
-    second = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0))
+    first = Integer(required=True, validate=ma.validate.Range(min=0))
+    second = Integer(required=True, validate=ma.validate.Range(min=0))
 
 
 class ConsistencyProofSchema(ma.Schema):
-    first = ma.fields.Integer()
-    second = ma.fields.Integer()
+    first = Integer()
+    second = Integer()
     path = ma.fields.List(ma.fields.String())
 
 
@@ -224,7 +258,7 @@ AuthorityPageSchema = page_schema(AuthoritySchema, "AuthorityPage")
 # --- groups --------------------------------------------------------------------------------
 
 class PersonSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     username = ma.fields.String()
     full_name = ma.fields.String()
 
@@ -237,7 +271,7 @@ class MemberSchema(ma.Schema):
 
 
 class TeamSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     party = ma.fields.String(attribute="party_code")
     authority = ma.fields.Nested(AuthorityRefSchema)
     national_head = ma.fields.Nested(PersonSchema, allow_none=True)
@@ -245,7 +279,7 @@ class TeamSchema(ma.Schema):
 
 
 class GroupSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     code = ma.fields.String()
     title = ma.fields.String()
     purpose = ma.fields.String()
@@ -255,51 +289,52 @@ class GroupSchema(ma.Schema):
     ends_on = ma.fields.Date(allow_none=True)
     head = ma.fields.Nested(PersonSchema, allow_none=True)
     teams = ma.fields.List(ma.fields.Nested(TeamSchema))
-    version = ma.fields.Integer()
+    version = Integer()
 
 
 class GroupCreateSchema(ma.Schema):
-    title = ma.fields.String(required=True)
-    purpose = ma.fields.String(required=True)
-    place_of_activity = ma.fields.String(required=True)
+    title = text(GROUP_TEXT_LIMITS["title"], required=True)
+    purpose = text(GROUP_TEXT_LIMITS["purpose"], required=True)
+    place_of_activity = text(GROUP_TEXT_LIMITS["place_of_activity"], required=True)
     starts_on = ma.fields.Date(load_default=None)
     ends_on = ma.fields.Date(load_default=None)
 
 
 class GroupUpdateSchema(ma.Schema):
-    title = ma.fields.String()
-    purpose = ma.fields.String()
-    place_of_activity = ma.fields.String()
+    title = text(GROUP_TEXT_LIMITS["title"])
+    purpose = text(GROUP_TEXT_LIMITS["purpose"])
+    place_of_activity = text(GROUP_TEXT_LIMITS["place_of_activity"])
     starts_on = ma.fields.Date(allow_none=True)
     ends_on = ma.fields.Date(allow_none=True)
-    version = ma.fields.Integer(required=True)
+    version = Integer(required=True)
 
 
 class TeamCreateSchema(ma.Schema):
     party = ma.fields.String(required=True)
-    authority_id = ma.fields.Integer(required=True)
-    national_head_id = ma.fields.Integer(required=True)
+    authority_id = Integer(required=True)
+    national_head_id = Integer(required=True)
 
 
 class MemberCreateSchema(ma.Schema):
-    user_id = ma.fields.Integer(required=True)
-    team_id = ma.fields.Integer(required=True)
+    user_id = Integer(required=True)
+    team_id = Integer(required=True)
     role = ma.fields.String(load_default="member")
 
 
 class MembershipSchema(MemberSchema):
-    team_id = ma.fields.Integer()
+    team_id = Integer()
 
 
 class DocumentCreateSchema(ma.Schema):
-    kind = ma.fields.String(required=True)
-    decision = ma.fields.String(allow_none=True, load_default=None)
+    kind = one_of(DocumentKind, required=True)
+    decision = one_of(DecisionKind, allow_none=True, load_default=None,
+                      metadata={"description": "a decision's kind; none for a creation request"})
     party = ma.fields.String(required=True)
-    authority_id = ma.fields.Integer(required=True)
-    reference = ma.fields.String(required=True)
+    authority_id = Integer(required=True)
+    reference = text(required=True)
     dated = ma.fields.Date(required=True)
-    signed_by = ma.fields.String(required=True)
-    head_id = ma.fields.Integer(allow_none=True, load_default=None)
+    signed_by = text(required=True)
+    head_id = Integer(allow_none=True, load_default=None)
     new_end = ma.fields.Date(allow_none=True, load_default=None)
 
 
@@ -308,7 +343,7 @@ class DocumentFileSchema(ma.Schema):
 
 
 class DocumentSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     kind = ma.fields.Enum(DocumentKind, by_value=True)
     decision = ma.fields.Enum(DecisionKind, by_value=True, allow_none=True)
     party = ma.fields.String(attribute="party_code")
@@ -316,17 +351,17 @@ class DocumentSchema(ma.Schema):
     reference = ma.fields.String()
     dated = ma.fields.Date()
     signed_by = ma.fields.String()
-    head_id = ma.fields.Integer(allow_none=True)
+    head_id = Integer(allow_none=True)
     new_end = ma.fields.Date(allow_none=True)
     file_name = ma.fields.String(allow_none=True)
     file_sha256 = ma.fields.String(allow_none=True)
-    file_size = ma.fields.Integer(allow_none=True, metadata={"format": "int64"})
+    file_size = Integer(allow_none=True, metadata={"format": "int64"})
 
 
 class TransitionSchema(ma.Schema):
-    to = ma.fields.String(required=True)
+    to = one_of(GroupStatus, required=True)
     reason = ma.fields.String(load_default=None)
-    version = ma.fields.Integer(required=True)
+    version = Integer(required=True)
 
 
 class CaseCreateSchema(ma.Schema):
@@ -335,11 +370,11 @@ class CaseCreateSchema(ma.Schema):
     opened_on = ma.fields.Date(required=True)
     articles = ma.fields.String(required=True)
     summary = ma.fields.String(required=True)
-    handling_investigator_id = ma.fields.Integer(required=True)
+    handling_investigator_id = Integer(required=True)
 
 
 class CaseSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     party = ma.fields.String(attribute="party_code")
     number = ma.fields.String()
     opened_on = ma.fields.Date()
@@ -369,32 +404,32 @@ GroupPageSchema = page_schema(GroupSchema, "GroupPage")
 # --- instructions --------------------------------------------------------------------------
 
 class InstructionCreateSchema(ma.Schema):
-    from_team_id = ma.fields.Integer(required=True)
-    to_team_id = ma.fields.Integer(required=True)
-    case_id = ma.fields.Integer(required=True)
+    from_team_id = Integer(required=True)
+    to_team_id = Integer(required=True)
+    case_id = Integer(required=True)
     actions = ma.fields.List(ma.fields.String(), required=True)
     due_on = ma.fields.Date(required=True)
-    body = ma.fields.String(required=True)
+    body = text(INSTRUCTION_BODY_LIMIT, required=True)
     needs_sanction = ma.fields.Boolean(load_default=False, metadata={
         "description": "the requesting party's law asks for a sanction: sending then needs a certified one"})
 
 
 class InstructionDocumentSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     title = ma.fields.String()
     certified = ma.fields.Boolean()
     is_sanction = ma.fields.Boolean()
     file_name = ma.fields.String()
     file_sha256 = ma.fields.String()
-    file_size = ma.fields.Integer(metadata={"format": "int64"})
+    file_size = Integer(metadata={"format": "int64"})
 
 
 class InstructionResultSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     text = ma.fields.String()
     file_name = ma.fields.String(allow_none=True)
     file_sha256 = ma.fields.String(allow_none=True)
-    file_size = ma.fields.Integer(allow_none=True, metadata={"format": "int64"})
+    file_size = Integer(allow_none=True, metadata={"format": "int64"})
     added_at = ma.fields.AwareDateTime()
 
 
@@ -406,18 +441,18 @@ class InstructionEventSchema(ma.Schema):
 
 
 class TeamRefSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     party = ma.fields.String(attribute="party_code")
     national_head = ma.fields.Nested(PersonSchema, allow_none=True)
 
 
 class InstructionSchema(ma.Schema):
-    id = ma.fields.Integer()
-    group_id = ma.fields.Integer()
+    id = Integer()
+    group_id = Integer()
     status = ma.fields.Enum(InstructionStatus, by_value=True)
     from_team = ma.fields.Nested(TeamRefSchema)
     to_team = ma.fields.Nested(TeamRefSchema)
-    case_id = ma.fields.Integer()
+    case_id = Integer()
     actions = ma.fields.List(ma.fields.String())
     due_on = ma.fields.Date()
     body = ma.fields.String()
@@ -426,7 +461,7 @@ class InstructionSchema(ma.Schema):
     documents = ma.fields.List(ma.fields.Nested(InstructionDocumentSchema))
     results = ma.fields.List(ma.fields.Nested(InstructionResultSchema))
     history = ma.fields.List(ma.fields.Nested(InstructionEventSchema))
-    version = ma.fields.Integer()
+    version = Integer()
 
 
 class InstructionFilterSchema(PageArgsSchema):
@@ -434,23 +469,21 @@ class InstructionFilterSchema(PageArgsSchema):
 
 
 class InstructionDocumentFormSchema(ma.Schema):
-    title = ma.fields.String(required=True)
+    file = Upload(required=True)
+    title = text(required=True)
     certified = ma.fields.Boolean(load_default=False)
     is_sanction = ma.fields.Boolean(load_default=False)
 
 
 class InstructionResultFormSchema(ma.Schema):
-    text = ma.fields.String(required=True)
-
-
-class OptionalFileSchema(ma.Schema):
+    text = text(required=True)
     file = Upload(load_default=None)
 
 
 class InstructionTransitionSchema(ma.Schema):
-    to = ma.fields.String(required=True)
-    reason = ma.fields.String(load_default=None)
-    version = ma.fields.Integer(required=True)
+    to = one_of(InstructionStatus, required=True)
+    reason = ma.fields.String(load_default=None, metadata={"description": "required to refuse"})
+    version = Integer(required=True)
 
 
 InstructionPageSchema = page_schema(InstructionSchema, "InstructionPage")
@@ -459,25 +492,27 @@ InstructionPageSchema = page_schema(InstructionSchema, "InstructionPage")
 # --- tasks ---------------------------------------------------------------------------------
 # Imported here rather than at the top so that this area's schemas stay one block.
 from jit.models import TaskPriority, TaskStatus  # noqa: E402
+from jit.services.tasks import COMMENT_LIMIT as TASK_COMMENT_LIMIT  # noqa: E402
+from jit.services.tasks import TITLE_LIMIT as TASK_TITLE_LIMIT  # noqa: E402
 from jit.services.tasks import is_unassigned  # noqa: E402
 
 
 class TaskFilterSchema(PageArgsSchema):
     status = ma.fields.String(load_default=None, metadata={"enum": [s.value for s in TaskStatus]})
-    team_id = ma.fields.Integer(load_default=None)
-    assignee_id = ma.fields.Integer(load_default=None)
-    case_id = ma.fields.Integer(load_default=None)
+    team_id = Integer(load_default=None)
+    assignee_id = Integer(load_default=None)
+    case_id = Integer(load_default=None)
     overdue = ma.fields.Boolean(load_default=False, metadata={"description": "due before today and not finished"})
 
 
 class TaskCreateSchema(ma.Schema):
-    title = ma.fields.String(required=True)
+    title = text(TASK_TITLE_LIMIT, required=True)
     description = ma.fields.String(load_default="")
-    assignee_ids = ma.fields.List(ma.fields.Integer(), load_default=list)
+    assignee_ids = ma.fields.List(Integer(), load_default=list)
     due_on = ma.fields.Date(allow_none=True, load_default=None)
     priority = ma.fields.String(load_default="normal", metadata={"enum": [p.value for p in TaskPriority]})
-    instruction_id = ma.fields.Integer(allow_none=True, load_default=None)
-    case_id = ma.fields.Integer(allow_none=True, load_default=None)
+    instruction_id = Integer(allow_none=True, load_default=None)
+    case_id = Integer(allow_none=True, load_default=None)
     allow_past_due = ma.fields.Boolean(load_default=False)
 
 
@@ -485,23 +520,23 @@ class TaskUpdateSchema(ma.Schema):
     status = ma.fields.String(metadata={"enum": [s.value for s in TaskStatus]})
     title = ma.fields.String()
     description = ma.fields.String()
-    assignee_ids = ma.fields.List(ma.fields.Integer())
+    assignee_ids = ma.fields.List(Integer())
     due_on = ma.fields.Date()
     priority = ma.fields.String(metadata={"enum": [p.value for p in TaskPriority]})
     blocked_reason = ma.fields.String(metadata={"description": "required when the status becomes blocked"})
     allow_past_due = ma.fields.Boolean()
-    version = ma.fields.Integer(required=True)
+    version = Integer(required=True)
 
 
 class TaskCommentSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     author = ma.fields.Nested(PersonSchema)
     body = ma.fields.String()
     created_at = ma.fields.AwareDateTime()
 
 
 class TaskCommentCreateSchema(ma.Schema):
-    body = ma.fields.String(required=True)
+    body = text(TASK_COMMENT_LIMIT, required=True)
 
 
 class TaskChangeSchema(ma.Schema):
@@ -513,9 +548,9 @@ class TaskChangeSchema(ma.Schema):
 
 
 class TaskSummarySchema(ma.Schema):
-    id = ma.fields.Integer()
-    group_id = ma.fields.Integer()
-    team_id = ma.fields.Integer(allow_none=True)
+    id = Integer()
+    group_id = Integer()
+    team_id = Integer(allow_none=True)
     title = ma.fields.String()
     description = ma.fields.String()
     status = ma.fields.Enum(TaskStatus, by_value=True)
@@ -525,11 +560,11 @@ class TaskSummarySchema(ma.Schema):
         "description": "none of the assignees is still a current member of the group"})
     due_on = ma.fields.Date(allow_none=True)
     priority = ma.fields.Enum(TaskPriority, by_value=True)
-    instruction_id = ma.fields.Integer(allow_none=True)
-    case_id = ma.fields.Integer(allow_none=True)
+    instruction_id = Integer(allow_none=True)
+    case_id = Integer(allow_none=True)
     created_by = ma.fields.Nested(PersonSchema)
     created_at = ma.fields.AwareDateTime()
-    version = ma.fields.Integer()
+    version = Integer()
 
 
 class TaskSchema(TaskSummarySchema):
@@ -546,16 +581,16 @@ from jit.services.evidence import RECORDABLE, consent_designee, may_leave_group,
 
 
 class EvidenceFileSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     name = ma.fields.String()
-    size = ma.fields.Integer(metadata={"format": "int64"})
+    size = Integer(metadata={"format": "int64"})
     sha256 = ma.fields.String()
     uploaded_by = ma.fields.Nested(PersonSchema)
     uploaded_at = ma.fields.AwareDateTime()
 
 
 class ConsentSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     party = ma.fields.String(attribute="party_code")
     reference = ma.fields.String()
     dated = ma.fields.Date()
@@ -571,10 +606,10 @@ class ConsentCreateSchema(ma.Schema):
 
 
 class EvidenceItemSchema(ma.Schema):
-    id = ma.fields.Integer()
-    group_id = ma.fields.Integer()
+    id = Integer()
+    group_id = Integer()
     number = ma.fields.String()
-    case_id = ma.fields.Integer()
+    case_id = Integer()
     kind = ma.fields.Enum(EvidenceKind, by_value=True)
     title = ma.fields.String()
     description = ma.fields.String()
@@ -583,7 +618,7 @@ class EvidenceItemSchema(ma.Schema):
     obtained_place = ma.fields.String()
     obtained_under = ma.fields.String()
     party = ma.fields.String(attribute="party_code", metadata={"description": "the originating party"})
-    team_id = ma.fields.Integer(metadata={"description": "the originating national team"})
+    team_id = Integer(metadata={"description": "the originating national team"})
     use_conditions = ma.fields.String(allow_none=True)
     may_leave_group = ma.fields.Function(may_leave_group, metadata={
         "description": "AGR-USE: no use conditions, or the originating party's consent is on file"})
@@ -615,26 +650,27 @@ class EvidenceItemDetailSchema(EvidenceItemSchema):
 
 
 class ConsentDesigneeSchema(ma.Schema):
-    user_id = ma.fields.Integer(required=True, allow_none=True, validate=ma.validate.Range(min=1, max=2**31 - 1),
+    user_id = Integer(required=True, allow_none=True, validate=ma.validate.Range(min=1, max=2**31 - 1),
                                 metadata={"description": "a current member of the originating team; null: nobody"})
 
 
 class EvidenceCreateSchema(ma.Schema):
-    case_id = ma.fields.Integer(required=True)
-    title = ma.fields.String(required=True)
-    description = ma.fields.String(load_default="")
+    case_id = Integer(required=True)
+    title = text(EVIDENCE_TEXT_LIMITS["title"], required=True)
+    description = ma.fields.String(load_default="", metadata={"maxLength": EVIDENCE_TEXT_LIMITS["description"]})
     kind = ma.fields.String(required=True, metadata={"enum": [k.value for k in EvidenceKind]})
     obtained_at = ma.fields.AwareDateTime(required=True)
-    obtained_place = ma.fields.String(required=True)
-    obtained_under = ma.fields.String(required=True, metadata={"description": "protocol or decision reference"})
+    obtained_place = text(EVIDENCE_TEXT_LIMITS["obtained_place"], required=True)
+    obtained_under = text(EVIDENCE_TEXT_LIMITS["obtained_under"], required=True,
+                          metadata={"description": "protocol or decision reference"})
     use_conditions = ma.fields.String(allow_none=True, load_default=None)
 
 
 class EvidenceFilterSchema(PageArgsSchema):
-    case_id = ma.fields.Integer(load_default=None)
+    case_id = Integer(load_default=None)
     party = ma.fields.String(load_default=None)
     kind = ma.fields.String(load_default=None, metadata={"enum": [k.value for k in EvidenceKind]})
-    custodian_id = ma.fields.Integer(load_default=None)
+    custodian_id = Integer(load_default=None)
 
 
 class EvidenceFileFormSchema(ma.Schema):
@@ -642,12 +678,18 @@ class EvidenceFileFormSchema(ma.Schema):
     note = ma.fields.String(load_default="")
 
 
+class EvidenceFileUploadSchema(EvidenceFileFormSchema):
+    file = Upload(required=True)
+
+
 class RawFileArgsSchema(EvidenceFileFormSchema):
-    name = ma.fields.String(required=True, metadata={"description": "the file's name (never used as a path)"})
+    # What is left of the name once folders and unprintable characters are taken off must not be empty.
+    name = text(required=True, metadata={"description": "the file's name (never used as a path)",
+                                         "pattern": r"[^\s/\\.\x00-\x1f\x7f-\x9f]"})
 
 
 class CustodyEventSchema(ma.Schema):
-    seq = ma.fields.Integer()
+    seq = Integer()
     type = ma.fields.String(metadata={"enum": [t.value for t in CustodyType]})
     actor = ma.fields.Nested(PersonSchema)
     from_ = ma.fields.Nested(PersonSchema, allow_none=True, attribute="from_user", data_key="from")
@@ -658,22 +700,22 @@ class CustodyEventSchema(ma.Schema):
     place = ma.fields.String()
     note = ma.fields.String()
     sha256s = ma.fields.List(ma.fields.String())
-    refers_to = ma.fields.Integer(allow_none=True)
-    instruction_id = ma.fields.Integer(allow_none=True)
+    refers_to = Integer(allow_none=True)
+    instruction_id = Integer(allow_none=True)
     verified = ma.fields.Function(lambda event: event.entry.get("verified"), allow_none=True)
-    leaf_index = ma.fields.Integer()
+    leaf_index = Integer()
     leaf_hash = ma.fields.String()
 
 
 class CustodyCreateSchema(ma.Schema):
     type = ma.fields.String(required=True, metadata={"enum": sorted(t.value for t in RECORDABLE)})
-    to_user_id = ma.fields.Integer(allow_none=True, load_default=None)
+    to_user_id = Integer(allow_none=True, load_default=None)
     to_external = ma.fields.String(allow_none=True, load_default=None, metadata={
         "description": "a holder outside the group (a court, an expert body), instead of to_user_id"})
     place = ma.fields.String(load_default="")
     note = ma.fields.String(load_default="")
-    refers_to = ma.fields.Integer(allow_none=True, load_default=None)
-    instruction_id = ma.fields.Integer(allow_none=True, load_default=None)
+    refers_to = Integer(allow_none=True, load_default=None)
+    instruction_id = Integer(allow_none=True, load_default=None)
 
 
 class VerifyFilesSchema(ma.Schema):
@@ -687,19 +729,19 @@ class CustodyListSchema(ma.Schema):
 
 class EvidenceVerificationSchema(ma.Schema):
     ok = ma.fields.Boolean()
-    checked = ma.fields.Integer(metadata={"description": "ledger entries checked"})
-    files_checked = ma.fields.Integer()
+    checked = Integer(metadata={"description": "ledger entries checked"})
+    files_checked = Integer()
     problem = ma.fields.String(allow_none=True)
-    first_broken_index = ma.fields.Integer(allow_none=True)
+    first_broken_index = Integer(allow_none=True)
 
 
 class LedgerEntriesArgsSchema(ma.Schema):
-    start = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0))
-    end = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=0))
+    start = Integer(load_default=0, validate=ma.validate.Range(min=0))
+    end = Integer(load_default=None, validate=ma.validate.Range(min=0))
 
 
 class LedgerEntrySchema(ma.Schema):
-    leaf_index = ma.fields.Integer()
+    leaf_index = Integer()
     entry = ma.fields.Dict()
 
 
@@ -712,18 +754,19 @@ EvidencePageSchema = page_schema(EvidenceItemSchema, "EvidencePage")
 
 # --- channels ------------------------------------------------------------------------------
 from jit.services.channels import CLIENT_ID_LIMIT  # noqa: E402
+from jit.services.channels import NAME_LIMIT as CHANNEL_NAME_LIMIT  # noqa: E402
 
 TIME = {"format": "date-time"}
 
 
 class ChannelSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     name = ma.fields.String()
     kind = ma.fields.String(metadata={"enum": ["general", "team", "custom"]})
-    team_id = ma.fields.Integer(allow_none=True)
-    last_seq = ma.fields.Integer(metadata={"description": "the sequence number of the channel's latest message"})
-    last_read_seq = ma.fields.Integer(metadata={"description": "how far the caller has read"})
-    unread = ma.fields.Integer(metadata={"description": "others' messages after the caller's read position"})
+    team_id = Integer(allow_none=True)
+    last_seq = Integer(metadata={"description": "the sequence number of the channel's latest message"})
+    last_read_seq = Integer(metadata={"description": "how far the caller has read"})
+    unread = Integer(metadata={"description": "others' messages after the caller's read position"})
 
 
 class ChannelListSchema(ma.Schema):
@@ -731,12 +774,12 @@ class ChannelListSchema(ma.Schema):
 
 
 class ChannelCreateSchema(ma.Schema):
-    name = ma.fields.String(required=True)
-    member_ids = ma.fields.List(ma.fields.Integer(), load_default=list)
+    name = text(CHANNEL_NAME_LIMIT, required=True)
+    member_ids = ma.fields.List(Integer(), load_default=list)
 
 
 class ChannelMemberCreateSchema(ma.Schema):
-    user_id = ma.fields.Integer(required=True)
+    user_id = Integer(required=True)
 
 
 class PersonListSchema(ma.Schema):
@@ -745,15 +788,15 @@ class PersonListSchema(ma.Schema):
 
 class LinkSchema(ma.Schema):
     type = ma.fields.String(metadata={"enum": ["task", "instruction", "evidence_item"]})
-    id = ma.fields.Integer()
+    id = Integer()
 
 
 class MessageSchema(ma.Schema):
     """Dumped from `channels.message_payload`, the same shape the sockets send."""
 
-    id = ma.fields.Integer()
-    channel_id = ma.fields.Integer()
-    seq = ma.fields.Integer(metadata={"description": "the message's number in its channel, from 1, no gaps"})
+    id = Integer()
+    channel_id = Integer()
+    seq = Integer(metadata={"description": "the message's number in its channel, from 1, no gaps"})
     author = ma.fields.Nested(PersonSchema)
     body = ma.fields.String(allow_none=True, metadata={"description": "null once deleted"})
     created_at = ma.fields.String(metadata=TIME)
@@ -766,18 +809,18 @@ MessagePageSchema = page_schema(MessageSchema, "MessagePage")
 
 
 class MessageFilterSchema(PageArgsSchema):
-    after_seq = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=0), metadata={
+    after_seq = Integer(load_default=None, validate=ma.validate.Range(min=0), metadata={
         "description": "only messages after this number, oldest first; without it, newest first"})
 
 
 class MessageCreateSchema(ma.Schema):
-    body = ma.fields.String(required=True)
+    body = text(required=True, metadata={"description": "at most JIT_MAX_MESSAGE_CHARS characters"})
     client_msg_id = ma.fields.String(load_default=None, validate=ma.validate.Length(max=CLIENT_ID_LIMIT), metadata={
         "description": "the client's id for this message: a repeated send returns the first message"})
 
 
 class MessageEditSchema(ma.Schema):
-    body = ma.fields.String(required=True)
+    body = text(required=True, metadata={"description": "at most JIT_MAX_MESSAGE_CHARS characters"})
 
 
 class MessageRevisionSchema(ma.Schema):
@@ -793,7 +836,7 @@ class MessageHistorySchema(ma.Schema):
 
 
 class MessageTaskSchema(ma.Schema):
-    assignee_ids = ma.fields.List(ma.fields.Integer(), required=True)
+    assignee_ids = ma.fields.List(Integer(), required=True)
     title = ma.fields.String(load_default=None, metadata={"description": "default: the message's first line"})
     due_on = ma.fields.Date(allow_none=True, load_default=None)
     priority = ma.fields.String(load_default="normal", metadata={"enum": [p.value for p in TaskPriority]})
@@ -801,16 +844,16 @@ class MessageTaskSchema(ma.Schema):
 
 class MessageLinkSchema(ma.Schema):
     type = ma.fields.String(required=True, metadata={"enum": ["task", "instruction", "evidence_item"]})
-    id = ma.fields.Integer(required=True)
+    id = Integer(required=True)
 
 
 class ReadMarkSchema(ma.Schema):
-    seq = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0))
+    seq = Integer(required=True, validate=ma.validate.Range(min=0))
 
 
 class ReadPositionSchema(ma.Schema):
     user = ma.fields.Nested(PersonSchema)
-    last_read_seq = ma.fields.Integer()
+    last_read_seq = Integer()
 
 
 class ReadPositionListSchema(ma.Schema):

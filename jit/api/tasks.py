@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jit.api.common import actor, make_blueprint
+from jit.api.common import actor, links, make_blueprint
 from jit.api.errors import ErrorSchema
 from jit.api.schemas import (
     TaskCommentCreateSchema,
@@ -19,9 +19,11 @@ blp = make_blueprint("api_tasks", __name__, "Tasks inside a group: assignees, wo
 GROUP_NOT_FOUND = {"schema": ErrorSchema, "description": "no such group, or not one the caller may know of"}
 NOT_FOUND = {"schema": ErrorSchema, "description": "no such task, or not one the caller may know of"}
 INVALID = {"schema": ErrorSchema, "description": "`fields` names each refused field and why"}
+TASK_OPERATIONS = ("GET /tasks/{tid}", "PATCH /tasks/{tid}", "POST /tasks/{tid}/comments")
 
 
 @blp.route("/groups/<int:gid>/tasks", methods=["GET"])
+@blp.doc(**links(*TASK_OPERATIONS, status=200, id_at="/items/0/id"))
 @blp.arguments(TaskFilterSchema, location="query")
 @blp.response(200, TaskPageSchema)
 @blp.alt_response(404, **GROUP_NOT_FOUND)
@@ -32,6 +34,7 @@ def list_tasks(args, gid):
 
 
 @blp.route("/groups/<int:gid>/tasks", methods=["POST"])
+@blp.doc(**links(*TASK_OPERATIONS))
 @blp.arguments(TaskCreateSchema)
 @blp.response(201, TaskSchema)
 @blp.alt_response(403, schema=ErrorSchema,

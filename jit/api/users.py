@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jit.api.common import actor, make_blueprint
+from jit.api.common import actor, links, make_blueprint
 from jit.api.errors import ErrorSchema
 from jit.api.schemas import (
     AccountSchema,
@@ -15,9 +15,11 @@ from jit.api.schemas import (
 from jit.services import users
 
 blp = make_blueprint("api_users", __name__, "Accounts, kept by admins.")
+USER_OPERATIONS = ("GET /users/{user_id}", "PATCH /users/{user_id}", "DELETE /users/{user_id}/second-factor")
 
 
 @blp.route("/users", methods=["GET"])
+@blp.doc(**links(*USER_OPERATIONS, status=200, id_at="/items/0/id"))
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, UserPageSchema)
 @blp.alt_response(403, schema=ErrorSchema)
@@ -26,6 +28,7 @@ def list_users(args):
 
 
 @blp.route("/users", methods=["POST"])
+@blp.doc(**links(*USER_OPERATIONS))
 @blp.arguments(UserCreateSchema)
 @blp.response(201, AccountSchema)
 @blp.alt_response(403, schema=ErrorSchema)
@@ -45,7 +48,7 @@ def get_user(user_id):
 
 
 @blp.route("/users/<int:user_id>", methods=["PATCH"])
-@blp.arguments(UserUpdateSchema)
+@blp.arguments(UserUpdateSchema, required=False)
 @blp.response(200, AccountSchema)
 @blp.alt_response(403, schema=ErrorSchema)
 @blp.alt_response(404, schema=ErrorSchema)

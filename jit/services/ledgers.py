@@ -20,7 +20,7 @@ from jit import ledger
 from jit.extensions import db
 from jit.models import LedgerCheckpoint, LedgerHead, LedgerNode
 from jit.models.types import utcnow
-from jit.services.errors import Invalid
+from jit.services.errors import NotFound
 
 _NODES = LedgerNode.__table__
 _HEADS = LedgerHead.__table__
@@ -203,17 +203,19 @@ def latest_checkpoint(name: str) -> LedgerCheckpoint:
     return sign_checkpoint(name)
 
 
+# A proof that cannot exist (a tree larger than the ledger, a leaf outside its tree, a tree shrinking)
+# is not found, like any other missing thing: the sizes are well-formed, there is just no such proof.
 def _check_tree_size(name: str, tree_size: int, field: str) -> None:
     current = size(name)
     if not 0 <= tree_size <= current:
-        raise Invalid(fields={field: _l("The ledger has %(size)s entries.", size=current)})
+        raise NotFound(fields={field: _l("The ledger has %(size)s entries.", size=current)})
 
 
 def inclusion_answer(name: str, leaf_index: int, tree_size: int) -> dict:
-    """The inclusion proof of one leaf, as the API serves it (bad sizes: Invalid)."""
+    """The inclusion proof of one leaf, as the API serves it (no such proof: NotFound)."""
     _check_tree_size(name, tree_size, "tree_size")
     if not 0 <= leaf_index < tree_size:
-        raise Invalid(fields={"leaf_index": _l("Must be below tree_size.")})
+        raise NotFound(fields={"leaf_index": _l("Must be below tree_size.")})
     store = DatabaseNodeStore(name)
     path = ledger.inclusion_proof(store, leaf_index, tree_size)
     return {"leaf_index": leaf_index, "tree_size": tree_size, "leaf_hash": store.get(0, leaf_index).hex(),
@@ -221,9 +223,9 @@ def inclusion_answer(name: str, leaf_index: int, tree_size: int) -> dict:
 
 
 def consistency_answer(name: str, first: int, second: int) -> dict:
-    """The consistency proof between two sizes, as the API serves it (bad sizes: Invalid)."""
+    """The consistency proof between two sizes, as the API serves it (no such proof: NotFound)."""
     _check_tree_size(name, second, "second")
     if first > second:
-        raise Invalid(fields={"first": _l("Must not exceed second.")})
+        raise NotFound(fields={"first": _l("Must not exceed second.")})
     path = consistency_proof(name, first, second)
     return {"first": first, "second": second, "path": [digest.hex() for digest in path]}

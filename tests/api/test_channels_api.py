@@ -142,6 +142,11 @@ def test_read_positions_give_unread_counts_and_seen_by(cast, group):
     assert [(read["user"]["id"], read["last_read_seq"]) for read in reads] == [
         (cast.ids["kz_head"], 2), (cast.ids["kz_member"], 4)]
     assert channels_of(cast, gid, "kz_member")["general"]["unread"] == 0
+    # A position is a message's number: 2.5 (or 1e-42) is refused, not truncated to one nobody sent.
+    for fraction in (2.5, 1e-42):
+        refused = cast.api.put(f"/api/v1/channels/{general}/read", json={"seq": fraction},
+                               headers=cast.headers["kz_head"])
+        assert (refused.status_code, list(refused.get_json()["error"]["fields"])) == (422, ["seq"])
 
 
 def test_a_removed_member_reads_no_channel_of_the_group(cast, group):

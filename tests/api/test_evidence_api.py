@@ -148,8 +148,9 @@ def test_ledger_proofs_verify_against_the_signed_checkpoint(cast, setting):
     proof = cast.api.get(f"/api/v1/groups/{gid}/ledger/consistency?first=4&second=6", headers=headers).get_json()
     assert ledger.verify_consistency(4, 6, old_root, bytes.fromhex(head["root_hash"]),
                                      [bytes.fromhex(p) for p in proof["path"]])
+    # A proof that cannot exist is not found; `fields` says why (the sizes themselves are well-formed).
     _error(cast.api.get(f"/api/v1/groups/{gid}/ledger/inclusion?leaf_index=0&tree_size=7", headers=headers),
-           422, "invalid")
+           404, "not_found")
     for path in ("ledger/checkpoint", "ledger/entries", "ledger/inclusion?leaf_index=0&tree_size=1",
                  "ledger/consistency?first=1&second=2", "evidence", "evidence/verification"):
         _error(cast.api.get(f"/api/v1/groups/{gid}/{path}", headers=cast.headers["outsider"]), 404, "not_found")

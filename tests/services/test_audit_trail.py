@@ -134,7 +134,14 @@ def test_ledger_proofs_verify_with_independent_code(app, client, make_user):
                                      [bytes.fromhex(h) for h in consistency["path"]])
     too_far = client.get("/api/v1/audit/ledger/inclusion", query_string={"leaf_index": 0, "tree_size": size + 1000},
                          headers=headers)
-    assert (too_far.status_code, list(too_far.get_json()["error"]["fields"])) == (422, ["tree_size"])
+    assert (too_far.status_code, list(too_far.get_json()["error"]["fields"])) == (404, ["tree_size"])
+    # Proofs that cannot exist are not found (the sizes are well-formed: the document cannot refuse them).
+    no_leaf = client.get("/api/v1/audit/ledger/inclusion", query_string={"leaf_index": size, "tree_size": size},
+                         headers=headers)
+    assert (no_leaf.status_code, list(no_leaf.get_json()["error"]["fields"])) == (404, ["leaf_index"])
+    shrinking = client.get("/api/v1/audit/ledger/consistency", query_string={"first": size, "second": size - 1},
+                           headers=headers)
+    assert (shrinking.status_code, list(shrinking.get_json()["error"]["fields"])) == (404, ["first"])
     refused = client.get("/api/v1/audit/ledger/checkpoint", headers=bearer(client, make_user()))
     assert refused.status_code == 403
 
