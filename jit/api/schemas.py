@@ -21,8 +21,9 @@ from jit.services.evidence import TEXT_LIMITS as EVIDENCE_TEXT_LIMITS
 from jit.services.groups import TEXT_LIMITS as GROUP_TEXT_LIMITS
 from jit.services.instructions import BODY_LIMIT as INSTRUCTION_BODY_LIMIT
 from jit.services.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from jit.services.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
 from jit.services.registry import NAME_MAX_LENGTH as AUTHORITY_NAME_LIMIT
-from jit.services.users import FULL_NAME_MAX_LENGTH, MIN_PASSWORD_LENGTH
+from jit.services.users import FULL_NAME_MAX_LENGTH
 
 
 class Integer(ma.fields.Integer):
@@ -163,8 +164,8 @@ class AccountSchema(UserSchema):
 class PasswordChangeSchema(ma.Schema):
     current_password = ma.fields.String(required=True, load_only=True)
     new_password = ma.fields.String(required=True, load_only=True, metadata={
-        "description": "at least 12 characters, not a common, repeated or sequential password, not one "
-                       "used here before"})
+        "minLength": MIN_PASSWORD_LENGTH,
+        "description": "at least 12 characters, not common, repeated or sequential, not one used here before"})
 
 
 class PasswordResetSchema(ma.Schema):

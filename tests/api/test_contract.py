@@ -49,14 +49,16 @@ SERVICE_RULES = {
     "PATCH /api/v1/authorities/{authority_id}": "delisted after it was listed",
     "POST /api/v1/groups/{gid}/documents": "a decision's kind with its own fields; dated no later than today",
     "PATCH /api/v1/users/{user_id}": "a known time zone name; an admin keeps their own admin role",
+    "POST /api/v1/me/password": "the caller's current password",
 }
-INT32 = 2**31 - 1
 
 
 @pytest.fixture
 def app(make_app):
-    """The demo story, with no rate limits: the fuzz must get the same answers at any speed."""
-    app = make_app(RATELIMIT_ENABLED=False, JIT_MESSAGE_RATE_LIMIT="1000000 per second")
+    """The demo story, with no rate limits: the fuzz must get the same answers at any speed (and
+    however many wrong current passwords it sends)."""
+    app = make_app(RATELIMIT_ENABLED=False, JIT_MESSAGE_RATE_LIMIT="1000000 per second",
+                   JIT_CUSTODY_RATE_LIMIT="1000000 per second", JIT_SIGN_IN_FAILURE_LIMIT=1_000_000)
     with app.app_context():
         demo.load_demo()
     return app
@@ -82,23 +84,18 @@ def fuzz_config(base_url: str, token: str, spec: dict, phases: dict) -> Schemath
     })
 
 
-def _within_what_the_storage_takes(context, case) -> bool:
-    """Leave out the crafted input that branch `messages` (issue 13, item 13) turns from a 500 into
-    a refusal: integers beyond 32 bits (ids, versions; in a path or query string as digits), NUL
-    bytes and lone surrogates in strings."""
-    return (_storable(case.path_parameters, digits_are_numbers=True)
-            and _storable(case.query, digits_are_numbers=True) and _storable(case.body))
+def _storable_text(case) -> bool:
+    """NUL (PostgreSQL's text cannot hold it) and lone surrogates (no UTF-8 text can) are refused
+    with 422 in any string, which the document cannot declare for every string field without a
+    pattern on each: tests/test_crafted_input.py covers those answers, the fuzz leaves them out."""
+    return _no_unstorable_characters([case.path_parameters, case.query, case.body])
 
 
-def _storable(value, digits_are_numbers: bool = False) -> bool:
+def _no_unstorable_characters(value) -> bool:
     if isinstance(value, dict):
-        return all(_storable(key) and _storable(item, digits_are_numbers) for key, item in value.items())
+        return all(_no_unstorable_characters(key) and _no_unstorable_characters(item) for key, item in value.items())
     if isinstance(value, list | tuple):
-        return all(_storable(item, digits_are_numbers) for item in value)
-    if isinstance(value, str) and digits_are_numbers and value.strip().lstrip("+-").isdigit():
-        return _storable(int(value.strip()))
-    if isinstance(value, int) and not isinstance(value, bool):
-        return -INT32 - 1 <= value <= INT32
+        return all(_no_unstorable_characters(item) for item in value)
     if isinstance(value, str):
         return "\x00" not in value and not any("\ud800" <= char <= "\udfff" for char in value)
     return True
@@ -127,7 +124,7 @@ def test_the_api_keeps_its_contract(app, live_server, username):
     schema = schemathesis.openapi.from_dict(spec, config=config)
     # Revoking the fuzzer's own token would end its session; tests/api/test_auth_api.py covers it.
     schema = schema.exclude(method="DELETE", path="/api/v1/auth/token")
-    schema.hook("filter_case")(_within_what_the_storage_takes)
+    schema.hook("filter_case")(lambda _context, case: _storable_text(case))
     problems, cases, started = [], {}, time.monotonic()
     for event in schemathesis.engine.from_schema(schema).execute():
         if isinstance(event, events.ScenarioFinished):
