@@ -11,8 +11,8 @@ from sqlalchemy import event
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from config import INSTANCE_DIR, PROJECT_ROOT, Config, load_config
+from jit import uploads
 from jit.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
-from jit.uploads import StreamingRequest
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 log = logging.getLogger(__name__)
@@ -33,7 +33,9 @@ def create_app(config_name_or_object: str | Config | None = None) -> Flask:
         instance_path=str(INSTANCE_DIR),
     )
     app.config.from_object(config)
-    app.request_class = StreamingRequest
+    uploads.init_app(app)  # first: its check of the body's size runs before every other request hook
+    # A process killed mid-upload leaves its temporary file behind; safe with other processes running.
+    uploads.remove_upload_leftovers(app)
     app.json.ensure_ascii = False  # Cyrillic stays readable in API bodies
 
     from jit import session as jit_session

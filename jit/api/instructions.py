@@ -21,6 +21,7 @@ from jit.api.schemas import (
 )
 from jit.services import instructions
 from jit.storage import digest_header
+from jit.uploads import accepts_upload
 
 blp = make_blueprint("api_instructions", __name__, "Instructions between the national heads of a group.")
 NOT_FOUND = {"schema": ErrorSchema, "description": "no such instruction or group, or not one the caller may know of"}
@@ -53,6 +54,7 @@ def get_instruction(iid):
 
 
 @blp.route("/instructions/<int:iid>/documents", methods=["POST"])
+@accepts_upload
 @blp.arguments(InstructionDocumentFormSchema, location="form")
 @blp.arguments(DocumentFileSchema, location="files")
 @blp.response(201, InstructionDocumentSchema)
@@ -65,6 +67,7 @@ def add_document(form, files, iid):
 
 
 @blp.route("/instructions/<int:iid>/results", methods=["POST"])
+@accepts_upload
 @blp.arguments(InstructionResultFormSchema, location="form")
 @blp.arguments(OptionalFileSchema, location="files")
 @blp.response(201, InstructionResultSchema)
