@@ -38,7 +38,11 @@ class Config:
         self.SOCKETIO_MESSAGE_QUEUE = env.get("SOCKETIO_MESSAGE_QUEUE") or None
         self.JIT_MAX_UPLOAD_BYTES = int(env.get("JIT_MAX_UPLOAD_BYTES") or 4 * 1024**3)
         # A request whose declared length is over the limit is refused (413) before its body is read.
+        # This is the limit of the upload endpoints only (jit/uploads.py): every other body (JSON, a
+        # page's form) is refused past JIT_MAX_JSON_BYTES, so that nobody can make a process read
+        # gigabytes into memory where a few kilobytes are expected.
         self.MAX_CONTENT_LENGTH = self.JIT_MAX_UPLOAD_BYTES + 64 * 1024
+        self.JIT_MAX_JSON_BYTES = int(env.get("JIT_MAX_JSON_BYTES") or 1024 * 1024)
         self.JIT_LOGIN_RATE_LIMIT = env.get("JIT_LOGIN_RATE_LIMIT") or "20 per minute"
         # Flask-Limiter keeps its counters where the Socket.IO queue lives, so that several
         # processes share one limit; in-process memory otherwise.

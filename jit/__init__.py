@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSTANCE_DIR, PROJECT_ROOT, Config, load_config
-from jit import inputs
+from jit import inputs, uploads
 from jit.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,12 @@ def create_app(config_name_or_object: str | Config | None = None) -> Flask:
         instance_path=str(INSTANCE_DIR),
     )
     app.config.from_object(config)
-    inputs.init_app(app)  # first: the blueprints' rules take its converters
+    # First: the size check on the body runs before every other request hook, and the
+    # blueprints' rules take the converters in place when they are registered.
+    uploads.init_app(app)
+    inputs.init_app(app)
+    # A process killed mid-upload leaves its temporary file behind; safe with other processes running.
+    uploads.remove_upload_leftovers(app)
     app.json.ensure_ascii = False  # Cyrillic stays readable in API bodies
 
     from jit import session as jit_session

@@ -33,6 +33,7 @@ from jit.api.schemas import (
 )
 from jit.services import evidence
 from jit.storage import digest_header
+from jit.uploads import accepts_upload
 
 blp = make_blueprint("api_evidence", __name__, "Evidence items, their files and chain of custody, and each "
                      "group's tamper-evident evidence ledger.")
@@ -76,6 +77,7 @@ def get_item(eid):
 
 
 @blp.route("/evidence/<int:eid>/files", methods=["POST"])
+@accepts_upload
 @blp.arguments(EvidenceFileUploadSchema, location="multipart")
 @blp.response(201, EvidenceFileSchema)
 @blp.alt_response(404, **NOT_FOUND)
@@ -88,15 +90,19 @@ def attach_file(form, eid):
 
 
 @blp.route("/evidence/<int:eid>/files/raw", methods=["POST"])
+@accepts_upload
 @blp.arguments(RawFileArgsSchema, location="query")
 @blp.response(201, EvidenceFileSchema)
+@blp.alt_response(400, schema=ErrorSchema, description="`incomplete_upload`: the body ended before its declared "
+                  "length; nothing is kept")
 @blp.alt_response(404, **NOT_FOUND)
 @blp.alt_response(413, schema=ErrorSchema, description="larger than JIT_MAX_UPLOAD_BYTES; nothing is kept")
 def attach_raw_file(args, eid):
     """The body is the file itself (any content type), named by `name`: no multipart to parse, for
-    scripts moving large disk images."""
+    scripts moving large disk images. A body that ends before its `Content-Length` (the client went
+    away) is refused with `incomplete_upload` and nothing is kept."""
     return evidence.attach_file(actor(), eid, filename=args["name"], stream=request.stream, place=args["place"],
-                                note_text=args["note"])
+                                note_text=args["note"], declared_size=request.content_length)
 
 
 @blp.route("/evidence/<int:eid>/files/<int:fid>", methods=["GET"])

@@ -27,6 +27,7 @@ from jit.api.schemas import (
 )
 from jit.services import groups
 from jit.storage import digest_header
+from jit.uploads import accepts_upload
 
 blp = make_blueprint("api_groups", __name__, "Joint groups under the 2015 Agreement.")
 NOT_FOUND = {"schema": ErrorSchema, "description": "no such group, or not one the caller may know of"}
@@ -146,6 +147,7 @@ def add_case(body, gid):
 
 
 @blp.route("/documents/<int:document_id>/file", methods=["POST"])
+@accepts_upload
 @blp.arguments(DocumentFileSchema, location="files")
 @blp.response(201, DocumentSchema)
 @blp.alt_response(404, **NOT_FOUND)

@@ -19,6 +19,7 @@ from jit.api.schemas import (
 )
 from jit.services import instructions
 from jit.storage import digest_header
+from jit.uploads import accepts_upload
 
 blp = make_blueprint("api_instructions", __name__, "Instructions between the national heads of a group.")
 NOT_FOUND = {"schema": ErrorSchema, "description": "no such instruction or group, or not one the caller may know of"}
@@ -55,6 +56,7 @@ def get_instruction(iid):
 
 
 @blp.route("/instructions/<int:iid>/documents", methods=["POST"])
+@accepts_upload
 @blp.arguments(InstructionDocumentFormSchema, location="multipart")
 @blp.response(201, InstructionDocumentSchema)
 @blp.alt_response(404, **NOT_FOUND)
@@ -66,6 +68,7 @@ def add_document(form, iid):
 
 
 @blp.route("/instructions/<int:iid>/results", methods=["POST"])
+@accepts_upload
 @blp.arguments(InstructionResultFormSchema, location="multipart")
 @blp.response(201, InstructionResultSchema)
 @blp.alt_response(404, **NOT_FOUND)

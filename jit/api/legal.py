@@ -27,6 +27,7 @@ from jit.api.legal_schemas import (
     StatsSchema,
 )
 from jit.services import compliance, evaluations, legal_requests
+from jit.uploads import accepts_upload
 
 blp = make_blueprint("api_legal", __name__, "Legal work: the legal-assistance register, statistics, compliance.")
 NOT_FOUND = {"schema": ErrorSchema, "description": "no such request, or one of another authority's register"}
@@ -96,6 +97,7 @@ def export_requests(args):
 
 
 @blp.route("/legal-requests/import", methods=["POST"])
+@accepts_upload
 @blp.arguments(ImportFileSchema, location="files")
 @blp.response(201, ImportResultSchema)
 @blp.alt_response(403, schema=ErrorSchema, description="not a legal officer or investigator of an authority")

@@ -66,6 +66,14 @@ class TooLarge(DomainError):
     default_message = _l("The upload is larger than allowed.")
 
 
+class IncompleteUpload(DomainError):
+    """The upload ended before all its declared bytes arrived (the sender went away): nothing kept."""
+
+    status = 400
+    code = "incomplete_upload"
+    default_message = _l("The upload was cut off before all of the file arrived; nothing was kept. Send it again.")
+
+
 class Invalid(DomainError):
     status = 422
     code = "invalid"
@@ -86,7 +94,8 @@ _HTTP_ERRORS = {
     404: ("not_found", _l("Not found.")),
     405: ("method_not_allowed", _l("This method is not allowed here.")),
     409: ("conflict", Conflict.default_message),
-    413: ("too_large", TooLarge.default_message),
+    # An upload over its limit, or any other body over JIT_MAX_JSON_BYTES.
+    413: ("too_large", _l("The request is larger than allowed.")),
     415: ("unsupported_media_type", _l("This content type is not accepted here.")),
     422: ("invalid", Invalid.default_message),
     429: ("rate_limited", _l("Too many attempts. Try again later.")),

@@ -379,15 +379,16 @@ def register(actor: User | None, group_id: int, *, case_id: int, title: str, kin
 
 @use_case("evidence.file_attach")
 def attach_file(actor: User | None, item_id: int, *, filename: str | None, stream: BinaryIO,
-                place: str = "", note_text: str = "") -> EvidenceFile:
-    """Store an uploaded file under its SHA-256 and record it in the chain (equal files are stored once)."""
+                place: str = "", note_text: str = "", declared_size: int | None = None) -> EvidenceFile:
+    """Store an uploaded file under its SHA-256 and record it in the chain (equal files are stored once).
+    A file that arrives short of its `declared_size` (or cut off) is refused: nothing stored or recorded."""
     actor, item = _load(actor, item_id, for_change=True)
     _require_present(item, T.FILE_ATTACHED)
     if item.status == EvidenceStatus.SEALED:
         raise Conflict(_l("The item is sealed: files cannot be added to it."))
     change = _Change(place=_short(place, "place", PLACE_LIMIT), note=_short(note_text, "note", NOTE_LIMIT))
     _throttle(actor)  # before the body is read
-    name, stored = files.store_upload(filename, stream)
+    name, stored = files.store_upload(filename, stream, declared_size=declared_size)
     at = _now()
     change.file = EvidenceFile(name=name, size=stored.size, sha256=stored.sha256, uploaded_by_id=actor.id,
                                uploaded_at=at)

@@ -6,12 +6,16 @@ Flask, no database."""
 from __future__ import annotations
 
 import base64
+import contextlib
+import fcntl
 import hashlib
 import io
 import os
 import queue
 import tempfile
 import threading
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -19,10 +23,19 @@ from typing import BinaryIO
 CHUNK_SIZE = 1024 * 1024
 # Written data is pushed to disk every so often, so that the fsync before the rename has little left to do.
 SYNC_EVERY = 64 * CHUNK_SIZE
+# Files being received live in this folder of the store until they are complete.
+INCOMING = "incoming"
+# A temporary file nobody is writing is removed at start-up only once it has not changed for this
+# long (see ContentStore.remove_leftovers).
+LEFTOVER_AGE_SECONDS = 10 * 60
 
 
 class FileTooLarge(Exception):
     """The stream went past the size limit; nothing was kept."""
+
+
+class FileIncomplete(Exception):
+    """The stream ended before the size its sender declared; nothing was kept."""
 
 
 @dataclass(frozen=True)
@@ -40,16 +53,64 @@ class ContentStore:
             raise ValueError("not a SHA-256 hex digest")
         return self.root / sha256[:2] / sha256
 
-    def put_stream(self, stream: BinaryIO, *, limit: int) -> StoredFile:
-        """Store what `stream` yields, up to `limit` bytes; raise FileTooLarge past it."""
+    def put_stream(self, stream: BinaryIO, *, limit: int, expected_size: int | None = None) -> StoredFile:
+        """Store what `stream` yields, up to `limit` bytes; raise FileTooLarge past it. With
+        `expected_size` (the length its sender declared), a stream that ends short of it is a
+        cut-off transfer, not a smaller file: FileIncomplete, and nothing is kept."""
         with self.incoming(limit=limit) as incoming:
             while chunk := stream.read(CHUNK_SIZE):
                 incoming.write(chunk)
+            if expected_size is not None and incoming.size != expected_size:
+                raise FileIncomplete(f"{incoming.size} of the {expected_size} bytes declared")
             return incoming.commit()
 
     def incoming(self, *, limit: int) -> IncomingFile:
         """A file being received: write to it, then `commit` it into place (or `discard` it)."""
         return IncomingFile(self, limit)
+
+    @property
+    def incoming_folder(self) -> Path:
+        return self.root / INCOMING
+
+    def leftovers(self, *, older_than: float = 0) -> list[Path]:
+        """Temporary files that no live process is writing, unchanged for `older_than` seconds: what
+        is left of uploads whose process was killed before it could delete them (a crash, an OOM
+        kill, `kill -9`; an upload that merely failed deletes its own file)."""
+        found = []
+        for path in self._incoming_files(older_than):
+            with _unless_written(path) as unheld:
+                if unheld:
+                    found.append(path)
+        return found
+
+    def remove_leftovers(self, *, older_than: float = LEFTOVER_AGE_SECONDS) -> list[Path]:
+        """Delete the leftovers of killed uploads (see `leftovers`); returns what was deleted.
+
+        Several processes share a store (gunicorn workers, other hosts on a shared volume, a CLI
+        command), and one of them starting must not delete a file another is receiving right now.
+        Every writer holds an exclusive `flock` on its temporary file for as long as it lives, and
+        the kernel releases it when the process dies, however it dies: a file whose lock can be
+        taken has no live writer. The lock is taken an instant after the file is created, so a file
+        must also be some minutes old: a new one may not be locked yet. A stalled but live upload
+        keeps its lock, so it is kept however old it is."""
+        removed = []
+        for path in self._incoming_files(older_than):
+            with _unless_written(path) as unheld:
+                if unheld:  # deleted while holding the lock: no writer can be in between
+                    path.unlink(missing_ok=True)
+                    removed.append(path)
+        return removed
+
+    def _incoming_files(self, older_than: float) -> list[Path]:
+        folder = self.incoming_folder
+        if not folder.is_dir():
+            return []
+        now, found = time.time(), []
+        for path in sorted(folder.iterdir()):
+            with contextlib.suppress(FileNotFoundError):  # committed or discarded meanwhile
+                if path.is_file() and now - path.stat().st_mtime >= older_than:
+                    found.append(path)
+        return found
 
     def open(self, sha256: str) -> BinaryIO:
         return self.path(sha256).open("rb")
@@ -61,6 +122,26 @@ class ContentStore:
             while chunk := stored.read(CHUNK_SIZE):
                 digest.update(chunk)
         return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def _unless_written(path: Path) -> Iterator[bool]:
+    """Whether no process holds the writer's lock on `path`; if none, the lock is held by the
+    caller until the block ends (False also when the file is gone)."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:  # gone meanwhile (committed or discarded), or not a plain file of ours
+        yield False
+        return
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            unheld = True
+        except BlockingIOError:  # a live process is writing it
+            unheld = False
+        yield unheld
+    finally:
+        os.close(handle)  # releases the lock
 
 
 class _BackgroundWriter:
@@ -123,16 +204,18 @@ class IncomingFile(io.RawIOBase):
     upload can stream straight into it in one pass (an upload parser may use it as the file part's
     container). Writes are handed to a background writer; reading, seeking and committing first
     wait for it. Readable after `seek(0)`; `commit` renames it into place under its hash; closing
-    an uncommitted one deletes it."""
+    an uncommitted one deletes it. While it is open the file holds an exclusive `flock`, which
+    tells other processes of the store that it is being written (ContentStore.remove_leftovers)."""
 
     def __init__(self, store: ContentStore, limit: int):
         super().__init__()
         self.store, self.limit = store, limit
-        folder = store.root / "incoming"
+        folder = store.incoming_folder
         folder.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=folder)
         self.temporary = Path(name)
         self.file = os.fdopen(handle, "w+b")
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a new, unique file: nobody else holds it
         self.digest, self.size, self.unsynced = hashlib.sha256(), 0, 0
         self.stored: StoredFile | None = None
         self.writer: _BackgroundWriter | None = None

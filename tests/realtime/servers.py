@@ -40,10 +40,12 @@ def wait_until(condition, timeout: float = 15.0) -> bool:
 
 
 @contextmanager
-def gunicorn(database_url: str, queue_url: str, log: Path, *, threads: int = 20, port: int | None = None, **env):
-    """One production-style process on `database_url`, sharing `queue_url`, on `port` (a free one if
-    not given; a restart passes the same port again); yields its base URL once /healthz says the
-    queue is reachable, and stops the process on leaving."""
+def gunicorn(database_url: str, queue_url: str | None, log: Path, *, threads: int = 20, port: int | None = None,
+             **env):
+    """One production-style process on `database_url`, sharing `queue_url` (None: no queue, sockets in
+    process), on `port` (a free one if not given; a restart passes the same port again); yields its
+    base URL once /healthz says the database and the queue are reachable, and stops the process on
+    leaving."""
     port = port or free_port()
     environment = {
         **os.environ,
@@ -51,7 +53,7 @@ def gunicorn(database_url: str, queue_url: str, log: Path, *, threads: int = 20,
         "SECRET_KEY": "scale-out-test-key-" + "x" * 20,
         "JIT_ALLOW_SQLITE_IN_PRODUCTION": "1",
         "DATABASE_URL": database_url,
-        "SOCKETIO_MESSAGE_QUEUE": queue_url,
+        "SOCKETIO_MESSAGE_QUEUE": queue_url or "",
         "JIT_REQUIRE_2FA": "0",
         "JIT_LEDGER_KEY_FILE": LEDGER_KEY_FILE,
         **env,
@@ -67,7 +69,8 @@ def gunicorn(database_url: str, queue_url: str, log: Path, *, threads: int = 20,
 
     def up() -> bool:
         try:
-            return requests.get(f"{url}/healthz", timeout=1).json()["message_queue"] == "ok"
+            health = requests.get(f"{url}/healthz", timeout=1).json()
+            return health["status"] == "ok" and health["message_queue"] == ("ok" if queue_url else "in-process")
         except (requests.RequestException, ValueError):
             return False
 

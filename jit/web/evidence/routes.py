@@ -19,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from jit.models import EvidenceStatus, JointGroup
 from jit.services import evidence, groups, instructions
 from jit.services.errors import Conflict, Invalid, RateLimited, TooLarge
+from jit.uploads import accepts_upload
 from jit.web.evidence.forms import (
     EVENT_LABELS,
     KIND_LABELS,
@@ -203,6 +204,7 @@ def detail(eid: int):
 
 
 @bp.route("/evidence/<int:eid>/files", methods=["POST"])
+@accepts_upload
 @login_required
 def upload(eid: int):
     form = UploadForm()

@@ -22,6 +22,7 @@ from jit.services import compliance, evaluations, groups, registry
 from jit.services.errors import Conflict, DomainError, Invalid, TooLarge
 from jit.services.pagination import MAX_LIMIT
 from jit.storage import digest_header
+from jit.uploads import accepts_upload
 from jit.web.channels.routes import chat_panel
 from jit.web.groups.forms import (
     DECISION_LABELS,
@@ -336,6 +337,7 @@ def new_case(gid: int):
 
 
 @bp.route("/<int:gid>/documents/<int:document_id>/file", methods=["POST"])
+@accepts_upload
 @login_required
 def attach_file(gid: int, document_id: int):
     """Attach the signed document's file; refusals come back to the overview as a message."""

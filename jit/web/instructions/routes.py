@@ -18,6 +18,7 @@ from jit.models import Instruction, InstructionStatus
 from jit.services import groups, instructions
 from jit.services.errors import Conflict, DomainError, Invalid, TooLarge
 from jit.storage import digest_header
+from jit.uploads import accepts_upload
 from jit.web.instructions.forms import (
     EVENT_LABELS,
     MOVE_LABELS,
@@ -183,6 +184,7 @@ def transition(iid: int):
 
 
 @bp.route("/instructions/<int:iid>/documents", methods=["POST"])
+@accepts_upload
 @login_required
 def add_document(iid: int):
     form = DocumentForm()
@@ -201,6 +203,7 @@ def add_document(iid: int):
 
 
 @bp.route("/instructions/<int:iid>/results", methods=["POST"])
+@accepts_upload
 @login_required
 def add_result(iid: int):
     form = ResultForm()

@@ -21,6 +21,7 @@ from jit.services import compliance, evaluations, groups, legal_requests, regist
 from jit.services.compliance import SEVERITIES, VIOLATION, WARNING
 from jit.services.errors import Conflict, Forbidden, Invalid, TooLarge
 from jit.services.pagination import MAX_LIMIT
+from jit.uploads import accepts_upload
 from jit.web.legal import charts
 from jit.web.legal.forms import (
     DIRECTION_LABELS,
@@ -158,6 +159,7 @@ def export_requests():
 
 
 @bp.route("/legal/requests/import", methods=["POST"])
+@accepts_upload
 @login_required
 def import_requests():
     form = ImportForm()
