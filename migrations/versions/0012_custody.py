@@ -123,10 +123,15 @@ def _ledger_consents(bind) -> None:
 
 
 def upgrade():
-    with op.batch_alter_table('evidence_items', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('consent_designee_id', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f('fk_evidence_items_consent_designee_id_users'), 'users',
-                                    ['consent_designee_id'], ['id'])
+    # Added in place: on SQLite a batch would copy evidence_items and drop it, which the rows that
+    # refer to it forbid; SQLite adds a nullable column with its reference as it stands.
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE evidence_items ADD COLUMN consent_designee_id INTEGER "
+                   "CONSTRAINT fk_evidence_items_consent_designee_id_users REFERENCES users (id)")
+    else:
+        op.add_column('evidence_items', sa.Column('consent_designee_id', sa.Integer(), nullable=True))
+        op.create_foreign_key(op.f('fk_evidence_items_consent_designee_id_users'), 'evidence_items', 'users',
+                              ['consent_designee_id'], ['id'])
 
     _ledger_consents(op.get_bind())
 
@@ -160,6 +165,8 @@ def downgrade():
         op.execute("DROP FUNCTION IF EXISTS jit_guard_evidence_item()")
         for table in APPEND_ONLY_TABLES:
             op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
-    with op.batch_alter_table('evidence_items', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_evidence_items_consent_designee_id_users'), type_='foreignkey')
-        batch_op.drop_column('consent_designee_id')
+    if op.get_bind().dialect.name == "sqlite":  # in place, as it was added
+        op.execute("ALTER TABLE evidence_items DROP COLUMN consent_designee_id")
+    else:
+        op.drop_constraint(op.f('fk_evidence_items_consent_designee_id_users'), 'evidence_items', type_='foreignkey')
+        op.drop_column('evidence_items', 'consent_designee_id')

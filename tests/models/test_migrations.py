@@ -59,3 +59,38 @@ def test_downgrade_to_base_and_back(scratch_database_url):
     assert table_names(scratch_database_url) <= {"alembic_version"}
     up = _flask(scratch_database_url, "db", "upgrade")
     assert up.returncode == 0, up.stderr
+
+
+def test_custody_migration_upgrades_a_database_holding_evidence(scratch_database_url, tmp_path):
+    """0012_custody on a database with items, files and a consent: the column is added in place
+    (on SQLite a table copy would be refused by the rows referring to it), and the chain still
+    verifies after going down to 0009 and up again (the consent is ledgered once)."""
+    from flask_migrate import downgrade, upgrade
+
+    from jit import create_app
+    from jit.services import evidence as evidence_service
+    from tests.conftest import MIGRATIONS_DIR, make_config
+    from tests.evidence_support import evidence_group, register, upload
+    from tests.groups_support import make_cast
+
+    app = create_app(make_config(scratch_database_url, JIT_EVIDENCE_DIR=str(tmp_path / "evidence")))
+    try:
+        with app.app_context():
+            upgrade(directory=MIGRATIONS_DIR)
+        cast = make_cast(app)
+        setting = evidence_group(cast)
+        eid = register(cast, setting, use_conditions="Только для дела").get_json()["id"]
+        assert upload(cast, eid, b"disk image").status_code == 201
+        consent = cast.api.post(f"/api/v1/evidence/{eid}/consents", json={"reference": "№ 1", "dated": "2025-11-20"},
+                                headers=cast.headers["kz_head"])
+        assert consent.status_code == 201, consent.get_json()
+        with app.app_context():
+            db.session.remove()
+            downgrade(directory=MIGRATIONS_DIR, revision="0009_socket_servers")
+            upgrade(directory=MIGRATIONS_DIR)
+            result = evidence_service.verify_chains(setting["gid"])
+            assert (result.ok, result.problem, result.checked) == (True, None, 3)
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
