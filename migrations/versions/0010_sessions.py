@@ -49,8 +49,9 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('totp_pending_secret')
+    # In place, not a batch: on SQLite a batch copies `users` and drops the old table, which the
+    # rows of every table referring to it refuse (SQLite 3.35+ drops a plain column itself).
+    op.drop_column('users', 'totp_pending_secret')
 
     op.execute(sa.text('DELETE FROM channel_subscriptions'))
     op.execute(sa.text('DELETE FROM socket_connections'))

@@ -49,22 +49,20 @@ def upgrade():
     with op.batch_alter_table('previous_passwords', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_previous_passwords_user_id'), ['user_id'], unique=False)
 
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('must_change_password', sa.Boolean(), server_default=sa.false(),
-                                      nullable=False))
-        batch_op.add_column(sa.Column('password_changed_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.drop_column('locked_until')
-        batch_op.drop_column('first_failed_login_at')
-        batch_op.drop_column('failed_logins')
+    # In place, not a batch: on SQLite a batch copies `users` and drops the old table, which the
+    # rows of every table referring to it refuse (SQLite 3.35+ adds and drops plain columns itself).
+    op.add_column('users', sa.Column('must_change_password', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column('users', sa.Column('password_changed_at', sa.DateTime(timezone=True), nullable=True))
+    for column in ('locked_until', 'first_failed_login_at', 'failed_logins'):
+        op.drop_column('users', column)
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('failed_logins', sa.Integer(), server_default='0', nullable=False))
-        batch_op.add_column(sa.Column('first_failed_login_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True))
-        batch_op.drop_column('password_changed_at')
-        batch_op.drop_column('must_change_password')
+    op.add_column('users', sa.Column('failed_logins', sa.Integer(), server_default='0', nullable=False))
+    op.add_column('users', sa.Column('first_failed_login_at', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('users', sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True))
+    op.drop_column('users', 'password_changed_at')
+    op.drop_column('users', 'must_change_password')
 
     with op.batch_alter_table('previous_passwords', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_previous_passwords_user_id'))

@@ -269,7 +269,7 @@ def test_rate_limited_requests_are_audited_as_denied_with_their_request_id(make_
 
 
 def test_every_response_carries_the_request_id(make_app, make_user, monkeypatch):
-    app = make_app(JIT_LOGIN_RATE_LIMIT="1 per minute", MAX_CONTENT_LENGTH=1024)
+    app = make_app(JIT_LOGIN_RATE_LIMIT="1 per minute", JIT_MAX_JSON_BYTES=1024)
     client = app.test_client()
     user = make_user()
     answers = {
