@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from jit.api.common import actor, make_blueprint
 from jit.api.errors import ErrorSchema
-from jit.api.schemas import (
-    AuditFilterSchema,
-    AuditPageSchema,
+from jit.api.schemas.audit import AuditFilterSchema, AuditPageSchema
+from jit.api.schemas.common import (
     CheckpointSchema,
     ConsistencyArgsSchema,
     ConsistencyProofSchema,

@@ -6,7 +6,7 @@ from flask import current_app
 
 from jit.api.common import actor, bearer_token, make_blueprint
 from jit.api.errors import ErrorSchema
-from jit.api.schemas import PasswordChangeSchema, TokenRequestSchema, TokenSchema, UserSchema
+from jit.api.schemas.auth import PasswordChangeSchema, TokenRequestSchema, TokenSchema, UserSchema
 from jit.extensions import limiter
 from jit.services import users
 from jit.services.errors import Unauthenticated

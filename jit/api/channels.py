@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from jit.api.common import actor, links, make_blueprint
 from jit.api.errors import ErrorSchema
-from jit.api.schemas import (
+from jit.api.schemas.channels import (
     ChannelCreateSchema,
     ChannelListSchema,
     ChannelMemberCreateSchema,
@@ -21,8 +21,8 @@ from jit.api.schemas import (
     PersonListSchema,
     ReadMarkSchema,
     ReadPositionListSchema,
-    TaskSchema,
 )
+from jit.api.schemas.tasks import TaskSchema
 from jit.services import channels
 from jit.services.pagination import Page
 

@@ -6,13 +6,17 @@ from flask import request, send_file
 
 from jit.api.common import actor, links, make_blueprint
 from jit.api.errors import ErrorSchema
-from jit.api.schemas import (
+from jit.api.schemas.common import (
     CheckpointSchema,
+    ConsistencyArgsSchema,
+    ConsistencyProofSchema,
+    InclusionArgsSchema,
+    InclusionProofSchema,
+)
+from jit.api.schemas.evidence import (
     ConsentCreateSchema,
     ConsentDesigneeSchema,
     ConsentSchema,
-    ConsistencyArgsSchema,
-    ConsistencyProofSchema,
     CustodyCreateSchema,
     CustodyEventSchema,
     CustodyListSchema,
@@ -24,8 +28,6 @@ from jit.api.schemas import (
     EvidenceItemSchema,
     EvidencePageSchema,
     EvidenceVerificationSchema,
-    InclusionArgsSchema,
-    InclusionProofSchema,
     LedgerEntriesArgsSchema,
     LedgerEntriesSchema,
     RawFileArgsSchema,

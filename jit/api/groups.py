@@ -6,7 +6,8 @@ from flask import send_file
 
 from jit.api.common import actor, links, make_blueprint
 from jit.api.errors import ErrorSchema
-from jit.api.schemas import (
+from jit.api.schemas.common import PageArgsSchema
+from jit.api.schemas.groups import (
     CaseCreateSchema,
     CaseListSchema,
     CaseSchema,
@@ -20,7 +21,6 @@ from jit.api.schemas import (
     GroupUpdateSchema,
     MemberCreateSchema,
     MembershipSchema,
-    PageArgsSchema,
     TeamCreateSchema,
     TeamSchema,
     TransitionSchema,

@@ -6,7 +6,7 @@ from flask import send_file
 
 from jit.api.common import actor, links, make_blueprint
 from jit.api.errors import ErrorSchema
-from jit.api.schemas import (
+from jit.api.schemas.instructions import (
     InstructionCreateSchema,
     InstructionDocumentFormSchema,
     InstructionDocumentSchema,

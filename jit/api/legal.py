@@ -7,7 +7,7 @@ from flask import Response
 
 from jit.api.common import actor, links, make_blueprint
 from jit.api.errors import ErrorSchema
-from jit.api.legal_schemas import (
+from jit.api.schemas.legal import (
     ComplianceReportSchema,
     EvaluationListSchema,
     EvaluationSaveSchema,

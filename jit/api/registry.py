@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from jit.api.common import actor, links, make_blueprint
 from jit.api.errors import ErrorSchema
-from jit.api.schemas import (
+from jit.api.schemas.common import PageArgsSchema
+from jit.api.schemas.registry import (
     AuthorityCreateSchema,
     AuthorityFilterSchema,
     AuthorityPageSchema,
     AuthoritySchema,
     AuthorityUpdateSchema,
-    PageArgsSchema,
     PartyPageSchema,
     PartySchema,
     PartyUpdateSchema,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jit.api.common import actor, links, make_blueprint
 from jit.api.errors import ErrorSchema
-from jit.api.schemas import (
+from jit.api.schemas.tasks import (
     TaskCommentCreateSchema,
     TaskCommentSchema,
     TaskCreateSchema,

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from jit.api.common import actor, links, make_blueprint
 from jit.api.errors import ErrorSchema
-from jit.api.schemas import (
-    AccountSchema,
-    PageArgsSchema,
-    PasswordResetSchema,
-    UserCreateSchema,
-    UserPageSchema,
-    UserUpdateSchema,
-)
+from jit.api.schemas.common import PageArgsSchema
+from jit.api.schemas.users import AccountSchema, PasswordResetSchema, UserCreateSchema, UserPageSchema, UserUpdateSchema
 from jit.services import users
 
 blp = make_blueprint("api_users", __name__, "Accounts, kept by admins.")

@@ -1,13 +1,12 @@
 """Schemas of the legal-work API (API.md "Legal work"): the legal-assistance register, its statistics,
-compliance findings and rules, closure evaluations. Kept beside `schemas.py` so that each area's
-bodies can be read in one place."""
+compliance findings and rules, closure evaluations (jit/api/legal.py)."""
 
 from __future__ import annotations
 
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
-from jit.api.schemas import AuthorityRefSchema, Integer, PageArgsSchema, PersonSchema, TeamRefSchema, page_schema
+from jit.api.schemas.common import AuthorityRefSchema, Integer, PageArgsSchema, PersonSchema, TeamRefSchema, page_schema
 from jit.models import Direction, Instrument, RequestKind, RequestStatus
 
 # Inputs are read leniently (None where absent) so that the service names every missing Art. 7
