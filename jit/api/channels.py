@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from jit.api.common import actor, links, make_blueprint
-from jit.api.errors import ErrorSchema
+from jit.api.errors import GROUP_NOT_FOUND, INVALID, ErrorSchema
 from jit.api.schemas.channels import (
     ChannelCreateSchema,
     ChannelListSchema,
@@ -27,10 +27,8 @@ from jit.services import channels
 from jit.services.pagination import Page
 
 blp = make_blueprint("api_channels", __name__, "Channels of a group and their messages.")
-GROUP_NOT_FOUND = {"schema": ErrorSchema, "description": "no such group, or not one the caller may know of"}
 NOT_FOUND = {"schema": ErrorSchema, "description": "no such channel, or not one the caller may read now"}
 MESSAGE_NOT_FOUND = {"schema": ErrorSchema, "description": "no such message, or not in a channel the caller may read"}
-INVALID = {"schema": ErrorSchema, "description": "`fields` names each refused field and why"}
 CLOSED = {"schema": ErrorSchema, "description": "the group is closed or suspended"}
 CHANNEL_OPERATIONS = ("GET /channels/{cid}/members", "POST /channels/{cid}/members", "GET /channels/{cid}/messages",
                       "POST /channels/{cid}/messages", "PUT /channels/{cid}/read", "GET /channels/{cid}/reads")

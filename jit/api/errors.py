@@ -21,6 +21,12 @@ class ErrorSchema(ma.Schema):
     error = ma.fields.Nested(ErrorBodySchema)
 
 
+# Error responses that several API modules document, for `@blp.alt_response(status, **RESPONSE)`.
+GROUP_NOT_FOUND = {"schema": ErrorSchema, "description": "no such group, or not one the caller may know of"}
+INVALID = {"schema": ErrorSchema, "description": "`fields` names each refused field and why"}
+TOO_LARGE = {"schema": ErrorSchema, "description": "larger than JIT_MAX_UPLOAD_BYTES; nothing is kept"}
+
+
 def error_response(status: int, code: str, message: str, fields: dict | None = None, headers=None):
     body = {"error": {"code": code, "message": str(message), "fields": {k: str(v) for k, v in (fields or {}).items()}}}
     response = jsonify(body)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request, send_file
 
 from jit.api.common import actor, links, make_blueprint
-from jit.api.errors import ErrorSchema
+from jit.api.errors import TOO_LARGE, ErrorSchema
 from jit.api.schemas.common import (
     CheckpointSchema,
     ConsistencyArgsSchema,
@@ -83,7 +83,7 @@ def get_item(eid):
 @blp.arguments(EvidenceFileUploadSchema, location="multipart")
 @blp.response(201, EvidenceFileSchema)
 @blp.alt_response(404, **NOT_FOUND)
-@blp.alt_response(413, schema=ErrorSchema, description="larger than JIT_MAX_UPLOAD_BYTES; nothing is kept")
+@blp.alt_response(413, **TOO_LARGE)
 def attach_file(form, eid):
     """Multipart `file`, streamed into the store while hashed; recorded as a `file_attached` event."""
     upload = form["file"]
@@ -98,7 +98,7 @@ def attach_file(form, eid):
 @blp.alt_response(400, schema=ErrorSchema, description="`incomplete_upload`: the body ended before its declared "
                   "length; nothing is kept")
 @blp.alt_response(404, **NOT_FOUND)
-@blp.alt_response(413, schema=ErrorSchema, description="larger than JIT_MAX_UPLOAD_BYTES; nothing is kept")
+@blp.alt_response(413, **TOO_LARGE)
 def attach_raw_file(args, eid):
     """The body is the file itself (any content type), named by `name`: no multipart to parse, for
     scripts moving large disk images. A body that ends before its `Content-Length` (the client went

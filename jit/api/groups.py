@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import send_file
 
 from jit.api.common import actor, links, make_blueprint
-from jit.api.errors import ErrorSchema
+from jit.api.errors import GROUP_NOT_FOUND, TOO_LARGE, ErrorSchema
 from jit.api.schemas.common import PageArgsSchema
 from jit.api.schemas.groups import (
     CaseCreateSchema,
@@ -30,7 +30,6 @@ from jit.storage import digest_header
 from jit.uploads import accepts_upload
 
 blp = make_blueprint("api_groups", __name__, "Joint groups under the 2015 Agreement.")
-NOT_FOUND = {"schema": ErrorSchema, "description": "no such group, or not one the caller may know of"}
 # Where a group's id leads (OpenAPI links from the create and list responses).
 GROUP_OPERATIONS = ("GET /groups/{gid}", "PATCH /groups/{gid}", "POST /groups/{gid}/teams",
                     "POST /groups/{gid}/members", "POST /groups/{gid}/documents", "POST /groups/{gid}/transitions",
@@ -63,7 +62,7 @@ def create_group(body):
 
 @blp.route("/groups/<int:gid>", methods=["GET"])
 @blp.response(200, GroupSchema)
-@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(404, **GROUP_NOT_FOUND)
 def get_group(gid):
     return groups.get_group(actor(), gid)
 
@@ -71,7 +70,7 @@ def get_group(gid):
 @blp.route("/groups/<int:gid>", methods=["PATCH"])
 @blp.arguments(GroupUpdateSchema)
 @blp.response(200, GroupSchema)
-@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(404, **GROUP_NOT_FOUND)
 @blp.alt_response(409, schema=ErrorSchema, description="stale version, or the group is closed")
 def update_group(body, gid):
     return groups.update_group(actor(), gid, **body)
@@ -80,7 +79,7 @@ def update_group(body, gid):
 @blp.route("/groups/<int:gid>/teams", methods=["POST"])
 @blp.arguments(TeamCreateSchema)
 @blp.response(201, TeamSchema)
-@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(404, **GROUP_NOT_FOUND)
 def add_team(body, gid):
     """A party's national team, from one of its competent authorities, with its national head."""
     return groups.add_team(actor(), gid, **body)
@@ -89,14 +88,14 @@ def add_team(body, gid):
 @blp.route("/groups/<int:gid>/members", methods=["POST"])
 @blp.arguments(MemberCreateSchema)
 @blp.response(201, MembershipSchema)
-@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(404, **GROUP_NOT_FOUND)
 def add_member(body, gid):
     return groups.add_member(actor(), gid, **body)
 
 
 @blp.route("/groups/<int:gid>/members/<int:user_id>", methods=["DELETE"])
 @blp.response(204)
-@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(404, **GROUP_NOT_FOUND)
 @blp.alt_response(409, schema=ErrorSchema, description="national_head_required")
 def remove_member(gid, user_id):
     """End a membership today; the member's access ends at once."""
@@ -107,7 +106,7 @@ def remove_member(gid, user_id):
 @blp.doc(**links("POST /documents/{document_id}/file", "GET /documents/{document_id}/file"))
 @blp.arguments(DocumentCreateSchema)
 @blp.response(201, DocumentSchema)
-@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(404, **GROUP_NOT_FOUND)
 def add_document(body, gid):
     """A creation request or a decision (create, appoint_head, extend, change_composition, terminate)."""
     return groups.add_document(actor(), gid, **body)
@@ -116,7 +115,7 @@ def add_document(body, gid):
 @blp.route("/groups/<int:gid>/transitions", methods=["POST"])
 @blp.arguments(TransitionSchema)
 @blp.response(200, GroupSchema)
-@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(404, **GROUP_NOT_FOUND)
 @blp.alt_response(409, schema=ErrorSchema, description="stale version, or the unmet conditions in message and fields")
 def transition(body, gid):
     return groups.transition(actor(), gid, **body)
@@ -124,7 +123,7 @@ def transition(body, gid):
 
 @blp.route("/groups/<int:gid>/timeline", methods=["GET"])
 @blp.response(200, GroupEventListSchema)
-@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(404, **GROUP_NOT_FOUND)
 def timeline(gid):
     """Lifecycle moves, term extensions and composition changes, oldest first."""
     return {"items": groups.get_group(actor(), gid).events}
@@ -132,7 +131,7 @@ def timeline(gid):
 
 @blp.route("/groups/<int:gid>/cases", methods=["GET"])
 @blp.response(200, CaseListSchema)
-@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(404, **GROUP_NOT_FOUND)
 def list_cases(gid):
     return {"items": groups.list_cases(actor(), gid)}
 
@@ -140,7 +139,7 @@ def list_cases(gid):
 @blp.route("/groups/<int:gid>/cases", methods=["POST"])
 @blp.arguments(CaseCreateSchema)
 @blp.response(201, CaseSchema)
-@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(404, **GROUP_NOT_FOUND)
 def add_case(body, gid):
     """Link a party's national criminal case; its investigator must be in that party's team."""
     return groups.add_case(actor(), gid, **body)
@@ -150,9 +149,9 @@ def add_case(body, gid):
 @accepts_upload
 @blp.arguments(DocumentFileSchema, location="files")
 @blp.response(201, DocumentSchema)
-@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(404, **GROUP_NOT_FOUND)
 @blp.alt_response(409, schema=ErrorSchema, description="a file is already attached")
-@blp.alt_response(413, schema=ErrorSchema, description="larger than JIT_MAX_UPLOAD_BYTES; nothing is kept")
+@blp.alt_response(413, **TOO_LARGE)
 def attach_document_file(files, document_id):
     """Attach the signed document as a file (multipart field `file`), stored under its SHA-256."""
     upload = files["file"]
@@ -161,7 +160,7 @@ def attach_document_file(files, document_id):
 
 @blp.route("/documents/<int:document_id>/file", methods=["GET"])
 @blp.response(200, description="the file's bytes, with a `Digest: sha-256=<base64>` header")
-@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(404, **GROUP_NOT_FOUND)
 def get_document_file(document_id):
     document, stream = groups.document_file(actor(), document_id)
     response = send_file(stream, download_name=document.file_name, as_attachment=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import send_file
 
 from jit.api.common import actor, links, make_blueprint
-from jit.api.errors import ErrorSchema
+from jit.api.errors import TOO_LARGE, ErrorSchema
 from jit.api.schemas.instructions import (
     InstructionCreateSchema,
     InstructionDocumentFormSchema,
@@ -60,7 +60,7 @@ def get_instruction(iid):
 @blp.arguments(InstructionDocumentFormSchema, location="multipart")
 @blp.response(201, InstructionDocumentSchema)
 @blp.alt_response(404, **NOT_FOUND)
-@blp.alt_response(413, schema=ErrorSchema, description="larger than JIT_MAX_UPLOAD_BYTES; nothing is kept")
+@blp.alt_response(413, **TOO_LARGE)
 def add_document(form, iid):
     """Attach a decision ordering the actions: multipart `file`, `title`, `certified`, `is_sanction`."""
     upload = form.pop("file")

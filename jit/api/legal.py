@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Response
 
 from jit.api.common import actor, links, make_blueprint
-from jit.api.errors import ErrorSchema
+from jit.api.errors import GROUP_NOT_FOUND, INVALID, ErrorSchema
 from jit.api.schemas.legal import (
     ComplianceReportSchema,
     EvaluationListSchema,
@@ -31,8 +31,6 @@ from jit.uploads import accepts_upload
 
 blp = make_blueprint("api_legal", __name__, "Legal work: the legal-assistance register, statistics, compliance.")
 NOT_FOUND = {"schema": ErrorSchema, "description": "no such request, or one of another authority's register"}
-INVALID = {"schema": ErrorSchema, "description": "`fields` names each refused field and why"}
-GROUP_NOT_FOUND = {"schema": ErrorSchema, "description": "no such group, or not one the caller may know of"}
 REQUEST_OPERATIONS = ("GET /legal-requests/{rid}", "PATCH /legal-requests/{rid}")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from jit.api.common import actor, links, make_blueprint
-from jit.api.errors import ErrorSchema
+from jit.api.errors import GROUP_NOT_FOUND, INVALID, ErrorSchema
 from jit.api.schemas.tasks import (
     TaskCommentCreateSchema,
     TaskCommentSchema,
@@ -16,9 +16,7 @@ from jit.api.schemas.tasks import (
 from jit.services import tasks
 
 blp = make_blueprint("api_tasks", __name__, "Tasks inside a group: assignees, workflow, comments, history.")
-GROUP_NOT_FOUND = {"schema": ErrorSchema, "description": "no such group, or not one the caller may know of"}
 NOT_FOUND = {"schema": ErrorSchema, "description": "no such task, or not one the caller may know of"}
-INVALID = {"schema": ErrorSchema, "description": "`fields` names each refused field and why"}
 TASK_OPERATIONS = ("GET /tasks/{tid}", "PATCH /tasks/{tid}", "POST /tasks/{tid}/comments")
 
 
