@@ -10,12 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jit.extensions import db
 from jit.models.group import JointGroup, NationalTeam
-from jit.models.types import UTCDateTime, utcnow
+from jit.models.types import UTCDateTime, enum_values, utcnow
 from jit.models.user import User
-
-
-def _values(kinds) -> list[str]:
-    return [kind.value for kind in kinds]
 
 
 class ChannelKind(enum.StrEnum):
@@ -37,7 +33,7 @@ class Channel(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("joint_groups.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("national_teams.id"))
-    kind: Mapped[ChannelKind] = mapped_column(Enum(ChannelKind, name="channel_kind", values_callable=_values))
+    kind: Mapped[ChannelKind] = mapped_column(Enum(ChannelKind, name="channel_kind", values_callable=enum_values))
     name: Mapped[str] = mapped_column(String(120))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -99,7 +95,7 @@ class MessageRevision(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
     action: Mapped[RevisionAction] = mapped_column(
-        Enum(RevisionAction, name="message_revision_action", values_callable=_values))
+        Enum(RevisionAction, name="message_revision_action", values_callable=enum_values))
     previous_body: Mapped[str] = mapped_column(Text)
     edited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -12,12 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from jit.extensions import db
 from jit.models.case import CriminalCase
 from jit.models.group import JointGroup, NationalTeam
-from jit.models.types import UTCDateTime, utcnow
+from jit.models.types import UTCDateTime, enum_values, utcnow
 from jit.models.user import User
-
-
-def _values(kinds) -> list[str]:
-    return [kind.value for kind in kinds]
 
 
 class EvidenceKind(enum.StrEnum):
@@ -62,7 +58,7 @@ class EvidenceItem(db.Model):
     group_id: Mapped[int] = mapped_column(ForeignKey("joint_groups.id"), index=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("criminal_cases.id"), index=True)
     number: Mapped[str] = mapped_column(String(32))
-    kind: Mapped[EvidenceKind] = mapped_column(Enum(EvidenceKind, name="evidence_kind", values_callable=_values))
+    kind: Mapped[EvidenceKind] = mapped_column(Enum(EvidenceKind, name="evidence_kind", values_callable=enum_values))
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text)
     obtained_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -73,7 +69,7 @@ class EvidenceItem(db.Model):
     team_id: Mapped[int] = mapped_column(ForeignKey("national_teams.id"), index=True)
     use_conditions: Mapped[str | None] = mapped_column(Text)
     status: Mapped[EvidenceStatus] = mapped_column(
-        Enum(EvidenceStatus, name="evidence_status", values_callable=_values), default=EvidenceStatus.HELD)
+        Enum(EvidenceStatus, name="evidence_status", values_callable=enum_values), default=EvidenceStatus.HELD)
     # Derived from the custody events and written in the same transaction as each of them;
     # `verify` recomputes it from the chain. None while the item is outside the group.
     custodian_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

@@ -12,15 +12,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jit.extensions import db
 from jit.models.registry import Authority, Party
-from jit.models.types import UTCDateTime, utcnow
+from jit.models.types import UTCDateTime, enum_values, utcnow
 from jit.models.user import User
 
 if TYPE_CHECKING:
     from jit.models.case import CriminalCase
-
-
-def _values(kinds) -> list[str]:
-    return [kind.value for kind in kinds]
 
 
 class GroupStatus(enum.StrEnum):
@@ -61,7 +57,7 @@ class JointGroup(db.Model):
     starts_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[GroupStatus] = mapped_column(
-        Enum(GroupStatus, name="group_status", values_callable=_values), default=GroupStatus.DRAFT
+        Enum(GroupStatus, name="group_status", values_callable=enum_values), default=GroupStatus.DRAFT
     )
     head_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -119,7 +115,7 @@ class Membership(db.Model):
     group_id: Mapped[int] = mapped_column(ForeignKey("joint_groups.id"), index=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("national_teams.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    role: Mapped[MemberRole] = mapped_column(Enum(MemberRole, name="member_role", values_callable=_values))
+    role: Mapped[MemberRole] = mapped_column(Enum(MemberRole, name="member_role", values_callable=enum_values))
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
     authorised_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -137,9 +133,9 @@ class GroupDocument(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("joint_groups.id"), index=True)
-    kind: Mapped[DocumentKind] = mapped_column(Enum(DocumentKind, name="document_kind", values_callable=_values))
+    kind: Mapped[DocumentKind] = mapped_column(Enum(DocumentKind, name="document_kind", values_callable=enum_values))
     decision: Mapped[DecisionKind | None] = mapped_column(
-        Enum(DecisionKind, name="decision_kind", values_callable=_values)
+        Enum(DecisionKind, name="decision_kind", values_callable=enum_values)
     )
     party_code: Mapped[str] = mapped_column(ForeignKey("parties.code"))
     authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"))

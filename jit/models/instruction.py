@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from jit.extensions import db
 from jit.models.case import CriminalCase
 from jit.models.group import JointGroup, NationalTeam
-from jit.models.types import UTCDateTime, utcnow
+from jit.models.types import UTCDateTime, enum_values, utcnow
 from jit.models.user import User
 
 
@@ -40,7 +40,7 @@ class Instruction(db.Model):
     # instruction is then sent only with a certified sanction attached (AGR-INSTR-DECISIONS).
     needs_sanction: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[InstructionStatus] = mapped_column(
-        Enum(InstructionStatus, name="instruction_status", values_callable=lambda kinds: [k.value for k in kinds]),
+        Enum(InstructionStatus, name="instruction_status", values_callable=enum_values),
         default=InstructionStatus.DRAFT,
     )
     refusal_reason: Mapped[str | None] = mapped_column(Text)

@@ -13,12 +13,8 @@ from jit.extensions import db
 from jit.models.case import CriminalCase
 from jit.models.group import JointGroup
 from jit.models.registry import Authority, Party
-from jit.models.types import UTCDateTime, utcnow
+from jit.models.types import UTCDateTime, enum_values, utcnow
 from jit.models.user import User
-
-
-def _values(kinds) -> list[str]:
-    return [kind.value for kind in kinds]
 
 
 class Direction(enum.StrEnum):
@@ -57,8 +53,8 @@ class LegalRequest(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # The authority whose register holds the entry: its legal officers and investigators see it.
     keeper_authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
-    direction: Mapped[Direction] = mapped_column(Enum(Direction, name="request_direction", values_callable=_values))
-    kind: Mapped[RequestKind] = mapped_column(Enum(RequestKind, name="request_kind", values_callable=_values))
+    direction: Mapped[Direction] = mapped_column(Enum(Direction, name="request_direction", values_callable=enum_values))
+    kind: Mapped[RequestKind] = mapped_column(Enum(RequestKind, name="request_kind", values_callable=enum_values))
     requesting_authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
     # Copied from the requesting authority, so that statistics group by party without a join.
     requesting_party: Mapped[str] = mapped_column(ForeignKey("parties.code"))
@@ -72,14 +68,14 @@ class LegalRequest(db.Model):
     confidential: Mapped[bool | None] = mapped_column(Boolean)
     substance: Mapped[str] = mapped_column(Text, default="")
     instrument: Mapped[Instrument] = mapped_column(
-        Enum(Instrument, name="request_instrument", values_callable=_values))
+        Enum(Instrument, name="request_instrument", values_callable=enum_values))
     instrument_reason: Mapped[str | None] = mapped_column(Text)
     sent_on: Mapped[date] = mapped_column(Date, index=True)
     received_on: Mapped[date | None] = mapped_column(Date)
     due_on: Mapped[date | None] = mapped_column(Date)
     executed_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[RequestStatus] = mapped_column(
-        Enum(RequestStatus, name="request_status", values_callable=_values))
+        Enum(RequestStatus, name="request_status", values_callable=enum_values))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("criminal_cases.id"))
     group_id: Mapped[int | None] = mapped_column(ForeignKey("joint_groups.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

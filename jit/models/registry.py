@@ -9,6 +9,7 @@ from sqlalchemy import Date, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jit.extensions import db
+from jit.models.types import enum_values
 
 
 class Party(db.Model):
@@ -48,7 +49,7 @@ class Authority(db.Model):
     name_en: Mapped[str] = mapped_column(String(300))
     name_ru: Mapped[str] = mapped_column(String(300))
     kind: Mapped[AuthorityKind] = mapped_column(
-        Enum(AuthorityKind, name="authority_kind", values_callable=lambda kinds: [k.value for k in kinds])
+        Enum(AuthorityKind, name="authority_kind", values_callable=enum_values)
     )
     listed_on: Mapped[date] = mapped_column(Date)
     delisted_on: Mapped[date | None] = mapped_column(Date)

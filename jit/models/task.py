@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jit.extensions import db
 from jit.models.group import JointGroup
-from jit.models.types import UTCDateTime, utcnow
+from jit.models.types import UTCDateTime, enum_values, utcnow
 from jit.models.user import User
 
 
@@ -38,12 +38,12 @@ class Task(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[TaskStatus] = mapped_column(
-        Enum(TaskStatus, name="task_status", values_callable=lambda kinds: [k.value for k in kinds]),
+        Enum(TaskStatus, name="task_status", values_callable=enum_values),
         default=TaskStatus.OPEN, index=True,
     )
     blocked_reason: Mapped[str | None] = mapped_column(Text)
     priority: Mapped[TaskPriority] = mapped_column(
-        Enum(TaskPriority, name="task_priority", values_callable=lambda kinds: [k.value for k in kinds]),
+        Enum(TaskPriority, name="task_priority", values_callable=enum_values),
         default=TaskPriority.NORMAL,
     )
     due_on: Mapped[date | None] = mapped_column(Date, index=True)

@@ -31,6 +31,12 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
+
+def enum_values(kinds) -> list[str]:
+    """For `Enum(..., values_callable=enum_values)`: store a member's value ("active"), as the
+    migrations declare, not SQLAlchemy's default, its name ("ACTIVE")."""
+    return [kind.value for kind in kinds]
+
 def _system_clock() -> datetime:
     return datetime.now(UTC)
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jit.extensions import db
 from jit.models.registry import Authority
-from jit.models.types import UTCDateTime, utcnow
+from jit.models.types import UTCDateTime, enum_values, utcnow
 
 
 class Role(enum.StrEnum):
@@ -78,7 +78,7 @@ class UserRole(db.Model):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[Role] = mapped_column(
-        Enum(Role, name="platform_role", values_callable=lambda roles: [r.value for r in roles]),
+        Enum(Role, name="platform_role", values_callable=enum_values),
         primary_key=True,
     )
 
