@@ -17,13 +17,13 @@ from jit.models import (
     RevisionAction,
     Role,
 )
+from jit.services.accounts import FULL_NAME_MAX_LENGTH
 from jit.services.evidence import TEXT_LIMITS as EVIDENCE_TEXT_LIMITS
 from jit.services.groups import TEXT_LIMITS as GROUP_TEXT_LIMITS
 from jit.services.instructions import BODY_LIMIT as INSTRUCTION_BODY_LIMIT
 from jit.services.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from jit.services.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
 from jit.services.registry import NAME_MAX_LENGTH as AUTHORITY_NAME_LIMIT
-from jit.services.users import FULL_NAME_MAX_LENGTH
 
 
 class Integer(ma.fields.Integer):
