@@ -66,7 +66,7 @@ class Config:
         self.JIT_SESSION_IDLE_TIMEOUT = timedelta(minutes=int(env.get("JIT_SESSION_IDLE_MINUTES") or 30))
         self.JIT_SESSION_MAX_AGE = timedelta(hours=int(env.get("JIT_SESSION_MAX_HOURS") or 12))
         self.PERMANENT_SESSION_LIFETIME = self.JIT_SESSION_MAX_AGE
-        # Sign-in throttling (jit/services/users.py): at most this many failures within the window
+        # Sign-in throttling (jit/services/sign_in.py): at most this many failures within the window
         # per username and address, and per username from addresses it has not signed in from
         # successfully within the last JIT_KNOWN_ADDRESS_TRUST.
         self.JIT_SIGN_IN_FAILURE_LIMIT = 5

@@ -16,12 +16,11 @@ from flask_migrate import upgrade
 from sqlalchemy import insert
 
 from config import PROJECT_ROOT, TestingConfig
-from jit import create_app
+from jit import create_app, demo
 from jit.compliance import engine
 from jit.extensions import db
 from jit.models import Instruction, InstructionDocument, InstructionStatus, JointGroup, Task, TaskAssignment
 from jit.models.types import utcnow
-from jit.services import demo
 
 TASKS, INSTRUCTIONS = 10_000, 2_000
 

@@ -45,7 +45,7 @@ from jit import create_app, ledger
 from jit.extensions import db
 from jit.models import AuthorityKind, CustodyEvent, EvidenceItem, EvidenceKind, JointGroup, LedgerHead, LedgerNode, User
 from jit.models.types import utcnow
-from jit.services import evidence, groups, users
+from jit.services import accounts, evidence, groups
 from tests import factories
 
 PASSWORD = "bench password 2025"  # noqa: S105 - a throw-away bench account
@@ -59,9 +59,9 @@ def _world() -> dict:
     """An active group with a Belarusian team headed by the bench user, a case and an item."""
     belarus = factories.create_authority("BY", AuthorityKind.CENTRAL)
     armenia = factories.create_authority("AM", AuthorityKind.CENTRAL)
-    head = users.create_user_from_command_line(username="bench.head", full_name="Bench Head", password=PASSWORD,
+    head = accounts.create_user_from_command_line(username="bench.head", full_name="Bench Head", password=PASSWORD,
                                                roles=("investigator",), authority_id=belarus.id)
-    other = users.create_user_from_command_line(username="bench.am", full_name="Bench AM", password=PASSWORD,
+    other = accounts.create_user_from_command_line(username="bench.am", full_name="Bench AM", password=PASSWORD,
                                                 roles=("investigator",), authority_id=armenia.id)
     today = utcnow().date()
     group = groups.create_group(head, title="Bench", purpose="Bench", place_of_activity="Минск",

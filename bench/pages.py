@@ -70,7 +70,7 @@ from jit.models import (
     User,
     UserRole,
 )
-from jit.services import users
+from jit.services import passwords
 
 SEED = 2015
 SIZES = (1_000, 10_000)
@@ -132,7 +132,7 @@ def inserted(model, rows: list[dict]) -> list[int]:
 def build_group(rng: random.Random) -> World:
     """The group, its people, cases and instructions (the tasks come later, in steps)."""
     today = datetime.now(UTC).date()
-    password_hash = users.hash_password(PASSWORD)  # one hash for every account: hashing is slow on purpose
+    password_hash = passwords.hash_password(PASSWORD)  # one hash for every account: hashing is slow on purpose
     authorities = {party: Authority(party_code=party, kind=AuthorityKind.CENTRAL, name_en=f"{party} central",
                                     name_ru=f"Центральный орган {party}", listed_on=today - timedelta(days=3000))
                    for party in PARTIES}

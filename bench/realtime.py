@@ -50,7 +50,7 @@ from config import PROJECT_ROOT, TestingConfig
 from jit import create_app
 from jit.extensions import db
 from jit.models import AuthorityKind, User
-from jit.services import channels, groups, users
+from jit.services import accounts, channels, groups, tokens
 from tests.factories import create_authority
 from tests.realtime.servers import free_port, wait_until
 
@@ -96,7 +96,7 @@ def build_world(folder: Path, people: int, url: str) -> World:
         with quiet_migrations():
             upgrade(directory=str(PROJECT_ROOT / "migrations"))
         authority = create_authority("BY", AuthorityKind.CENTRAL)
-        made = [users.create_user_from_command_line(
+        made = [accounts.create_user_from_command_line(
             username=f"bench{n}", full_name=f"Участник {n}", password=PASSWORD, roles=("investigator",),
             authority_id=authority.id) for n in range(people)]
         head = db.session.get(User, made[0].id)
@@ -105,10 +105,10 @@ def build_world(folder: Path, people: int, url: str) -> World:
         for user in made[1:]:
             groups.add_member(head, group.id, user_id=user.id, team_id=team.id, role="member")
         general = next(c for c in channels.list_channels(head, group.id) if c.kind == "general")
-        tokens = [users.issue_token(f"bench{n}", PASSWORD).plain for n in range(people)]
+        bearer_tokens = [tokens.issue_token(f"bench{n}", PASSWORD).plain for n in range(people)]
         db.session.remove()  # no transaction (SQLite write lock) left open for the server to wait on
         db.engine.dispose()
-    return World(url, general.id, tokens)
+    return World(url, general.id, bearer_tokens)
 
 
 @contextmanager

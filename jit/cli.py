@@ -5,8 +5,9 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from jit import demo
 from jit.models import Role
-from jit.services import audit, demo, evidence, files, users
+from jit.services import accounts, audit, evidence, files
 from jit.services.errors import DomainError
 from jit.storage import LEFTOVER_AGE_SECONDS
 
@@ -29,7 +30,7 @@ def _fail(error: DomainError) -> None:
 def create_user(username, password, full_name, roles, authority_id, time_zone):
     """Create an account without the web (for the first admin)."""
     try:
-        user = users.create_user_from_command_line(
+        user = accounts.create_user_from_command_line(
             username=username, password=password, full_name=full_name, roles=roles,
             authority_id=authority_id, time_zone=time_zone,
         )
@@ -46,11 +47,11 @@ def load_demo(if_empty):
         click.echo("database already has data; demo not loaded")
         return
     try:
-        accounts = demo.load_demo()
+        demo_accounts = demo.load_demo()
     except DomainError as error:
         _fail(error)
     click.echo(f"demo data loaded. Every demo account's password is: {demo.DEMO_PASSWORD}")
-    for account in accounts:
+    for account in demo_accounts:
         click.echo(f"  {account.username:<12} {', '.join(account.roles):<14} {account.story}")
 
 

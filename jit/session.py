@@ -12,7 +12,7 @@ from flask_login import current_user, login_user, logout_user
 
 from jit.extensions import login_manager
 from jit.models import User
-from jit.services import audit, sessions, users
+from jit.services import audit, sessions, sign_in, tokens
 from jit.services.errors import Unauthenticated
 
 # Requests that touch no data and are not worth an audit event of their own.
@@ -26,7 +26,7 @@ def is_api_request() -> bool:
 
 @login_manager.user_loader
 def load_session_user(user_id: str):
-    return users.load_user(int(user_id)) if user_id.isdigit() else None
+    return sign_in.load_user(int(user_id)) if user_id.isdigit() else None
 
 
 @login_manager.request_loader
@@ -34,7 +34,7 @@ def load_bearer_user(req):
     scheme, _, value = req.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer":
         return None
-    record = users.token_record(value.strip())
+    record = tokens.token_record(value.strip())
     if record is None:
         return None
     g.api_token = record

@@ -8,7 +8,7 @@ from datetime import date
 
 from jit.extensions import db
 from jit.models import Authority, AuthorityKind
-from jit.services import users
+from jit.services import accounts
 
 PASSWORD = "correct horse battery"
 _sequence = itertools.count(1)
@@ -44,7 +44,7 @@ def create_user(
     full_name: str | None = None, authority: Authority | None = None, **fields,
 ) -> UserInfo:
     number = next(_sequence)
-    user = users.create_user_from_command_line(
+    user = accounts.create_user_from_command_line(
         username=username or f"user{number}",
         full_name=full_name or f"Тестовый Пользователь {number}",
         password=password,

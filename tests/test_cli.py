@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from jit import demo
 from jit.extensions import db
 from jit.models import Authority, AuthorityKind, EvidenceItem, GroupStatus, Instruction, JointGroup, Task, User
 from jit.models.types import utcnow
-from jit.services import demo, evidence, instructions, users
+from jit.services import evidence, instructions, sign_in
 
 
 def test_create_user_makes_an_account_that_can_sign_in(app):
@@ -18,7 +19,7 @@ def test_create_user_makes_an_account_that_can_sign_in(app):
     assert result.exit_code == 0, result.output
     assert "created user first.admin" in result.output
     with app.app_context():
-        user = users.sign_in("first.admin", "a strong passphrase")
+        user = sign_in.sign_in("first.admin", "a strong passphrase")
         assert user.roles == ["admin"]
         assert user.time_zone == "Europe/Minsk"
 
@@ -57,7 +58,7 @@ def test_demo_loads_the_belarus_kazakhstan_story_once(app):
         assert (belarus.party_code, belarus.kind) == ("BY", AuthorityKind.CENTRAL)
         assert belarus.name_en == "Investigative Committee of the Republic of Belarus"
         assert (kazakhstan.party_code, kazakhstan.name_ru) == ("KZ", "Министерство внутренних дел Республики Казахстан")
-        users.sign_in("o.kovalenko", demo.DEMO_PASSWORD)
+        sign_in.sign_in("o.kovalenko", demo.DEMO_PASSWORD)
         authorities = db.session.scalar(select(func.count(Authority.id)))
         active, draft, lapsed = db.session.scalars(select(JointGroup).order_by(JointGroup.id)).all()
         assert (active.status, draft.status, lapsed.status) == (GroupStatus.ACTIVE, GroupStatus.DRAFT,

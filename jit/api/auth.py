@@ -8,7 +8,7 @@ from jit.api.common import actor, bearer_token, make_blueprint
 from jit.api.errors import ErrorSchema
 from jit.api.schemas.auth import PasswordChangeSchema, TokenRequestSchema, TokenSchema, UserSchema
 from jit.extensions import limiter
-from jit.services import users
+from jit.services import accounts, tokens
 from jit.services.errors import Unauthenticated
 
 blp = make_blueprint("api_auth", __name__, "Sign-in with API tokens, and the caller's own account.")
@@ -29,7 +29,7 @@ def login_rate_limit() -> str:
 @blp.doc(security=[])
 def create_token(body):
     """Exchange a username and password for a bearer token (stored hashed, with an expiry)."""
-    issued = users.issue_token(body["username"], body["password"], body["otp"])
+    issued = tokens.issue_token(body["username"], body["password"], body["otp"])
     return {"token": issued.plain, "expires_at": issued.record.expires_at, "user": issued.record.user}
 
 
@@ -41,7 +41,7 @@ def revoke_token():
     presented = bearer_token()
     if presented is None:
         raise Unauthenticated()
-    users.revoke_token(actor(), presented)
+    tokens.revoke_token(actor(), presented)
 
 
 @blp.route("/me", methods=["GET"])
@@ -49,7 +49,7 @@ def revoke_token():
 @blp.alt_response(401, schema=ErrorSchema)
 def me():
     """The caller's own account."""
-    return users.current_account(actor())
+    return accounts.current_account(actor())
 
 
 
@@ -63,4 +63,4 @@ def me():
 def change_password(body):
     """Change the caller's own password. Every API token of the account is revoked (this one too:
     sign in again with the new password) and its sessions end."""
-    users.change_password(actor(), body["current_password"], body["new_password"])
+    accounts.change_password(actor(), body["current_password"], body["new_password"])

@@ -6,7 +6,7 @@ from jit.api.common import actor, links, make_blueprint
 from jit.api.errors import ErrorSchema
 from jit.api.schemas.common import PageArgsSchema
 from jit.api.schemas.users import AccountSchema, PasswordResetSchema, UserCreateSchema, UserPageSchema, UserUpdateSchema
-from jit.services import users
+from jit.services import accounts
 
 blp = make_blueprint("api_users", __name__, "Accounts, kept by admins.")
 USER_OPERATIONS = ("GET /users/{user_id}", "PATCH /users/{user_id}", "DELETE /users/{user_id}/second-factor")
@@ -18,7 +18,7 @@ USER_OPERATIONS = ("GET /users/{user_id}", "PATCH /users/{user_id}", "DELETE /us
 @blp.response(200, UserPageSchema)
 @blp.alt_response(403, schema=ErrorSchema)
 def list_users(args):
-    return users.list_users(actor(), limit=args["limit"], cursor=args["cursor"])
+    return accounts.list_users(actor(), limit=args["limit"], cursor=args["cursor"])
 
 
 @blp.route("/users", methods=["POST"])
@@ -31,14 +31,14 @@ def list_users(args):
                   "guess")
 def create_user(body):
     """Create an account."""
-    return users.create_user(actor(), **body)
+    return accounts.create_user(actor(), **body)
 
 
 @blp.route("/users/<int:user_id>", methods=["GET"])
 @blp.response(200, AccountSchema)
 @blp.alt_response(404, schema=ErrorSchema)
 def get_user(user_id):
-    return users.get_user(actor(), user_id)
+    return accounts.get_user(actor(), user_id)
 
 
 @blp.route("/users/<int:user_id>", methods=["PATCH"])
@@ -48,7 +48,7 @@ def get_user(user_id):
 @blp.alt_response(404, schema=ErrorSchema)
 def update_user(body, user_id):
     """Change roles, details or the active flag; deactivation ends the user's tokens and sockets."""
-    return users.update_user(actor(), user_id, **body)
+    return accounts.update_user(actor(), user_id, **body)
 
 
 @blp.route("/users/<int:user_id>/second-factor", methods=["DELETE"])
@@ -57,7 +57,7 @@ def update_user(body, user_id):
 @blp.alt_response(404, schema=ErrorSchema)
 def reset_second_factor(user_id):
     """Remove a user's second factor (a lost device); they set up a new one at next sign-in."""
-    users.reset_second_factor(actor(), user_id)
+    accounts.reset_second_factor(actor(), user_id)
 
 
 @blp.route("/users/<int:user_id>/password-reset", methods=["POST"])
@@ -68,7 +68,7 @@ def reset_password(user_id):
     """Give the user a one-time password (in the answer, once). They must change it at their next
     sign-in; until then the API answers 403 password_change_required. Their API tokens are revoked,
     their sessions end and their failed sign-ins are cleared."""
-    reset = users.reset_password(actor(), user_id)
+    reset = accounts.reset_password(actor(), user_id)
     return {"user": reset.user, "temporary_password": reset.temporary_password}
 
 
@@ -79,4 +79,4 @@ def reset_password(user_id):
 def unlock(user_id):
     """Clear every failed sign-in counted against the account (from every address), so that it can
     sign in at once."""
-    users.unlock(actor(), user_id)
+    accounts.unlock(actor(), user_id)

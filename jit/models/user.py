@@ -149,7 +149,7 @@ class PreviousPassword(db.Model):
 
 class SignInFailure(db.Model):
     """A failed sign-in (password or code), counted per username and per (username, address)
-    whether or not the username exists (jit/services/users.py, "Throttling sign-in")."""
+    whether or not the username exists (jit/services/sign_in.py, "Throttling sign-in")."""
 
     __tablename__ = "sign_in_failures"
     __table_args__ = (Index("ix_sign_in_failures_username_key_failed_at", "username_key", "failed_at"),)

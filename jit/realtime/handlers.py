@@ -19,7 +19,7 @@ from flask_socketio import join_room
 from jit import notify
 from jit.extensions import socketio
 from jit.realtime import liveness
-from jit.services import audit, channels, sockets, users, values
+from jit.services import audit, channels, sockets, tokens, values
 from jit.services.errors import DomainError, Invalid
 
 
@@ -34,7 +34,7 @@ def connect(auth=None):
     token = None
     presented = auth.get("token") if isinstance(auth, dict) else None
     if presented:
-        token = users.token_record(presented)
+        token = tokens.token_record(presented)
         user = token.user if token else None
     else:
         user = current_user._get_current_object() if current_user.is_authenticated else None

@@ -17,7 +17,7 @@ import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events
 
-from jit.services import demo
+from jit import demo
 
 # Examples per operation in the fuzzing phase, and scenarios in the stateful one.
 MAX_EXAMPLES = 5

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from jit.services import demo
+from jit import demo
 
 pytestmark = pytest.mark.browser
 

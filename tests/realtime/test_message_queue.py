@@ -14,7 +14,7 @@ import socketio as socketio_client
 from jit import notify
 from jit.extensions import db
 from jit.models import User
-from jit.services import users
+from jit.services import tokens
 from tests.factories import UserInfo
 from tests.realtime.servers import gunicorn, wait_until
 
@@ -91,5 +91,5 @@ def test_nothing_is_emitted_when_the_transaction_rolls_back(connected_client, ot
 
 def test_revoking_a_token_in_another_process_disconnects_its_socket(connected_client, other_process_app):
     with other_process_app.app_context():
-        users.revoke_token(db.session.get(User, connected_client.user.id), connected_client.token)
+        tokens.revoke_token(db.session.get(User, connected_client.user.id), connected_client.token)
     assert wait_until(lambda: not connected_client.client.connected, 10)

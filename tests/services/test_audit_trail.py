@@ -283,8 +283,8 @@ def test_every_response_carries_the_request_id(make_app, make_user, monkeypatch)
     client.post("/api/v1/auth/token", json={"username": "x", "password": "y"})
     answers["rate limited"] = client.post("/api/v1/auth/token", json={"username": "x", "password": "y"})
     headers = bearer(client_from(app, "10.0.0.3"), user)
-    from jit.services import users
-    monkeypatch.setattr(users, "current_account", lambda actor: 1 / 0)
+    from jit.services import accounts
+    monkeypatch.setattr(accounts, "current_account", lambda actor: 1 / 0)
     answers["internal error"] = app.test_client().get("/api/v1/me", headers=headers)
     assert {name: answer.status_code for name, answer in answers.items()} == {
         "ok": 200, "not found": 404, "api unauthenticated": 401, "csrf": 400, "too large": 413, "invalid": 422,

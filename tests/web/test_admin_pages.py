@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from jit.extensions import db
 from jit.models import AuditEvent, Authority, Party, User
 from jit.models.types import utcnow
-from jit.services import users
+from jit.services import second_factors
 from tests import factories
 from tests.conftest import csrf_token_in, sign_in_page
 
@@ -289,7 +289,7 @@ def test_admin_resets_a_users_second_factor(app, client, make_user):
     target = make_user()
     with app.app_context():
         user = db.session.get(User, target.id)
-        user.totp_secret = users.new_totp_secret()
+        user.totp_secret = second_factors.new_totp_secret()
         user.totp_enabled_at = utcnow()
         db.session.commit()
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from jit.extensions import db, socketio
 from jit.models import User, UserSession
-from jit.services import users
+from jit.services import accounts
 from jit.services.audit import use_case
 from tests.conftest import csrf_token_in, sign_in_api, sign_in_page
 
@@ -56,7 +56,7 @@ def test_sign_in_and_out_are_recorded_on_the_server(app, client, make_user):
 @use_case("test.end_all_sessions")
 def _end_all_sessions(actor, user_id: int, keep: str | None = None) -> int:
     """What a password change or an admin reset does inside its own use case."""
-    return users.end_all_sessions(db.session.get(User, user_id), keep_session_key=keep)
+    return accounts.end_all_sessions(db.session.get(User, user_id), keep_session_key=keep)
 
 
 def test_ending_all_sessions_signs_out_every_browser_and_closes_their_sockets(app, make_user):

@@ -45,17 +45,17 @@ def test_unknown_and_known_usernames_are_answered_alike(app, make_user, clock: C
 
 
 def test_an_unknown_username_costs_a_password_hash_like_a_known_one(app, make_user, monkeypatch):
-    from jit.services import users
+    from jit.services import passwords
 
     user = make_user()
     verified = []
-    original = users._password_matches
+    original = passwords.matches
 
     def counting(stored, given):
         verified.append(stored)
         return original(stored, given)
 
-    monkeypatch.setattr(users, "_password_matches", counting)
+    monkeypatch.setattr(passwords, "matches", counting)
     for name in (user.username, "no.such.person"):
         app.test_client().post("/api/v1/auth/token", json={"username": name, "password": "wrong password!"})
     assert len(verified) == 2 and all(stored.startswith("$argon2id$") for stored in verified)

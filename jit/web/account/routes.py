@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from jit.services import users
+from jit.services import accounts, second_factors
 from jit.services.errors import Conflict, Invalid, RateLimited
 from jit.session import start_session
 from jit.web.account.forms import EnrolForm, PasswordChangeForm
@@ -19,20 +19,21 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 @bp.route("/")
 @login_required
 def overview():
-    return render_template("account/overview.html", account=users.current_account(current_user._get_current_object()))
+    account = accounts.current_account(current_user._get_current_object())
+    return render_template("account/overview.html", account=account)
 
 
 @bp.route("/second-factor", methods=["GET", "POST"])
 @login_required
 def second_factor():
     """Show a QR code for an authenticator app, then confirm it with one of its codes."""
-    account = users.current_account(current_user._get_current_object())
+    account = accounts.current_account(current_user._get_current_object())
     if account.has_second_factor:
         return render_template("account/second_factor_on.html", account=account)
     form = EnrolForm()
     if form.validate_on_submit():
         try:
-            codes = users.enrol_second_factor(account, form.code.data)
+            codes = second_factors.enrol_second_factor(account, form.code.data)
         except (Invalid, Conflict) as refusal:
             for field, why in refusal.fields.items():
                 getattr(form, field, form.code).errors.append(str(why))
@@ -40,8 +41,8 @@ def second_factor():
                 form.code.errors.append(str(refusal.message))
         else:
             return render_template("account/recovery_codes.html", codes=codes)
-    secret = users.second_factor_setup(account)
-    uri = users.provisioning_uri(account, secret)
+    secret = second_factors.second_factor_setup(account)
+    uri = second_factors.provisioning_uri(account, secret)
     qr = segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
     return render_template("account/second_factor.html", form=form, qr=qr, secret=secret)
 
@@ -50,12 +51,12 @@ def second_factor():
 @login_required
 def change_password():
     """Choose a new password (also where an account is sent after an admin reset it)."""
-    account = users.current_account(current_user._get_current_object())
+    account = accounts.current_account(current_user._get_current_object())
     form = PasswordChangeForm()
     status = None
     if form.validate_on_submit():
         try:
-            account = users.change_password(account, form.current_password.data, form.new_password.data)
+            account = accounts.change_password(account, form.current_password.data, form.new_password.data)
         except (Invalid, RateLimited) as refusal:
             status = show_refusal(form, refusal)
         else:

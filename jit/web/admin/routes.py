@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from jit.models import AuthorityKind
-from jit.services import registry, users
+from jit.services import accounts, registry
 from jit.services.errors import Conflict, Invalid, NotFound
 from jit.services.pagination import MAX_LIMIT
 from jit.web.admin.forms import (
@@ -173,7 +173,7 @@ def edit_authority(authority_id: int):
 @bp.route("/users")
 @login_required
 def users_list():
-    page = users.list_users(_actor(), cursor=request.args.get("cursor") or None)
+    page = accounts.list_users(_actor(), cursor=request.args.get("cursor") or None)
     next_url = url_for(".users_list", cursor=page.next_cursor) if page.next_cursor else None
     return render_template("admin/users.html", users=page.items, next_url=next_url)
 
@@ -181,14 +181,14 @@ def users_list():
 @bp.route("/users/new", methods=["GET", "POST"])
 @login_required
 def new_user():
-    users.require_account_admin(_actor())
+    accounts.require_account_admin(_actor())
     form = UserCreateForm()
     authorities = registry.list_authorities(_actor(), limit=MAX_LIMIT).items
     form.authority_id.choices = [SelectChoice("", NO_AUTHORITY), *_authority_choices(authorities)]
     status = None
     if form.validate_on_submit():
         try:
-            user = users.create_user(
+            user = accounts.create_user(
                 _actor(), username=form.username.data, full_name=form.full_name.data,
                 password=form.password.data, roles=form.roles.data, authority_id=form.authority_id.data,
                 time_zone=form.time_zone.data,
@@ -204,7 +204,7 @@ def new_user():
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @login_required
 def edit_user(user_id: int):
-    user = users.get_user(_actor(), user_id)
+    user = accounts.get_user(_actor(), user_id)
     form = UserEditForm(obj=user)
     authorities = registry.list_authorities(_actor(), limit=MAX_LIMIT).items
     # update_user cannot take an authority away (None means "leave as it is"), so "none" is
@@ -214,7 +214,7 @@ def edit_user(user_id: int):
     status = None
     if form.validate_on_submit():
         try:
-            user = users.update_user(
+            user = accounts.update_user(
                 _actor(), user_id, active=form.active.data, roles=form.roles.data,
                 full_name=form.full_name.data, time_zone=form.time_zone.data,
                 authority_id=form.authority_id.data,
@@ -226,14 +226,14 @@ def edit_user(user_id: int):
             return redirect(url_for(".users_list"))
     return form_page("admin/user_edit.html", form, status, user=user, reset_form=ResetSecondFactorForm(),
                      password_form=ResetPasswordForm(), unlock_form=UnlockForm(),
-                     failures=users.recent_sign_in_failures(_actor(), user_id))
+                     failures=accounts.recent_sign_in_failures(_actor(), user_id))
 
 
 @bp.route("/users/<int:user_id>/reset-second-factor", methods=["POST"])
 @login_required
 def reset_second_factor(user_id: int):
     if ResetSecondFactorForm().validate_on_submit():
-        user = users.reset_second_factor(_actor(), user_id)
+        user = accounts.reset_second_factor(_actor(), user_id)
         flash(_("The second factor of %(username)s is reset: they set up a new one at their next sign-in.",
                 username=user.username), "success")
     return redirect(url_for(".edit_user", user_id=user_id))
@@ -246,7 +246,7 @@ def reset_password(user_id: int):
     session cookie would carry); the user must replace it when they sign in."""
     if not ResetPasswordForm().validate_on_submit():
         return redirect(url_for(".edit_user", user_id=user_id))
-    reset = users.reset_password(_actor(), user_id)
+    reset = accounts.reset_password(_actor(), user_id)
     page = render_template("admin/password_reset.html", user=reset.user, password=reset.temporary_password)
     return page, 200, {"Cache-Control": "no-store"}
 
@@ -255,7 +255,7 @@ def reset_password(user_id: int):
 @login_required
 def unlock(user_id: int):
     if UnlockForm().validate_on_submit():
-        user = users.unlock(_actor(), user_id)
+        user = accounts.unlock(_actor(), user_id)
         flash(_("The failed sign-ins of %(username)s are cleared: they can sign in from anywhere at once.",
                 username=user.username), "success")
     return redirect(url_for(".edit_user", user_id=user_id))

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from jit.extensions import limiter
-from jit.services import users
+from jit.services import accounts, sign_in
 from jit.services.errors import InvalidCredentials
 from jit.session import end_session, start_session
 from jit.web.auth.forms import LanguageForm, LoginForm, LogoutForm, SecondFactorForm
@@ -36,8 +36,8 @@ def login():
     form = LoginForm(next=request.args.get("next"))
     if form.validate_on_submit():
         try:
-            check = users.check_password(form.username.data, form.password.data)
-        except (InvalidCredentials, users.SignInThrottled) as refusal:
+            check = sign_in.check_password(form.username.data, form.password.data)
+        except (InvalidCredentials, sign_in.SignInThrottled) as refusal:
             return _refused("auth/login.html", form, refusal)
         if check.needs_second_factor:
             session["pending_user_id"] = check.user.id
@@ -57,7 +57,7 @@ def _signed_in(user, next_target: str | None):
     start_session(user)
     chosen_locale = session.get("locale")
     if chosen_locale and chosen_locale != user.locale:  # a language picked on the login page wins
-        users.set_locale(user, chosen_locale)
+        accounts.set_locale(user, chosen_locale)
     if user.must_change_password:
         return redirect(url_for("account.change_password"))
     if not user.has_second_factor and current_app.config["JIT_REQUIRE_2FA"]:
@@ -75,9 +75,9 @@ def second_factor():
     form = SecondFactorForm()
     if form.validate_on_submit():
         try:
-            user = users.check_second_factor(user_id, form.code.data)
-        except (InvalidCredentials, users.SignInThrottled) as refusal:
-            if isinstance(refusal, users.SignInThrottled):
+            user = sign_in.check_second_factor(user_id, form.code.data)
+        except (InvalidCredentials, sign_in.SignInThrottled) as refusal:
+            if isinstance(refusal, sign_in.SignInThrottled):
                 session.pop("pending_user_id", None)
             return _refused("auth/second_factor.html", form, refusal)
         return _signed_in(user, session.get("pending_next"))
@@ -88,7 +88,7 @@ def second_factor():
 def logout():
     if LogoutForm().validate_on_submit():
         if current_user.is_authenticated:
-            users.sign_out(current_user._get_current_object(), session.get("key"))
+            sign_in.sign_out(current_user._get_current_object(), session.get("key"))
         end_session()
         flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -100,5 +100,5 @@ def set_language():
     if form.validate_on_submit():
         session["locale"] = form.locale.data
         if current_user.is_authenticated:
-            users.set_locale(current_user._get_current_object(), form.locale.data)
+            accounts.set_locale(current_user._get_current_object(), form.locale.data)
     return redirect(_safe_next(form.next.data))

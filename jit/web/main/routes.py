@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from jit.services import users, work
+from jit.services import accounts, work
 
 bp = Blueprint("main", __name__)
 
@@ -13,7 +13,7 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @login_required
 def home():
-    account = users.current_account(current_user._get_current_object())
+    account = accounts.current_account(current_user._get_current_object())
     return render_template("main/home.html", account=account)
 
 

@@ -1,114 +1,22 @@
-"""The demo data set: the Belarus–Kazakhstan ICT-crime story of DOMAIN.md.
-
-Later features (groups, cases, evidence) extend `load_demo` with their part of the story.
-"""
+"""The demo's joint groups: the active Belarus–Kazakhstan group with its cases, instructions, tasks
+and evidence, a draft group, and a group past its term."""
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-
-from jit.extensions import db
-from jit.models import Authority, AuthorityKind, User
+from jit.models import User
 from jit.models.types import utcnow
-from jit.services import demo_register, evidence, groups, instructions, legal_requests, tasks, users
-from jit.services.audit import use_case
-from jit.services.errors import Conflict
+from jit.services import evidence, groups, instructions, tasks
 
-DEMO_PASSWORD = "demo-password-2025"  # noqa: S105 - printed on purpose, demo only
-
-# (key, party, kind, English name, Russian name, listed on)
-AUTHORITIES = [
-    ("ic_by", "BY", AuthorityKind.CENTRAL, "Investigative Committee of the Republic of Belarus",
-     "Следственный комитет Республики Беларусь", date(2017, 3, 1)),
-    ("mvd_by", "BY", AuthorityKind.COMPETENT, "Ministry of Internal Affairs of the Republic of Belarus",
-     "Министерство внутренних дел Республики Беларусь", date(2017, 3, 1)),
-    ("mvd_kz", "KZ", AuthorityKind.CENTRAL, "Ministry of Internal Affairs of the Republic of Kazakhstan",
-     "Министерство внутренних дел Республики Казахстан", date(2017, 5, 15)),
-    ("gp_kz", "KZ", AuthorityKind.CENTRAL, "Prosecutor General's Office of the Republic of Kazakhstan",
-     "Генеральная прокуратура Республики Казахстан", date(2017, 5, 15)),
-    ("afm_kz", "KZ", AuthorityKind.COMPETENT, "Financial Monitoring Agency of the Republic of Kazakhstan",
-     "Агентство Республики Казахстан по финансовому мониторингу", date(2021, 9, 1)),
-    ("mvd_ru", "RU", AuthorityKind.CENTRAL, "Ministry of Internal Affairs of the Russian Federation",
-     "Министерство внутренних дел Российской Федерации", date(2017, 6, 1)),
-    ("sd_mvd_ru", "RU", AuthorityKind.COMPETENT,
-     "Investigative Department of the Ministry of Internal Affairs of Russia",
-     "Следственный департамент МВД России", date(2017, 6, 1)),
-    ("ic_ru", "RU", AuthorityKind.CENTRAL, "Investigative Committee of the Russian Federation",
-     "Следственный комитет Российской Федерации", date(2017, 6, 1)),
-]
+SIGNATORIES = {
+    "ic_by": "Председатель Следственного комитета Республики Беларусь",
+    "mvd_kz": "Министр внутренних дел Республики Казахстан",
+}
 
 
-@dataclass(frozen=True)
-class DemoAccount:
-    username: str
-    full_name: str
-    authority: str | None
-    roles: tuple[str, ...]
-    time_zone: str
-    locale: str
-    story: str  # who this person is in the demo, printed with the password
-
-
-ACCOUNTS = [
-    DemoAccount("admin", "Registry Administrator", None, ("admin",), "UTC", "en",
-                "platform administrator: parties, authorities, accounts"),
-    DemoAccount("v.sokolov", "Виктор Соколов", "ic_by", ("investigator",), "Europe/Minsk", "ru",
-                "Investigative Committee of Belarus; to head the joint group"),
-    DemoAccount("i.petrov", "Иван Петров", "ic_by", ("investigator",), "Europe/Minsk", "ru",
-                "Belarusian investigator handling the ICT-crime case; Belarusian national head"),
-    DemoAccount("s.ivanova", "Светлана Иванова", "ic_by", ("investigator",), "Europe/Minsk", "ru",
-                "Belarusian investigator, member of the Belarusian team"),
-    DemoAccount("a.nurlanov", "Алибек Нурланов", "mvd_kz", ("investigator",), "Asia/Almaty", "ru",
-                "MVD of Kazakhstan investigator; Kazakh national head"),
-    DemoAccount("d.seitkali", "Данияр Сейткали", "mvd_kz", ("investigator",), "Asia/Almaty", "ru",
-                "MVD of Kazakhstan operative, member of the Kazakh team"),
-    DemoAccount("o.kovalenko", "Ольга Коваленко", "ic_by", ("legal_officer",), "Europe/Minsk", "ru",
-                "legal officer of the Investigative Committee of Belarus"),
-    DemoAccount("g.sapar", "Гульнара Сапар", "mvd_kz", ("legal_officer",), "Asia/Almaty", "en",
-                "legal officer of the MVD of Kazakhstan"),
-]
-
-
-def database_is_empty() -> bool:
-    return db.session.scalar(select(User.id).limit(1)) is None and db.session.scalar(
-        select(Authority.id).limit(1)
-    ) is None
-
-
-@use_case("demo.load")
-def load_demo() -> list[DemoAccount]:
-    """Load the demo story into an empty database; refuse to mix it with real data."""
-    if not database_is_empty():
-        raise Conflict(_l("The database already holds users or authorities; demo data goes only into an empty one."))
-    authority_ids = {}
-    for key, party, kind, name_en, name_ru, listed_on in AUTHORITIES:
-        authority = Authority(party_code=party, kind=kind, name_en=name_en, name_ru=name_ru, listed_on=listed_on)
-        db.session.add(authority)
-        db.session.flush()
-        authority_ids[key] = authority.id
-    people = {}
-    for account in ACCOUNTS:
-        people[account.username] = users.create_user_from_command_line(
-            username=account.username,
-            full_name=account.full_name,
-            password=DEMO_PASSWORD,
-            roles=account.roles,
-            authority_id=authority_ids.get(account.authority),
-            time_zone=account.time_zone,
-            locale=account.locale,
-        )
-    _load_groups(people, authority_ids)
-    _load_lapsed_group(people, authority_ids)
-    _load_register(people, authority_ids)
-    return ACCOUNTS
-
-
-def _load_groups(people: dict[str, User], authority_ids: dict[str, int]) -> None:
+def load_groups(people: dict[str, User], authority_ids: dict[str, int]) -> None:
     """The Belarus–Kazakhstan ICT-crime group, active for three months with a year's term, and a
     second group still in draft so that the lifecycle can be tried."""
     today = utcnow().date()
@@ -263,7 +171,7 @@ def _load_tasks(people: dict[str, User], by_case, kz_case, executed, working) ->
                               blocked_reason=BLOCKED_REASON if status == "blocked" else None)
 
 
-def _load_lapsed_group(people: dict[str, User], authority_ids: dict[str, int]) -> None:
+def load_lapsed_group(people: dict[str, User], authority_ids: dict[str, int]) -> None:
     """A second Belarus–Kazakhstan group still active after its term ended without an extension:
     the violation the legal officer's dashboard flags (AGR-TERM)."""
     today = utcnow().date()
@@ -289,25 +197,6 @@ def _load_lapsed_group(people: dict[str, User], authority_ids: dict[str, int]) -
     groups.transition(head, group.id, to="active", version=group.version)
     # Demo only: the term as it was agreed, now twelve days past, with no extension decision filed.
     group.ends_on = today - timedelta(days=12)
-
-
-def _load_register(people: dict[str, User], authority_ids: dict[str, int]) -> None:
-    """The register's story in bulk, and two entries the legal officer's report flags: an incoming
-    request lacking its Art. 7 contents (MLA-CONTENT) and one made under a bilateral treaty where
-    Minsk applies (MLA-INSTRUMENT)."""
-    legal_officer = people["o.kovalenko"]
-    demo_register.load_register(authority_ids["ic_by"], legal_officer, kz_authority_id=authority_ids["mvd_kz"],
-                                today=utcnow().date())
-    common = {"kind": "legal_assistance", "requested_authority": "Министерство внутренних дел Республики Казахстан",
-              "case_number": "№ 20251640012", "sent_on": utcnow().date() - timedelta(days=20),
-              "due_on": utcnow().date() + timedelta(days=40)}
-    legal_requests.create_request(legal_officer, direction="incoming", requesting_authority_id=authority_ids["mvd_kz"],
-                                  requested_party="BY", persons=[], substance="", confidential=None, **common)
-    legal_requests.create_request(
-        legal_officer, direction="outgoing", requesting_authority_id=authority_ids["ic_by"], requested_party="KZ",
-        persons=[{"name": "Сидорова А.В.", "citizenship": "KZ"}], confidential=True,
-        substance="Допросить потерпевшую Сидорову А.В.", instrument="bilateral",
-        instrument_reason="Двусторонний договор о правовой помощи (по указанию руководства)", **common)
 
 
 # (who registers, case, kind, title, place obtained, under, days ago, files, use conditions)
@@ -397,9 +286,3 @@ def _load_evidence(people: dict[str, User], by_case, kz_case, working) -> None:
                           place="г. Минск, СК", note_text="Передана для приобщения к делу")
     evidence.record_event(petrov, items[11].id, type="returned", place="г. Минск, СК",
                           note_text="Возвращены владельцу по постановлению")
-
-
-SIGNATORIES = {
-    "ic_by": "Председатель Следственного комитета Республики Беларусь",
-    "mvd_kz": "Министр внутренних дел Республики Казахстан",
-}

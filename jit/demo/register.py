@@ -14,6 +14,8 @@ from sqlalchemy import insert, select
 from jit.compliance.requests import fitting_instrument
 from jit.extensions import db
 from jit.models import Direction, LegalRequest, Party, RequestKind, RequestStatus, User
+from jit.models.types import utcnow
+from jit.services import legal_requests
 
 PERIOD_START, PERIOD_DAYS = date(2025, 1, 1), 304  # 1 January – 31 October 2025
 # (requested party, requested authority, how many, median days to execution)
@@ -40,7 +42,26 @@ NAMES = ["Ахметов Б.К.", "Смирнов А.В.", "Каримова Д.
 NOT_EXECUTED_EVERY = 9  # about one in nine is still without a response
 
 
-def load_register(keeper_id: int, legal_officer: User, *, kz_authority_id: int, today: date) -> None:
+def load_register(people: dict[str, User], authority_ids: dict[str, int]) -> None:
+    """The register's story in bulk, and two entries the legal officer's report flags: an incoming
+    request lacking its Art. 7 contents (MLA-CONTENT) and one made under a bilateral treaty where
+    Minsk applies (MLA-INSTRUMENT)."""
+    legal_officer = people["o.kovalenko"]
+    _load_bulk(authority_ids["ic_by"], legal_officer, kz_authority_id=authority_ids["mvd_kz"], today=utcnow().date())
+    common = {"kind": "legal_assistance", "requested_authority": "Министерство внутренних дел Республики Казахстан",
+              "case_number": "№ 20251640012", "sent_on": utcnow().date() - timedelta(days=20),
+              "due_on": utcnow().date() + timedelta(days=40)}
+    legal_requests.create_request(legal_officer, direction="incoming", requesting_authority_id=authority_ids["mvd_kz"],
+                                  requested_party="BY", persons=[], substance="", confidential=None, **common)
+    legal_requests.create_request(
+        legal_officer, direction="outgoing", requesting_authority_id=authority_ids["ic_by"], requested_party="KZ",
+        persons=[{"name": "Сидорова А.В.", "citizenship": "KZ"}], confidential=True,
+        substance="Допросить потерпевшую Сидорову А.В.", instrument="bilateral",
+        instrument_reason="Двусторонний договор о правовой помощи (по указанию руководства)", **common)
+
+
+
+def _load_bulk(keeper_id: int, legal_officer: User, *, kz_authority_id: int, today: date) -> None:
     """The outgoing story, and a few incoming requests from Kazakhstan for the other direction."""
     rng = random.Random(982)  # noqa: S311 - reproducible demo data, not a secret
     parties = {party.code: party for party in db.session.scalars(select(Party))}
