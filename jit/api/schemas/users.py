@@ -7,8 +7,8 @@ import marshmallow as ma
 from jit.api.schemas.auth import UserSchema
 from jit.api.schemas.common import Integer, page_schema, text
 from jit.models import Role
-from jit.services.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
 from jit.services.accounts import FULL_NAME_MAX_LENGTH
+from jit.services.passwords import MIN_LENGTH as MIN_PASSWORD_LENGTH
 
 ROLE_VALUES = [role.value for role in Role]
 
