@@ -17,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 
 from jit.models import GroupStatus, JointGroup
 from jit.models.types import utcnow
-from jit.services import compliance, evaluations, groups, registry
+from jit.services import group_view, groups, registry
 from jit.services.errors import Conflict, DomainError, Invalid, TooLarge
 from jit.services.pagination import MAX_LIMIT
 from jit.uploads import accepts_upload
@@ -131,15 +131,14 @@ def _transition_forms(group: JointGroup, options: dict) -> list[dict]:
 
 
 def _overview_page(gid: int, *, refusal: DomainError | None = None, status: int = 200):
-    group = groups.get_group(actor(), gid)
-    options = groups.transition_options(actor(), gid)
+    page = group_view.group_page(actor(), gid)
+    group = page.group
     unmet = [str(why) for name, why in (refusal.fields.items() if refusal else []) if name != "version"]
     return render_template(
-        "groups/overview.html", group=group, term=term_of(group), moves=_transition_forms(group, options),
+        "groups/overview.html", group=group, term=term_of(group), moves=_transition_forms(group, page.moves),
         closed=group.status == GroupStatus.CLOSED, refusal=refusal, refusal_details=unmet,
-        file_form=DocumentFileForm(), compliance=compliance.group_report(actor(), gid),
-        evaluations=evaluations.list_evaluations(actor(), gid), evaluation_due=evaluations.is_due(group),
-        chat=chat_panel(actor(), group),
+        file_form=DocumentFileForm(), compliance=page.compliance, evaluations=page.evaluations,
+        evaluation_due=page.evaluation_due, chat=chat_panel(group, page.chat),
     ), status
 
 
