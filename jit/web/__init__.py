@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Flask
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -14,6 +15,7 @@ from jit.web.admin.routes import bp as admin_bp
 from jit.web.audit.routes import bp as audit_bp
 from jit.web.auth.routes import bp as auth_bp
 from jit.web.channels.routes import bp as channels_bp
+from jit.web.common import actor, label_of, page_locale
 from jit.web.evidence.routes import bp as evidence_bp
 from jit.web.groups.routes import bp as groups_bp
 from jit.web.instructions.routes import bp as instructions_bp
@@ -22,21 +24,16 @@ from jit.web.main.routes import bp as main_bp
 from jit.web.tasks.routes import bp as tasks_bp
 
 OUTCOME_LABELS = {"ok": _l("ok"), "denied": _l("denied"), "error": _l("error")}
-TASK_STATUS_LABELS = {"open": _l("open"), "in_progress": _l("in progress"), "blocked": _l("blocked"),
-                      "done": _l("done"), "cancelled": _l("cancelled")}
-TASK_PRIORITY_LABELS = {"low": _l("low"), "normal": _l("normal"), "high": _l("high"), "urgent": _l("urgent")}
-
-
-def _label(labels: dict):
-    return lambda value: str(labels.get(getattr(value, "value", value), value))
 
 
 def _navigation_counts() -> dict:
     """The numbers beside "My work" and "Groups" (unread messages) in the navigation, for a signed-in user."""
     if not current_user.is_authenticated:
         return {}
-    user = current_user._get_current_object()
+    user = actor()
     return {"work_count": work.count_for_navigation(user), "unread_count": unread_total(user)}
+
+
 ROLE_LABELS = {
     "admin": _l("administrator"),
     "legal_officer": _l("legal officer"),
@@ -56,9 +53,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(admin_bp)
-    app.add_template_global(lambda: str(get_locale()), "current_locale")
-    app.add_template_filter(lambda role: str(ROLE_LABELS.get(role, role)), "role_label")
-    app.add_template_global(lambda outcome: str(OUTCOME_LABELS.get(outcome, outcome)), "outcome_label")
-    app.add_template_filter(_label(TASK_STATUS_LABELS), "task_status_label")
-    app.add_template_filter(_label(TASK_PRIORITY_LABELS), "task_priority_label")
+    app.add_template_global(page_locale, "current_locale")
+    app.add_template_filter(partial(label_of, ROLE_LABELS), "role_label")
+    app.add_template_global(partial(label_of, OUTCOME_LABELS), "outcome_label")
     app.context_processor(_navigation_counts)

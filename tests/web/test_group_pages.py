@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from jit.extensions import db
-from jit.models import JointGroup
+from jit.models import AuditEvent, JointGroup
 from jit.web.groups.routes import term_of
 from tests.conftest import csrf_token_in
 from tests.groups_support import (
@@ -282,3 +282,30 @@ def test_a_page_upload_without_a_file_is_refused_and_nothing_changes(cast):
     assert "Choose a file." in browser.get(f"/groups/{group['id']}", headers={"Accept-Language": "en"}).get_data(
         as_text=True)
     assert browser.get(f"/groups/{group['id']}/documents/{document['id']}/file").status_code == 404
+
+
+def _events_after(cast, leaf_index: int) -> list[AuditEvent]:
+    with cast.app.app_context():
+        events = db.session.scalars(select(AuditEvent).where(AuditEvent.leaf_index > leaf_index)
+                                    .order_by(AuditEvent.leaf_index)).all()
+        db.session.expunge_all()
+        return events
+
+
+def _last_leaf(cast) -> int:
+    with cast.app.app_context():
+        return db.session.scalar(select(func.max(AuditEvent.leaf_index)))
+
+
+@pytest.mark.parametrize(("path", "operation"), [("", "group.read"), ("/channels", "channel.list")])
+def test_opening_a_group_page_leaves_one_audit_event_about_the_group(cast, path, operation):
+    """The pages read the group, its moves, compliance, evaluations and chat: the person opened one page."""
+    gid = activate(cast)["id"]
+    browser = cast.browser("creator")
+    before = _last_leaf(cast)
+    page = browser.get(f"/groups/{gid}{path}", headers=EN)
+    assert page.status_code == 200
+    assert 'id="chat-body"' in page.get_data(as_text=True)  # the open channel, read in the same use case
+    [event] = _events_after(cast, before)
+    assert (event.operation, event.outcome, event.user_id) == (operation, "ok", cast.ids["creator"])
+    assert (event.object_type, event.object_id, event.group_id) == ("group", str(gid), gid)

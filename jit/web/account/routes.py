@@ -5,12 +5,13 @@ from __future__ import annotations
 import segno
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from jit.services import accounts, second_factors
 from jit.services.errors import Conflict, Invalid, RateLimited
 from jit.session import start_session
 from jit.web.account.forms import EnrolForm, PasswordChangeForm
+from jit.web.common import actor
 from jit.web.refusals import form_page, show_refusal
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -19,15 +20,14 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 @bp.route("/")
 @login_required
 def overview():
-    account = accounts.current_account(current_user._get_current_object())
-    return render_template("account/overview.html", account=account)
+    return render_template("account/overview.html", account=accounts.current_account(actor()))
 
 
 @bp.route("/second-factor", methods=["GET", "POST"])
 @login_required
 def second_factor():
     """Show a QR code for an authenticator app, then confirm it with one of its codes."""
-    account = accounts.current_account(current_user._get_current_object())
+    account = accounts.current_account(actor())
     if account.has_second_factor:
         return render_template("account/second_factor_on.html", account=account)
     form = EnrolForm()
@@ -51,7 +51,7 @@ def second_factor():
 @login_required
 def change_password():
     """Choose a new password (also where an account is sent after an admin reset it)."""
-    account = accounts.current_account(current_user._get_current_object())
+    account = accounts.current_account(actor())
     form = PasswordChangeForm()
     status = None
     if form.validate_on_submit():

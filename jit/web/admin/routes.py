@@ -7,10 +7,9 @@ what is valid (their field errors go back on the form); a change is a POST answe
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from jit.models import AuthorityKind
@@ -29,37 +28,21 @@ from jit.web.admin.forms import (
     UserCreateForm,
     UserEditForm,
 )
+from jit.web.common import actor, add_filters, label_of, page_locale, party_choices
 from jit.web.refusals import form_page, show_refusal
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 NO_AUTHORITY = _l("— none —")
-
-
-@bp.app_template_filter("authority_kind_label")
-def authority_kind_label(kind) -> str:
-    value = getattr(kind, "value", kind)
-    return str(KIND_LABELS.get(value, value))
-
-
-def _actor():
-    return current_user._get_current_object()
-
-
-def _locale() -> str:
-    return str(get_locale())
+add_filters(bp, label_of, authority_kind_label=KIND_LABELS)
 
 
 def _parties():
-    return registry.list_parties(_actor(), limit=MAX_LIMIT).items
-
-
-def _party_choices(parties) -> list[SelectChoice]:
-    return [SelectChoice(party.code, f"{party.name(_locale())} ({party.code})") for party in parties]
+    return registry.list_parties(actor(), limit=MAX_LIMIT).items
 
 
 def _authority_choices(authorities) -> list[SelectChoice]:
-    locale = _locale()
+    locale = page_locale()
     ordered = sorted(authorities, key=lambda authority: (authority.party_code, authority.name(locale)))
     return [SelectChoice(str(authority.id), f"{authority.name(locale)} ({authority.party_code})")
             for authority in ordered]
@@ -70,7 +53,7 @@ def _authority_choices(authorities) -> list[SelectChoice]:
 @bp.route("/")
 @login_required
 def index():
-    return render_template("admin/index.html", counts=registry.overview(_actor()))
+    return render_template("admin/index.html", counts=registry.overview(actor()))
 
 
 # --- parties -------------------------------------------------------------------------------
@@ -78,21 +61,21 @@ def index():
 @bp.route("/parties")
 @login_required
 def parties():
-    return render_template("admin/parties.html", parties=_parties(), may_keep=registry.may_keep(_actor()))
+    return render_template("admin/parties.html", parties=_parties(), may_keep=registry.may_keep(actor()))
 
 
 @bp.route("/parties/<code>", methods=["GET", "POST"])
 @login_required
 def edit_party(code: str):
-    registry.require_keeper(_actor())  # a form the POST would refuse is not shown either
+    registry.require_keeper(actor())  # a form the POST would refuse is not shown either
     form = PartyForm()
     if form.validate_on_submit():
         party = registry.update_party(
-            _actor(), code,
+            actor(), code,
             agreement_2015_in_force_on=form.agreement_2015_in_force_on.data,
             chisinau_in_force_on=form.chisinau_in_force_on.data,
         )
-        flash(_("The treaty dates of %(party)s are saved.", party=party.name(_locale())), "success")
+        flash(_("The treaty dates of %(party)s are saved.", party=party.name(page_locale())), "success")
         return redirect(url_for(".parties"))
     # There is no single-party read: the party comes from the (short) list of parties.
     party = next((party for party in _parties() if party.code == code.upper()), None)
@@ -110,37 +93,37 @@ def edit_party(code: str):
 def authorities():
     parties = _parties()
     filters = AuthorityFilterForm(request.args)
-    filters.party.choices = [SelectChoice("", _("all parties")), *_party_choices(parties)]
+    filters.party.choices = [SelectChoice("", _("all parties")), *party_choices(parties)]
     party = kind = None
     if filters.validate():
         party, kind = filters.party.data or None, filters.kind.data or None
     page = registry.list_authorities(
-        _actor(), party=party, kind=AuthorityKind(kind) if kind else None,
+        actor(), party=party, kind=AuthorityKind(kind) if kind else None,
         cursor=request.args.get("cursor") or None,
     )
     next_url = (url_for(".authorities", party=party, kind=kind, cursor=page.next_cursor)
                 if page.next_cursor else None)
     return render_template("admin/authorities.html", filters=filters, authorities=page.items,
-                           party=party, next_url=next_url, may_keep=registry.may_keep(_actor()))
+                           party=party, next_url=next_url, may_keep=registry.may_keep(actor()))
 
 
 @bp.route("/authorities/new", methods=["GET", "POST"])
 @login_required
 def new_authority():
-    registry.require_keeper(_actor())
+    registry.require_keeper(actor())
     form = AuthorityCreateForm(party=request.args.get("party"))
-    form.party.choices = _party_choices(_parties())
+    form.party.choices = party_choices(_parties())
     status = None
     if form.validate_on_submit():
         try:
             authority = registry.create_authority(
-                _actor(), party=form.party.data, name_en=form.name_en.data, name_ru=form.name_ru.data,
+                actor(), party=form.party.data, name_en=form.name_en.data, name_ru=form.name_ru.data,
                 kind=AuthorityKind(form.kind.data), listed_on=form.listed_on.data,
             )
         except (Invalid, Conflict) as refusal:
             status = show_refusal(form, refusal)
         else:
-            flash(_("The authority “%(name)s” is added.", name=authority.name(_locale())), "success")
+            flash(_("The authority “%(name)s” is added.", name=authority.name(page_locale())), "success")
             return redirect(url_for(".authorities", party=authority.party_code))
     return form_page("admin/authority_new.html", form, status)
 
@@ -148,21 +131,21 @@ def new_authority():
 @bp.route("/authorities/<int:authority_id>", methods=["GET", "POST"])
 @login_required
 def edit_authority(authority_id: int):
-    registry.require_keeper(_actor())
+    registry.require_keeper(actor())
     form = AuthorityEditForm()
     status = None
     if form.validate_on_submit():
         try:
             authority = registry.update_authority(
-                _actor(), authority_id, delisted_on=form.delisted_on.data,
+                actor(), authority_id, delisted_on=form.delisted_on.data,
                 name_en=form.name_en.data, name_ru=form.name_ru.data,
             )
         except (Invalid, Conflict) as refusal:
             status = show_refusal(form, refusal)
         else:
-            flash(_("The authority “%(name)s” is saved.", name=authority.name(_locale())), "success")
+            flash(_("The authority “%(name)s” is saved.", name=authority.name(page_locale())), "success")
             return redirect(url_for(".authorities", party=authority.party_code))
-    authority = registry.get_authority(_actor(), authority_id)
+    authority = registry.get_authority(actor(), authority_id)
     if not form.is_submitted():
         form.process(obj=authority)
     return form_page("admin/authority_edit.html", form, status, authority=authority)
@@ -173,7 +156,7 @@ def edit_authority(authority_id: int):
 @bp.route("/users")
 @login_required
 def users_list():
-    page = accounts.list_users(_actor(), cursor=request.args.get("cursor") or None)
+    page = accounts.list_users(actor(), cursor=request.args.get("cursor") or None)
     next_url = url_for(".users_list", cursor=page.next_cursor) if page.next_cursor else None
     return render_template("admin/users.html", users=page.items, next_url=next_url)
 
@@ -181,15 +164,15 @@ def users_list():
 @bp.route("/users/new", methods=["GET", "POST"])
 @login_required
 def new_user():
-    accounts.require_account_admin(_actor())
+    accounts.require_account_admin(actor())
     form = UserCreateForm()
-    authorities = registry.list_authorities(_actor(), limit=MAX_LIMIT).items
+    authorities = registry.list_authorities(actor(), limit=MAX_LIMIT).items
     form.authority_id.choices = [SelectChoice("", NO_AUTHORITY), *_authority_choices(authorities)]
     status = None
     if form.validate_on_submit():
         try:
             user = accounts.create_user(
-                _actor(), username=form.username.data, full_name=form.full_name.data,
+                actor(), username=form.username.data, full_name=form.full_name.data,
                 password=form.password.data, roles=form.roles.data, authority_id=form.authority_id.data,
                 time_zone=form.time_zone.data,
             )
@@ -204,9 +187,9 @@ def new_user():
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @login_required
 def edit_user(user_id: int):
-    user = accounts.get_user(_actor(), user_id)
+    user = accounts.get_user(actor(), user_id)
     form = UserEditForm(obj=user)
-    authorities = registry.list_authorities(_actor(), limit=MAX_LIMIT).items
+    authorities = registry.list_authorities(actor(), limit=MAX_LIMIT).items
     # update_user cannot take an authority away (None means "leave as it is"), so "none" is
     # offered only to accounts that have none yet.
     none_choice = [] if user.authority_id is not None else [SelectChoice("", NO_AUTHORITY)]
@@ -215,7 +198,7 @@ def edit_user(user_id: int):
     if form.validate_on_submit():
         try:
             user = accounts.update_user(
-                _actor(), user_id, active=form.active.data, roles=form.roles.data,
+                actor(), user_id, active=form.active.data, roles=form.roles.data,
                 full_name=form.full_name.data, time_zone=form.time_zone.data,
                 authority_id=form.authority_id.data,
             )
@@ -226,14 +209,14 @@ def edit_user(user_id: int):
             return redirect(url_for(".users_list"))
     return form_page("admin/user_edit.html", form, status, user=user, reset_form=ResetSecondFactorForm(),
                      password_form=ResetPasswordForm(), unlock_form=UnlockForm(),
-                     failures=accounts.recent_sign_in_failures(_actor(), user_id))
+                     failures=accounts.recent_sign_in_failures(actor(), user_id))
 
 
 @bp.route("/users/<int:user_id>/reset-second-factor", methods=["POST"])
 @login_required
 def reset_second_factor(user_id: int):
     if ResetSecondFactorForm().validate_on_submit():
-        user = accounts.reset_second_factor(_actor(), user_id)
+        user = accounts.reset_second_factor(actor(), user_id)
         flash(_("The second factor of %(username)s is reset: they set up a new one at their next sign-in.",
                 username=user.username), "success")
     return redirect(url_for(".edit_user", user_id=user_id))
@@ -246,7 +229,7 @@ def reset_password(user_id: int):
     session cookie would carry); the user must replace it when they sign in."""
     if not ResetPasswordForm().validate_on_submit():
         return redirect(url_for(".edit_user", user_id=user_id))
-    reset = accounts.reset_password(_actor(), user_id)
+    reset = accounts.reset_password(actor(), user_id)
     page = render_template("admin/password_reset.html", user=reset.user, password=reset.temporary_password)
     return page, 200, {"Cache-Control": "no-store"}
 
@@ -255,7 +238,7 @@ def reset_password(user_id: int):
 @login_required
 def unlock(user_id: int):
     if UnlockForm().validate_on_submit():
-        user = accounts.unlock(_actor(), user_id)
+        user = accounts.unlock(actor(), user_id)
         flash(_("The failed sign-ins of %(username)s are cleared: they can sign in from anywhere at once.",
                 username=user.username), "success")
     return redirect(url_for(".edit_user", user_id=user_id))

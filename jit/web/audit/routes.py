@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 
 from flask import Blueprint, render_template, request
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from jit.services import audit
 from jit.services.errors import Invalid
 from jit.web.audit.forms import AuditFilterForm
+from jit.web.common import actor
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -27,7 +28,7 @@ def events():
     if valid:
         try:
             page = audit.list_events(
-                current_user._get_current_object(), user_id=form.user_id.data, group_id=form.group_id.data,
+                actor(), user_id=form.user_id.data, group_id=form.group_id.data,
                 operation=form.operation.data or None, after=_start_of(form.after.data),
                 before=_start_of(form.before.data), cursor=request.args.get("cursor"), limit=100,
             )

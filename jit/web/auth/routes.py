@@ -13,6 +13,7 @@ from jit.services import accounts, sign_in
 from jit.services.errors import InvalidCredentials
 from jit.session import end_session, start_session
 from jit.web.auth.forms import LanguageForm, LoginForm, LogoutForm, SecondFactorForm
+from jit.web.common import actor
 
 bp = Blueprint("auth", __name__)
 
@@ -88,7 +89,7 @@ def second_factor():
 def logout():
     if LogoutForm().validate_on_submit():
         if current_user.is_authenticated:
-            sign_in.sign_out(current_user._get_current_object(), session.get("key"))
+            sign_in.sign_out(actor(), session.get("key"))
         end_session()
         flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -100,5 +101,5 @@ def set_language():
     if form.validate_on_submit():
         session["locale"] = form.locale.data
         if current_user.is_authenticated:
-            accounts.set_locale(current_user._get_current_object(), form.locale.data)
+            accounts.set_locale(actor(), form.locale.data)
     return redirect(_safe_next(form.next.data))

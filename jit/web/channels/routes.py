@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
-from jit.services import channels, groups
+from jit.models import JointGroup
+from jit.services import channels, group_view
+from jit.web.common import actor
 
 bp = Blueprint("channels", __name__)
 
@@ -25,25 +27,18 @@ def channel_label(summary: channels.ChannelSummary, parties: dict[int, str]) -> 
     return summary.name
 
 
-def chat_panel(actor, group, wanted: int | None = None) -> dict:
-    """What templates/channels/_panel.html shows: the channels `actor` may read in `group`, and the
-    `wanted` one open (the first, the general channel, by default; None if not readable)."""
-    summaries = channels.list_channels(actor, group.id)
+def chat_panel(group: JointGroup, chat: group_view.Chat) -> dict:
+    """What templates/channels/_panel.html shows of the group's chat, its channels named."""
     parties = {team.id: team.party_code for team in group.teams}
-    current = next((summary for summary in summaries if summary.id == wanted), None) if wanted else (
-        summaries[0] if summaries else None)
-    return {"summaries": summaries, "labels": {summary.id: channel_label(summary, parties) for summary in summaries},
-            "current": current, "members": channels.channel_members(actor, current.id) if current else [],
-            "writable": channels.takes_messages(group)}
+    return {"summaries": chat.channels, "current": chat.current, "members": chat.members, "writable": chat.writable,
+            "labels": {summary.id: channel_label(summary, parties) for summary in chat.channels}}
 
 
 @bp.route("/groups/<int:gid>/channels")
 @login_required
 def page(gid: int):
-    actor = current_user._get_current_object()
-    group = groups.get_group(actor, gid)
     wanted = request.args.get("channel", type=int)
-    panel = chat_panel(actor, group, wanted)
-    if wanted and panel["current"] is None:
+    group, chat = group_view.chat_page(actor(), gid, wanted)
+    if wanted and chat.current is None:
         abort(404)
-    return render_template("channels/page.html", group=group, **panel)
+    return render_template("channels/page.html", group=group, **chat_panel(group, chat))

@@ -10,10 +10,8 @@ from wtforms.validators import Length, Optional
 
 from jit.models import CustodyType, EvidenceKind, EvidenceStatus
 from jit.services.evidence import NOTE_LIMIT, PLACE_LIMIT, TEXT_LIMITS
+from jit.web.common import newlines
 from jit.web.forms import Form
-from jit.web.instructions.forms import _newlines
-
-T = CustodyType
 
 KIND_LABELS = {
     EvidenceKind.DOCUMENT.value: _l("document"),
@@ -30,19 +28,20 @@ STATUS_LABELS = {
     EvidenceStatus.DISPOSED.value: _l("disposed of"),
 }
 EVENT_LABELS = {
-    T.REGISTERED.value: _l("Registered"),
-    T.FILE_ATTACHED.value: _l("File attached"),
-    T.TRANSFERRED.value: _l("Transferred"),
-    T.EXAMINED.value: _l("Examined"),
-    T.HASH_VERIFIED.value: _l("Hashes verified"),
-    T.SEALED.value: _l("Sealed"),
-    T.RETURNED.value: _l("Returned"),
-    T.DISPOSED.value: _l("Disposed of"),
-    T.CORRECTION.value: _l("Correction"),
-    T.CONSENT_RECORDED.value: _l("Consent recorded"),
+    CustodyType.REGISTERED.value: _l("Registered"),
+    CustodyType.FILE_ATTACHED.value: _l("File attached"),
+    CustodyType.TRANSFERRED.value: _l("Transferred"),
+    CustodyType.EXAMINED.value: _l("Examined"),
+    CustodyType.HASH_VERIFIED.value: _l("Hashes verified"),
+    CustodyType.SEALED.value: _l("Sealed"),
+    CustodyType.RETURNED.value: _l("Returned"),
+    CustodyType.DISPOSED.value: _l("Disposed of"),
+    CustodyType.CORRECTION.value: _l("Correction"),
+    CustodyType.CONSENT_RECORDED.value: _l("Consent recorded"),
 }
 # What the custody event form records; transfers and hash checks have forms of their own.
-RECORDED_HERE = (T.EXAMINED, T.SEALED, T.RETURNED, T.DISPOSED, T.CORRECTION)
+RECORDED_HERE = (CustodyType.EXAMINED, CustodyType.SEALED, CustodyType.RETURNED, CustodyType.DISPOSED,
+                 CustodyType.CORRECTION)
 
 
 def _any(label) -> list[SelectChoice]:
@@ -72,9 +71,9 @@ class RegisterForm(Form):
     obtained_place = StringField(_l("Obtained where"), validators=[Length(max=TEXT_LIMITS["obtained_place"])])
     obtained_under = StringField(_l("Obtained under"), validators=[Length(max=TEXT_LIMITS["obtained_under"])],
                                  description=_l("The protocol or decision, e.g. Search protocol № 17."))
-    description = TextAreaField(_l("Description"), render_kw={"rows": 4}, filters=[_newlines],
+    description = TextAreaField(_l("Description"), render_kw={"rows": 4}, filters=[newlines],
                                 validators=[Length(max=TEXT_LIMITS["description"])])
-    use_conditions = TextAreaField(_l("Use conditions (optional)"), render_kw={"rows": 2}, filters=[_newlines],
+    use_conditions = TextAreaField(_l("Use conditions (optional)"), render_kw={"rows": 2}, filters=[newlines],
                                    description=_l("Set by your party: the item then leaves the group only with "
                                                   "its consent (AGR-USE)."))
     submit = SubmitField(_l("Register the item"))
@@ -85,7 +84,7 @@ class _EventForm(Form):
     upload are made with a prefix ("transfer", "custody"), so their fields' names and ids differ."""
 
     place = StringField(_l("Place"), validators=[Length(max=PLACE_LIMIT)])
-    note = TextAreaField(_l("Note"), render_kw={"rows": 2}, filters=[_newlines], validators=[Length(max=NOTE_LIMIT)])
+    note = TextAreaField(_l("Note"), render_kw={"rows": 2}, filters=[newlines], validators=[Length(max=NOTE_LIMIT)])
 
 
 class UploadForm(_EventForm):
@@ -116,7 +115,7 @@ class ConsentForm(Form):
     reference = StringField(_l("Consent reference"), validators=[Length(max=120)],
                             description=_l("E.g. Letter of the Ministry of Internal Affairs № 12-3/456."))
     dated = DateField(_l("Dated"), validators=[Optional()])
-    scope = TextAreaField(_l("Scope (optional)"), render_kw={"rows": 2}, filters=[_newlines],
+    scope = TextAreaField(_l("Scope (optional)"), render_kw={"rows": 2}, filters=[newlines],
                           validators=[Length(max=NOTE_LIMIT)])
     submit = SubmitField(_l("Record the consent"))
 

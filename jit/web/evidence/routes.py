@@ -20,6 +20,7 @@ from jit.models import EvidenceStatus, JointGroup
 from jit.services import evidence, groups, instructions
 from jit.services.errors import Conflict, Invalid, RateLimited, TooLarge
 from jit.uploads import accepts_upload
+from jit.web.common import actor, add_filters, badge_of, file_response, label_of
 from jit.web.evidence.forms import (
     EVENT_LABELS,
     KIND_LABELS,
@@ -33,9 +34,7 @@ from jit.web.evidence.forms import (
     UploadForm,
     VerifyForm,
 )
-from jit.web.groups.routes import member_role_label
-from jit.web.instructions.forms import label_of
-from jit.web.instructions.routes import _file_response
+from jit.web.groups.forms import MEMBER_ROLE_LABELS
 from jit.web.refusals import form_page, show_refusal
 
 bp = Blueprint("evidence", __name__)
@@ -47,36 +46,15 @@ STATUS_BADGES = {
     EvidenceStatus.RETURNED.value: "text-bg-secondary",
     EvidenceStatus.DISPOSED.value: "text-bg-secondary",
 }
-
-
-@bp.app_template_filter("evidence_kind_label")
-def evidence_kind_label(kind) -> str:
-    return label_of(KIND_LABELS, kind)
-
-
-@bp.app_template_filter("evidence_status_label")
-def evidence_status_label(status) -> str:
-    return label_of(STATUS_LABELS, status)
-
-
-@bp.app_template_filter("evidence_status_badge")
-def evidence_status_badge(status) -> str:
-    return STATUS_BADGES.get(getattr(status, "value", status), "text-bg-secondary")
-
-
-@bp.app_template_filter("custody_event_label")
-def custody_event_label(kind) -> str:
-    return label_of(EVENT_LABELS, kind)
+add_filters(bp, label_of, evidence_kind_label=KIND_LABELS, evidence_status_label=STATUS_LABELS,
+            custody_event_label=EVENT_LABELS)
+add_filters(bp, badge_of, evidence_status_badge=STATUS_BADGES)
 
 
 @bp.app_template_filter("in_time_zone")
 def in_time_zone(moment, zone: str) -> str:
     """The moment on the clock of `zone` (the actor's own, as recorded with the event)."""
     return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
-
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _detail_url(eid: int) -> str:
@@ -93,7 +71,7 @@ def _people(group: JointGroup) -> list[SelectChoice]:
     for team in group.teams:
         for membership in team.current_members:
             people.setdefault(membership.user_id, f"{membership.user.full_name} — {team.party_code}, "
-                                                  f"{member_role_label(membership.role)}")
+                                                  f"{label_of(MEMBER_ROLE_LABELS, membership.role)}")
     if group.head is not None:
         people.setdefault(group.head_id, f"{group.head.full_name} — {_('group head')}")
     return [SelectChoice(user_id, label) for user_id, label in people.items()]
@@ -102,14 +80,14 @@ def _people(group: JointGroup) -> list[SelectChoice]:
 # --- the group's register ------------------------------------------------------------------
 
 def _register_page(gid: int, *, status: int = 200):
-    group = groups.get_group(_actor(), gid)
+    group = groups.get_group(actor(), gid)
     form = FilterForm(request.args)
     form.case_id.choices = [SelectChoice("", _("All cases")), *_cases(group)]
     form.party.choices = [SelectChoice("", _("All parties")), *(SelectChoice(code, code) for code in group.party_codes)]
     form.custodian_id.choices = [SelectChoice("", _("Anyone")), *_people(group)]
     valid = form.validate()
     chosen = {name: form[name].data or None for name in ("case_id", "party", "kind", "custodian_id")} if valid else {}
-    page = evidence.list_items(_actor(), gid, **chosen, cursor=request.args.get("cursor") or None)
+    page = evidence.list_items(actor(), gid, **chosen, cursor=request.args.get("cursor") or None)
     next_url = url_for(".index", gid=gid, **chosen, cursor=page.next_cursor) if page.next_cursor else None
     return render_template("evidence/index.html", group=group, form=form, rows=page.items,
                            next_url=next_url), status if valid else 422
@@ -125,7 +103,7 @@ def index(gid: int):
 @login_required
 def export(gid: int):
     try:
-        name, bundle = evidence.export_bundle(_actor(), gid)
+        name, bundle = evidence.export_bundle(actor(), gid)
     except Conflict as refusal:  # AGR-USE, or nothing recorded yet: said on the register itself
         return _register_page(gid, status=show_refusal(FilterForm(formdata=None), refusal))
     return send_file(bundle, mimetype="application/zip", as_attachment=True, download_name=name)
@@ -134,17 +112,17 @@ def export(gid: int):
 @bp.route("/groups/<int:gid>/evidence/new", methods=["GET", "POST"])
 @login_required
 def new(gid: int):
-    group = groups.get_group(_actor(), gid)
+    group = groups.get_group(actor(), gid)
     form = RegisterForm()
     form.case_id.choices = _cases(group)
-    form.obtained_at.description = _("On your clock (%(zone)s).", zone=_actor().time_zone)
+    form.obtained_at.description = _("On your clock (%(zone)s).", zone=actor().time_zone)
     status = None
     if form.validate_on_submit():
         local = form.obtained_at.data
         try:
             item = evidence.register(
-                _actor(), gid, case_id=form.case_id.data, title=form.title.data or "", kind=form.kind.data,
-                obtained_at=local.replace(tzinfo=ZoneInfo(_actor().time_zone)) if local else None,
+                actor(), gid, case_id=form.case_id.data, title=form.title.data or "", kind=form.kind.data,
+                obtained_at=local.replace(tzinfo=ZoneInfo(actor().time_zone)) if local else None,
                 obtained_place=form.obtained_place.data or "", obtained_under=form.obtained_under.data or "",
                 description=form.description.data or "", use_conditions=form.use_conditions.data)
         except (Invalid, Conflict) as refusal:
@@ -159,7 +137,7 @@ def new(gid: int):
 # --- one item ------------------------------------------------------------------------------
 
 def _detail_page(eid: int, *, status: int = 200, **forms):
-    item = evidence.get_item(_actor(), eid)
+    item = evidence.get_item(actor(), eid)
     group = item.group
     submitted = set(forms)
     forms = {"upload_form": UploadForm(formdata=None), "verify_form": VerifyForm(formdata=None),
@@ -171,7 +149,7 @@ def _detail_page(eid: int, *, status: int = 200, **forms):
     transfer.to_user_id.choices = [choice for choice in _people(group) if choice.value != item.custodian_id]
     transfer.instruction_id.choices = [SelectChoice("", _("None")), *(
         SelectChoice(i.id, _("No. %(id)s", id=i.id) + f" — {i.from_team.party_code} → {i.to_team.party_code}")
-        for i in instructions.list_instructions(_actor(), group.id, limit=500).items)]
+        for i in instructions.list_instructions(actor(), group.id, limit=500).items)]
     designee = evidence.consent_designee(item)
     choose = forms["designee_form"]
     choose.user_id.choices = [SelectChoice("", _("Nobody: the national head only")), *(
@@ -180,8 +158,8 @@ def _detail_page(eid: int, *, status: int = 200, **forms):
         choose.user_id.data = designee.id if designee else None
     return render_template("evidence/detail.html", item=item, group=group, broken=evidence.verify_item_chain(item),
                            member=evidence.in_group(current_user.id, group), designee=designee,
-                           may_record_consent=evidence.may_record_consent(_actor(), item),
-                           may_designate=evidence.may_designate_consent_recorder(_actor(), item), **forms), status
+                           may_record_consent=evidence.may_record_consent(actor(), item),
+                           may_designate=evidence.may_designate_consent_recorder(actor(), item), **forms), status
 
 
 def _submit(eid: int, name: str, form, act, done: str):
@@ -210,15 +188,15 @@ def upload(eid: int):
     form = UploadForm()
     chosen = form.file.data
     return _submit(eid, "upload_form", form, lambda: evidence.attach_file(
-        _actor(), eid, filename=chosen.filename, stream=chosen.stream, place=form.place.data or "",
+        actor(), eid, filename=chosen.filename, stream=chosen.stream, place=form.place.data or "",
         note_text=form.note.data or ""), _("The file is uploaded and recorded in the chain of custody."))
 
 
 @bp.route("/evidence/<int:eid>/files/<int:fid>")
 @login_required
 def download(eid: int, fid: int):
-    evidence_file, stream = evidence.file_content(_actor(), eid, fid)
-    return _file_response(evidence_file.name, evidence_file.sha256, stream)
+    evidence_file, stream = evidence.file_content(actor(), eid, fid)
+    return file_response(evidence_file.name, evidence_file.sha256, stream)
 
 
 @bp.route("/evidence/<int:eid>/verify", methods=["POST"])
@@ -228,7 +206,7 @@ def verify(eid: int):
     if not form.validate_on_submit():
         return _detail_page(eid, status=422, verify_form=form)
     try:
-        event = evidence.verify_files(_actor(), eid)
+        event = evidence.verify_files(actor(), eid)
     except (Conflict, RateLimited) as refusal:
         return _detail_page(eid, status=show_refusal(form, refusal))
     if event.entry["verified"]:
@@ -244,7 +222,7 @@ def verify(eid: int):
 def transfer(eid: int):
     form = TransferForm(prefix="transfer")
     return _submit(eid, "transfer_form", form, lambda: evidence.record_event(
-        _actor(), eid, type="transferred", to_user_id=form.to_user_id.data, instruction_id=form.instruction_id.data,
+        actor(), eid, type="transferred", to_user_id=form.to_user_id.data, instruction_id=form.instruction_id.data,
         place=form.place.data or "", note_text=form.note.data or ""), _("The item is transferred."))
 
 
@@ -253,7 +231,7 @@ def transfer(eid: int):
 def record(eid: int):
     form = CustodyForm(prefix="custody")
     return _submit(eid, "custody_form", form, lambda: evidence.record_event(
-        _actor(), eid, type=form.type.data, refers_to=form.refers_to.data, place=form.place.data or "",
+        actor(), eid, type=form.type.data, refers_to=form.refers_to.data, place=form.place.data or "",
         note_text=form.note.data or ""), _("The event is recorded in the chain of custody."))
 
 
@@ -262,7 +240,7 @@ def record(eid: int):
 def consent(eid: int):
     form = ConsentForm()
     return _submit(eid, "consent_form", form, lambda: evidence.record_consent(
-        _actor(), eid, reference=form.reference.data or "", dated=form.dated.data, scope=form.scope.data or ""),
+        actor(), eid, reference=form.reference.data or "", dated=form.dated.data, scope=form.scope.data or ""),
         _("The consent is recorded: the item may now leave the group."))
 
 
@@ -271,4 +249,4 @@ def consent(eid: int):
 def designate(eid: int):
     form = DesigneeForm(prefix="designee")
     return _submit(eid, "designee_form", form, lambda: evidence.designate_consent_recorder(
-        _actor(), eid, user_id=form.user_id.data), _("The designation is recorded."))
+        actor(), eid, user_id=form.user_id.data), _("The designation is recorded."))

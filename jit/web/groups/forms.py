@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from jit.models import DecisionKind, DocumentKind, GroupStatus, MemberRole
+from jit.web.common import newlines
 from jit.web.forms import Form
 
 STATUS_LABELS = {
@@ -58,12 +59,6 @@ USER_ID_HELP = _l("The person's user id: the number shown next to each name in t
                   "(your administrator can tell you anyone else's).")
 
 
-def label_of(labels: dict, value) -> str:
-    """The translated label of an enum value (or its raw value if it has none)."""
-    value = getattr(value, "value", value)
-    return str(labels.get(value, value)) if value is not None else ""
-
-
 def _choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in labels.items()]
 
@@ -72,14 +67,9 @@ def _optional_str(value):
     return value or None
 
 
-def _newlines(value):
-    """Browsers send a textarea's line breaks as CRLF; the records keep LF."""
-    return value.replace("\r\n", "\n") if isinstance(value, str) else value
-
-
 class GroupForm(Form):
     title = StringField(_l("Title"), validators=[Length(max=300)])
-    purpose = TextAreaField(_l("Purpose"), render_kw={"rows": 5}, filters=[_newlines],
+    purpose = TextAreaField(_l("Purpose"), render_kw={"rows": 5}, filters=[newlines],
                             description=_l("The crimes and the criminal cases the group is for."))
     place_of_activity = StringField(_l("Place of activity"), validators=[Length(max=300)])
     starts_on = DateField(_l("Start of the term"), validators=[Optional()])
@@ -135,7 +125,7 @@ class CaseForm(Form):
     number = StringField(_l("Case number"), validators=[Length(max=64)])
     opened_on = DateField(_l("Opened on"), validators=[Optional()])
     articles = StringField(_l("Articles of the criminal code"), validators=[Length(max=300)])
-    summary = TextAreaField(_l("Summary"), render_kw={"rows": 4}, filters=[_newlines])
+    summary = TextAreaField(_l("Summary"), render_kw={"rows": 4}, filters=[newlines])
     handling_investigator_id = IntegerField(_l("Handling investigator (user id)"), validators=[Optional()],
                                             description=_l("A member of that party's national team."))
     submit = SubmitField(_l("Link the case"))

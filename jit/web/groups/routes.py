@@ -10,20 +10,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from jit.models import GroupStatus, JointGroup
 from jit.models.types import utcnow
-from jit.services import compliance, evaluations, groups, registry
+from jit.services import group_view, groups, registry
 from jit.services.errors import Conflict, DomainError, Invalid, TooLarge
 from jit.services.pagination import MAX_LIMIT
-from jit.storage import digest_header
 from jit.uploads import accepts_upload
 from jit.web.channels.routes import chat_panel
+from jit.web.common import actor, add_filters, badge_of, file_response, label_of, page_locale, party_choices
 from jit.web.groups.forms import (
     DECISION_LABELS,
     DOCUMENT_KIND_LABELS,
@@ -39,7 +38,6 @@ from jit.web.groups.forms import (
     MemberForm,
     TeamForm,
     TransitionForm,
-    label_of,
 )
 from jit.web.refusals import form_page, show_refusal
 
@@ -52,44 +50,9 @@ STATUS_BADGES = {
     GroupStatus.SUSPENDED.value: "text-bg-warning",
     GroupStatus.CLOSED.value: "text-bg-dark",
 }
-
-
-@bp.app_template_filter("group_status_label")
-def group_status_label(status) -> str:
-    return label_of(STATUS_LABELS, status)
-
-
-@bp.app_template_filter("group_status_badge")
-def group_status_badge(status) -> str:
-    return STATUS_BADGES.get(getattr(status, "value", status), "text-bg-secondary")
-
-
-@bp.app_template_filter("member_role_label")
-def member_role_label(role) -> str:
-    return label_of(MEMBER_ROLE_LABELS, role)
-
-
-@bp.app_template_filter("document_kind_label")
-def document_kind_label(kind) -> str:
-    return label_of(DOCUMENT_KIND_LABELS, kind)
-
-
-@bp.app_template_filter("decision_label")
-def decision_label(decision) -> str:
-    return label_of(DECISION_LABELS, decision)
-
-
-@bp.app_template_filter("group_event_label")
-def group_event_label(kind) -> str:
-    return label_of(EVENT_LABELS, kind)
-
-
-def _actor():
-    return current_user._get_current_object()
-
-
-def _locale() -> str:
-    return str(get_locale())
+add_filters(bp, label_of, group_status_label=STATUS_LABELS, member_role_label=MEMBER_ROLE_LABELS,
+            document_kind_label=DOCUMENT_KIND_LABELS, decision_label=DECISION_LABELS, group_event_label=EVENT_LABELS)
+add_filters(bp, badge_of, group_status_badge=STATUS_BADGES)
 
 
 def term_of(group: JointGroup, today: date | None = None) -> dict:
@@ -107,14 +70,13 @@ def term_of(group: JointGroup, today: date | None = None) -> dict:
 # --- helpers for forms ---------------------------------------------------------------------
 
 def _party_choices() -> list[SelectChoice]:
-    parties = registry.list_parties(_actor(), limit=MAX_LIMIT).items
-    return [SelectChoice(party.code, f"{party.name(_locale())} ({party.code})") for party in parties]
+    return party_choices(registry.list_parties(actor(), limit=MAX_LIMIT).items)
 
 
 def _authority_choices() -> list[SelectChoice]:
     """Every authority, grouped by party (the service checks that it belongs to the chosen party)."""
-    locale = _locale()
-    authorities = registry.list_authorities(_actor(), limit=MAX_LIMIT).items
+    locale = page_locale()
+    authorities = registry.list_authorities(actor(), limit=MAX_LIMIT).items
     ordered = sorted(authorities, key=lambda authority: (authority.party_code, authority.name(locale)))
     return [SelectChoice(str(authority.id), authority.name(locale),
                          optgroup=f"{authority.party.name(locale)} ({authority.party_code})")
@@ -130,7 +92,7 @@ def _overview_url(gid: int) -> str:
 @bp.route("/")
 @login_required
 def index():
-    page = groups.list_groups(_actor(), cursor=request.args.get("cursor") or None)
+    page = groups.list_groups(actor(), cursor=request.args.get("cursor") or None)
     next_url = url_for(".index", cursor=page.next_cursor) if page.next_cursor else None
     today = utcnow().date()
     rows = [(group, term_of(group, today)) for group in page.items]
@@ -145,7 +107,7 @@ def new():
     if form.validate_on_submit():
         try:
             group = groups.create_group(
-                _actor(), title=form.title.data, purpose=form.purpose.data,
+                actor(), title=form.title.data, purpose=form.purpose.data,
                 place_of_activity=form.place_of_activity.data, starts_on=form.starts_on.data,
                 ends_on=form.ends_on.data,
             )
@@ -169,15 +131,14 @@ def _transition_forms(group: JointGroup, options: dict) -> list[dict]:
 
 
 def _overview_page(gid: int, *, refusal: DomainError | None = None, status: int = 200):
-    group = groups.get_group(_actor(), gid)
-    options = groups.transition_options(_actor(), gid)
+    page = group_view.group_page(actor(), gid)
+    group = page.group
     unmet = [str(why) for name, why in (refusal.fields.items() if refusal else []) if name != "version"]
     return render_template(
-        "groups/overview.html", group=group, term=term_of(group), moves=_transition_forms(group, options),
+        "groups/overview.html", group=group, term=term_of(group), moves=_transition_forms(group, page.moves),
         closed=group.status == GroupStatus.CLOSED, refusal=refusal, refusal_details=unmet,
-        file_form=DocumentFileForm(), compliance=compliance.group_report(_actor(), gid),
-        evaluations=evaluations.list_evaluations(_actor(), gid), evaluation_due=evaluations.is_due(group),
-        chat=chat_panel(_actor(), group),
+        file_form=DocumentFileForm(), compliance=page.compliance, evaluations=page.evaluations,
+        evaluation_due=page.evaluation_due, chat=chat_panel(group, page.chat),
     ), status
 
 
@@ -193,11 +154,11 @@ def transition(gid: int):
     form = TransitionForm()
     form.validate()  # parses; the service says what is wrong with what was sent
     try:
-        group = groups.transition(_actor(), gid, to=form.to.data or "", version=form.version.data,
+        group = groups.transition(actor(), gid, to=form.to.data or "", version=form.version.data,
                                   reason=form.reason.data or None)
     except (Invalid, Conflict) as refusal:
         return _overview_page(gid, refusal=refusal, status=refusal.status)
-    flash(_("The group is now %(status)s.", status=group_status_label(group.status)), "success")
+    flash(_("The group is now %(status)s.", status=label_of(STATUS_LABELS, group.status)), "success")
     return redirect(_overview_url(gid))
 
 
@@ -206,7 +167,7 @@ def transition(gid: int):
 @bp.route("/<int:gid>/edit", methods=["GET", "POST"])
 @login_required
 def edit(gid: int):
-    group = groups.get_group(_actor(), gid)
+    group = groups.get_group(actor(), gid)
     form = GroupEditForm(obj=group)
     status = stale = None
     if form.validate_on_submit():
@@ -217,11 +178,11 @@ def edit(gid: int):
             flash(_("Nothing was changed."), "info")
             return redirect(_overview_url(gid))
         try:
-            group = groups.update_group(_actor(), gid, version=form.version.data, **changes)
+            group = groups.update_group(actor(), gid, version=form.version.data, **changes)
         except (Invalid, Conflict) as refusal:
             status = show_refusal(form, refusal)
             if isinstance(refusal, Conflict) and "version" in refusal.fields:
-                group = groups.get_group(_actor(), gid)
+                group = groups.get_group(actor(), gid)
                 stale = {"yours": form.title.data, "theirs": group.title, "version": group.version}
                 # Saving again now knowingly replaces their version with this one.
                 form.version.data, form.version.raw_data = group.version, None
@@ -236,14 +197,14 @@ def edit(gid: int):
 @bp.route("/<int:gid>/teams/new", methods=["GET", "POST"])
 @login_required
 def new_team(gid: int):
-    group = groups.get_group(_actor(), gid)
+    group = groups.get_group(actor(), gid)
     form = TeamForm()
     form.party.choices = _party_choices()
     form.authority_id.choices = _authority_choices()
     status = None
     if form.validate_on_submit():
         try:
-            team = groups.add_team(_actor(), gid, party=form.party.data, authority_id=form.authority_id.data,
+            team = groups.add_team(actor(), gid, party=form.party.data, authority_id=form.authority_id.data,
                                    national_head_id=form.national_head_id.data)
         except (Invalid, Conflict) as refusal:
             status = show_refusal(form, refusal)
@@ -256,15 +217,15 @@ def new_team(gid: int):
 @bp.route("/<int:gid>/members/new", methods=["GET", "POST"])
 @login_required
 def new_member(gid: int):
-    group = groups.get_group(_actor(), gid)
+    group = groups.get_group(actor(), gid)
     form = MemberForm()
-    locale = _locale()
+    locale = page_locale()
     form.team_id.choices = [SelectChoice(str(team.id), f"{team.party_code} — {team.authority.name(locale)}")
                             for team in group.teams]
     status = None
     if form.validate_on_submit():
         try:
-            membership = groups.add_member(_actor(), gid, user_id=form.user_id.data, team_id=form.team_id.data,
+            membership = groups.add_member(actor(), gid, user_id=form.user_id.data, team_id=form.team_id.data,
                                            role=form.role.data)
         except (Invalid, Conflict) as refusal:
             status = show_refusal(form, refusal)
@@ -280,7 +241,7 @@ def new_member(gid: int):
 def remove_member(gid: int, user_id: int):
     # The form carries only the CSRF token, which CSRFProtect checked before this view ran.
     try:
-        membership = groups.remove_member(_actor(), gid, user_id)
+        membership = groups.remove_member(actor(), gid, user_id)
     except (Invalid, Conflict) as refusal:
         return _overview_page(gid, refusal=refusal, status=refusal.status)
     flash(_("%(name)s is no longer in the group.", name=membership.user.full_name), "success")
@@ -292,7 +253,7 @@ def remove_member(gid: int, user_id: int):
 @bp.route("/<int:gid>/documents/new", methods=["GET", "POST"])
 @login_required
 def new_document(gid: int):
-    group = groups.get_group(_actor(), gid)
+    group = groups.get_group(actor(), gid)
     form = DocumentForm()
     form.party.choices = _party_choices()
     form.authority_id.choices = _authority_choices()
@@ -300,7 +261,7 @@ def new_document(gid: int):
     if form.validate_on_submit():
         try:
             document = groups.add_document(
-                _actor(), gid, kind=form.kind.data, decision=form.decision.data, party=form.party.data,
+                actor(), gid, kind=form.kind.data, decision=form.decision.data, party=form.party.data,
                 authority_id=form.authority_id.data, reference=form.reference.data, dated=form.dated.data,
                 signed_by=form.signed_by.data, head_id=form.head_id.data, new_end=form.new_end.data,
             )
@@ -315,16 +276,16 @@ def new_document(gid: int):
 @bp.route("/<int:gid>/cases/new", methods=["GET", "POST"])
 @login_required
 def new_case(gid: int):
-    group = groups.get_group(_actor(), gid)
+    group = groups.get_group(actor(), gid)
     form = CaseForm()
-    locale = _locale()
+    locale = page_locale()
     form.party.choices = [SelectChoice(team.party_code, f"{team.party.name(locale)} ({team.party_code})")
                           for team in group.teams]
     status = None
     if form.validate_on_submit():
         try:
             case = groups.add_case(
-                _actor(), gid, party=form.party.data, number=form.number.data, opened_on=form.opened_on.data,
+                actor(), gid, party=form.party.data, number=form.number.data, opened_on=form.opened_on.data,
                 articles=form.articles.data, summary=form.summary.data,
                 handling_investigator_id=form.handling_investigator_id.data,
             )
@@ -346,7 +307,7 @@ def attach_file(gid: int, document_id: int):
         flash(" ".join(str(error) for error in form.file.errors) or _("Choose a file."), "danger")
         return redirect(_overview_url(gid))
     try:
-        document = groups.attach_document_file(_actor(), document_id, filename=form.file.data.filename,
+        document = groups.attach_document_file(actor(), document_id, filename=form.file.data.filename,
                                                stream=form.file.data.stream)
     except (Invalid, Conflict, TooLarge) as refusal:
         flash(" ".join(str(why) for why in refusal.fields.values()) or str(refusal.message), "danger")
@@ -359,9 +320,7 @@ def attach_file(gid: int, document_id: int):
 @bp.route("/<int:gid>/documents/<int:document_id>/file", methods=["GET"])
 @login_required
 def document_file(gid: int, document_id: int):
-    document, stream = groups.document_file(_actor(), document_id)
+    document, stream = groups.document_file(actor(), document_id)
     if document.group_id != gid:
         abort(404)
-    response = send_file(stream, download_name=document.file_name, as_attachment=True)
-    response.headers["Digest"] = digest_header(document.file_sha256)
-    return response
+    return file_response(document.file_name, document.file_sha256, stream)

@@ -19,50 +19,38 @@ from wtforms.validators import Length, Optional
 
 from jit.models import InstructionStatus
 from jit.services.instructions import BODY_LIMIT
+from jit.web.common import newlines
 from jit.web.forms import Form
 
-S = InstructionStatus
-
 STATUS_LABELS = {
-    S.DRAFT.value: _l("draft"),
-    S.SENT.value: _l("sent"),
-    S.ACCEPTED.value: _l("accepted"),
-    S.IN_PROGRESS.value: _l("in progress"),
-    S.EXECUTED.value: _l("executed"),
-    S.PARTIALLY_EXECUTED.value: _l("partially executed"),
-    S.REFUSED.value: _l("refused"),
+    InstructionStatus.DRAFT.value: _l("draft"),
+    InstructionStatus.SENT.value: _l("sent"),
+    InstructionStatus.ACCEPTED.value: _l("accepted"),
+    InstructionStatus.IN_PROGRESS.value: _l("in progress"),
+    InstructionStatus.EXECUTED.value: _l("executed"),
+    InstructionStatus.PARTIALLY_EXECUTED.value: _l("partially executed"),
+    InstructionStatus.REFUSED.value: _l("refused"),
 }
 # The button that makes each move on the instruction's page.
 MOVE_LABELS = {
-    S.SENT.value: _l("Send to the requested team"),
-    S.ACCEPTED.value: _l("Accept the instruction"),
-    S.IN_PROGRESS.value: _l("Start execution"),
-    S.EXECUTED.value: _l("Report as executed"),
-    S.PARTIALLY_EXECUTED.value: _l("Report as partially executed"),
-    S.REFUSED.value: _l("Refuse the instruction"),
+    InstructionStatus.SENT.value: _l("Send to the requested team"),
+    InstructionStatus.ACCEPTED.value: _l("Accept the instruction"),
+    InstructionStatus.IN_PROGRESS.value: _l("Start execution"),
+    InstructionStatus.EXECUTED.value: _l("Report as executed"),
+    InstructionStatus.PARTIALLY_EXECUTED.value: _l("Report as partially executed"),
+    InstructionStatus.REFUSED.value: _l("Refuse the instruction"),
 }
 EVENT_LABELS = {
     "created": _l("Instruction drafted"),
     "document_added": _l("Decision document attached"),
     "result_added": _l("Result reported"),
-    S.SENT.value: _l("Sent"),
-    S.ACCEPTED.value: _l("Accepted"),
-    S.IN_PROGRESS.value: _l("Execution started"),
-    S.EXECUTED.value: _l("Reported as executed"),
-    S.PARTIALLY_EXECUTED.value: _l("Reported as partially executed"),
-    S.REFUSED.value: _l("Refused"),
+    InstructionStatus.SENT.value: _l("Sent"),
+    InstructionStatus.ACCEPTED.value: _l("Accepted"),
+    InstructionStatus.IN_PROGRESS.value: _l("Execution started"),
+    InstructionStatus.EXECUTED.value: _l("Reported as executed"),
+    InstructionStatus.PARTIALLY_EXECUTED.value: _l("Reported as partially executed"),
+    InstructionStatus.REFUSED.value: _l("Refused"),
 }
-
-
-def label_of(labels: dict, value) -> str:
-    """The translated label of an enum value (or its raw value if it has none)."""
-    value = getattr(value, "value", value)
-    return str(labels.get(value, value)) if value is not None else ""
-
-
-def _newlines(value):
-    """Browsers send a textarea's line breaks as CRLF; the records keep LF."""
-    return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
 def action_lines(text: str | None) -> list[str]:
@@ -76,10 +64,10 @@ class InstructionForm(Form):
     to_team_id = SelectField(_l("To (requested team)"), coerce=int,
                              description=_l("The team of the party on whose territory the actions are needed."))
     case_id = SelectField(_l("Criminal case"), coerce=int)
-    actions = TextAreaField(_l("Procedural actions and measures"), render_kw={"rows": 5}, filters=[_newlines],
+    actions = TextAreaField(_l("Procedural actions and measures"), render_kw={"rows": 5}, filters=[newlines],
                             description=_l("One action or operational-search measure per line."))
     due_on = DateField(_l("Due date"), validators=[Optional()])
-    body = TextAreaField(_l("Text of the instruction"), render_kw={"rows": 8}, filters=[_newlines],
+    body = TextAreaField(_l("Text of the instruction"), render_kw={"rows": 8}, filters=[newlines],
                          validators=[Length(max=BODY_LIMIT)])
     needs_sanction = BooleanField(_l("Needs a sanction of a prosecutor or court"),
                                   description=_l("Your party's law asks for one: the instruction is then sent only "
@@ -102,7 +90,7 @@ class MoveForm(Form):
 
     to = HiddenField()
     version = IntegerField(widget=HiddenField.widget, validators=[Optional()])
-    reason = TextAreaField(_l("Reason for refusal"), render_kw={"rows": 3}, filters=[_newlines],
+    reason = TextAreaField(_l("Reason for refusal"), render_kw={"rows": 3}, filters=[newlines],
                            validators=[Optional(), Length(max=BODY_LIMIT)])
 
 
@@ -116,7 +104,7 @@ class DocumentForm(Form):
 
 
 class ResultForm(Form):
-    text = TextAreaField(_l("Result"), id="result-text", render_kw={"rows": 4}, filters=[_newlines],
+    text = TextAreaField(_l("Result"), id="result-text", render_kw={"rows": 4}, filters=[newlines],
                          validators=[Length(max=BODY_LIMIT)],
                          description=_l("What was done and what it produced."))
     file = FileField(_l("File (optional)"), id="result-file", description=_l("A protocol, a report, a scan."))

@@ -8,17 +8,16 @@ back on the forms). What the pages do themselves is presentation: labels, badges
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from jit.models import Instruction, InstructionStatus
 from jit.services import groups, instructions
 from jit.services.errors import Conflict, DomainError, Invalid, TooLarge
-from jit.storage import digest_header
 from jit.uploads import accepts_upload
+from jit.web.common import actor, add_filters, badge_of, file_response, label_of, page_locale
 from jit.web.instructions.forms import (
     EVENT_LABELS,
     MOVE_LABELS,
@@ -29,42 +28,23 @@ from jit.web.instructions.forms import (
     ResultForm,
     StatusFilterForm,
     action_lines,
-    label_of,
 )
 from jit.web.refusals import form_page, show_refusal
 
 bp = Blueprint("instructions", __name__)
 
-S = InstructionStatus
 STATUS_BADGES = {
-    S.DRAFT.value: "text-bg-secondary",
-    S.SENT.value: "text-bg-info",
-    S.ACCEPTED.value: "text-bg-primary",
-    S.IN_PROGRESS.value: "text-bg-warning",
-    S.EXECUTED.value: "text-bg-success",
-    S.PARTIALLY_EXECUTED.value: "text-bg-success",
-    S.REFUSED.value: "text-bg-danger",
+    InstructionStatus.DRAFT.value: "text-bg-secondary",
+    InstructionStatus.SENT.value: "text-bg-info",
+    InstructionStatus.ACCEPTED.value: "text-bg-primary",
+    InstructionStatus.IN_PROGRESS.value: "text-bg-warning",
+    InstructionStatus.EXECUTED.value: "text-bg-success",
+    InstructionStatus.PARTIALLY_EXECUTED.value: "text-bg-success",
+    InstructionStatus.REFUSED.value: "text-bg-danger",
 }
-RESULT_STATUSES = (S.ACCEPTED, S.IN_PROGRESS)
-
-
-@bp.app_template_filter("instruction_status_label")
-def instruction_status_label(status) -> str:
-    return label_of(STATUS_LABELS, status)
-
-
-@bp.app_template_filter("instruction_status_badge")
-def instruction_status_badge(status) -> str:
-    return STATUS_BADGES.get(getattr(status, "value", status), "text-bg-secondary")
-
-
-@bp.app_template_filter("instruction_event_label")
-def instruction_event_label(kind) -> str:
-    return label_of(EVENT_LABELS, kind)
-
-
-def _actor():
-    return current_user._get_current_object()
+add_filters(bp, label_of, instruction_status_label=STATUS_LABELS, instruction_event_label=EVENT_LABELS)
+add_filters(bp, badge_of, instruction_status_badge=STATUS_BADGES)
+RESULT_STATUSES = (InstructionStatus.ACCEPTED, InstructionStatus.IN_PROGRESS)
 
 
 def _detail_url(iid: int) -> str:
@@ -76,11 +56,11 @@ def _detail_url(iid: int) -> str:
 @bp.route("/groups/<int:gid>/instructions")
 @login_required
 def index(gid: int):
-    group = groups.get_group(_actor(), gid)
+    group = groups.get_group(actor(), gid)
     form = StatusFilterForm(request.args)
     valid = form.validate()
     status = (form.status.data or None) if valid else None
-    page = instructions.list_instructions(_actor(), gid, status=status, cursor=request.args.get("cursor") or None)
+    page = instructions.list_instructions(actor(), gid, status=status, cursor=request.args.get("cursor") or None)
     next_url = url_for(".index", gid=gid, status=status, cursor=page.next_cursor) if page.next_cursor else None
     return render_template("instructions/index.html", group=group, form=form, rows=page.items, next_url=next_url,
                            is_overdue=instructions.is_overdue), 200 if valid else 422
@@ -89,8 +69,8 @@ def index(gid: int):
 @bp.route("/groups/<int:gid>/instructions/new", methods=["GET", "POST"])
 @login_required
 def new(gid: int):
-    group = groups.get_group(_actor(), gid)
-    locale = str(get_locale())
+    group = groups.get_group(actor(), gid)
+    locale = page_locale()
     form = InstructionForm()
     teams = [SelectChoice(team.id, f"{team.party_code} — {team.party.name(locale)}") for team in group.teams]
     form.from_team_id.choices = teams
@@ -98,7 +78,7 @@ def new(gid: int):
     form.case_id.choices = [SelectChoice(case.id, f"{case.party_code} — {case.number}") for case in group.cases]
     if not form.is_submitted():
         # Presentation only: start from the user's own team (if they head one) and another one.
-        own = next((team for team in group.teams if instructions.is_national_head(_actor(), team)), None)
+        own = next((team for team in group.teams if instructions.is_national_head(actor(), team)), None)
         if own is not None:
             form.from_team_id.data = own.id
             form.to_team_id.data = next((team.id for team in group.teams if team.id != own.id), None)
@@ -106,7 +86,7 @@ def new(gid: int):
     if form.validate_on_submit():
         try:
             instruction = instructions.create_instruction(
-                _actor(), gid, from_team_id=form.from_team_id.data, to_team_id=form.to_team_id.data,
+                actor(), gid, from_team_id=form.from_team_id.data, to_team_id=form.to_team_id.data,
                 case_id=form.case_id.data, actions=action_lines(form.actions.data), due_on=form.due_on.data,
                 body=form.body.data or "", needs_sanction=form.needs_sanction.data)
         except (Invalid, Conflict) as refusal:
@@ -141,7 +121,7 @@ def _refusal_details(refusal: DomainError | None, shown: set[str]) -> list[str]:
 
 def _detail_page(iid: int, *, refusal: DomainError | None = None, status: int = 200, move: MoveForm | None = None,
                  document_form: DocumentForm | None = None, result_form: ResultForm | None = None):
-    instruction = instructions.get_instruction(_actor(), iid)
+    instruction = instructions.get_instruction(actor(), iid)
     document_form = document_form or DocumentForm(formdata=None)
     result_form = result_form or ResultForm(formdata=None)
     shown = {"version"}
@@ -153,7 +133,7 @@ def _detail_page(iid: int, *, refusal: DomainError | None = None, status: int = 
         "instructions/detail.html", instruction=instruction, overdue=instructions.is_overdue(instruction),
         moves=_move_forms(instruction, move, refusal), refusal=refusal,
         refusal_details=_refusal_details(refusal, shown), document_form=document_form, result_form=result_form,
-        can_attach=instruction.status == S.DRAFT, can_report=instruction.status in RESULT_STATUSES,
+        can_attach=instruction.status == InstructionStatus.DRAFT, can_report=instruction.status in RESULT_STATUSES,
     ), status
 
 
@@ -175,11 +155,11 @@ def transition(iid: int):
     form = MoveForm()
     form.validate()  # parses; the service says what is wrong with what was sent
     try:
-        instruction = instructions.transition(_actor(), iid, to=form.to.data or "", version=form.version.data,
+        instruction = instructions.transition(actor(), iid, to=form.to.data or "", version=form.version.data,
                                               reason=form.reason.data or None)
     except (Invalid, Conflict) as refusal:
         return _detail_page(iid, refusal=refusal, status=refusal.status, move=form)
-    flash(_("The instruction is now %(status)s.", status=instruction_status_label(instruction.status)), "success")
+    flash(_("The instruction is now %(status)s.", status=label_of(STATUS_LABELS, instruction.status)), "success")
     return redirect(_detail_url(iid))
 
 
@@ -192,7 +172,7 @@ def add_document(iid: int):
         return _detail_page(iid, status=422, document_form=form)
     try:
         document = instructions.add_document(
-            _actor(), iid, title=form.title.data, certified=form.certified.data, is_sanction=form.is_sanction.data,
+            actor(), iid, title=form.title.data, certified=form.certified.data, is_sanction=form.is_sanction.data,
             filename=form.file.data.filename, stream=form.file.data.stream)
     except (Invalid, Conflict, TooLarge) as refusal:
         _put_on(form, refusal)
@@ -211,7 +191,7 @@ def add_result(iid: int):
         return _detail_page(iid, status=422, result_form=form)
     upload = form.file.data if form.file.data and form.file.data.filename else None
     try:
-        instructions.add_result(_actor(), iid, text=form.text.data or "",
+        instructions.add_result(actor(), iid, text=form.text.data or "",
                                 filename=upload.filename if upload else None,
                                 stream=upload.stream if upload else None)
     except (Invalid, Conflict, TooLarge) as refusal:
@@ -221,19 +201,13 @@ def add_result(iid: int):
     return redirect(_detail_url(iid))
 
 
-def _file_response(name: str, sha256: str, stream):
-    response = send_file(stream, download_name=name, as_attachment=True)
-    response.headers["Digest"] = digest_header(sha256)
-    return response
-
-
 @bp.route("/instructions/<int:iid>/documents/<int:document_id>/file")
 @login_required
 def document_file(iid: int, document_id: int):
-    return _file_response(*instructions.stored_file(_actor(), iid, document_id=document_id))
+    return file_response(*instructions.stored_file(actor(), iid, document_id=document_id))
 
 
 @bp.route("/instructions/<int:iid>/results/<int:result_id>/file")
 @login_required
 def result_file(iid: int, result_id: int):
-    return _file_response(*instructions.stored_file(_actor(), iid, result_id=result_id))
+    return file_response(*instructions.stored_file(actor(), iid, result_id=result_id))

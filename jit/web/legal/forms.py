@@ -16,8 +16,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
+from jit.web.common import newlines
 from jit.web.forms import Form
-from jit.web.groups.forms import _newlines  # the one CRLF → LF filter of the pages' textareas
 
 DIRECTION_LABELS = {"outgoing": _l("outgoing"), "incoming": _l("incoming")}
 STATUS_LABELS = {"sent": _l("sent"), "received": _l("received"), "in_progress": _l("in progress"),
@@ -96,12 +96,12 @@ class RequestForm(Form):
     persons = TextAreaField(_l("Persons concerned"), render_kw={"rows": 4},
                             description=_l("One person per line: name; citizenship; address; procedural status. "
                                            "Only the name is required, e.g. Ivanov I.I.; BY; Almaty; witness."))
-    representatives = TextAreaField(_l("Representatives"), render_kw={"rows": 2}, filters=[_newlines],
+    representatives = TextAreaField(_l("Representatives"), render_kw={"rows": 2}, filters=[newlines],
                                     validators=[Length(max=5000)])
     confidential = SelectField(_l("Receipt and content kept confidential"), coerce=_yes_no, validators=[Optional()],
                                choices=[SelectChoice("", _l("— not said —")), SelectChoice("yes", _l("yes")),
                                         SelectChoice("no", _l("no"))])
-    substance = TextAreaField(_l("Substance of the request"), render_kw={"rows": 6}, filters=[_newlines],
+    substance = TextAreaField(_l("Substance of the request"), render_kw={"rows": 6}, filters=[newlines],
                               validators=[Length(max=20000)])
     sent_on = DateField(_l("Date sent"), validators=[Optional()])
     received_on = DateField(_l("Date received"), validators=[Optional()])
@@ -109,7 +109,7 @@ class RequestForm(Form):
     instrument = SelectField(_l("Instrument"), validators=[Optional()], choices=_choices(
         INSTRUMENT_LABELS, _l("Chosen from the two parties' treaty dates")))
     instrument_reason = TextAreaField(_l("Reason for another instrument"), render_kw={"rows": 2},
-                                      filters=[_newlines], validators=[Length(max=2000)],
+                                      filters=[newlines], validators=[Length(max=2000)],
                                       description=_l("Needed when the instrument named is not the one the treaty "
                                                      "dates give."))
     submit = SubmitField(_l("Register the request"))

@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections import Counter
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from jit.services import compliance, evaluations, groups, legal_requests, registry
@@ -22,6 +21,7 @@ from jit.services.compliance import SEVERITIES, VIOLATION, WARNING
 from jit.services.errors import Conflict, Forbidden, Invalid, TooLarge
 from jit.services.pagination import MAX_LIMIT
 from jit.uploads import accepts_upload
+from jit.web.common import actor, add_filters, badge_of, label_of, page_locale
 from jit.web.legal import charts
 from jit.web.legal.forms import (
     DIRECTION_LABELS,
@@ -42,19 +42,8 @@ from jit.web.refusals import form_page, show_refusal
 bp = Blueprint("legal", __name__)
 
 
-def _actor():
-    return current_user._get_current_object()
-
-
-def _label(labels: dict):
-    return lambda value: str(labels.get(getattr(value, "value", value), value))
-
-
-@bp.record_once
-def _filters(state) -> None:
-    for name, labels in (("request_direction_label", DIRECTION_LABELS), ("request_status_label", STATUS_LABELS),
-                         ("request_kind_label", KIND_LABELS), ("instrument_label", INSTRUMENT_LABELS)):
-        state.app.add_template_filter(_label(labels), name)
+add_filters(bp, label_of, request_direction_label=DIRECTION_LABELS, request_status_label=STATUS_LABELS,
+            request_kind_label=KIND_LABELS, instrument_label=INSTRUMENT_LABELS)
 
 
 # --- the register --------------------------------------------------------------------------
@@ -66,7 +55,7 @@ def requests():
     valid = form.validate()
     filters = {"direction": form.direction.data or None, "status": form.status.data or None,
                "overdue": bool(form.overdue.data)} if valid else {}
-    page = legal_requests.list_requests(_actor(), cursor=request.args.get("cursor") or None, **filters)
+    page = legal_requests.list_requests(actor(), cursor=request.args.get("cursor") or None, **filters)
     next_url = url_for(".requests", **{**request.args, "cursor": page.next_cursor}) if page.next_cursor else None
     return render_template("legal/requests.html", form=form, rows=page.items, next_url=next_url,
                            import_form=ImportForm(formdata=None)), 200 if valid else 422
@@ -75,13 +64,13 @@ def requests():
 @bp.route("/legal/requests/<int:rid>")
 @login_required
 def request_detail(rid: int):
-    return render_template("legal/request.html", item=legal_requests.get_request(_actor(), rid))
+    return render_template("legal/request.html", item=legal_requests.get_request(actor(), rid))
 
 
 def _authority_choices(everything) -> list[SelectChoice]:
     """The registry's authorities as choices, by party, after a first empty choice labelled `everything`."""
-    locale = str(get_locale())
-    authorities = registry.list_authorities(_actor(), limit=MAX_LIMIT).items
+    locale = page_locale()
+    authorities = registry.list_authorities(actor(), limit=MAX_LIMIT).items
     return [SelectChoice("", everything)] + [
         SelectChoice(str(authority.id), f"{authority.party_code} — {authority.name(locale)}")
         for authority in sorted(authorities, key=lambda authority: (authority.party_code, authority.id))]
@@ -97,19 +86,19 @@ REQUEST_FIELDS = ("direction", "kind", "requested_party", "requested_authority",
 @login_required
 def new_request():
     form = RequestForm()
-    locale = str(get_locale())
+    locale = page_locale()
     form.requesting_authority_id.choices = _authority_choices(_("— choose —"))
     form.requested_party.choices = [SelectChoice("", _("— choose —"))] + [
         SelectChoice(party.code, f"{party.code} — {party.name(locale)}")
-        for party in registry.list_parties(_actor(), limit=MAX_LIMIT).items]
-    if not form.is_submitted() and _actor().authority_id is not None:
-        form.requesting_authority_id.data = str(_actor().authority_id)  # presentation: one's own register
+        for party in registry.list_parties(actor(), limit=MAX_LIMIT).items]
+    if not form.is_submitted() and actor().authority_id is not None:
+        form.requesting_authority_id.data = str(actor().authority_id)  # presentation: one's own register
     status = None
     if form.validate_on_submit():
         chosen = form.requesting_authority_id.data
         try:
             item = legal_requests.create_request(
-                _actor(), **{name: form[name].data for name in REQUEST_FIELDS},
+                actor(), **{name: form[name].data for name in REQUEST_FIELDS},
                 requesting_authority_id=int(chosen) if chosen else None, persons=person_lines(form.persons.data))
         except (Invalid, Forbidden) as refusal:
             status = show_refusal(form, refusal)
@@ -125,7 +114,7 @@ PROGRESS_FIELDS = ("status", "received_on", "due_on", "executed_on")
 @bp.route("/legal/requests/<int:rid>/edit", methods=["GET", "POST"])
 @login_required
 def edit_request(rid: int):
-    item = legal_requests.get_request(_actor(), rid)
+    item = legal_requests.get_request(actor(), rid)
     # A submitted form stands alone: a value it lacks (the version read, above all) is not taken from the record.
     form = ProgressForm() if request.method == "POST" else ProgressForm(obj=item)
     status = stale = None
@@ -136,11 +125,11 @@ def edit_request(rid: int):
             flash(_("Nothing was changed."), "info")
             return redirect(url_for(".request_detail", rid=rid))
         try:
-            legal_requests.update_request(_actor(), rid, version=form.version.data, **changes)
+            legal_requests.update_request(actor(), rid, version=form.version.data, **changes)
         except (Invalid, Conflict) as refusal:
             status = show_refusal(form, refusal)
             if isinstance(refusal, Conflict) and "version" in refusal.fields:
-                item = legal_requests.get_request(_actor(), rid)
+                item = legal_requests.get_request(actor(), rid)
                 stale = [(name, form[name].label.text, getattr(item, name), form[name].data)
                          for name in PROGRESS_FIELDS]
                 # Saving again now knowingly replaces their version with this one.
@@ -154,7 +143,7 @@ def edit_request(rid: int):
 @bp.route("/legal/requests/export.csv")
 @login_required
 def export_requests():
-    return Response(legal_requests.export_csv(_actor(), direction=request.args.get("direction") or None),
+    return Response(legal_requests.export_csv(actor(), direction=request.args.get("direction") or None),
                     mimetype="text/csv", headers={"Content-Disposition": "attachment; filename=legal-requests.csv"})
 
 
@@ -167,7 +156,7 @@ def import_requests():
         flash(" ".join(str(error) for error in form.file.errors) or _("Choose a file."), "danger")
         return redirect(url_for(".requests"))
     try:
-        imported = legal_requests.import_csv(_actor(), form.file.data.read())
+        imported = legal_requests.import_csv(actor(), form.file.data.read())
     except (Invalid, TooLarge) as refusal:
         return render_template("legal/import_refused.html", refusal=refusal), refusal.status
     flash(_("%(n)s requests are imported.", n=imported), "success")
@@ -180,17 +169,17 @@ def import_requests():
 @login_required
 def statistics():
     form = StatisticsForm(request.args)
-    locale = str(get_locale())
+    locale = page_locale()
     form.requesting_authority_id.choices = _authority_choices(_("Any authority"))
     if not request.args:
         form.direction.data = "outgoing"
     valid = form.validate()
     chosen = form.requesting_authority_id.data
     result = legal_requests.statistics(
-        _actor(), direction=form.direction.data or None if valid else "outgoing",
+        actor(), direction=form.direction.data or None if valid else "outgoing",
         date_from=form.date_from.data if valid else None, date_to=form.date_to.data if valid else None,
         requesting_authority_id=int(chosen) if valid and chosen else None)
-    parties = {party.code: party.name(locale) for party in registry.list_parties(_actor(), limit=MAX_LIMIT).items}
+    parties = {party.code: party.name(locale) for party in registry.list_parties(actor(), limit=MAX_LIMIT).items}
     by_party = charts.horizontal_bars(
         _("Requests by partner party"),
         [(row["party"], row["count"], f"{row['count']} · {round(row['share'] * 100)}%") for row in result["by_party"]])
@@ -217,6 +206,8 @@ OBJECT_LABELS = {"group": _l("group"), "team": _l("national team"), "group_docum
 SEVERITY_LABELS = {VIOLATION: _l("violation"), WARNING: _l("warning")}
 SEVERITY_BADGES = {VIOLATION: "text-bg-danger", WARNING: "text-bg-warning"}
 REGISTER_FINDINGS_SHOWN = 50
+add_filters(bp, label_of, object_type_label=OBJECT_LABELS, severity_label=SEVERITY_LABELS)
+add_filters(bp, badge_of, severity_badge=SEVERITY_BADGES)
 
 
 @bp.app_template_global("finding_link")
@@ -224,25 +215,10 @@ def finding_link(finding) -> str:
     return OBJECT_LINKS[finding.object_type](finding)
 
 
-@bp.app_template_filter("object_type_label")
-def object_type_label(kind: str) -> str:
-    return str(OBJECT_LABELS.get(kind, kind))
-
-
-@bp.app_template_filter("severity_label")
-def severity_label(severity: str) -> str:
-    return str(SEVERITY_LABELS.get(severity, severity))
-
-
-@bp.app_template_filter("severity_badge")
-def severity_badge(severity: str) -> str:
-    return SEVERITY_BADGES.get(severity, "text-bg-secondary")
-
-
 @bp.route("/legal/")
 @login_required
 def dashboard():
-    summaries, register = compliance.dashboard(_actor())
+    summaries, register = compliance.dashboard(actor())
     return render_template("legal/dashboard.html", summaries=summaries, register=register,
                            register_by_rule=Counter(item.rule for item in register.findings),
                            register_shown=register.findings[:REGISTER_FINDINGS_SHOWN], VIOLATION=VIOLATION,
@@ -252,8 +228,8 @@ def dashboard():
 @bp.route("/groups/<int:gid>/compliance")
 @login_required
 def group_compliance(gid: int):
-    group = groups.get_group(_actor(), gid)
-    report = compliance.group_report(_actor(), gid)
+    group = groups.get_group(actor(), gid)
+    report = compliance.group_report(actor(), gid)
     by_severity = {severity: [item for item in report.findings if item.severity == severity]
                    for severity in SEVERITIES}
     return render_template("legal/group_compliance.html", group=group, report=report, by_severity=by_severity)
@@ -262,14 +238,14 @@ def group_compliance(gid: int):
 @bp.route("/legal/rules")
 @login_required
 def rules():
-    states = compliance.list_rules(_actor())
-    forms = {state.rule.id: _rule_form(state, formdata=None) for state in states if state.rule.adjustable}
+    states = compliance.list_rules(actor())
+    forms = {state.rule.id: _rule_form(state) for state in states if state.rule.adjustable}
     return render_template("legal/rules.html", states=states, forms=forms)
 
 
-def _rule_form(state, formdata=...) -> RuleForm:
-    kwargs = {} if formdata is ... else {"formdata": formdata}
-    return RuleForm(**kwargs, enabled=state.enabled, grace_days=state.params.get("grace_days"),
+def _rule_form(state) -> RuleForm:
+    """A rule's form filled from its stored setting, never from the request."""
+    return RuleForm(formdata=None, enabled=state.enabled, grace_days=state.params.get("grace_days"),
                     flag_unknown=state.params.get("flag_unknown"), version=state.version)
 
 
@@ -282,7 +258,7 @@ def update_rule(rule_id: str):
     params = {name: form[name].data for name in request.form.getlist("param_names")
               if name in RuleForm.PARAMS and form[name].data is not None}
     try:
-        compliance.update_rule(_actor(), rule_id, version=form.version.data, enabled=form.enabled.data,
+        compliance.update_rule(actor(), rule_id, version=form.version.data, enabled=form.enabled.data,
                                params=params)
     except (Invalid, Conflict) as refusal:
         flash(" ".join([str(refusal.message), *(str(why) for why in refusal.fields.values())]), "danger")
@@ -296,8 +272,8 @@ def update_rule(rule_id: str):
 @bp.route("/groups/<int:gid>/evaluations/<int:team_id>", methods=["GET", "POST"])
 @login_required
 def evaluation(gid: int, team_id: int):
-    group = groups.get_group(_actor(), gid)
-    current = {team.id: written for team, written in evaluations.list_evaluations(_actor(), gid)}
+    group = groups.get_group(actor(), gid)
+    current = {team.id: written for team, written in evaluations.list_evaluations(actor(), gid)}
     if team_id not in current:
         abort(404)
     form = EvaluationForm(obj=current[team_id])
@@ -305,7 +281,7 @@ def evaluation(gid: int, team_id: int):
     if form.validate_on_submit():
         try:
             evaluations.save_evaluation(
-                _actor(), gid, team_id, version=form.version.data, what_worked=form.what_worked.data,
+                actor(), gid, team_id, version=form.version.data, what_worked=form.what_worked.data,
                 what_did_not=form.what_did_not.data, persons_charged=form.persons_charged.data,
                 assets_seized=form.assets_seized.data or "", requests_avoided=form.requests_avoided.data)
         except (Invalid, Conflict, Forbidden) as refusal:

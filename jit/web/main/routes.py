@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from jit.services import accounts, work
+from jit.web.common import actor
 
 bp = Blueprint("main", __name__)
 
@@ -13,7 +14,7 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @login_required
 def home():
-    account = accounts.current_account(current_user._get_current_object())
+    account = accounts.current_account(actor())
     return render_template("main/home.html", account=account)
 
 
@@ -21,4 +22,4 @@ def home():
 @login_required
 def my_work():
     """The user's open tasks and the instructions waiting on them or their team, by due date."""
-    return render_template("main/my_work.html", work=work.my_work(current_user._get_current_object()))
+    return render_template("main/my_work.html", work=work.my_work(actor()))

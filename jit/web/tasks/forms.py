@@ -22,6 +22,7 @@ from wtforms.validators import Length, Optional
 
 from jit.models import TaskPriority, TaskStatus
 from jit.services.tasks import COMMENT_LIMIT, TITLE_LIMIT
+from jit.web.common import newlines
 from jit.web.forms import Form
 
 STATUS_LABELS = {
@@ -48,11 +49,6 @@ FIELD_LABELS = {
     "priority": _l("Priority"),
     "blocked_reason": _l("Reason for blocking"),
 }
-
-
-def _newlines(value):
-    """Browsers send a textarea's line breaks as CRLF; the records keep LF."""
-    return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
 def _optional_int(value):
@@ -82,7 +78,7 @@ class IdListField(StringField):
 
 class TaskForm(Form):
     title = StringField(_l("Title"), validators=[Length(max=TITLE_LIMIT)])
-    description = TextAreaField(_l("Description"), render_kw={"rows": 5}, filters=[_newlines])
+    description = TextAreaField(_l("Description"), render_kw={"rows": 5}, filters=[newlines])
     assignee_ids = IdListField(_l("Assignees (user ids)"),
                                description=_l("Current members of the group, separated by commas, e.g. 12, 15."))
     due_on = DateField(_l("Due date"), validators=[Optional()])
@@ -100,7 +96,7 @@ class EditForm(Form):
     version = IntegerField(widget=HiddenField.widget, validators=[Optional()], id="edit-version")
     title = StringField(_l("Title"), id="edit-title", validators=[Length(max=TITLE_LIMIT)])
     description = TextAreaField(_l("Description"), id="edit-description", render_kw={"rows": 4},
-                                filters=[_newlines])
+                                filters=[newlines])
     due_on = DateField(_l("Due date"), id="edit-due_on", validators=[Optional()])
     allow_past_due = BooleanField(_l("Record a due date in the past anyway"), id="edit-allow_past_due")
     priority = SelectField(_l("Priority"), id="edit-priority", choices=_priority_choices())
@@ -114,12 +110,12 @@ class MoveForm(Form):
     version = IntegerField(widget=HiddenField.widget, validators=[Optional()], id="move-version")
     status = SelectField(_l("New status"), id="move-status", validate_choice=False)
     blocked_reason = TextAreaField(_l("Reason for blocking"), id="move-blocked_reason", render_kw={"rows": 2},
-                                   filters=[_newlines], description=_l("Only when the task becomes blocked."))
+                                   filters=[newlines], description=_l("Only when the task becomes blocked."))
     submit = SubmitField(_l("Change the status"), id="move-submit")
 
 
 class CommentForm(Form):
-    body = TextAreaField(_l("Comment"), id="comment-body", render_kw={"rows": 3}, filters=[_newlines],
+    body = TextAreaField(_l("Comment"), id="comment-body", render_kw={"rows": 3}, filters=[newlines],
                          validators=[Length(max=COMMENT_LIMIT)])
     submit = SubmitField(_l("Add the comment"), id="comment-submit")
 

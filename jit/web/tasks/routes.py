@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from jit.models import Task, TaskChange, TaskStatus
 from jit.models.types import utcnow
 from jit.services import groups, tasks
 from jit.services.errors import Conflict, DomainError, Invalid
+from jit.web.common import actor, add_filters, badge_of, label_of
 from jit.web.refusals import form_page, show_refusal
 from jit.web.tasks.forms import (
     FIELD_LABELS,
@@ -41,25 +42,9 @@ STATUS_BADGES = {
 }
 PRIORITY_BADGES = {"low": "text-bg-light border", "normal": "text-bg-secondary", "high": "text-bg-warning",
                    "urgent": "text-bg-danger"}
-
-
-@bp.app_template_filter("task_status_badge")
-def task_status_badge(status) -> str:
-    return STATUS_BADGES.get(getattr(status, "value", status), "text-bg-secondary")
-
-
-@bp.app_template_filter("task_priority_badge")
-def task_priority_badge(priority) -> str:
-    return PRIORITY_BADGES.get(getattr(priority, "value", priority), "text-bg-secondary")
-
-
-@bp.app_template_filter("task_field_label")
-def task_field_label(field: str) -> str:
-    return str(FIELD_LABELS.get(field, field))
-
-
-def _actor():
-    return current_user._get_current_object()
+add_filters(bp, label_of, task_status_label=STATUS_LABELS, task_priority_label=PRIORITY_LABELS,
+            task_field_label=FIELD_LABELS)
+add_filters(bp, badge_of, task_status_badge=STATUS_BADGES, task_priority_badge=PRIORITY_BADGES)
 
 
 def _detail_url(tid: int) -> str:
@@ -75,9 +60,9 @@ def _shown(field: str, value) -> str:
     if value is None or value == "" or value == []:
         return "—"
     if field == "status":
-        return str(STATUS_LABELS.get(getattr(value, "value", value), value))
+        return label_of(STATUS_LABELS, value)
     if field == "priority":
-        return str(PRIORITY_LABELS.get(getattr(value, "value", value), value))
+        return label_of(PRIORITY_LABELS, value)
     if field == "assignee_ids":
         return ", ".join(str(user_id) for user_id in value)
     if hasattr(value, "isoformat"):
@@ -103,7 +88,7 @@ def _history_rows(task: Task) -> list[dict]:
 @bp.route("/groups/<int:gid>/tasks")
 @login_required
 def board(gid: int):
-    group = groups.get_group(_actor(), gid)
+    group = groups.get_group(actor(), gid)
     form = BoardFilterForm(request.args)
     form.team.choices = [SelectChoice("", _("All teams")),
                          *(SelectChoice(team.id, team.party_code) for team in group.teams)]
@@ -112,7 +97,7 @@ def board(gid: int):
     valid = form.validate()
     filters = {"team_id": form.team.data, "assignee_id": form.assignee.data, "case_id": form.case.data,
                "overdue": bool(form.overdue.data)} if valid else {}
-    page = tasks.list_tasks(_actor(), gid, limit=500, **filters)
+    page = tasks.list_tasks(actor(), gid, limit=500, **filters)
     columns = [{"status": status.value, "tasks": [task for task in page.items if task.status == status]}
                for status in TaskStatus]
     return render_template("tasks/board.html", group=group, form=form, columns=columns, more=bool(page.next_cursor),
@@ -122,7 +107,7 @@ def board(gid: int):
 @bp.route("/groups/<int:gid>/tasks/new", methods=["GET", "POST"])
 @login_required
 def new(gid: int):
-    group = groups.get_group(_actor(), gid)
+    group = groups.get_group(actor(), gid)
     form = TaskForm()
     form.case_id.choices = [SelectChoice("", _("No case")),
                             *(SelectChoice(case.id, f"{case.party_code} — {case.number}") for case in group.cases)]
@@ -130,7 +115,7 @@ def new(gid: int):
     if form.validate_on_submit():
         try:
             task = tasks.create_task(
-                _actor(), gid, title=form.title.data or "", description=form.description.data or "",
+                actor(), gid, title=form.title.data or "", description=form.description.data or "",
                 assignee_ids=form.assignee_ids.data, due_on=form.due_on.data, priority=form.priority.data,
                 case_id=form.case_id.data, instruction_id=form.instruction_id.data,
                 allow_past_due=bool(form.allow_past_due.data))
@@ -174,7 +159,7 @@ def _stale(task: Task, sent: EditForm | MoveForm) -> list[dict]:
 def _detail_page(tid: int, *, status: int = 200, refusal: DomainError | None = None,
                  edit_form: EditForm | None = None, move_form: MoveForm | None = None,
                  comment_form: CommentForm | None = None, stale: EditForm | MoveForm | None = None):
-    task = tasks.get_task(_actor(), tid)
+    task = tasks.get_task(actor(), tid)
     changed_meanwhile = isinstance(refusal, Conflict) and "version" in refusal.fields
     if changed_meanwhile:
         edit_form, move_form = None, None  # start again from the task as it is now
@@ -210,10 +195,10 @@ def detail(tid: int):
         return _detail_page(tid, status=422, edit_form=form)
     try:
         if moving:
-            tasks.update_task(_actor(), tid, version=form.version.data, status=form.status.data or None,
+            tasks.update_task(actor(), tid, version=form.version.data, status=form.status.data or None,
                               blocked_reason=form.blocked_reason.data or None)
         else:
-            tasks.update_task(_actor(), tid, version=form.version.data, title=form.title.data or "",
+            tasks.update_task(actor(), tid, version=form.version.data, title=form.title.data or "",
                               description=form.description.data or "", due_on=form.due_on.data,
                               priority=form.priority.data, allow_past_due=bool(form.allow_past_due.data))
     except (Invalid, Conflict) as refusal:
@@ -231,7 +216,7 @@ def comment(tid: int):
     if not form.validate_on_submit():
         return _detail_page(tid, status=422, comment_form=form)
     try:
-        tasks.add_comment(_actor(), tid, form.body.data or "")
+        tasks.add_comment(actor(), tid, form.body.data or "")
     except (Invalid, Conflict) as refusal:
         _put_on(form, refusal)
         return _detail_page(tid, status=refusal.status, refusal=refusal, comment_form=form)

@@ -1,0 +1,57 @@
+"""What the page modules share: the signed-in user as the services take it, the reader's language,
+enum labels and badges, party choices, the textarea filter and file downloads."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from flask import Blueprint, send_file
+from flask_babel import get_locale
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from jit.models import User
+from jit.storage import digest_header
+
+
+def actor() -> User:
+    """The signed-in user (every page that calls a service requires one)."""
+    return current_user._get_current_object()
+
+
+def page_locale() -> str:
+    return str(get_locale())
+
+
+def label_of(labels: dict, value) -> str:
+    """The translated label of an enum value (or its raw value if it has none)."""
+    value = getattr(value, "value", value)
+    return str(labels.get(value, value)) if value is not None else ""
+
+
+def badge_of(badges: dict, value) -> str:
+    """The badge class of an enum value (a neutral one if it has none)."""
+    return badges.get(getattr(value, "value", value), "text-bg-secondary")
+
+
+def add_filters(bp: Blueprint, function, **tables: dict) -> None:
+    """Register each `name=table` as the template filter `name`: `function(table, value)`
+    (`label_of` or `badge_of`)."""
+    for name, table in tables.items():
+        bp.add_app_template_filter(partial(function, table), name)
+
+
+def newlines(value):
+    """Browsers send a textarea's line breaks as CRLF; the records keep LF."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+def party_choices(parties) -> list[SelectChoice]:
+    return [SelectChoice(party.code, f"{party.name(page_locale())} ({party.code})") for party in parties]
+
+
+def file_response(name: str, sha256: str, stream):
+    """A stored file as a download, with its digest for the client to check."""
+    response = send_file(stream, download_name=name, as_attachment=True)
+    response.headers["Digest"] = digest_header(sha256)
+    return response
