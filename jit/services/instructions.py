@@ -107,7 +107,7 @@ def create_instruction(actor: User | None, group_id: int, *, from_team_id: int, 
     from_team = _team_of(group, from_team_id, "from_team_id")
     if not is_national_head(actor, from_team):
         raise Forbidden(_l("Only the national head of the requesting team sends instructions."))
-    scope.require_workable(group)
+    authz.require_open(group)  # a draft may be prepared at any stage; sending it is work (require_workable)
     to_team = _team_of(group, to_team_id, "to_team_id")
     problems = {}
     if not _actions_are_listed(actions):
