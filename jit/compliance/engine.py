@@ -20,16 +20,28 @@ def settings() -> dict[str, ComplianceRuleSetting]:
     return {row.rule: row for row in db.session.scalars(select(ComplianceRuleSetting))}
 
 
+def _effective(rule: Rule, setting: ComplianceRuleSetting | None) -> dict | None:
+    """The rule's parameters (defaults, or an admin's setting); None when an admin switched it off.
+    Only a rule on an unconfirmed provision takes a setting."""
+    if setting is None or not rule.adjustable:
+        return rule.defaults()
+    return {**rule.defaults(), **setting.params} if setting.enabled else None
+
+
+def rule_params(rule_id: str) -> dict | None:
+    """One rule's effective parameters, None while it is switched off (for guards outside a check run)."""
+    rule = RULES[rule_id]
+    return _effective(rule, db.session.get(ComplianceRuleSetting, rule_id))
+
+
 def active_rules(scope: str) -> list[tuple[Rule, dict]]:
     """The rules of a scope that are switched on, each with its effective parameters."""
     stored = settings()
     chosen = []
     for rule in RULES.values():
-        setting = stored.get(rule.id)
-        if rule.scope != scope or (setting is not None and not setting.enabled and rule.adjustable):
-            continue
-        params = {**rule.defaults(), **(setting.params if setting is not None and rule.adjustable else {})}
-        chosen.append((rule, params))
+        params = _effective(rule, stored.get(rule.id)) if rule.scope == scope else None
+        if params is not None:
+            chosen.append((rule, params))
     return chosen
 
 

@@ -39,7 +39,7 @@ from jit.models import (
     User,
 )
 from jit.models.types import utcnow
-from jit.services import authz, rate_limits, tasks
+from jit.services import authz, rate_limits, scope, tasks, values
 from jit.services.audit import note, use_case
 from jit.services.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from jit.services.pagination import Page, paginate
@@ -140,11 +140,12 @@ def takes_messages(group: JointGroup) -> bool:
 
 
 def _require_writable(group: JointGroup) -> None:
-    """Nothing is said in a closed group (its records are final) nor in a suspended one."""
-    authz.require_open(group)
-    if group.status == GroupStatus.SUSPENDED:
-        raise Conflict(_l("The group is suspended: its channels are read-only until it is active again."),
-                       code="group_suspended")
+    """Nothing is said in a closed group (its records are final) nor in a suspended one, refused with
+    the codes every other write in the group uses (scope.require_not_halted: `group_closed`,
+    `group_suspended`). Unlike tasks, evidence and instructions (scope.require_workable), the chat
+    stays open in a draft or requested group and outside the term: it is how the group is set up
+    and wound down."""
+    scope.require_not_halted(group)
 
 
 def _checked_body(body: str | None) -> str:
@@ -153,7 +154,7 @@ def _checked_body(body: str | None) -> str:
         raise Invalid(fields={"body": _l("Write something first.")})
     limit = current_app.config["JIT_MAX_MESSAGE_CHARS"]
     if len(text) > limit:
-        raise Invalid(fields={"body": _l("At most %(n)s characters.", n=limit)})
+        raise Invalid(fields={"body": values.too_long(limit)})
     return text
 
 
@@ -191,13 +192,12 @@ def _summaries(actor: User, channels: list[Channel]) -> list[ChannelSummary]:
 @use_case("channel.list")
 def list_channels(actor: User | None, group_id: int) -> list[ChannelSummary]:
     """The group's channels the caller may read, with their unread counts."""
-    actor, group = authz.require_group(actor, db.session.get(JointGroup, group_id))
-    note(object_type="group", object_id=group.id, group_id=group.id)
+    actor, group = scope.load_visible(actor, group_id)
     return _summaries(actor, _readable(actor, group))
 
 
 def _current_member_ids(group: JointGroup, user_ids, field: str) -> list[int]:
-    members = {m.user_id for team in group.teams for m in team.current_members}
+    members = scope.current_members(group)
     chosen = sorted({int(user_id) for user_id in user_ids or []})
     strangers = [user_id for user_id in chosen if user_id not in members]
     if strangers:
@@ -209,8 +209,7 @@ def _current_member_ids(group: JointGroup, user_ids, field: str) -> list[int]:
 @use_case("channel.create")
 def create_channel(actor: User | None, group_id: int, *, name: str, member_ids: list[int]) -> ChannelSummary:
     """The group head opens a channel for the members they choose."""
-    actor, group = authz.require_group(actor, db.session.get(JointGroup, group_id))
-    note(object_type="group", object_id=group.id, group_id=group.id)
+    actor, group = scope.load_visible(actor, group_id)
     authz.require_group_manager(actor, group)
     name = (name or "").strip()
     if not name or len(name) > NAME_LIMIT:
@@ -221,17 +220,8 @@ def create_channel(actor: User | None, group_id: int, *, name: str, member_ids: 
     db.session.add(channel)
     db.session.flush()
     note(object_type="channel", object_id=channel.id, members=",".join(map(str, chosen)))
-    _tell_group(group, "channel.created", {"channel_id": channel.id, "name": channel.name})
+    scope.announce(group, "channel.created", {"channel_id": channel.id, "name": channel.name})
     return _summaries(actor, [channel])[0]
-
-
-def _tell_group(group: JointGroup, event_type: str, data: dict) -> None:
-    """A group `event` to its people (what groups.announce does; that module imports this one)."""
-    people = {m.user_id for team in group.teams for m in team.current_members} | {group.head_id,
-                                                                                  group.created_by_id}
-    for user_id in people - {None}:
-        notify.emit_after_commit("event", {"type": event_type, "group_id": group.id, "data": data},
-                                 room=notify.user_room(user_id))
 
 
 def _custom_channel_of_manager(actor: User | None, channel_id: int) -> tuple[User, Channel]:
@@ -257,7 +247,7 @@ def add_channel_member(actor: User | None, channel_id: int, user_id: int) -> Cha
     channel.members.append(member)
     db.session.flush()
     note(member_id=user_id)
-    _tell_group(channel.group, "channel.member_added", {"channel_id": channel.id, "user_id": user_id})
+    scope.announce(channel.group, "channel.member_added", {"channel_id": channel.id, "user_id": user_id})
     return member
 
 
@@ -272,7 +262,7 @@ def remove_channel_member(actor: User | None, channel_id: int, user_id: int) -> 
     db.session.flush()
     note(member_id=user_id)
     _cut(channel, db.session.get(User, user_id))
-    _tell_group(channel.group, "channel.member_removed", {"channel_id": channel.id, "user_id": user_id})
+    scope.announce(channel.group, "channel.member_removed", {"channel_id": channel.id, "user_id": user_id})
 
 
 @use_case("channel.members")
@@ -280,7 +270,7 @@ def channel_members(actor: User | None, channel_id: int) -> list[User]:
     """Who may read the channel now."""
     _, channel = _load_channel(actor, channel_id)
     group = channel.group
-    people = {m.user for team in group.teams for m in team.current_members}
+    people = {membership.user for membership in scope.current_members(group).values()}
     people |= {user for user in (group.head, group.created_by) if user is not None}
     return sorted((user for user in people if authz.can_read_channel(user, channel)), key=lambda user: user.id)
 
@@ -430,7 +420,7 @@ def send(actor: User | None, channel_id: int, body: str | None, *, client_msg_id
     actor, channel = _load_channel(actor, channel_id)
     client_msg_id = (client_msg_id or "").strip() or None
     if client_msg_id is not None and len(client_msg_id) > CLIENT_ID_LIMIT:
-        raise Invalid(fields={"client_msg_id": _l("At most %(n)s characters.", n=CLIENT_ID_LIMIT)})
+        raise Invalid(fields={"client_msg_id": values.too_long(CLIENT_ID_LIMIT)})
     earlier = _sent_before(channel, actor, client_msg_id) if client_msg_id else None
     if earlier is not None:
         note(message_id=earlier.id, repeated=True)

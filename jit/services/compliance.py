@@ -17,7 +17,7 @@ from jit.compliance.core import RULES, VIOLATION, WARNING, Finding, Rule
 from jit.extensions import db
 from jit.models import ComplianceRuleSetting, JointGroup, LegalRequest, Role, User
 from jit.models.types import utcnow
-from jit.services import authz, groups, legal_requests
+from jit.services import authz, legal_requests, scope
 from jit.services.audit import note, use_case
 from jit.services.errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -46,8 +46,8 @@ class GroupSummary:
 @use_case("compliance.group")
 def group_report(actor: User | None, group_id: int) -> Report:
     """The group's findings, for anyone who may see the group."""
-    _, group = groups.load_visible(actor, group_id)
-    report = Report(utcnow(), engine.check_group(group, utcnow().date()))
+    _, group = scope.load_visible(actor, group_id)
+    report = Report(utcnow(), engine.check_group(group, scope.today()))
     note(findings=len(report.findings), violations=report.count(VIOLATION))
     return report
 
@@ -64,7 +64,7 @@ def dashboard(actor: User | None) -> tuple[list[GroupSummary], Report]:
     """Every group the caller may see, those with violations first; and the register's findings."""
     actor = _require_legal_reader(actor)
     note(object_type="compliance")
-    today = utcnow().date()
+    today = scope.today()
     visible = [group for group in db.session.scalars(select(JointGroup).order_by(JointGroup.id))
                if authz.can_view_group(actor, group)]
     summaries = [GroupSummary(group, Report(utcnow(), engine.check_group(group, today))) for group in visible]
@@ -126,14 +126,9 @@ def update_rule(actor: User | None, rule_id: str, *, version: int | None, enable
         raise Conflict(_l("%(rule)s rests on a confirmed provision: it is always checked as written.", rule=rule.id))
     problems = _check_params(rule, params or {})
     setting = db.session.get(ComplianceRuleSetting, rule.id)
-    current = setting.version if setting else 0  # 0: still the defaults
-    if version is None:
-        problems["version"] = _l("Send the version you read.")
     if problems:
         raise Invalid(fields=problems)
-    if version != current:
-        raise Conflict(_l("The rule's setting was changed meanwhile. Reload and try again."),
-                       fields={"version": str(current)})
+    scope.check_version(_state(rule, setting), version, _l("rule's setting"))  # version 0: still the defaults
     if setting is None:
         setting = ComplianceRuleSetting(rule=rule.id, enabled=True, params={})
         db.session.add(setting)

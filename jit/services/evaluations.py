@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from jit.extensions import db
 from jit.models import DecisionKind, GroupEvaluation, GroupStatus, JointGroup, User
-from jit.services import groups
+from jit.services import scope, values
 from jit.services.audit import note, use_case
 from jit.services.errors import Conflict, Forbidden, Invalid
 from jit.services.instructions import is_national_head
@@ -30,7 +30,7 @@ def _by_team(group: JointGroup) -> dict[int, GroupEvaluation]:
 @use_case("evaluation.list")
 def list_evaluations(actor: User | None, group_id: int) -> list[tuple]:
     """(team, its evaluation or None) for every team of the group."""
-    _, group = groups.load_visible(actor, group_id)
+    _, group = scope.load_visible(actor, group_id)
     written = _by_team(group)
     return [(team, written.get(team.id)) for team in group.teams]
 
@@ -39,7 +39,7 @@ def list_evaluations(actor: User | None, group_id: int) -> list[tuple]:
 def save_evaluation(actor: User | None, group_id: int, team_id: int, *, version: int | None = None,
                     what_worked: str, what_did_not: str, persons_charged: int | None = None,
                     assets_seized: str = "", requests_avoided: int | None = None) -> GroupEvaluation:
-    actor, group = groups.load_visible(actor, group_id)
+    actor, group = scope.load_visible(actor, group_id)
     team = next((team for team in group.teams if team.id == team_id), None)
     if team is None:
         raise Invalid(fields={"team_id": _l("Not a national team of this group.")})
@@ -48,20 +48,19 @@ def save_evaluation(actor: User | None, group_id: int, team_id: int, *, version:
     if not is_due(group):
         raise Conflict(_l("The evaluation is written at closure: once a termination decision is on file."),
                        code="evaluation_not_due")
-    problems = {name: _l("Required.") for name, value in (("what_worked", what_worked),
-                                                          ("what_did_not", what_did_not)) if not (value or "").strip()}
-    problems.update({name: _l("At most %(n)s characters.", n=TEXT_LIMIT) for name, value in (
-        ("what_worked", what_worked), ("what_did_not", what_did_not), ("assets_seized", assets_seized))
-        if len(value or "") > TEXT_LIMIT})
+    texts = {"what_worked": (what_worked, True), "what_did_not": (what_did_not, True),
+             "assets_seized": (assets_seized, False)}
+    problems = {name: problem for name, (value, required) in texts.items()
+                if (problem := values.text_problem(value, TEXT_LIMIT, required=required))}
     problems.update({name: _l("A number of at least 0.") for name, value in (
         ("persons_charged", persons_charged), ("requests_avoided", requests_avoided))
         if value is not None and value < 0})
     if problems:
         raise Invalid(fields=problems)
     evaluation = _by_team(group).get(team.id)
+    # No version sent means "there is none yet": stale once a national head has written one.
     if evaluation is not None and version != evaluation.version:
-        raise Conflict(_l("The evaluation was changed meanwhile (now version %(v)s). Reload and try again.",
-                          v=evaluation.version), fields={"version": str(evaluation.version)})
+        raise scope.changed_meanwhile(_l("evaluation"), evaluation.version)
     if evaluation is None:
         evaluation = GroupEvaluation(group_id=group.id, team_id=team.id)
         db.session.add(evaluation)
@@ -71,5 +70,5 @@ def save_evaluation(actor: User | None, group_id: int, team_id: int, *, version:
     evaluation.assets_seized = (assets_seized or "").strip()
     db.session.flush()
     note(object_type="evaluation", object_id=evaluation.id, team_id=team.id)
-    groups.announce(group, "group.evaluation_saved", {"team_id": team.id})
+    scope.announce(group, "group.evaluation_saved", {"team_id": team.id})
     return evaluation

@@ -35,14 +35,15 @@ from jit.models import (
     EvidenceItem,
     EvidenceKind,
     EvidenceStatus,
-    GroupStatus,
     Instruction,
     JointGroup,
     MemberRole,
     User,
 )
 from jit.models.types import utcnow
-from jit.services import authz, files, groups, ledgers, rate_limits
+from jit.services import authz, files, ledgers, rate_limits
+from jit.services import scope as group_scope  # a consent has a `scope` of its own
+from jit.services import values as storable
 from jit.services.audit import note, use_case
 from jit.services.errors import Conflict, Forbidden, Invalid, NotFound
 from jit.services.pagination import Page, paginate
@@ -68,10 +69,6 @@ def _person(user: User | None) -> dict | None:
     return None if user is None else {"id": user.id, "username": user.username, "full_name": user.full_name}
 
 
-def _today() -> date:
-    return utcnow().date()
-
-
 def _now() -> datetime:
     """The moment an event is recorded, as its ledger entry holds it (whole seconds, UTC)."""
     return utcnow().replace(microsecond=0)
@@ -81,24 +78,13 @@ def _now() -> datetime:
 
 def in_group(user_id: int | None, group: JointGroup) -> bool:
     """A current member of one of the group's teams, or its head."""
-    return user_id is not None and (user_id == group.head_id or any(
-        m.user_id == user_id for team in group.teams for m in team.current_members))
+    return user_id is not None and (user_id == group.head_id or user_id in group_scope.current_members(group))
 
 
 def _require_member(actor: User, group: JointGroup) -> None:
     """Observers (legal officers, admins) read the evidence; only the group's people record it."""
     if not in_group(actor.id, group):
         raise Forbidden(_l("Only members of the group record evidence."))
-
-
-def _require_working(group: JointGroup) -> None:
-    """Evidence is recorded only in an active group within its term (AGR-TERM, AGR-CLOSED)."""
-    authz.require_open(group)
-    today = _today()
-    if group.status != GroupStatus.ACTIVE or (group.starts_on and today < group.starts_on) or (
-            group.ends_on and today > group.ends_on):
-        raise Conflict(_l("The group is not active within its term: evidence cannot be recorded now."),
-                       code="group_not_active")
 
 
 def may_leave_group(item: EvidenceItem) -> bool:
@@ -184,7 +170,7 @@ def _load(actor: User | None, item_id: int, *, for_change: bool = False) -> tupl
     note(object_type="evidence", object_id=item.id, group_id=item.group_id)
     if for_change:
         _require_member(actor, item.group)
-        _require_working(item.group)
+        group_scope.require_workable(item.group)
         _lock_group(item.group_id)
         db.session.refresh(item)
     return actor, item
@@ -251,7 +237,7 @@ def _append(item: EvidenceItem, actor: User, kind: CustodyType, change: _Change,
     db.session.flush()
     note(seq=seq, type=kind.value, leaf_index=leaf_index)
     topic = kind.value if kind in (T.REGISTERED, T.FILE_ATTACHED, T.CONSENT_RECORDED) else "custody"
-    groups.announce(item.group, f"evidence.{topic}", {
+    group_scope.announce(item.group, f"evidence.{topic}", {
         "evidence_id": item.id, "number": item.number, "seq": seq, "type": kind.value,
         "custodian_id": item.custodian_id, "status": item.status.value, **change.extra})
     return event
@@ -280,7 +266,7 @@ def list_items(actor: User | None, group_id: int, *, case_id: int | None = None,
                kind: str | None = None, custodian_id: int | None = None, limit: int | None = None,
                cursor: str | None = None) -> Page:
     """The group's evidence register, in the order it was registered."""
-    _, group = groups.load_visible(actor, group_id)
+    _, group = group_scope.load_visible(actor, group_id)
     stmt = select(EvidenceItem).where(EvidenceItem.group_id == group.id).options(
         selectinload(EvidenceItem.files), selectinload(EvidenceItem.custodian), selectinload(EvidenceItem.consents))
     if kind:
@@ -321,13 +307,8 @@ def file_content(actor: User | None, item_id: int, file_id: int) -> tuple[Eviden
 # --- registering and files -----------------------------------------------------------------
 
 def _check_registration(group: JointGroup, values: dict) -> dict:
-    problems = {}
-    for name, limit in TEXT_LIMITS.items():
-        value = (values.get(name) or "").strip()
-        if not value and name != "description":
-            problems[name] = _l("Required.")
-        elif len(value) > limit:
-            problems[name] = _l("At most %(n)s characters.", n=limit)
+    problems = {name: problem for name, limit in TEXT_LIMITS.items()
+                if (problem := storable.text_problem(values.get(name), limit, required=name != "description"))}
     if values.get("kind") not in {k.value for k in EvidenceKind}:
         problems["kind"] = _l("One of: %(values)s.", values=", ".join(k.value for k in EvidenceKind))
     case = db.session.get(CriminalCase, values.get("case_id")) if values.get("case_id") else None
@@ -347,11 +328,11 @@ def register(actor: User | None, group_id: int, *, case_id: int, title: str, kin
              use_conditions: str | None = None) -> EvidenceItem:
     """A member registers an item their team obtained; it is numbered per party within the group
     and the registering member becomes its first custodian."""
-    actor, group = groups.load_visible(actor, group_id)
+    actor, group = group_scope.load_visible(actor, group_id)
     membership = authz.current_membership(actor, group)
     if membership is None:
         raise Forbidden(_l("Only members of a national team register the evidence their team obtained."))
-    _require_working(group)
+    group_scope.require_workable(group)
     _throttle(actor)
     values = {"case_id": case_id, "title": title, "kind": kind, "obtained_at": obtained_at,
               "obtained_place": obtained_place, "obtained_under": obtained_under, "description": description}
@@ -402,7 +383,7 @@ def attach_file(actor: User | None, item_id: int, *, filename: str | None, strea
 def _short(text: str | None, name: str, limit: int) -> str:
     text = (text or "").strip()
     if len(text) > limit:
-        raise Invalid(fields={name: _l("At most %(n)s characters.", n=limit)})
+        raise Invalid(fields={name: storable.too_long(limit)})
     return text
 
 
@@ -510,13 +491,11 @@ def record_consent(actor: User | None, item_id: int, *, reference: str, dated: d
     _require_present(item, T.CONSENT_RECORDED)
     _throttle(actor)
     problems = {}
-    if not (reference or "").strip():
-        problems["reference"] = _l("Required.")
-    elif len(reference.strip()) > 120:
-        problems["reference"] = _l("At most %(n)s characters.", n=120)
+    if problem := storable.text_problem(reference, 120):
+        problems["reference"] = problem
     if not isinstance(dated, date):
         problems["dated"] = _l("A date (YYYY-MM-DD).")
-    elif dated > _today():
+    elif dated > group_scope.today():
         problems["dated"] = _l("Cannot be in the future.")
     if problems:
         raise Invalid(fields=problems)
@@ -549,15 +528,15 @@ def designate_consent_recorder(actor: User | None, item_id: int, *, user_id: int
     item.consent_designee_id = user_id
     db.session.flush()
     db.session.refresh(item, ["consent_designee"])
-    groups.announce(item.group, "evidence.consent_designated", {"evidence_id": item.id, "number": item.number,
-                                                                "designee_id": user_id})
+    group_scope.announce(item.group, "evidence.consent_designated",
+                         {"evidence_id": item.id, "number": item.number, "designee_id": user_id})
     return item
 
 
 # --- the group's ledger --------------------------------------------------------------------
 
 def _ledger_of(actor: User | None, group_id: int) -> str:
-    groups.load_visible(actor, group_id)
+    group_scope.load_visible(actor, group_id)
     name = ledger_name(group_id)
     note(object_type="ledger", object_id=name)
     return name
@@ -612,7 +591,7 @@ def export_bundle(actor: User | None, group_id: int) -> tuple[str, BinaryIO]:
     ledger exports it (its members, and the legal officers and admins who observe the group: the
     bundle holds nothing those reads do not), unless an item may not leave the group (AGR-USE).
     The zip is an anonymous temporary file, gone once closed: nothing half-written is served or kept."""
-    _, group = groups.load_visible(actor, group_id)
+    _, group = group_scope.load_visible(actor, group_id)
     _lock_group(group_id)  # writers wait, so the ledger, the items and their files agree with each other
     items = db.session.scalars(select(EvidenceItem).where(EvidenceItem.group_id == group_id).options(
         selectinload(EvidenceItem.files), selectinload(EvidenceItem.custodian), selectinload(EvidenceItem.consents),
@@ -640,7 +619,7 @@ def export_bundle(actor: User | None, group_id: int) -> tuple[str, BinaryIO]:
         raise
     bundle.seek(0)
     note(items=len(items), events=len(entries), tree_size=signed.tree_size)
-    return f"evidence-{group.code}-{_today().isoformat()}.zip", bundle
+    return f"evidence-{group.code}-{group_scope.today().isoformat()}.zip", bundle
 
 
 # --- verification --------------------------------------------------------------------------
@@ -903,7 +882,7 @@ def verify_item_chain(item: EvidenceItem) -> str | None:
 @use_case("evidence.verify_group")
 def verify_group(actor: User | None, group_id: int) -> Verification:
     """Anyone who may see the group checks its whole evidence ledger, every chain and every file."""
-    groups.load_visible(actor, group_id)
+    group_scope.load_visible(actor, group_id)
     return verify_chains(group_id)
 
 

@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from jit import notify
 from jit.extensions import db
 from jit.models import (
     Authority,
@@ -30,8 +29,7 @@ from jit.models import (
     Role,
     User,
 )
-from jit.models.types import utcnow
-from jit.services import authz, channels, files
+from jit.services import authz, channels, files, scope, values
 from jit.services.audit import note, use_case
 from jit.services.errors import Conflict, Forbidden, Invalid, NotFound
 from jit.services.pagination import Page, paginate
@@ -47,48 +45,18 @@ TRANSITIONS = {
 TEXT_LIMITS = {"title": 300, "place_of_activity": 300, "purpose": 20000}
 
 
-def _today() -> date:
-    return utcnow().date()
-
-
-def load_visible(actor: User | None, group_id: int) -> tuple[User, JointGroup]:
-    """The caller and the group, if the caller may see it (NotFound otherwise); noted for the audit."""
-    actor, group = authz.require_group(actor, db.session.get(JointGroup, group_id))
-    note(object_type="group", object_id=group.id, group_id=group.id)
-    return actor, group
-
-
 def _record(group: JointGroup, actor: User | None, event: str, **details) -> None:
     """Add to the group's timeline and tell every member's open pages, after commit."""
     db.session.add(GroupEvent(group=group, actor_id=actor.id if actor else None, kind=event,
                               details={key: value for key, value in details.items() if value is not None}))
-    announce(group, event if "." in event else f"group.{event}", details,
+    scope.announce(group, event if "." in event else f"group.{event}", details,
              also={details["user_id"]} if details.get("user_id") else set())
 
 
-def audience(group: JointGroup) -> set[int]:
-    """Who hears of the group's changes: its current members, its head and its creator."""
-    people = {m.user_id for team in group.teams for m in team.current_members}
-    return people | {group.head_id, group.created_by_id} - {None}
-
-
-def announce(group: JointGroup, event_type: str, data: dict, *, also: set[int] = frozenset()) -> None:
-    """Send a Socket.IO `event` about the group to everyone who may see it, after commit."""
-    for user_id in audience(group) | set(also):
-        notify.emit_after_commit("event", {"type": event_type, "group_id": group.id, "data": data},
-                                 room=notify.user_room(user_id))
-
-
 def _check_text(fields: dict) -> dict:
-    problems = {}
-    for name, limit in TEXT_LIMITS.items():
-        if name in fields:
-            value = (fields[name] or "").strip()
-            if not value:
-                problems[name] = _l("Required.")
-            elif len(value) > limit:
-                problems[name] = _l("At most %(n)s characters.", n=limit)
-    return problems
+    problems = {name: values.text_problem(fields[name], limit) for name, limit in TEXT_LIMITS.items()
+                if name in fields}
+    return {name: problem for name, problem in problems.items() if problem}
 
 
 def _check_term(starts_on: date | None, ends_on: date | None) -> dict:
@@ -121,13 +89,13 @@ def list_groups(actor: User | None, *, limit: int | None = None, cursor: str | N
 
 @use_case("group.read")
 def get_group(actor: User | None, group_id: int) -> JointGroup:
-    return load_visible(actor, group_id)[1]
+    return scope.load_visible(actor, group_id)[1]
 
 
 # --- creating and editing ------------------------------------------------------------------
 
 def _next_code() -> str:
-    year = _today().year
+    year = scope.today().year
     count = db.session.scalar(select(func.count()).select_from(JointGroup).where(
         JointGroup.code.startswith(f"JIG-{year}-")))
     return f"JIG-{year}-{count + 1:03d}"
@@ -155,20 +123,12 @@ def create_group(actor: User | None, *, title: str, purpose: str, place_of_activ
     return group
 
 
-def _check_version(group: JointGroup, version: int | None) -> None:
-    if version is None:
-        raise Invalid(fields={"version": _l("Send the version you read.")})
-    if version != group.version:
-        raise Conflict(_l("The group was changed meanwhile (now version %(v)s). Reload and try again.",
-                          v=group.version), fields={"version": str(group.version)})
-
-
 @use_case("group.update")
 def update_group(actor: User | None, group_id: int, *, version: int | None, **changes) -> JointGroup:
     """Edit the description; the term only before the group is active (then decisions move it)."""
-    actor, group = load_visible(actor, group_id)
+    actor, group = scope.load_visible(actor, group_id)
     authz.require_group_manager(actor, group)
-    _check_version(group, version)
+    scope.check_version(group, version, _l("group"))
     # Only what really changes counts (a form sends every field back as it was).
     changes = {name: value for name, value in changes.items()
                if getattr(group, name, object()) != (value.strip() if isinstance(value, str) else value)}
@@ -214,15 +174,11 @@ def _listed_authority(authority_id: int | None, party: str, on: date, field: str
     return authority
 
 
-def _current_membership_of(group: JointGroup, user_id: int) -> Membership | None:
-    return next((m for team in group.teams for m in team.current_members if m.user_id == user_id), None)
-
-
 @use_case("group.team_add")
 def add_team(actor: User | None, group_id: int, *, party: str, authority_id: int,
              national_head_id: int) -> NationalTeam:
     """A party joins with a team of one of its competent authorities, led by its national head."""
-    actor, group = load_visible(actor, group_id)
+    actor, group = scope.load_visible(actor, group_id)
     authz.require_group_manager(actor, group)
     party = (party or "").upper()
     if db.session.get(Party, party) is None:
@@ -230,15 +186,15 @@ def add_team(actor: User | None, group_id: int, *, party: str, authority_id: int
     if any(team.party_code == party for team in group.teams):
         raise Conflict(_l("%(party)s already has a national team in this group.", party=party),
                        fields={"party": _l("Already has a team.")})
-    authority = _listed_authority(authority_id, party, _today(), "authority_id")
+    authority = _listed_authority(authority_id, party, scope.today(), "authority_id")
     head = _active_user(national_head_id, "national_head_id")
-    if _current_membership_of(group, head.id) is not None:
+    if head.id in scope.current_members(group):
         raise Conflict(_l("This person is already in a team of this group."),
                        fields={"national_head_id": _l("Already in a team of this group.")})
     team = NationalTeam(group=group, party_code=party, authority=authority)
     db.session.add(team)
     db.session.add(Membership(group_id=group.id, team=team, user=head, role=MemberRole.NATIONAL_HEAD,
-                              starts_on=_today(), authorised_by_id=actor.id))
+                              starts_on=scope.today(), authorised_by_id=actor.id))
     channels.open_team_channel(team, actor)
     db.session.flush()
     note(team_id=team.id, party=party)
@@ -256,19 +212,19 @@ def _team(group: JointGroup, team_id: int | None) -> NationalTeam:
 @use_case("member.add")
 def add_member(actor: User | None, group_id: int, *, user_id: int, team_id: int, role: str) -> Membership:
     """The group head, or a national head for their own team, adds a member."""
-    actor, group = load_visible(actor, group_id)
+    actor, group = scope.load_visible(actor, group_id)
     team = _team(group, team_id)
     authz.require_team_manager(actor, group, team)
     if role not in {r.value for r in MemberRole}:
         raise Invalid(fields={"role": _l("One of: %(roles)s.", roles=", ".join(r.value for r in MemberRole))})
     user = _active_user(user_id, "user_id")
-    if _current_membership_of(group, user.id) is not None:
+    if user.id in scope.current_members(group):
         raise Conflict(_l("This person is already in a team of this group; a member belongs to one team."),
                        fields={"user_id": _l("Already in a team of this group.")})
     if role == MemberRole.NATIONAL_HEAD and team.national_head is not None:
         raise Conflict(_l("The team already has a national head."), fields={"role": _l("The team has one.")})
     membership = Membership(group_id=group.id, team=team, user=user, role=MemberRole(role),
-                            starts_on=_today(), authorised_by_id=actor.id)
+                            starts_on=scope.today(), authorised_by_id=actor.id)
     db.session.add(membership)
     db.session.flush()
     note(member_id=user.id, team_id=team.id)
@@ -280,15 +236,15 @@ def add_member(actor: User | None, group_id: int, *, user_id: int, team_id: int,
 def remove_member(actor: User | None, group_id: int, user_id: int) -> Membership:
     """End a membership today; access ends at once. The last national head of a team in an
     active group cannot be removed: the agreement needs one per team (appoint another first)."""
-    actor, group = load_visible(actor, group_id)
-    membership = _current_membership_of(group, user_id)
+    actor, group = scope.load_visible(actor, group_id)
+    membership = scope.current_members(group).get(user_id)
     if membership is None:
         raise NotFound()
     authz.require_team_manager(actor, group, membership.team)
     if membership.role == MemberRole.NATIONAL_HEAD and group.status in (GroupStatus.ACTIVE, GroupStatus.SUSPENDED):
         raise Conflict(_l("This is the team's national head: add the new national head before removing this one "
                           "(every national team needs exactly one)."), code="national_head_required")
-    membership.ends_on = _today()
+    membership.ends_on = scope.today()
     note(member_id=user_id, team_id=membership.team_id)
     channels.cut_lost_access(group, user_id)
     _record(group, actor, "member.removed", user_id=user_id, team_id=membership.team_id)
@@ -302,7 +258,7 @@ def add_document(actor: User | None, group_id: int, *, kind: str, decision: str 
                  authority_id: int, reference: str, dated: date, signed_by: str,
                  head_id: int | None = None, new_end: date | None = None) -> GroupDocument:
     """File a creation request or a decision; decisions take effect (head, term) as they are filed."""
-    actor, group = load_visible(actor, group_id)
+    actor, group = scope.load_visible(actor, group_id)
     authz.require_group_manager(actor, group)
     party = (party or "").upper()
     problems = {}
@@ -312,17 +268,16 @@ def add_document(actor: User | None, group_id: int, *, kind: str, decision: str 
         problems["decision"] = _l("One of: %(kinds)s.", kinds=", ".join(d.value for d in DecisionKind))
     if kind == DocumentKind.CREATION_REQUEST and decision:
         problems["decision"] = _l("A creation request is not a decision.")
-    if not (reference or "").strip():
-        problems["reference"] = _l("Required.")
-    if not (signed_by or "").strip():
-        problems["signed_by"] = _l("Required.")
+    for name, value in (("reference", reference), ("signed_by", signed_by)):
+        if values.text_problem(value):
+            problems[name] = values.REQUIRED
     if head_id is not None and decision != DecisionKind.APPOINT_HEAD:
         problems["head_id"] = _l("Only an appoint_head decision names a head.")
     if new_end is not None and decision != DecisionKind.EXTEND:
         problems["new_end"] = _l("Only an extend decision sets a new end.")
     if not isinstance(dated, date):
-        problems["dated"] = _l("Required.")
-    elif dated > _today():
+        problems["dated"] = values.REQUIRED
+    elif dated > scope.today():
         problems["dated"] = _l("Cannot be in the future.")
     if problems:
         raise Invalid(fields=problems)
@@ -418,7 +373,7 @@ def _activation_gaps(group: JointGroup) -> list[Unmet]:
                 "The %(party)s team has no national head.", party=team.party_code))))
     if group.starts_on is None or group.ends_on is None:
         gaps.append(Unmet("term", str(_l("The term (start and end) is not set."))))
-    elif group.ends_on < _today():
+    elif group.ends_on < scope.today():
         gaps.append(Unmet("term", str(_l("The term ended on %(day)s; an extension decision is needed.",
                                          day=group.ends_on.isoformat()))))
     return gaps
@@ -427,7 +382,7 @@ def _activation_gaps(group: JointGroup) -> list[Unmet]:
 @use_case("group.transition_check")
 def transition_options(actor: User | None, group_id: int) -> dict[GroupStatus, list[Unmet]]:
     """For the group page: each move the lifecycle allows from here, with what it still lacks."""
-    _, group = load_visible(actor, group_id)
+    _, group = scope.load_visible(actor, group_id)
     lifecycle_order = list(GroupStatus)
     return {to: unmet_conditions(group, to) for to in sorted(TRANSITIONS[group.status], key=lifecycle_order.index)}
 
@@ -435,10 +390,10 @@ def transition_options(actor: User | None, group_id: int) -> dict[GroupStatus, l
 @use_case("group.transition")
 def transition(actor: User | None, group_id: int, *, to: str, version: int | None,
                reason: str | None = None) -> JointGroup:
-    actor, group = load_visible(actor, group_id)
+    actor, group = scope.load_visible(actor, group_id)
     if not authz.manages_group(actor, group):
         raise Forbidden(_l("Only the group head can do this."))
-    _check_version(group, version)
+    scope.check_version(group, version, _l("group"))
     try:
         target = GroupStatus(to)
     except ValueError:
@@ -458,24 +413,24 @@ def transition(actor: User | None, group_id: int, *, to: str, version: int | Non
 
 @use_case("case.list")
 def list_cases(actor: User | None, group_id: int) -> list[CriminalCase]:
-    return list(load_visible(actor, group_id)[1].cases)
+    return list(scope.load_visible(actor, group_id)[1].cases)
 
 
 @use_case("case.add")
 def add_case(actor: User | None, group_id: int, *, party: str, number: str, opened_on: date, articles: str,
              summary: str, handling_investigator_id: int) -> CriminalCase:
     """A party's national case joins the group; its investigator must be in that party's team."""
-    actor, group = load_visible(actor, group_id)
+    actor, group = scope.load_visible(actor, group_id)
     party = (party or "").upper()
     team = next((team for team in group.teams if team.party_code == party), None)
     if team is None:
         raise Invalid(fields={"party": _l("The party has no national team in this group.")})
     authz.require_team_manager(actor, group, team)
-    problems = {name: _l("Required.") for name, value in (("number", number), ("articles", articles),
-                                                           ("summary", summary)) if not (value or "").strip()}
+    problems = {name: values.REQUIRED for name, value in (("number", number), ("articles", articles),
+                                                          ("summary", summary)) if values.text_problem(value)}
     if not isinstance(opened_on, date):
-        problems["opened_on"] = _l("Required.")
-    elif opened_on > _today():
+        problems["opened_on"] = values.REQUIRED
+    elif opened_on > scope.today():
         problems["opened_on"] = _l("Cannot be in the future.")
     if not any(m.user_id == handling_investigator_id for m in team.current_members):
         problems["handling_investigator_id"] = _l("Must be a member of the %(party)s team.", party=party)

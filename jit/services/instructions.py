@@ -14,7 +14,6 @@ from sqlalchemy.orm import selectinload
 
 from jit.extensions import db
 from jit.models import (
-    GroupStatus,
     Instruction,
     InstructionDocument,
     InstructionEvent,
@@ -26,7 +25,7 @@ from jit.models import (
     User,
 )
 from jit.models.types import utcnow
-from jit.services import authz, files, groups
+from jit.services import authz, files, scope, values
 from jit.services.audit import note, use_case
 from jit.services.errors import Conflict, Forbidden, Invalid, NotFound
 from jit.services.pagination import Page, paginate
@@ -43,32 +42,19 @@ OPEN_STATUSES = (S.SENT, S.ACCEPTED, S.IN_PROGRESS)
 BODY_LIMIT = 20000
 
 
-def _today() -> date:
-    return utcnow().date()
-
-
 def is_national_head(user: User, team: NationalTeam) -> bool:
     return any(m.user_id == user.id and m.role == MemberRole.NATIONAL_HEAD for m in team.current_members)
 
 
 def is_overdue(instruction: Instruction, today: date | None = None) -> bool:
-    return instruction.status in (S.DRAFT, *OPEN_STATUSES) and instruction.due_on < (today or _today())
-
-
-def _require_working_group(group: JointGroup) -> None:
-    """Instructions move only in an active group within its term (AGR-TERM, AGR-CLOSED)."""
-    if group.status != GroupStatus.ACTIVE:
-        raise Conflict(_l("The group is not active: instructions cannot move now."), code="group_not_active")
-    if group.ends_on is not None and group.ends_on < _today():
-        raise Conflict(_l("The group's term ended on %(day)s: nothing can be sent under it (AGR-TERM).",
-                          day=group.ends_on.isoformat()), code="group_term_ended")
+    return instruction.status in (S.DRAFT, *OPEN_STATUSES) and instruction.due_on < (today or scope.today())
 
 
 def _record(instruction: Instruction, actor: User, event: str, **details) -> None:
     db.session.add(InstructionEvent(instruction=instruction, actor_id=actor.id, kind=event,
                                     details={key: value for key, value in details.items() if value is not None}))
-    groups.announce(instruction.group, f"instruction.{event}",
-                    {"instruction_id": instruction.id, "status": instruction.status.value, **details})
+    scope.announce(instruction.group, f"instruction.{event}",
+                   {"instruction_id": instruction.id, "status": instruction.status.value, **details})
 
 
 def _load(actor: User | None, instruction_id: int) -> tuple[User, Instruction]:
@@ -78,21 +64,13 @@ def _load(actor: User | None, instruction_id: int) -> tuple[User, Instruction]:
     return actor, instruction
 
 
-def _check_version(instruction: Instruction, version: int | None) -> None:
-    if version is None:
-        raise Invalid(fields={"version": _l("Send the version you read.")})
-    if version != instruction.version:
-        raise Conflict(_l("The instruction was changed meanwhile (now version %(v)s). Reload and try again.",
-                          v=instruction.version), fields={"version": str(instruction.version)})
-
-
 # --- reading -------------------------------------------------------------------------------
 
 @use_case("instruction.list")
 def list_instructions(actor: User | None, group_id: int, *, status: str | None = None,
                       limit: int | None = None, cursor: str | None = None) -> Page:
     """The group's instructions, for anyone who may see the group."""
-    _, group = groups.load_visible(actor, group_id)
+    _, group = scope.load_visible(actor, group_id)
     stmt = select(Instruction).where(Instruction.group_id == group.id).options(
         selectinload(Instruction.documents), selectinload(Instruction.results))
     if status:
@@ -125,11 +103,11 @@ def create_instruction(actor: User | None, group_id: int, *, from_team_id: int, 
                        actions: list[str], due_on: date, body: str, needs_sanction: bool = False) -> Instruction:
     """The requesting team's national head drafts an instruction to another team's national head,
     marking it as needing a sanction where the requesting party's law asks for one."""
-    actor, group = groups.load_visible(actor, group_id)
+    actor, group = scope.load_visible(actor, group_id)
     from_team = _team_of(group, from_team_id, "from_team_id")
     if not is_national_head(actor, from_team):
         raise Forbidden(_l("Only the national head of the requesting team sends instructions."))
-    authz.require_open(group)
+    authz.require_open(group)  # a draft may be prepared at any stage; sending it is work (require_workable)
     to_team = _team_of(group, to_team_id, "to_team_id")
     problems = {}
     if not _actions_are_listed(actions):
@@ -138,13 +116,11 @@ def create_instruction(actor: User | None, group_id: int, *, from_team_id: int, 
         problems["to_team_id"] = _l("An instruction goes to another party's team, not to one's own.")
     if not any(case.id == case_id for case in group.cases):
         problems["case_id"] = _l("Not a criminal case of this group.")
-    if not (body or "").strip():
-        problems["body"] = _l("Required.")
-    elif len(body) > BODY_LIMIT:
-        problems["body"] = _l("At most %(n)s characters.", n=BODY_LIMIT)
+    if problem := values.text_problem(body, BODY_LIMIT):
+        problems["body"] = problem
     if not isinstance(due_on, date):
-        problems["due_on"] = _l("Required.")
-    elif due_on < _today():
+        problems["due_on"] = values.REQUIRED
+    elif due_on < scope.today():
         problems["due_on"] = _l("Cannot be in the past.")
     if problems:
         raise Invalid(fields=problems)
@@ -168,8 +144,8 @@ def add_document(actor: User | None, instruction_id: int, *, title: str, certifi
     authz.require_open(instruction.group)
     if instruction.status != S.DRAFT:
         raise Conflict(_l("Decisions are attached before the instruction is sent."))
-    if not (title or "").strip():
-        raise Invalid(fields={"title": _l("Required.")})
+    if values.text_problem(title):
+        raise Invalid(fields={"title": values.REQUIRED})
     name, stored = files.store_upload(filename, stream)
     document = InstructionDocument(instruction=instruction, title=title.strip()[:300], certified=bool(certified),
                                    is_sanction=bool(is_sanction), file_name=name, file_sha256=stored.sha256,
@@ -193,8 +169,8 @@ def add_result(actor: User | None, instruction_id: int, *, text: str, filename: 
     authz.require_open(instruction.group)
     if instruction.status not in (S.ACCEPTED, S.IN_PROGRESS):
         raise Conflict(_l("Results are reported on an accepted instruction being executed."))
-    if not (text or "").strip():
-        raise Invalid(fields={"text": _l("Required.")})
+    if values.text_problem(text):
+        raise Invalid(fields={"text": values.REQUIRED})
     result = InstructionResult(instruction=instruction, text=text.strip()[:BODY_LIMIT], added_by_id=actor.id)
     if stream is not None:
         result.file_name, stored = files.store_upload(filename, stream)
@@ -233,8 +209,8 @@ def transition(actor: User | None, instruction_id: int, *, to: str, version: int
     team = instruction.from_team if side == "from" else instruction.to_team
     if not is_national_head(actor, team):
         raise Forbidden(_l("Only the national head of the %(party)s team can do this.", party=team.party_code))
-    _require_working_group(instruction.group)
-    _check_version(instruction, version)
+    scope.require_workable(instruction.group)
+    scope.check_version(instruction, version, _l("instruction"))
     if target == S.REFUSED and not (reason or "").strip():
         raise Invalid(fields={"reason": _l("Say why the instruction is refused.")})
     unmet = _unmet(instruction, target)

@@ -37,11 +37,10 @@ from jit.models import (
     Role,
     User,
 )
-from jit.models.types import utcnow
-from jit.services import authz
+from jit.services import authz, scope
 from jit.services import values as storable
 from jit.services.audit import note, use_case
-from jit.services.errors import Conflict, Forbidden, Invalid
+from jit.services.errors import Forbidden, Invalid
 from jit.services.pagination import Page, paginate
 
 TEXT_LIMITS = {"requested_authority": 300, "case_number": 64, "case_title": 300, "substance": 20000,
@@ -60,10 +59,6 @@ CSV_DELIMITERS = (",", ";")
 # exactly one off whatever starts with one, giving back the text as it was.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 UPDATABLE = {"status", "received_on", "due_on", "executed_on", "group_id", "case_id"}
-
-
-def _today() -> date:
-    return utcnow().date()
 
 
 def visible_requests(actor: User):
@@ -113,7 +108,7 @@ def _prepare(actor: User, values: dict, registry: _Registry) -> tuple[dict, dict
     kind = _enum(RequestKind, values.get("kind"), "kind", problems)
     for name, limit in TEXT_LIMITS.items():
         if len(values.get(name) or "") > limit:
-            problems[name] = _l("At most %(n)s characters.", n=limit)
+            problems[name] = storable.too_long(limit)
     authority = registry.authority(values.get("requesting_authority_id"))
     if values.get("requesting_authority_id") is not None and authority is None:
         problems["requesting_authority_id"] = _l("No such authority.")
@@ -135,8 +130,8 @@ def _prepare(actor: User, values: dict, registry: _Registry) -> tuple[dict, dict
         problems["persons"] = _l("A list of persons, each with a name.")
     dates = {name: values.get(name) for name in DATE_FIELDS}
     if dates["sent_on"] is None:
-        problems.setdefault("sent_on", _l("Required."))
-    elif dates["sent_on"] > _today():
+        problems.setdefault("sent_on", storable.REQUIRED)
+    elif dates["sent_on"] > scope.today():
         problems["sent_on"] = _l("Cannot be in the future.")
     for name in ("received_on", "due_on", "executed_on"):
         if dates[name] is not None and dates["sent_on"] is not None and dates[name] < dates["sent_on"]:
@@ -219,7 +214,7 @@ def list_requests(actor: User | None, *, direction: str | None = None, status: s
     if requested_party:
         stmt = stmt.where(LegalRequest.requested_party == requested_party.upper())
     if overdue:
-        stmt = stmt.where(LegalRequest.direction == Direction.OUTGOING, LegalRequest.due_on < _today(),
+        stmt = stmt.where(LegalRequest.direction == Direction.OUTGOING, LegalRequest.due_on < scope.today(),
                           LegalRequest.status.not_in(mla.ANSWERED))
     return paginate(stmt, LegalRequest.id, limit=limit, cursor=cursor, descending=True)
 
@@ -250,11 +245,7 @@ def create_request(actor: User | None, **values) -> LegalRequest:
 def update_request(actor: User | None, request_id: int, *, version: int | None, **changes) -> LegalRequest:
     """Record the progress of a request: status, dates received / due / executed, links."""
     actor, request = _load(actor, request_id)
-    if version is None:
-        raise Invalid(fields={"version": _l("Send the version you read.")})
-    if version != request.version:
-        raise Conflict(_l("The request was changed meanwhile (now version %(v)s). Reload and try again.",
-                          v=request.version), fields={"version": str(request.version)})
+    scope.check_version(request, version, _l("request"))
     problems = {name: _l("Unknown field.") for name in set(changes) - UPDATABLE}
     if "status" in changes:
         changes["status"] = _enum(RequestStatus, changes["status"], "status", problems)
@@ -320,7 +311,7 @@ def statistics(actor: User | None, *, direction: str | None = None, date_from: d
         stmt = stmt.where(LegalRequest.sent_on <= date_to)
     if requesting_authority_id is not None:
         stmt = stmt.where(LegalRequest.requesting_authority_id == requesting_authority_id)
-    today = _today()
+    today = scope.today()
     counts, monthly, overdue, days = Counter(), Counter(), Counter(), defaultdict(list)
     first = last = None
     for row in db.session.execute(stmt):

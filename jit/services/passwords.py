@@ -27,6 +27,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from zxcvbn import zxcvbn
 
+from jit.services import values
+
 MIN_LENGTH = 12
 MAX_LENGTH = 128  # argon2 takes any length; this bounds the work an estimate and a hash cost
 # zxcvbn's score 3: about 10^8 guesses or more ("safely unguessable" against online attacks and
@@ -58,7 +60,7 @@ def problems(password: str | None, *, username: str = "", full_name: str = "") -
     if len(password) < MIN_LENGTH:
         return str(_l("At least %(n)s characters.", n=MIN_LENGTH))
     if len(password) > MAX_LENGTH:
-        return str(_l("At most %(n)s characters.", n=MAX_LENGTH))
+        return str(values.too_long(MAX_LENGTH))
     personal = [word for word in (username, *re.split(r"[\s.,_-]+", f"{username} {full_name}")) if len(word) >= 3]
     estimate = zxcvbn(password, user_inputs=[*personal, *LOCAL_WORDS])
     if estimate["score"] >= MIN_SCORE:

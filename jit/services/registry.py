@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from jit.extensions import db
 from jit.models import Authority, AuthorityKind, Party, Role, User
 from jit.models.types import utcnow
-from jit.services import authz
+from jit.services import authz, values
 from jit.services.audit import note, use_case
 from jit.services.errors import DomainError, Invalid, NotFound
 from jit.services.pagination import Page, paginate
@@ -90,10 +90,9 @@ NAME_MAX_LENGTH = 300  # the column's size
 def _check_names(name_en: str | None, name_ru: str | None) -> dict:
     problems = {}
     for field, value in (("name_en", name_en), ("name_ru", name_ru)):
-        if value is not None and not value.strip():
-            problems[field] = _l("Required.")
-        elif value is not None and len(value.strip()) > NAME_MAX_LENGTH:
-            problems[field] = _l("At most %(n)s characters.", n=NAME_MAX_LENGTH)
+        problem = values.text_problem(value, NAME_MAX_LENGTH) if value is not None else None
+        if problem:
+            problems[field] = problem
     return problems
 
 
@@ -108,7 +107,7 @@ def create_authority(actor: User | None, *, party: str, name_en: str, name_ru: s
     if kind not in {k.value for k in AuthorityKind}:
         problems["kind"] = _l("One of: %(kinds)s.", kinds=", ".join(k.value for k in AuthorityKind))
     if not isinstance(listed_on, date):
-        problems["listed_on"] = _l("Required.")
+        problems["listed_on"] = values.REQUIRED
     if problems:
         raise Invalid(fields=problems)
     authority = Authority(party_code=party.upper(), name_en=name_en.strip(), name_ru=name_ru.strip(),

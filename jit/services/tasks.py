@@ -15,7 +15,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from jit.extensions import db
 from jit.models import (
     CriminalCase,
-    GroupStatus,
     Instruction,
     JointGroup,
     MemberRole,
@@ -28,8 +27,8 @@ from jit.models import (
     TaskStatus,
     User,
 )
-from jit.models.types import utcnow
-from jit.services import authz, groups
+from jit.services import authz, scope
+from jit.services import values as storable
 from jit.services.audit import note, use_case
 from jit.services.errors import Conflict, Forbidden, Invalid
 from jit.services.pagination import Page, paginate
@@ -49,13 +48,14 @@ COMMENT_LIMIT = 10_000
 FIELDS = ("status", "title", "description", "assignee_ids", "due_on", "priority", "blocked_reason")
 
 
-def _today() -> date:
-    return utcnow().date()
+def is_overdue(task: Task, today: date | None = None) -> bool:
+    """Past its due date and not yet done or cancelled."""
+    return task.due_on is not None and task.due_on < (today or scope.today()) and task.status not in FINAL
 
 
 def is_unassigned(task: Task) -> bool:
     """None of the task's assignees is still a current member of its group (their work is kept)."""
-    current = _current_members(task.group)
+    current = scope.current_members(task.group)
     return not any(assignment.user_id in current for assignment in task.assignments)
 
 
@@ -67,35 +67,17 @@ def _load(actor: User | None, task_id: int) -> tuple[User, Task]:
     return actor, task
 
 
-def _require_workable(group: JointGroup) -> None:
-    """Tasks are set and changed only in an active group, within its term."""
-    authz.require_open(group)
-    if group.status != GroupStatus.ACTIVE:
-        raise Conflict(_l("The group is %(status)s: tasks can be set and changed only while it is active.",
-                          status=group.status.value))
-    today = _today()
-    if (group.starts_on and today < group.starts_on) or (group.ends_on and today > group.ends_on):
-        raise Conflict(_l("Today (%(day)s) is outside the group's term (%(start)s – %(end)s): tasks can be set "
-                          "and changed only within it (AGR-TERM).", day=today.isoformat(),
-                          start=group.starts_on.isoformat() if group.starts_on else "…",
-                          end=group.ends_on.isoformat() if group.ends_on else "…"))
-
-
 def _led_team(actor: User, group: JointGroup) -> Membership | None:
     """The caller's membership if they are a national head in the group."""
     membership = authz.current_membership(actor, group)
     return membership if membership is not None and membership.role == MemberRole.NATIONAL_HEAD else None
 
 
-def _current_members(group: JointGroup) -> dict[int, Membership]:
-    return {m.user_id: m for team in group.teams for m in team.current_members}
-
-
 def _check_assignees(group: JointGroup, assignee_ids: list[int], team_id: int | None) -> dict:
     """422 problems for the list; a national head (`team_id` set) is refused anyone outside their team."""
     if not assignee_ids:
         return {"assignee_ids": _l("Assign at least one member.")}
-    members = _current_members(group)
+    members = scope.current_members(group)
     strangers = [user_id for user_id in assignee_ids if user_id not in members]
     if strangers:
         return {"assignee_ids": _l("Not current members of the group: %(ids)s.",
@@ -112,17 +94,14 @@ def _ids(values) -> list[int]:
 
 def _check_fields(values: dict, *, allow_past_due: bool) -> dict:
     problems = {}
-    if "title" in values:
-        if not values["title"]:
-            problems["title"] = _l("Required.")
-        elif len(values["title"]) > TITLE_LIMIT:
-            problems["title"] = _l("At most %(n)s characters.", n=TITLE_LIMIT)
+    if "title" in values and (problem := storable.text_problem(values["title"], TITLE_LIMIT)):
+        problems["title"] = problem
     if "priority" in values and values["priority"] not in {p.value for p in TaskPriority}:
         problems["priority"] = _l("One of: %(values)s.", values=", ".join(p.value for p in TaskPriority))
     due_on = values.get("due_on")
     if due_on is not None and not isinstance(due_on, date):
         problems["due_on"] = _l("A date (YYYY-MM-DD).")
-    elif due_on is not None and due_on < _today() and not allow_past_due:
+    elif due_on is not None and due_on < scope.today() and not allow_past_due:
         problems["due_on"] = _l("Before today; send allow_past_due to record it anyway.")
     return problems
 
@@ -164,7 +143,7 @@ def list_tasks(actor: User | None, group_id: int, *, status: str | None = None, 
                assignee_id: int | None = None, case_id: int | None = None, overdue: bool = False,
                limit: int | None = None, cursor: str | None = None) -> Page:
     """The group's tasks, oldest first, for anyone who may see the group."""
-    _, group = groups.load_visible(actor, group_id)
+    _, group = scope.load_visible(actor, group_id)
     stmt = select(Task).where(Task.group_id == group.id).options(
         selectinload(Task.assignments).selectinload(TaskAssignment.user), selectinload(Task.created_by))
     if status:
@@ -178,7 +157,7 @@ def list_tasks(actor: User | None, group_id: int, *, status: str | None = None, 
     if case_id is not None:
         stmt = stmt.where(Task.case_id == case_id)
     if overdue:
-        stmt = stmt.where(Task.due_on < _today(), Task.status.not_in(FINAL))
+        stmt = stmt.where(Task.due_on < scope.today(), Task.status.not_in(FINAL))
     return paginate(stmt, Task.id, limit=limit, cursor=cursor)
 
 
@@ -195,14 +174,14 @@ def create_task(actor: User | None, group_id: int, *, title: str, description: s
                 instruction_id: int | None = None, case_id: int | None = None,
                 allow_past_due: bool = False) -> Task:
     """The group head sets a task for any current member; a national head for their own team only."""
-    actor, group = groups.load_visible(actor, group_id)
+    actor, group = scope.load_visible(actor, group_id)
     team_id = None
     if not authz.manages_group(actor, group):
         led = _led_team(actor, group)
         if led is None:
             raise Forbidden(_l("Only the group head or a national head can set tasks."))
         team_id = led.team_id
-    _require_workable(group)
+    scope.require_workable(group)
     values = {"title": (title or "").strip(), "description": (description or "").strip(),
               "assignee_ids": _ids(assignee_ids), "due_on": due_on, "priority": priority}
     problems = _check_fields(values, allow_past_due=allow_past_due)
@@ -219,8 +198,8 @@ def create_task(actor: User | None, group_id: int, *, title: str, description: s
     created = {**_snapshot(task), "team_id": team_id, "case_id": case_id, "instruction_id": instruction_id}
     db.session.add(TaskChange(task=task, actor_id=actor.id, field="created", old={}, new=created))
     note(object_type="task", object_id=task.id, assignees=",".join(map(str, values["assignee_ids"])))
-    groups.announce(group, "task.created", {"task_id": task.id, "title": task.title, "status": task.status.value,
-                                            "assignee_ids": values["assignee_ids"], "team_id": team_id})
+    scope.announce(group, "task.created", {"task_id": task.id, "title": task.title, "status": task.status.value,
+                                           "assignee_ids": values["assignee_ids"], "team_id": team_id})
     return task
 
 
@@ -236,18 +215,6 @@ def _editor(actor: User, task: Task) -> str | None:
     if any(assignment.user_id == actor.id for assignment in task.assignments):
         return "assignee"
     return None
-
-
-def _changed_meanwhile(current: int) -> Conflict:
-    return Conflict(_l("The task was changed meanwhile (now version %(v)s). Reload and try again.", v=current),
-                    fields={"version": str(current)})
-
-
-def _check_version(task: Task, version: int | None) -> None:
-    if version is None:
-        raise Invalid(fields={"version": _l("Send the version you read.")})
-    if version != task.version:
-        raise _changed_meanwhile(task.version)
 
 
 def _requested(**fields) -> dict[str, Any]:
@@ -283,8 +250,8 @@ def update_task(actor: User | None, task_id: int, *, version: int | None, status
     if editor is None:
         raise Forbidden(_l("Only the group head, the national head of the task's team or an assignee can "
                            "change the task."))
-    _require_workable(group)
-    _check_version(task, version)
+    scope.require_workable(group)
+    scope.check_version(task, version, _l("task"))
     before = _snapshot(task)
     requested = _requested(status=status, title=title, description=description, assignee_ids=assignee_ids,
                            due_on=due_on, priority=priority, blocked_reason=blocked_reason)
@@ -313,8 +280,8 @@ def update_task(actor: User | None, task_id: int, *, version: int | None, status
         changes["blocked_reason"] = None  # leaving blocked clears the reason
     _apply(task, actor, before, changes)
     note(fields=",".join(sorted(changes)))
-    groups.announce(group, "task.updated", {"task_id": task.id, "fields": sorted(changes),
-                                            "status": task.status.value, "version": task.version})
+    scope.announce(group, "task.updated", {"task_id": task.id, "fields": sorted(changes),
+                                           "status": task.status.value, "version": task.version})
     return task
 
 
@@ -342,7 +309,8 @@ def _apply(task: Task, actor: User, before: dict[str, Any], changes: dict[str, A
     except StaleDataError:
         # Another writer committed the same version between our read and our write.
         db.session.rollback()
-        raise _changed_meanwhile(db.session.scalar(select(Task.version).where(Task.id == task.id))) from None
+        current = db.session.scalar(select(Task.version).where(Task.id == task.id))
+        raise scope.changed_meanwhile(_l("task"), current) from None
 
 
 # --- comments ------------------------------------------------------------------------------
@@ -355,16 +323,15 @@ def add_comment(actor: User | None, task_id: int, body: str) -> TaskComment:
     if not (authz.manages_group(actor, group) or authz.current_membership(actor, group) is not None):
         raise Forbidden(_l("Only members of the group and its head can comment on its tasks."))
     authz.require_open(group)
-    body = (body or "").strip()
-    if not body:
-        raise Invalid(fields={"body": _l("Required.")})
-    if len(body) > COMMENT_LIMIT:
-        raise Invalid(fields={"body": _l("At most %(n)s characters.", n=COMMENT_LIMIT)})
+    problem = storable.text_problem(body, COMMENT_LIMIT)
+    if problem:
+        raise Invalid(fields={"body": problem})
+    body = body.strip()
     comment = TaskComment(task=task, author_id=actor.id, body=body)
     db.session.add(comment)
     db.session.flush()
     note(comment_id=comment.id)
-    groups.announce(group, "task.commented", {"task_id": task.id, "comment_id": comment.id,
-                                              "author_id": actor.id})
+    scope.announce(group, "task.commented", {"task_id": task.id, "comment_id": comment.id,
+                                             "author_id": actor.id})
     return comment
 

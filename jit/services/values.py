@@ -83,3 +83,22 @@ def require_storable(value, path: str = "", *, message=None) -> None:
     found = refusals(value, path)
     if found:
         raise Invalid(message, fields=found)
+
+
+# The two refusals every text field shares, in every service.
+REQUIRED = _l("Required.")
+
+
+def too_long(limit: int):
+    return _l("At most %(n)s characters.", n=limit)
+
+
+def text_problem(value: str | None, limit: int | None = None, *, required: bool = True):
+    """Why a text field is refused, judged on its stripped text: REQUIRED when blank (where
+    `required`), `too_long` past `limit`; None when it is fine."""
+    text = (value or "").strip()
+    if not text:
+        return REQUIRED if required else None
+    if limit is not None and len(text) > limit:
+        return too_long(limit)
+    return None

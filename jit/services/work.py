@@ -10,8 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from jit.extensions import db
 from jit.models import Instruction, InstructionStatus, MemberRole, Membership, Task, TaskAssignment, TaskStatus, User
-from jit.models.types import utcnow
-from jit.services import authz
+from jit.services import authz, scope
 from jit.services.audit import note, use_case
 
 S = InstructionStatus
@@ -62,7 +61,7 @@ def my_work(actor: User | None) -> MyWork:
     instructions = db.session.scalars(_waiting_instructions(actor).options(
         selectinload(Instruction.group), selectinload(Instruction.from_team), selectinload(Instruction.to_team))
         .order_by(Instruction.due_on, Instruction.id)).all()
-    return MyWork(tasks=list(tasks), instructions=list(instructions), today=utcnow().date())
+    return MyWork(tasks=list(tasks), instructions=list(instructions), today=scope.today())
 
 
 def count_for_navigation(actor: User) -> int:

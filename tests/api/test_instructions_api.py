@@ -155,7 +155,7 @@ def test_nothing_is_sent_in_a_suspended_group(cast, setting):
     instruction = _draft(cast, setting).get_json()
     _attach(cast, instruction)
     advance(cast, setting[0]["id"], "suspended")
-    _error(_move(cast, instruction, "sent", "by_head"), 409, "group_not_active")
+    _error(_move(cast, instruction, "sent", "by_head"), 409, "group_suspended")
 
 
 def test_outsiders_learn_nothing(cast, setting):

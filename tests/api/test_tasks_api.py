@@ -407,7 +407,7 @@ def test_tasks_only_while_the_group_is_active_and_within_its_term(client, clock,
     english = {**cast.headers["creator"], "Accept-Language": "en"}
     suspended = client.post(f"/api/v1/groups/{group['id']}/tasks", json={
         "title": TITLE, "assignee_ids": [cast.ids["kz_member"]]}, headers=english)
-    assert (suspended.status_code, suspended.get_json()["error"]["code"]) == (409, "conflict")
+    assert (suspended.status_code, suspended.get_json()["error"]["code"]) == (409, "group_suspended")
     assert "suspended" in suspended.get_json()["error"]["message"]
     assert _patch(client, cast, task, "kz_member", status="in_progress").status_code == 409
     advance(cast, group["id"], "active")
@@ -417,8 +417,8 @@ def test_tasks_only_while_the_group_is_active_and_within_its_term(client, clock,
     head = {**bearer(cast.api, cast.people["creator"]), "Accept-Language": "en"}
     late = client.post(f"/api/v1/groups/{group['id']}/tasks", json={
         "title": TITLE, "assignee_ids": [cast.ids["kz_member"]]}, headers=head)
-    assert late.status_code == 409
-    assert "outside the group's term" in late.get_json()["error"]["message"]
+    assert (late.status_code, late.get_json()["error"]["code"]) == (409, "group_term_ended")
+    assert "term ended on" in late.get_json()["error"]["message"]
 
 
 def test_comments_by_members_and_not_by_legal_observers(client, cast):

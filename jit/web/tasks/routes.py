@@ -15,7 +15,6 @@ from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from jit.models import Task, TaskChange, TaskStatus
-from jit.models.types import utcnow
 from jit.services import groups, tasks
 from jit.services.errors import Conflict, DomainError, Invalid
 from jit.web.common import actor, add_filters, badge_of, label_of
@@ -49,10 +48,6 @@ add_filters(bp, badge_of, task_status_badge=STATUS_BADGES, task_priority_badge=P
 
 def _detail_url(tid: int) -> str:
     return url_for(".detail", tid=tid)
-
-
-def is_overdue(task: Task) -> bool:
-    return bool(task.due_on and task.due_on < utcnow().date() and task.status not in tasks.FINAL)
 
 
 def _shown(field: str, value) -> str:
@@ -101,7 +96,7 @@ def board(gid: int):
     columns = [{"status": status.value, "tasks": [task for task in page.items if task.status == status]}
                for status in TaskStatus]
     return render_template("tasks/board.html", group=group, form=form, columns=columns, more=bool(page.next_cursor),
-                           is_overdue=is_overdue, is_unassigned=tasks.is_unassigned), 200 if valid else 422
+                           is_overdue=tasks.is_overdue, is_unassigned=tasks.is_unassigned), 200 if valid else 422
 
 
 @bp.route("/groups/<int:gid>/tasks/new", methods=["GET", "POST"])
@@ -167,7 +162,7 @@ def _detail_page(tid: int, *, status: int = 200, refusal: DomainError | None = N
     details = [str(why) for name, why in (refusal.fields.items() if refusal else ())
                if name not in on_forms and name != "version" and str(why) != str(refusal.message)]
     return render_template(
-        "tasks/detail.html", task=task, overdue=is_overdue(task), unassigned=tasks.is_unassigned(task),
+        "tasks/detail.html", task=task, overdue=tasks.is_overdue(task), unassigned=tasks.is_unassigned(task),
         refusal=refusal, refusal_details=details, changed_meanwhile=changed_meanwhile,
         stale_rows=_stale(task, stale) if changed_meanwhile and stale is not None else [],
         edit_form=edit_form or _edit_form(task), move_form=_with_moves(move_form or _move_form(task), task),

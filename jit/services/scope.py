@@ -1,0 +1,113 @@
+"""The group scope every group service works in: loading a group the caller may see, its current
+members, telling its people of a change, today's date, the optimistic version check, and whether
+the group may work today.
+
+A leaf: it imports no service but `authz`, `audit` and `errors`, so any service (the group service
+included) can import it, and no service needs the group service for these.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Protocol
+
+from flask_babel import lazy_gettext as _l
+
+from jit import notify
+from jit.compliance import engine
+from jit.extensions import db
+from jit.models import GroupStatus, JointGroup, Membership, User
+from jit.models.types import utcnow
+from jit.services import authz
+from jit.services.audit import note
+from jit.services.errors import Conflict, Invalid
+
+# The compliance rule whose stored setting (switched off, grace days) also bounds work after the term.
+TERM_RULE = "AGR-TERM"
+
+
+def today() -> date:
+    """The platform's date (UTC): due dates, terms and memberships are all counted in it."""
+    return utcnow().date()
+
+
+def load_visible(actor: User | None, group_id: int) -> tuple[User, JointGroup]:
+    """The caller and the group, if the caller may see it (NotFound otherwise); noted for the audit."""
+    actor, group = authz.require_group(actor, db.session.get(JointGroup, group_id))
+    note(object_type="group", object_id=group.id, group_id=group.id)
+    return actor, group
+
+
+def current_members(group: JointGroup) -> dict[int, Membership]:
+    """The group's current members (every team), by user id."""
+    return {m.user_id: m for team in group.teams for m in team.current_members}
+
+
+def audience(group: JointGroup) -> set[int]:
+    """Who hears of the group's changes: its current members, its head and its creator."""
+    return set(current_members(group)) | {group.head_id, group.created_by_id} - {None}
+
+
+def announce(group: JointGroup, event_type: str, data: dict, *, also: set[int] = frozenset()) -> None:
+    """Send a Socket.IO `event` about the group to everyone who may see it, after commit."""
+    for user_id in audience(group) | set(also):
+        notify.emit_after_commit("event", {"type": event_type, "group_id": group.id, "data": data},
+                                 room=notify.user_room(user_id))
+
+
+# --- the optimistic version check ------------------------------------------------------------
+
+class Versioned(Protocol):
+    version: int
+
+
+def changed_meanwhile(what, current: int) -> Conflict:
+    """409 for a write based on a version older than `current`; `what` names the record ("task")."""
+    return Conflict(_l("The %(what)s was changed meanwhile (now version %(v)s). Reload and try again.",
+                       what=what, v=current), fields={"version": str(current)})
+
+
+def check_version(record: Versioned, version: int | None, what) -> None:
+    """The caller must send the version it read (422 without one) and it must still be the record's (409)."""
+    if version is None:
+        raise Invalid(fields={"version": _l("Send the version you read.")})
+    if version != record.version:
+        raise changed_meanwhile(what, record.version)
+
+
+# --- may the group work today? ---------------------------------------------------------------
+
+def require_not_halted(group: JointGroup) -> None:
+    """What every write in a group shares: a closed group's records are final (`group_closed`, as
+    authz.require_open), a suspended group changes nothing until it is active again (`group_suspended`)."""
+    authz.require_open(group)
+    if group.status == GroupStatus.SUSPENDED:
+        raise Conflict(_l("The group is suspended: nothing can change in it until it is active again."),
+                       code="group_suspended")
+
+
+def last_working_day(group: JointGroup) -> date | None:
+    """The last day work is allowed under the group's term: its end plus the grace days of the
+    AGR-TERM rule as the compliance engine reads it; None when there is no end or the rule is off."""
+    params = engine.rule_params(TERM_RULE)
+    if group.ends_on is None or params is None:
+        return None
+    return group.ends_on + timedelta(days=params["grace_days"])
+
+
+def require_workable(group: JointGroup, *, on: date | None = None) -> None:
+    """Tasks, evidence and instructions are worked on only in an active group within its term
+    (AGR-CLOSED, AGR-TERM): one 409 code per cause, the same from every door."""
+    require_not_halted(group)
+    if group.status != GroupStatus.ACTIVE:
+        raise Conflict(_l("The group is %(status)s, not active yet: nothing can be done in it before it is active.",
+                          status=group.status.value), code="group_not_active")
+    day = on or today()
+    if group.starts_on is not None and day < group.starts_on:
+        raise Conflict(_l("The group's term starts on %(start)s: nothing can be done in it before then (AGR-TERM).",
+                          start=group.starts_on.isoformat()), code="group_term_not_started")
+    last = last_working_day(group)
+    if last is not None and day > last:
+        raise Conflict(_l("The group's term ended on %(end)s (work was allowed until %(last)s): nothing more can "
+                          "be done in it without an extension decision (AGR-TERM).",
+                          end=group.ends_on.isoformat(), last=last.isoformat()), code="group_term_ended")
