@@ -20,6 +20,7 @@ cluster: setup
 
 test: setup chromium
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest
 
 setup: $(VENV)/.installed static/vendor/.copied translations
@@ -57,6 +58,7 @@ chromium:
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor
