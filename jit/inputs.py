@@ -1,5 +1,5 @@
-"""What a request may carry, checked where it is parsed, for pages and the API alike (issue 13,
-finding 13; the rules are `jit.services.values`).
+"""What a request may carry, checked where it is parsed, for pages and the API alike (the rules
+are `jit.services.values`).
 
 - Path parameters: `<int:...>` takes only what fits the database's integer, and a text parameter
   nothing that cannot be stored; anything else matches no route (404), like an id that is not there.

@@ -21,6 +21,7 @@ from jit.services import authz, passwords, sessions, sign_in, sockets, tokens
 from jit.services.audit import note, use_case
 from jit.services.errors import Conflict, Forbidden, Invalid, NotFound
 from jit.services.pagination import Page, paginate
+from jit.services.values import text_problem
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$")
 
@@ -51,11 +52,8 @@ FULL_NAME_MAX_LENGTH = 200  # the column's size
 
 
 def _check_full_name(full_name: str | None) -> dict:
-    if not (full_name or "").strip():
-        return {"full_name": _l("Required.")}
-    if len(full_name.strip()) > FULL_NAME_MAX_LENGTH:
-        return {"full_name": _l("At most %(n)s characters.", n=FULL_NAME_MAX_LENGTH)}
-    return {}
+    problem = text_problem(full_name, FULL_NAME_MAX_LENGTH)
+    return {"full_name": problem} if problem else {}
 
 
 def _check_roles(roles: list[str]) -> dict:

@@ -1,7 +1,7 @@
 """Who may do what. Every service function asks here; the doors never decide.
 
-Platform-wide rules now; group membership rules join when groups exist. Objects a caller may
-not know about are refused as NotFound, not Forbidden, so that refusals leak no existence.
+Platform-wide roles, group membership and team roles. Objects a caller may not know about are
+refused as NotFound, not Forbidden, so that refusals leak no existence.
 """
 
 from __future__ import annotations
@@ -10,23 +10,14 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from jit.models import Channel, ChannelKind, GroupStatus, JointGroup, MemberRole, Membership, NationalTeam, Role, User
-from jit.services.errors import Conflict, DomainError, Forbidden, NotFound, Unauthenticated
-
-
-class SecondFactorRequired(DomainError):
-    """The platform requires a second factor and this account has none yet."""
-
-    status = 403
-    code = "otp_enrolment_required"
-    default_message = _l("Set up a second factor (authenticator app) before going on.")
-
-
-class PasswordChangeRequired(DomainError):
-    """An admin reset this account's password: it must choose its own before anything else."""
-
-    status = 403
-    code = "password_change_required"
-    default_message = _l("Choose a new password before going on.")
+from jit.services.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    PasswordChangeRequired,
+    SecondFactorRequired,
+    Unauthenticated,
+)
 
 
 def require_user(actor: User | None, *, before_second_factor: bool = False,

@@ -86,6 +86,45 @@ class RateLimited(DomainError):
     default_message = _l("Too many attempts. Try again later.")
 
 
+# --- signing in and sessions ------------------------------------------------------------
+
+
+class SecondFactorRequired(DomainError):
+    """The platform requires a second factor and this account has none yet."""
+
+    status = 403
+    code = "otp_enrolment_required"
+    default_message = _l("Set up a second factor (authenticator app) before going on.")
+
+
+class PasswordChangeRequired(DomainError):
+    """An admin reset this account's password: it must choose its own before anything else."""
+
+    status = 403
+    code = "password_change_required"
+    default_message = _l("Choose a new password before going on.")
+
+
+class OtpRequired(DomainError):
+    status = 401
+    code = "otp_required"
+    default_message = _l("Enter the code from your authenticator app.")
+
+
+class SignInThrottled(RateLimited):
+    default_message = _l("Too many failed sign-ins for this username from here. Try again later.")
+
+
+class SessionEnded(Unauthenticated):
+    """The session was ended (signed out, revoked) or never existed."""
+
+    default_message = _l("Your session has ended. Sign in again.")
+
+
+class SessionExpired(Unauthenticated):
+    default_message = _l("Your session has expired. Sign in again.")
+
+
 # What each door tells the user for an HTTP error that did not come from a DomainError.
 _HTTP_ERRORS = {
     400: ("bad_request", _l("The request could not be read.")),

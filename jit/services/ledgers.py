@@ -1,4 +1,4 @@
-"""Ledgers kept in the database: the audit trail's now, each group's evidence log later.
+"""Ledgers kept in the database: the audit trail and each group's evidence log.
 
 The tree arithmetic is `jit.ledger` (pure); here the perfect-subtree hashes live in
 `ledger_nodes`, the size in `ledger_heads`, signed checkpoints in `ledger_checkpoints`.

@@ -10,21 +10,19 @@ subscribing, marking messages read) does not, and nothing outlives the absolute 
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from jit import notify
 from jit.extensions import db
 from jit.models import SocketConnection, User, UserSession
 from jit.models.types import utcnow
-from jit.services import authz
+from jit.services import authz, passwords
 from jit.services.audit import note, use_case
-from jit.services.errors import Unauthenticated
+from jit.services.errors import SessionEnded, SessionExpired
 
 # Activity moves `seen_at` at most this often: a busy session is not a write per request.
 SEEN_RESOLUTION = timedelta(seconds=10)
@@ -32,18 +30,8 @@ SEEN_RESOLUTION = timedelta(seconds=10)
 SIGNED_OUT, IDLE, EXPIRED, REVOKED, DEACTIVATED = "signed_out", "idle", "expired", "revoked", "deactivated"
 
 
-class SessionEnded(Unauthenticated):
-    """The session was ended (signed out, revoked) or never existed."""
-
-    default_message = _l("Your session has ended. Sign in again.")
 
 
-class SessionExpired(Unauthenticated):
-    default_message = _l("Your session has expired. Sign in again.")
-
-
-def _digest(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 @use_case("auth.session_start")
@@ -52,7 +40,7 @@ def start(actor: User | None) -> str:
     actor = authz.require_user(actor, before_second_factor=True, before_password_change=True)
     key = secrets.token_urlsafe(32)
     now = utcnow()
-    record = UserSession(user_id=actor.id, key_hash=_digest(key), started_at=now, seen_at=now)
+    record = UserSession(user_id=actor.id, key_hash=passwords.digest(key), started_at=now, seen_at=now)
     db.session.add(record)
     db.session.flush()
     note(object_type="session", object_id=record.id)
@@ -63,7 +51,7 @@ def find(key: str | None, user_id: int | str | None) -> UserSession | None:
     """The session a cookie names, if it is this user's (ended or not)."""
     if not key or user_id is None or not str(user_id).isdigit():
         return None
-    record = db.session.scalar(select(UserSession).where(UserSession.key_hash == _digest(key)))
+    record = db.session.scalar(select(UserSession).where(UserSession.key_hash == passwords.digest(key)))
     return record if record is not None and record.user_id == int(user_id) else None
 
 
@@ -129,7 +117,7 @@ def end_all(user: User, reason: str, *, keep_key: str | None = None) -> int:
     """End every open session of `user` but the one with `keep_key`; returns how many ended."""
     open_sessions = db.session.scalars(select(UserSession).where(
         UserSession.user_id == user.id, UserSession.ended_at.is_(None),
-        UserSession.key_hash != _digest(keep_key or "")))
+        UserSession.key_hash != passwords.digest(keep_key or "")))
     count = 0
     for record in open_sessions:
         end(record, reason)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, text
 
 from jit.extensions import db
@@ -15,14 +14,12 @@ from jit.models import KnownSignInAddress, SignInFailure, User
 from jit.models.types import utcnow
 from jit.services import authz, passwords, second_factors, sessions
 from jit.services.audit import current_origin, note, use_case
-from jit.services.errors import DomainError, InvalidCredentials, RateLimited
-
-
-class OtpRequired(DomainError):
-    status = 401
-    code = "otp_required"
-    default_message = _l("Enter the code from your authenticator app.")
-
+from jit.services.errors import (
+    InvalidCredentials,
+    OtpRequired,
+    SecondFactorRequired,
+    SignInThrottled,
+)
 
 # --- throttling sign-in ---------------------------------------------------------------------
 # A hard lock on the account after five failures would let anyone lock out anyone (the admin too)
@@ -50,8 +47,6 @@ def _failure_policy() -> tuple[int, timedelta, timedelta]:
             config["JIT_KNOWN_ADDRESS_TRUST"])
 
 
-class SignInThrottled(RateLimited):
-    default_message = _l("Too many failed sign-ins for this username from here. Try again later.")
 
 
 @dataclass(frozen=True)
@@ -162,7 +157,7 @@ def _check_password(username: str, password: str) -> tuple[User, Attempt]:
 def _check_second_factor(user: User, code: str | None, attempt: Attempt) -> None:
     if not user.has_second_factor:
         if current_app.config["JIT_REQUIRE_2FA"]:
-            raise authz.SecondFactorRequired()
+            raise SecondFactorRequired()
         return
     code = (code or "").strip()
     if not code:

@@ -1,4 +1,4 @@
-"""What the platform can store, whichever door a value came through (issue 13, finding 13).
+"""What the platform can store, whichever door a value came through.
 
 PostgreSQL refuses text with NUL characters, UTF-8 has no encoding for an unpaired surrogate (which
 a JSON `\\ud800` escape produces), every id, version and counter is a PostgreSQL `integer`, and a

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, url_for
 
-from jit.services.authz import PasswordChangeRequired, SecondFactorRequired
-from jit.services.errors import DomainError, describe_http_status
+from jit.services.errors import DomainError, PasswordChangeRequired, SecondFactorRequired, describe_http_status
 
 
 def render_error_page(status: int, message: str | None = None):

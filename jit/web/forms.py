@@ -10,7 +10,7 @@ from jit.services import values
 class Form(FlaskForm):
     """A number the database cannot hold, in any field (a number field, a select's id, a list of
     ids), is that field's error and leaves its data empty: neither a form that fails validation
-    nor one read without validating passes it on to a service (issue 13, finding 13). Text that
+    nor one read without validating passes it on to a service. Text that
     cannot be stored never gets this far: the request refuses it (jit/inputs.py)."""
 
     def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):

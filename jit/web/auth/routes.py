@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from jit.extensions import limiter
 from jit.services import accounts, sign_in
-from jit.services.errors import InvalidCredentials
+from jit.services.errors import InvalidCredentials, SignInThrottled
 from jit.session import end_session, start_session
 from jit.web.auth.forms import LanguageForm, LoginForm, LogoutForm, SecondFactorForm
 from jit.web.common import actor
@@ -38,7 +38,7 @@ def login():
     if form.validate_on_submit():
         try:
             check = sign_in.check_password(form.username.data, form.password.data)
-        except (InvalidCredentials, sign_in.SignInThrottled) as refusal:
+        except (InvalidCredentials, SignInThrottled) as refusal:
             return _refused("auth/login.html", form, refusal)
         if check.needs_second_factor:
             session["pending_user_id"] = check.user.id
@@ -77,8 +77,8 @@ def second_factor():
     if form.validate_on_submit():
         try:
             user = sign_in.check_second_factor(user_id, form.code.data)
-        except (InvalidCredentials, sign_in.SignInThrottled) as refusal:
-            if isinstance(refusal, sign_in.SignInThrottled):
+        except (InvalidCredentials, SignInThrottled) as refusal:
+            if isinstance(refusal, SignInThrottled):
                 session.pop("pending_user_id", None)
             return _refused("auth/second_factor.html", form, refusal)
         return _signed_in(user, session.get("pending_next"))
