@@ -1,14 +1,31 @@
 """What a group's pages show, each gathered by one read use case: opening a page is one thing the
 person did, so it leaves one audit event however many reads the page takes (the reads it calls
-join it, see `audit.use_case`)."""
+join it, see `audit.use_case`), named for what the person did and about the group (or the item).
+
+Pages whose filters choose among the group's teams and cases take them as `filters(group)`: the
+page's form can only be checked once the group is read, and the list is read after it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from jit.models import GroupEvaluation, GroupStatus, JointGroup, NationalTeam, User
-from jit.services import channels, compliance, evaluations, groups
+from jit.models import (
+    Authority,
+    EvidenceItem,
+    GroupEvaluation,
+    GroupStatus,
+    Instruction,
+    JointGroup,
+    NationalTeam,
+    Party,
+    User,
+)
+from jit.services import channels, compliance, evaluations, evidence, groups, instructions, registry, tasks
 from jit.services.audit import note, use_case
+from jit.services.pagination import MAX_LIMIT, Page
+
+Filters = Callable[[JointGroup], dict]
 
 
 @dataclass(frozen=True)
@@ -69,3 +86,84 @@ def chat_page(actor: User | None, group_id: int, wanted: int | None = None) -> t
     chat = _chat(actor, group, wanted)
     _on_the_group(group)
     return group, chat
+
+
+@use_case("group.read")
+def group_form(actor: User | None, group_id: int) -> tuple[JointGroup, list[Party], list[Authority]]:
+    """A form adding to the group (a team, a document): the group, and the parties and authorities
+    it chooses from."""
+    group = groups.get_group(actor, group_id)
+    parties = registry.list_parties(actor, limit=MAX_LIMIT).items
+    authorities = registry.list_authorities(actor, limit=MAX_LIMIT).items
+    _on_the_group(group)
+    return group, parties, authorities
+
+
+@use_case("task.list")
+def task_board(actor: User | None, group_id: int, filters: Filters, *, limit: int) -> tuple[JointGroup, Page]:
+    group = groups.get_group(actor, group_id)
+    page = tasks.list_tasks(actor, group_id, limit=limit, **filters(group))
+    _on_the_group(group)
+    return group, page
+
+
+@use_case("instruction.list")
+def instruction_list(actor: User | None, group_id: int, *, status: str | None = None,
+                     cursor: str | None = None) -> tuple[JointGroup, Page]:
+    group = groups.get_group(actor, group_id)
+    page = instructions.list_instructions(actor, group_id, status=status, cursor=cursor)
+    _on_the_group(group)
+    return group, page
+
+
+@use_case("evidence.list")
+def evidence_register(actor: User | None, group_id: int, filters: Filters, *,
+                      cursor: str | None = None) -> tuple[JointGroup, Page]:
+    group = groups.get_group(actor, group_id)
+    page = evidence.list_items(actor, group_id, **filters(group), cursor=cursor)
+    _on_the_group(group)
+    return group, page
+
+
+@use_case("compliance.group")
+def compliance_page(actor: User | None, group_id: int) -> tuple[JointGroup, compliance.Report]:
+    group = groups.get_group(actor, group_id)
+    report = compliance.group_report(actor, group_id)
+    _on_the_group(group)
+    return group, report
+
+
+@use_case("evaluation.list")
+def evaluation_form(actor: User | None, group_id: int) -> tuple[JointGroup, list[tuple]]:
+    """The group and each team's closure evaluation (None: not written yet)."""
+    group = groups.get_group(actor, group_id)
+    written = evaluations.list_evaluations(actor, group_id)
+    _on_the_group(group)
+    return group, written
+
+
+@dataclass(frozen=True)
+class EvidencePage:
+    item: EvidenceItem
+    instructions: list[Instruction]  # what a transfer may be made under
+    designee: User | None
+    recorder_choices: list[User]
+    broken: str | None  # why the item's chain does not verify (None: it does)
+    member: bool
+    may_record_consent: bool
+    may_designate: bool
+
+
+@use_case("evidence.read")
+def evidence_page(actor: User | None, item_id: int) -> EvidencePage:
+    """An evidence item's page: the item, its chain checked, and what its forms offer `actor`."""
+    item = evidence.get_item(actor, item_id)
+    page = EvidencePage(
+        item=item, instructions=instructions.list_instructions(actor, item.group_id, limit=500).items,
+        designee=evidence.consent_designee(item), recorder_choices=evidence.consent_recorder_choices(item),
+        broken=evidence.verify_item_chain(item), member=evidence.in_group(actor.id if actor else None, item.group),
+        may_record_consent=evidence.may_record_consent(actor, item),
+        may_designate=evidence.may_designate_consent_recorder(actor, item))
+    # The instruction list noted the group; the event is about the item.
+    note(object_type="evidence", object_id=item.id, group_id=item.group_id)
+    return page

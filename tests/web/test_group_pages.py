@@ -13,6 +13,7 @@ from jit.extensions import db
 from jit.models import AuditEvent, JointGroup
 from jit.web.groups.routes import term_of
 from tests.conftest import csrf_token_in
+from tests.evidence_support import evidence_group, register
 from tests.groups_support import (
     PURPOSE,
     TITLE,
@@ -297,15 +298,39 @@ def _last_leaf(cast) -> int:
         return db.session.scalar(select(func.max(AuditEvent.leaf_index)))
 
 
-@pytest.mark.parametrize(("path", "operation"), [("", "group.read"), ("/channels", "channel.list")])
-def test_opening_a_group_page_leaves_one_audit_event_about_the_group(cast, path, operation):
-    """The pages read the group, its moves, compliance, evaluations and chat: the person opened one page."""
-    gid = activate(cast)["id"]
+CHAT = 'id="chat-body"'  # the open channel, read in the same use case as the rest of the page
+
+
+def _page(path: str, operation: str, shows: str | None = None, backend: str = "sqlite"):
+    marks = [pytest.mark.postgres] if backend == "postgresql" else []
+    return pytest.param(backend, path, operation, shows, marks=marks, id=f"{backend}-{path}")
+
+
+# Every page of a group and an evidence item's page; the busiest on both backends, the rest on SQLite.
+@pytest.mark.parametrize(("backend", "path", "operation", "shows"), [
+    _page("/groups/{gid}", "group.read", CHAT), _page("/groups/{gid}", "group.read", CHAT, "postgresql"),
+    _page("/groups/{gid}/channels", "channel.list", CHAT),
+    _page("/groups/{gid}/channels", "channel.list", CHAT, "postgresql"),
+    *(_page(f"/groups/{{gid}}/{form}", "group.read")
+      for form in ("edit", "teams/new", "members/new", "documents/new", "cases/new", "tasks/new", "instructions/new",
+                   "evidence/new")),
+    _page("/groups/{gid}/tasks", "task.list"), _page("/groups/{gid}/instructions", "instruction.list"),
+    _page("/groups/{gid}/evidence", "evidence.list"), _page("/groups/{gid}/compliance", "compliance.group"),
+    _page("/groups/{gid}/evaluations/{team}", "evaluation.list"),
+    _page("/evidence/{item}", "evidence.read"), _page("/evidence/{item}", "evidence.read", backend="postgresql"),
+], indirect=["backend"])
+def test_opening_a_page_of_a_group_leaves_one_audit_event(cast, path, operation, shows):
+    """A page reads the group and whatever it shows of it (its moves, compliance, chat, a list and the
+    list's filter choices, an item and its forms' choices): the person opened one page."""
+    setting = evidence_group(cast)
+    gid = setting["gid"]
+    item = register(cast, setting).get_json()["id"]
     browser = cast.browser("creator")
     before = _last_leaf(cast)
-    page = browser.get(f"/groups/{gid}{path}", headers=EN)
+    page = browser.get(path.format(gid=gid, item=item, team=setting["teams"]["BY"]), headers=EN)
     assert page.status_code == 200
-    assert 'id="chat-body"' in page.get_data(as_text=True)  # the open channel, read in the same use case
+    assert shows is None or shows in page.get_data(as_text=True)
     [event] = _events_after(cast, before)
+    about = ("evidence", str(item)) if path.startswith("/evidence/") else ("group", str(gid))
     assert (event.operation, event.outcome, event.user_id) == (operation, "ok", cast.ids["creator"])
-    assert (event.object_type, event.object_id, event.group_id) == ("group", str(gid), gid)
+    assert (event.object_type, event.object_id, event.group_id) == (*about, gid)

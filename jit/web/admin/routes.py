@@ -12,8 +12,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
-from jit.models import AuthorityKind
-from jit.services import accounts, registry
+from jit.models import AuthorityKind, Party
+from jit.services import accounts, page_views, registry
 from jit.services.errors import Conflict, Invalid, NotFound
 from jit.services.pagination import MAX_LIMIT
 from jit.web.admin.forms import (
@@ -91,16 +91,17 @@ def edit_party(code: str):
 @bp.route("/authorities")
 @login_required
 def authorities():
-    parties = _parties()
     filters = AuthorityFilterForm(request.args)
-    filters.party.choices = [SelectChoice("", _("all parties")), *party_choices(parties)]
     party = kind = None
-    if filters.validate():
-        party, kind = filters.party.data or None, filters.kind.data or None
-    page = registry.list_authorities(
-        actor(), party=party, kind=AuthorityKind(kind) if kind else None,
-        cursor=request.args.get("cursor") or None,
-    )
+
+    def chosen(parties: list[Party]) -> dict:
+        nonlocal party, kind
+        filters.party.choices = [SelectChoice("", _("all parties")), *party_choices(parties)]
+        if filters.validate():
+            party, kind = filters.party.data or None, filters.kind.data or None
+        return {"party": party, "kind": AuthorityKind(kind) if kind else None}
+
+    page = page_views.authority_register(actor(), chosen, cursor=request.args.get("cursor") or None)
     next_url = (url_for(".authorities", party=party, kind=kind, cursor=page.next_cursor)
                 if page.next_cursor else None)
     return render_template("admin/authorities.html", filters=filters, authorities=page.items,
@@ -187,9 +188,8 @@ def new_user():
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @login_required
 def edit_user(user_id: int):
-    user = accounts.get_user(actor(), user_id)
+    user, authorities, failures = page_views.user_page(actor(), user_id)
     form = UserEditForm(obj=user)
-    authorities = registry.list_authorities(actor(), limit=MAX_LIMIT).items
     # update_user cannot take an authority away (None means "leave as it is"), so "none" is
     # offered only to accounts that have none yet.
     none_choice = [] if user.authority_id is not None else [SelectChoice("", NO_AUTHORITY)]
@@ -209,7 +209,7 @@ def edit_user(user_id: int):
             return redirect(url_for(".users_list"))
     return form_page("admin/user_edit.html", form, status, user=user, reset_form=ResetSecondFactorForm(),
                      password_form=ResetPasswordForm(), unlock_form=UnlockForm(),
-                     failures=accounts.recent_sign_in_failures(actor(), user_id))
+                     failures=failures)
 
 
 @bp.route("/users/<int:user_id>/reset-second-factor", methods=["POST"])

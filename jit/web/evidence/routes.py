@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from jit.models import EvidenceStatus, JointGroup
-from jit.services import evidence, groups, instructions
+from jit.services import evidence, group_view, groups
 from jit.services.errors import Conflict, Invalid, RateLimited, TooLarge
 from jit.uploads import accepts_upload
 from jit.web.common import actor, add_filters, badge_of, file_response, label_of
@@ -80,14 +80,20 @@ def _people(group: JointGroup) -> list[SelectChoice]:
 # --- the group's register ------------------------------------------------------------------
 
 def _register_page(gid: int, *, status: int = 200):
-    group = groups.get_group(actor(), gid)
     form = FilterForm(request.args)
-    form.case_id.choices = [SelectChoice("", _("All cases")), *_cases(group)]
-    form.party.choices = [SelectChoice("", _("All parties")), *(SelectChoice(code, code) for code in group.party_codes)]
-    form.custodian_id.choices = [SelectChoice("", _("Anyone")), *_people(group)]
-    valid = form.validate()
-    chosen = {name: form[name].data or None for name in ("case_id", "party", "kind", "custodian_id")} if valid else {}
-    page = evidence.list_items(actor(), gid, **chosen, cursor=request.args.get("cursor") or None)
+    chosen = {}
+
+    def filters(group: JointGroup) -> dict:
+        form.case_id.choices = [SelectChoice("", _("All cases")), *_cases(group)]
+        form.party.choices = [SelectChoice("", _("All parties")),
+                              *(SelectChoice(code, code) for code in group.party_codes)]
+        form.custodian_id.choices = [SelectChoice("", _("Anyone")), *_people(group)]
+        if form.validate():
+            chosen.update({name: form[name].data or None for name in ("case_id", "party", "kind", "custodian_id")})
+        return chosen
+
+    group, page = group_view.evidence_register(actor(), gid, filters, cursor=request.args.get("cursor") or None)
+    valid = not form.errors
     next_url = url_for(".index", gid=gid, **chosen, cursor=page.next_cursor) if page.next_cursor else None
     return render_template("evidence/index.html", group=group, form=form, rows=page.items,
                            next_url=next_url), status if valid else 422
@@ -137,8 +143,8 @@ def new(gid: int):
 # --- one item ------------------------------------------------------------------------------
 
 def _detail_page(eid: int, *, status: int = 200, **forms):
-    item = evidence.get_item(actor(), eid)
-    group = item.group
+    page = group_view.evidence_page(actor(), eid)
+    item, group = page.item, page.item.group
     submitted = set(forms)
     forms = {"upload_form": UploadForm(formdata=None), "verify_form": VerifyForm(formdata=None),
              "transfer_form": TransferForm(formdata=None, prefix="transfer"),
@@ -149,17 +155,15 @@ def _detail_page(eid: int, *, status: int = 200, **forms):
     transfer.to_user_id.choices = [choice for choice in _people(group) if choice.value != item.custodian_id]
     transfer.instruction_id.choices = [SelectChoice("", _("None")), *(
         SelectChoice(i.id, _("No. %(id)s", id=i.id) + f" — {i.from_team.party_code} → {i.to_team.party_code}")
-        for i in instructions.list_instructions(actor(), group.id, limit=500).items)]
-    designee = evidence.consent_designee(item)
+        for i in page.instructions)]
     choose = forms["designee_form"]
     choose.user_id.choices = [SelectChoice("", _("Nobody: the national head only")), *(
-        SelectChoice(user.id, user.full_name) for user in evidence.consent_recorder_choices(item))]
+        SelectChoice(user.id, user.full_name) for user in page.recorder_choices)]
     if "designee_form" not in submitted:
-        choose.user_id.data = designee.id if designee else None
-    return render_template("evidence/detail.html", item=item, group=group, broken=evidence.verify_item_chain(item),
-                           member=evidence.in_group(current_user.id, group), designee=designee,
-                           may_record_consent=evidence.may_record_consent(actor(), item),
-                           may_designate=evidence.may_designate_consent_recorder(actor(), item), **forms), status
+        choose.user_id.data = page.designee.id if page.designee else None
+    return render_template("evidence/detail.html", item=item, group=group, broken=page.broken, member=page.member,
+                           designee=page.designee, may_record_consent=page.may_record_consent,
+                           may_designate=page.may_designate, **forms), status
 
 
 def _submit(eid: int, name: str, form, act, done: str):

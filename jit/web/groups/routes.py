@@ -15,11 +15,10 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
-from jit.models import GroupStatus, JointGroup
+from jit.models import Authority, GroupStatus, JointGroup
 from jit.models.types import utcnow
-from jit.services import group_view, groups, registry
+from jit.services import group_view, groups
 from jit.services.errors import Conflict, DomainError, Invalid, TooLarge
-from jit.services.pagination import MAX_LIMIT
 from jit.uploads import accepts_upload
 from jit.web.channels.routes import chat_panel
 from jit.web.common import actor, add_filters, badge_of, file_response, label_of, page_locale, party_choices
@@ -69,14 +68,9 @@ def term_of(group: JointGroup, today: date | None = None) -> dict:
 
 # --- helpers for forms ---------------------------------------------------------------------
 
-def _party_choices() -> list[SelectChoice]:
-    return party_choices(registry.list_parties(actor(), limit=MAX_LIMIT).items)
-
-
-def _authority_choices() -> list[SelectChoice]:
+def _authority_choices(authorities: list[Authority]) -> list[SelectChoice]:
     """Every authority, grouped by party (the service checks that it belongs to the chosen party)."""
     locale = page_locale()
-    authorities = registry.list_authorities(actor(), limit=MAX_LIMIT).items
     ordered = sorted(authorities, key=lambda authority: (authority.party_code, authority.name(locale)))
     return [SelectChoice(str(authority.id), authority.name(locale),
                          optgroup=f"{authority.party.name(locale)} ({authority.party_code})")
@@ -197,10 +191,10 @@ def edit(gid: int):
 @bp.route("/<int:gid>/teams/new", methods=["GET", "POST"])
 @login_required
 def new_team(gid: int):
-    group = groups.get_group(actor(), gid)
+    group, parties, authorities = group_view.group_form(actor(), gid)
     form = TeamForm()
-    form.party.choices = _party_choices()
-    form.authority_id.choices = _authority_choices()
+    form.party.choices = party_choices(parties)
+    form.authority_id.choices = _authority_choices(authorities)
     status = None
     if form.validate_on_submit():
         try:
@@ -253,10 +247,10 @@ def remove_member(gid: int, user_id: int):
 @bp.route("/<int:gid>/documents/new", methods=["GET", "POST"])
 @login_required
 def new_document(gid: int):
-    group = groups.get_group(actor(), gid)
+    group, parties, authorities = group_view.group_form(actor(), gid)
     form = DocumentForm()
-    form.party.choices = _party_choices()
-    form.authority_id.choices = _authority_choices()
+    form.party.choices = party_choices(parties)
+    form.authority_id.choices = _authority_choices(authorities)
     status = None
     if form.validate_on_submit():
         try:

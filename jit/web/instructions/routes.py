@@ -14,7 +14,7 @@ from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from jit.models import Instruction, InstructionStatus
-from jit.services import groups, instructions
+from jit.services import group_view, groups, instructions
 from jit.services.errors import Conflict, DomainError, Invalid, TooLarge
 from jit.uploads import accepts_upload
 from jit.web.common import actor, add_filters, badge_of, file_response, label_of, page_locale
@@ -56,11 +56,10 @@ def _detail_url(iid: int) -> str:
 @bp.route("/groups/<int:gid>/instructions")
 @login_required
 def index(gid: int):
-    group = groups.get_group(actor(), gid)
     form = StatusFilterForm(request.args)
     valid = form.validate()
     status = (form.status.data or None) if valid else None
-    page = instructions.list_instructions(actor(), gid, status=status, cursor=request.args.get("cursor") or None)
+    group, page = group_view.instruction_list(actor(), gid, status=status, cursor=request.args.get("cursor") or None)
     next_url = url_for(".index", gid=gid, status=status, cursor=page.next_cursor) if page.next_cursor else None
     return render_template("instructions/index.html", group=group, form=form, rows=page.items, next_url=next_url,
                            is_overdue=instructions.is_overdue), 200 if valid else 422

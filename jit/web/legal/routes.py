@@ -16,10 +16,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
-from jit.services import compliance, evaluations, groups, legal_requests, registry
+from jit.models import Authority
+from jit.services import compliance, evaluations, group_view, legal_requests, page_views
 from jit.services.compliance import SEVERITIES, VIOLATION, WARNING
 from jit.services.errors import Conflict, Forbidden, Invalid, TooLarge
-from jit.services.pagination import MAX_LIMIT
 from jit.uploads import accepts_upload
 from jit.web.common import actor, add_filters, badge_of, label_of, page_locale
 from jit.web.legal import charts
@@ -67,10 +67,9 @@ def request_detail(rid: int):
     return render_template("legal/request.html", item=legal_requests.get_request(actor(), rid))
 
 
-def _authority_choices(everything) -> list[SelectChoice]:
+def _authority_choices(authorities: list[Authority], everything) -> list[SelectChoice]:
     """The registry's authorities as choices, by party, after a first empty choice labelled `everything`."""
     locale = page_locale()
-    authorities = registry.list_authorities(actor(), limit=MAX_LIMIT).items
     return [SelectChoice("", everything)] + [
         SelectChoice(str(authority.id), f"{authority.party_code} — {authority.name(locale)}")
         for authority in sorted(authorities, key=lambda authority: (authority.party_code, authority.id))]
@@ -87,10 +86,10 @@ REQUEST_FIELDS = ("direction", "kind", "requested_party", "requested_authority",
 def new_request():
     form = RequestForm()
     locale = page_locale()
-    form.requesting_authority_id.choices = _authority_choices(_("— choose —"))
+    parties, authorities = page_views.request_form(actor())
+    form.requesting_authority_id.choices = _authority_choices(authorities, _("— choose —"))
     form.requested_party.choices = [SelectChoice("", _("— choose —"))] + [
-        SelectChoice(party.code, f"{party.code} — {party.name(locale)}")
-        for party in registry.list_parties(actor(), limit=MAX_LIMIT).items]
+        SelectChoice(party.code, f"{party.code} — {party.name(locale)}") for party in parties]
     if not form.is_submitted() and actor().authority_id is not None:
         form.requesting_authority_id.data = str(actor().authority_id)  # presentation: one's own register
     status = None
@@ -170,16 +169,20 @@ def import_requests():
 def statistics():
     form = StatisticsForm(request.args)
     locale = page_locale()
-    form.requesting_authority_id.choices = _authority_choices(_("Any authority"))
     if not request.args:
         form.direction.data = "outgoing"
-    valid = form.validate()
-    chosen = form.requesting_authority_id.data
-    result = legal_requests.statistics(
-        actor(), direction=form.direction.data or None if valid else "outgoing",
-        date_from=form.date_from.data if valid else None, date_to=form.date_to.data if valid else None,
-        requesting_authority_id=int(chosen) if valid and chosen else None)
-    parties = {party.code: party.name(locale) for party in registry.list_parties(actor(), limit=MAX_LIMIT).items}
+
+    def criteria(authorities: list[Authority]) -> dict:
+        form.requesting_authority_id.choices = _authority_choices(authorities, _("Any authority"))
+        valid = form.validate()
+        chosen = form.requesting_authority_id.data
+        return {"direction": form.direction.data or None if valid else "outgoing",
+                "date_from": form.date_from.data if valid else None, "date_to": form.date_to.data if valid else None,
+                "requesting_authority_id": int(chosen) if valid and chosen else None}
+
+    result, party_rows = page_views.statistics_page(actor(), criteria)
+    valid = not form.errors
+    parties = {party.code: party.name(locale) for party in party_rows}
     by_party = charts.horizontal_bars(
         _("Requests by partner party"),
         [(row["party"], row["count"], f"{row['count']} · {round(row['share'] * 100)}%") for row in result["by_party"]])
@@ -228,8 +231,7 @@ def dashboard():
 @bp.route("/groups/<int:gid>/compliance")
 @login_required
 def group_compliance(gid: int):
-    group = groups.get_group(actor(), gid)
-    report = compliance.group_report(actor(), gid)
+    group, report = group_view.compliance_page(actor(), gid)
     by_severity = {severity: [item for item in report.findings if item.severity == severity]
                    for severity in SEVERITIES}
     return render_template("legal/group_compliance.html", group=group, report=report, by_severity=by_severity)
@@ -272,8 +274,8 @@ def update_rule(rule_id: str):
 @bp.route("/groups/<int:gid>/evaluations/<int:team_id>", methods=["GET", "POST"])
 @login_required
 def evaluation(gid: int, team_id: int):
-    group = groups.get_group(actor(), gid)
-    current = {team.id: written for team, written in evaluations.list_evaluations(actor(), gid)}
+    group, written = group_view.evaluation_form(actor(), gid)
+    current = {team.id: evaluation for team, evaluation in written}
     if team_id not in current:
         abort(404)
     form = EvaluationForm(obj=current[team_id])

@@ -14,8 +14,8 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
-from jit.models import Task, TaskChange, TaskStatus
-from jit.services import groups, tasks
+from jit.models import JointGroup, Task, TaskChange, TaskStatus
+from jit.services import group_view, groups, tasks
 from jit.services.errors import Conflict, DomainError, Invalid
 from jit.web.common import actor, add_filters, badge_of, label_of
 from jit.web.refusals import form_page, show_refusal
@@ -83,16 +83,18 @@ def _history_rows(task: Task) -> list[dict]:
 @bp.route("/groups/<int:gid>/tasks")
 @login_required
 def board(gid: int):
-    group = groups.get_group(actor(), gid)
     form = BoardFilterForm(request.args)
-    form.team.choices = [SelectChoice("", _("All teams")),
-                         *(SelectChoice(team.id, team.party_code) for team in group.teams)]
-    form.case.choices = [SelectChoice("", _("All cases")),
-                         *(SelectChoice(case.id, f"{case.party_code} — {case.number}") for case in group.cases)]
-    valid = form.validate()
-    filters = {"team_id": form.team.data, "assignee_id": form.assignee.data, "case_id": form.case.data,
-               "overdue": bool(form.overdue.data)} if valid else {}
-    page = tasks.list_tasks(actor(), gid, limit=500, **filters)
+
+    def filters(group: JointGroup) -> dict:
+        form.team.choices = [SelectChoice("", _("All teams")),
+                             *(SelectChoice(team.id, team.party_code) for team in group.teams)]
+        form.case.choices = [SelectChoice("", _("All cases")),
+                             *(SelectChoice(case.id, f"{case.party_code} — {case.number}") for case in group.cases)]
+        return {"team_id": form.team.data, "assignee_id": form.assignee.data, "case_id": form.case.data,
+                "overdue": bool(form.overdue.data)} if form.validate() else {}
+
+    group, page = group_view.task_board(actor(), gid, filters, limit=500)
+    valid = not form.errors
     columns = [{"status": status.value, "tasks": [task for task in page.items if task.status == status]}
                for status in TaskStatus]
     return render_template("tasks/board.html", group=group, form=form, columns=columns, more=bool(page.next_cursor),

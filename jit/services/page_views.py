@@ -1,0 +1,59 @@
+"""What the pages outside a group show when they take more than one read (a group's pages are in
+`group_view`): one read use case each, so that opening the page leaves one audit event, named for
+what the person did; the registry lists a page offers as choices join it.
+
+Pages whose form chooses among registry rows take the rest of their reads as a function of those
+rows (`criteria(authorities)`, `filters(parties)`): the form can only be checked once its choices are
+read, and what it asks for is read after it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from jit.models import Authority, Party, User
+from jit.services import accounts, legal_requests, registry
+from jit.services.audit import note, use_case
+from jit.services.pagination import MAX_LIMIT, Page
+
+
+def _parties(actor: User | None) -> list[Party]:
+    return registry.list_parties(actor, limit=MAX_LIMIT).items
+
+
+def _authorities(actor: User | None) -> list[Authority]:
+    return registry.list_authorities(actor, limit=MAX_LIMIT).items
+
+
+@use_case("legal_request.form")
+def request_form(actor: User | None) -> tuple[list[Party], list[Authority]]:
+    """The choices of the form registering a legal-assistance request."""
+    parties, authorities = _parties(actor), _authorities(actor)
+    note(object_type="legal_request")
+    return parties, authorities
+
+
+@use_case("legal_request.stats")
+def statistics_page(actor: User | None, criteria: Callable[[list[Authority]], dict]) -> tuple[dict, list[Party]]:
+    """The statistics of the requests `criteria` chooses among the authorities, with the parties
+    that name the rows."""
+    chosen = criteria(_authorities(actor))
+    parties = _parties(actor)
+    return legal_requests.statistics(actor, **chosen), parties
+
+
+@use_case("authority.list")
+def authority_register(actor: User | None, filters: Callable[[list[Party]], dict], *,
+                       cursor: str | None = None) -> Page:
+    """The authorities `filters` chooses among the parties."""
+    return registry.list_authorities(actor, **filters(_parties(actor)), cursor=cursor)
+
+
+@use_case("user.read")
+def user_page(actor: User | None, user_id: int) -> tuple[User, list[Authority], int]:
+    """An account's admin page: the account, the authorities it may belong to, and its failed
+    sign-ins counted now."""
+    user = accounts.get_user(actor, user_id)
+    authorities = _authorities(actor)
+    failures = accounts.recent_sign_in_failures(actor, user_id)
+    note(object_type="user", object_id=user.id)
+    return user, authorities, failures
