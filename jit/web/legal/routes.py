@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
-from jit.services import compliance, evaluations, groups, legal_requests, registry
+from jit.services import compliance, evaluations, groups, legal_exchange, legal_requests, registry
 from jit.services.compliance import SEVERITIES, VIOLATION, WARNING
 from jit.services.errors import Conflict, Forbidden, Invalid, TooLarge
 from jit.services.pagination import MAX_LIMIT
@@ -143,7 +143,7 @@ def edit_request(rid: int):
 @bp.route("/legal/requests/export.csv")
 @login_required
 def export_requests():
-    return Response(legal_requests.export_csv(actor(), direction=request.args.get("direction") or None),
+    return Response(legal_exchange.export_csv(actor(), direction=request.args.get("direction") or None),
                     mimetype="text/csv", headers={"Content-Disposition": "attachment; filename=legal-requests.csv"})
 
 
@@ -156,7 +156,7 @@ def import_requests():
         flash(" ".join(str(error) for error in form.file.errors) or _("Choose a file."), "danger")
         return redirect(url_for(".requests"))
     try:
-        imported = legal_requests.import_csv(actor(), form.file.data.read())
+        imported = legal_exchange.import_csv(actor(), form.file.data.read())
     except (Invalid, TooLarge) as refusal:
         return render_template("legal/import_refused.html", refusal=refusal), refusal.status
     flash(_("%(n)s requests are imported.", n=imported), "success")
