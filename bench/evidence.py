@@ -45,7 +45,7 @@ from jit import create_app, ledger
 from jit.extensions import db
 from jit.models import AuthorityKind, CustodyEvent, EvidenceItem, EvidenceKind, JointGroup, LedgerHead, LedgerNode, User
 from jit.models.types import utcnow
-from jit.services import accounts, evidence, groups
+from jit.services import accounts, cases, evidence, group_documents, groups
 from tests import factories
 
 PASSWORD = "bench password 2025"  # noqa: S105 - a throw-away bench account
@@ -67,19 +67,19 @@ def _world() -> dict:
     group = groups.create_group(head, title="Bench", purpose="Bench", place_of_activity="Минск",
                                 starts_on=today, ends_on=today + timedelta(days=90))
     paper = {"reference": "№ 1", "dated": today, "signed_by": "Председатель"}
-    groups.add_document(head, group.id, kind="creation_request", decision=None, party="BY",
-                        authority_id=belarus.id, **paper)
+    group_documents.add_document(head, group.id, kind="creation_request", decision=None, party="BY",
+                                 authority_id=belarus.id, **paper)
     groups.transition(head, group.id, to="requested", version=group.version)
     groups.add_team(head, group.id, party="BY", authority_id=belarus.id, national_head_id=head.id)
     groups.add_team(head, group.id, party="AM", authority_id=armenia.id, national_head_id=other.id)
     for party, authority in (("BY", belarus), ("AM", armenia)):
-        groups.add_document(head, group.id, kind="decision", decision="create", party=party,
-                            authority_id=authority.id, **paper)
-        groups.add_document(head, group.id, kind="decision", decision="appoint_head", party=party,
-                            authority_id=authority.id, head_id=head.id, **paper)
+        group_documents.add_document(head, group.id, kind="decision", decision="create", party=party,
+                                     authority_id=authority.id, **paper)
+        group_documents.add_document(head, group.id, kind="decision", decision="appoint_head", party=party,
+                                     authority_id=authority.id, head_id=head.id, **paper)
     groups.transition(head, group.id, to="active", version=group.version)
-    case = groups.add_case(head, group.id, party="BY", number="№ 1", opened_on=today, articles="ст. 212",
-                           summary="Bench", handling_investigator_id=head.id)
+    case = cases.add_case(head, group.id, party="BY", number="№ 1", opened_on=today, articles="ст. 212",
+                          summary="Bench", handling_investigator_id=head.id)
     item = evidence.register(head, group.id, case_id=case.id, title="Образ диска", kind="digital_copy",
                              obtained_at=utcnow(), obtained_place="Минск", obtained_under="Протокол № 1")
     return {"head_id": head.id, "gid": group.id, "case_id": case.id, "eid": item.id}

@@ -17,7 +17,7 @@ import pytest
 from jit.extensions import db, socketio
 from jit.models import AuthorityKind, User
 from jit.models.types import utcnow
-from jit.services import channels, evidence, groups, instructions, legal_requests, tasks
+from jit.services import cases, channels, evidence, group_documents, groups, instructions, legal_requests, tasks
 from tests import factories
 from tests.conftest import csrf_token_in, sign_in_api, sign_in_page
 
@@ -434,20 +434,20 @@ def _active_group_with_a_task(manager: factories.UserInfo, belarus) -> dict:
     group = groups.create_group(actor, title="ССОГ-2", purpose="Цель", place_of_activity="Минск",
                                 starts_on=today, ends_on=today + timedelta(days=90))
     paper = {"reference": "№ 1", "dated": today, "signed_by": "Председатель"}
-    groups.add_document(actor, group.id, kind="creation_request", decision=None, party="BY",
-                        authority_id=belarus.id, **paper)
+    group_documents.add_document(actor, group.id, kind="creation_request", decision=None, party="BY",
+                                 authority_id=belarus.id, **paper)
     groups.transition(actor, group.id, to="requested", version=group.version)
     groups.add_team(actor, group.id, party="BY", authority_id=belarus.id, national_head_id=manager.id)
     groups.add_team(actor, group.id, party="AM", authority_id=armenia.id, national_head_id=am_head.id)
     for party, authority in (("BY", belarus), ("AM", armenia)):
-        groups.add_document(actor, group.id, kind="decision", decision="create", party=party,
-                            authority_id=authority.id, **paper)
-        groups.add_document(actor, group.id, kind="decision", decision="appoint_head", party=party,
-                            authority_id=authority.id, head_id=manager.id, **paper)
+        group_documents.add_document(actor, group.id, kind="decision", decision="create", party=party,
+                                     authority_id=authority.id, **paper)
+        group_documents.add_document(actor, group.id, kind="decision", decision="appoint_head", party=party,
+                                     authority_id=authority.id, head_id=manager.id, **paper)
     groups.transition(actor, group.id, to="active", version=group.version)
     task = tasks.create_task(actor, group.id, title="Проверить", assignee_ids=[manager.id])
-    case = groups.add_case(actor, group.id, party="BY", number="№ 5", opened_on=date(2025, 1, 1),
-                           articles="ст. 212", summary="Хищения", handling_investigator_id=manager.id)
+    case = cases.add_case(actor, group.id, party="BY", number="№ 5", opened_on=date(2025, 1, 1),
+                          articles="ст. 212", summary="Хищения", handling_investigator_id=manager.id)
     item = evidence.register(actor, group.id, case_id=case.id, title="Выписка", kind="document",
                              obtained_at=utcnow(), obtained_place="Минск", obtained_under="Протокол № 1",
                              use_conditions="Только для дела № 5")  # so that its national head records consents
@@ -466,8 +466,8 @@ def _instruction_to_russia(manager: factories.UserInfo, group):
     russia = factories.create_authority("RU", AuthorityKind.CENTRAL)
     ru_head = factories.create_user(authority=russia)
     other_team = groups.add_team(actor, group.id, party="RU", authority_id=russia.id, national_head_id=ru_head.id)
-    case = groups.add_case(actor, group.id, party="BY", number="№ 0", opened_on=date(2025, 1, 1),
-                           articles="ст. 212", summary="Хищения", handling_investigator_id=manager.id)
+    case = cases.add_case(actor, group.id, party="BY", number="№ 0", opened_on=date(2025, 1, 1),
+                          articles="ст. 212", summary="Хищения", handling_investigator_id=manager.id)
     from_team = next(team for team in group.teams if team.party_code == "BY")
     instruction = instructions.create_instruction(
         actor, group.id, from_team_id=from_team.id, to_team_id=other_team.id, case_id=case.id,
@@ -484,10 +484,10 @@ def _draft_group(manager: factories.UserInfo, belarus, member: factories.UserInf
     group = groups.create_group(actor, title="ССОГ", purpose="Цель", place_of_activity="Минск")
     team = groups.add_team(actor, group.id, party="BY", authority_id=belarus.id, national_head_id=manager.id)
     groups.add_member(actor, group.id, user_id=member.id, team_id=team.id, role="member")
-    documents = [groups.add_document(actor, group.id, kind="creation_request", decision=None, party="BY",
-                                     authority_id=belarus.id, reference=f"№ {n}", dated=date(2025, 1, 10),
-                                     signed_by="Председатель") for n in (1, 2)]
-    groups.attach_document_file(actor, documents[0].id, filename="request.pdf", stream=io.BytesIO(b"%PDF-1.4"))
+    documents = [group_documents.add_document(actor, group.id, kind="creation_request", decision=None, party="BY",
+                                              authority_id=belarus.id, reference=f"№ {n}", dated=date(2025, 1, 10),
+                                              signed_by="Председатель") for n in (1, 2)]
+    group_documents.attach_document_file(actor, documents[0].id, filename="request.pdf", stream=io.BytesIO(b"%PDF-1.4"))
     groups.update_group(actor, group.id, version=group.version, place_of_activity="Минск, Астана")
     return group, team, documents
 

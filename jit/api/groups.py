@@ -25,7 +25,7 @@ from jit.api.schemas.groups import (
     TeamSchema,
     TransitionSchema,
 )
-from jit.services import groups
+from jit.services import cases, group_documents, groups
 from jit.storage import digest_header
 from jit.uploads import accepts_upload
 
@@ -109,7 +109,7 @@ def remove_member(gid, user_id):
 @blp.alt_response(404, **GROUP_NOT_FOUND)
 def add_document(body, gid):
     """A creation request or a decision (create, appoint_head, extend, change_composition, terminate)."""
-    return groups.add_document(actor(), gid, **body)
+    return group_documents.add_document(actor(), gid, **body)
 
 
 @blp.route("/groups/<int:gid>/transitions", methods=["POST"])
@@ -133,7 +133,7 @@ def timeline(gid):
 @blp.response(200, CaseListSchema)
 @blp.alt_response(404, **GROUP_NOT_FOUND)
 def list_cases(gid):
-    return {"items": groups.list_cases(actor(), gid)}
+    return {"items": cases.list_cases(actor(), gid)}
 
 
 @blp.route("/groups/<int:gid>/cases", methods=["POST"])
@@ -142,7 +142,7 @@ def list_cases(gid):
 @blp.alt_response(404, **GROUP_NOT_FOUND)
 def add_case(body, gid):
     """Link a party's national criminal case; its investigator must be in that party's team."""
-    return groups.add_case(actor(), gid, **body)
+    return cases.add_case(actor(), gid, **body)
 
 
 @blp.route("/documents/<int:document_id>/file", methods=["POST"])
@@ -155,14 +155,14 @@ def add_case(body, gid):
 def attach_document_file(files, document_id):
     """Attach the signed document as a file (multipart field `file`), stored under its SHA-256."""
     upload = files["file"]
-    return groups.attach_document_file(actor(), document_id, filename=upload.filename, stream=upload.stream)
+    return group_documents.attach_document_file(actor(), document_id, filename=upload.filename, stream=upload.stream)
 
 
 @blp.route("/documents/<int:document_id>/file", methods=["GET"])
 @blp.response(200, description="the file's bytes, with a `Digest: sha-256=<base64>` header")
 @blp.alt_response(404, **GROUP_NOT_FOUND)
 def get_document_file(document_id):
-    document, stream = groups.document_file(actor(), document_id)
+    document, stream = group_documents.document_file(actor(), document_id)
     response = send_file(stream, download_name=document.file_name, as_attachment=True)
     response.headers["Digest"] = digest_header(document.file_sha256)
     return response

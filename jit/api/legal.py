@@ -26,7 +26,7 @@ from jit.api.schemas.legal import (
     StatsArgsSchema,
     StatsSchema,
 )
-from jit.services import compliance, evaluations, legal_requests
+from jit.services import compliance, evaluations, legal_exchange, legal_requests
 from jit.uploads import accepts_upload
 
 blp = make_blueprint("api_legal", __name__, "Legal work: the legal-assistance register, statistics, compliance.")
@@ -90,7 +90,7 @@ def stats(args):
 @blp.response(200, description="text/csv: comma-separated, UTF-8 with a byte-order mark, the columns the import "
                                "reads; a cell starting with = + - @ tab CR or ' carries an apostrophe in front")
 def export_requests(args):
-    return Response(legal_requests.export_csv(actor(), **args), mimetype="text/csv",
+    return Response(legal_exchange.export_csv(actor(), **args), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=legal-requests.csv"})
 
 
@@ -104,7 +104,7 @@ def export_requests(args):
 def import_requests(files):
     """Multipart `file`: a CSV with the export's columns, comma- or semicolon-separated, UTF-8 with or
     without a byte-order mark; one leading apostrophe of a cell is taken off (the export's); all rows or none."""
-    return {"imported": legal_requests.import_csv(actor(), files["file"].read())}
+    return {"imported": legal_exchange.import_csv(actor(), files["file"].read())}
 
 
 # --- compliance ----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from jit.models import User
 from jit.models.types import utcnow
-from jit.services import evidence, groups, instructions, tasks
+from jit.services import cases, evidence, group_documents, groups, instructions, tasks
 
 SIGNATORIES = {
     "ic_by": "Председатель Следственного комитета Республики Беларусь",
@@ -31,7 +31,7 @@ def load_groups(people: dict[str, User], authority_ids: dict[str, int]) -> None:
         starts_on=today - timedelta(days=90), ends_on=today + timedelta(days=275))
 
     def document(decision, party, authority, days_ago, **extra):
-        groups.add_document(
+        group_documents.add_document(
             head, group.id, kind="decision" if decision else "creation_request", decision=decision, party=party,
             authority_id=authority_ids[authority], dated=today - timedelta(days=days_ago),
             reference=f"{party}-{decision or 'request'}-{group.code}", signed_by=SIGNATORIES[authority], **extra)
@@ -50,12 +50,12 @@ def load_groups(people: dict[str, User], authority_ids: dict[str, int]) -> None:
         document("create", party, authority, 100)
         document("appoint_head", party, authority, 100, head_id=head.id)
     groups.transition(head, group.id, to="active", version=group.version)
-    by_case = groups.add_case(head, group.id, party="BY", number="№ 20251640012", opened_on=date(2025, 3, 12),
+    by_case = cases.add_case(head, group.id, party="BY", number="№ 20251640012", opened_on=date(2025, 3, 12),
                     articles="ч. 4 ст. 212, ч. 1 ст. 285 УК Республики Беларусь",
                     summary="Хищения со счетов граждан путём модификации компьютерной информации, совершённые "
                             "организованной группой через фишинговые сайты банков.",
                     handling_investigator_id=people["i.petrov"].id)
-    kz_case = groups.add_case(head, group.id, party="KZ", number="№ 257500031000412", opened_on=date(2025, 5, 20),
+    kz_case = cases.add_case(head, group.id, party="KZ", number="№ 257500031000412", opened_on=date(2025, 5, 20),
                     articles="ч. 4 ст. 190, ч. 2 ст. 262 УК Республики Казахстан",
                     summary="Мошенничество с использованием ИКТ и участие в преступной организации: колл-центр, "
                             "выманивавший данные банковских карт у граждан Казахстана и Беларуси.",
@@ -182,18 +182,19 @@ def load_lapsed_group(people: dict[str, User], authority_ids: dict[str, int]) ->
         place_of_activity="г. Минск, г. Алматы", starts_on=today - timedelta(days=200),
         ends_on=today + timedelta(days=30))
     paper = {"dated": today - timedelta(days=190)}
-    groups.add_document(head, group.id, kind="creation_request", decision=None, party="BY",
-                        authority_id=authority_ids["ic_by"], reference=f"BY-request-{group.code}",
-                        signed_by=SIGNATORIES["ic_by"], **paper)
+    group_documents.add_document(head, group.id, kind="creation_request", decision=None, party="BY",
+                                 authority_id=authority_ids["ic_by"], reference=f"BY-request-{group.code}",
+                                 signed_by=SIGNATORIES["ic_by"], **paper)
     groups.transition(head, group.id, to="requested", version=group.version)
     for party, authority, national_head in (("BY", "ic_by", "i.petrov"), ("KZ", "mvd_kz", "a.nurlanov")):
         groups.add_team(head, group.id, party=party, authority_id=authority_ids[authority],
                         national_head_id=people[national_head].id)
     for party, authority in (("BY", "ic_by"), ("KZ", "mvd_kz")):
         for decision, extra in (("create", {}), ("appoint_head", {"head_id": head.id})):
-            groups.add_document(head, group.id, kind="decision", decision=decision, party=party,
-                                authority_id=authority_ids[authority], reference=f"{party}-{decision}-{group.code}",
-                                signed_by=SIGNATORIES[authority], **paper, **extra)
+            group_documents.add_document(head, group.id, kind="decision", decision=decision, party=party,
+                                         authority_id=authority_ids[authority],
+                                         reference=f"{party}-{decision}-{group.code}",
+                                         signed_by=SIGNATORIES[authority], **paper, **extra)
     groups.transition(head, group.id, to="active", version=group.version)
     # Demo only: the term as it was agreed, now twelve days past, with no extension decision filed.
     group.ends_on = today - timedelta(days=12)
@@ -247,12 +248,12 @@ def _load_evidence(people: dict[str, User], by_case, kz_case, working) -> None:
     cross-border transfer under the instruction to examine the server (KZ → the Belarusian head),
     one item with use conditions and the consent on file, one with use conditions and none."""
     now = utcnow()
-    cases = {"by_case": by_case, "kz_case": kz_case}
+    case_of = {"by_case": by_case, "kz_case": kz_case}
     items = []
     for who, case, kind, title, place, under, days_ago, names, conditions in DEMO_EVIDENCE:
         obtained = datetime.combine(now.date() - timedelta(days=days_ago), datetime.min.time(), UTC) + timedelta(
             hours=7)
-        item = evidence.register(people[who], by_case.group_id, case_id=cases[case].id, title=title, kind=kind,
+        item = evidence.register(people[who], by_case.group_id, case_id=case_of[case].id, title=title, kind=kind,
                                  obtained_at=obtained, obtained_place=place,
                                  obtained_under=under.format(day=obtained.date().isoformat()),
                                  description=f"{title}. Изъято: {place}.", use_conditions=conditions)

@@ -1,6 +1,6 @@
 """The register of legal-assistance requests (DOMAIN.md "Legal-assistance request"): registering with
-the Chisinau Art. 7 contents and the fitting instrument, reading, updating, statistics by partner
-party and period, and CSV import and export.
+the Chisinau Art. 7 contents and the fitting instrument, reading, updating, and statistics by
+partner party and period. The CSV export and import are in `legal_exchange`.
 
 Each authority keeps its own register: its legal officers and investigators see and add its
 entries, admins see all; anyone else gets NotFound for an entry. Outgoing requests must carry
@@ -10,9 +10,6 @@ received, gaps and all, and the compliance report flags what they lack.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import statistics as stats
 from collections import Counter, defaultdict
 from datetime import date
@@ -45,19 +42,7 @@ from jit.services.pagination import Page, paginate
 
 TEXT_LIMITS = {"requested_authority": 300, "case_number": 64, "case_title": 300, "substance": 20000,
                "representatives": 5000, "instrument_reason": 2000}
-# The CSV's columns, in order; an export re-imports as it is.
-CSV_COLUMNS = ["direction", "kind", "requesting_authority_id", "requested_party", "requested_authority",
-               "case_number", "case_title", "persons", "representatives", "confidential", "substance", "instrument",
-               "instrument_reason", "sent_on", "received_on", "due_on", "executed_on", "status"]
 DATE_FIELDS = ("sent_on", "received_on", "due_on", "executed_on")
-# The export is comma-separated (RFC 4180), UTF-8 with a byte-order mark so that Excel reads the
-# Cyrillic right; the import also takes files without the mark, and files a spreadsheet saved back
-# with semicolons (Excel's list separator in Russian settings).
-CSV_DELIMITERS = (",", ";")
-# A cell a spreadsheet would take for a formula (OWASP "CSV injection": = + - @, tab, CR) goes out
-# with an apostrophe in front, and so does one that starts with an apostrophe: the import takes
-# exactly one off whatever starts with one, giving back the text as it was.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 UPDATABLE = {"status", "received_on", "due_on", "executed_on", "group_id", "case_id"}
 
 
@@ -76,7 +61,8 @@ def _load(actor: User | None, request_id: int) -> tuple[User, LegalRequest]:
     return actor, request
 
 
-def _enum(kind, value, field: str, problems: dict):
+def choice(kind, value, field: str, problems: dict):
+    """`value` as a member of the enum `kind`, or None with the allowed values put in `problems`."""
     try:
         return kind(value)
     except ValueError:
@@ -86,7 +72,7 @@ def _enum(kind, value, field: str, problems: dict):
 
 # --- validating ----------------------------------------------------------------------------
 
-class _Registry:
+class Registry:
     """Parties and authorities, read once per use case (an import checks thousands of rows)."""
 
     def __init__(self):
@@ -101,11 +87,11 @@ class _Registry:
         return self._authorities[authority_id]
 
 
-def _prepare(actor: User, values: dict, registry: _Registry) -> tuple[dict, dict]:
+def prepare(actor: User, values: dict, registry: Registry) -> tuple[dict, dict]:
     """The model's fields from a request's values, and what is wrong with them (field → why)."""
     problems: dict = {}
-    direction = _enum(Direction, values.get("direction"), "direction", problems)
-    kind = _enum(RequestKind, values.get("kind"), "kind", problems)
+    direction = choice(Direction, values.get("direction"), "direction", problems)
+    kind = choice(RequestKind, values.get("kind"), "kind", problems)
     for name, limit in TEXT_LIMITS.items():
         if len(values.get(name) or "") > limit:
             problems[name] = storable.too_long(limit)
@@ -138,7 +124,7 @@ def _prepare(actor: User, values: dict, registry: _Registry) -> tuple[dict, dict
             problems[name] = _l("Cannot be before the date sent.")
     status = values.get("status")
     if status:
-        status = _enum(RequestStatus, status, "status", problems)
+        status = choice(RequestStatus, status, "status", problems)
     elif direction is not None:
         status = (RequestStatus.EXECUTED if dates["executed_on"] else
                   RequestStatus.SENT if direction == Direction.OUTGOING else RequestStatus.RECEIVED)
@@ -167,7 +153,7 @@ def _instrument(values: dict, authority: Authority | None, requested: Party | No
     named = values.get("instrument")
     if not named:
         return fitting
-    chosen = _enum(Instrument, named, "instrument", problems)
+    chosen = choice(Instrument, named, "instrument", problems)
     if chosen is not None and fitting is not None and chosen != fitting \
             and not (values.get("instrument_reason") or "").strip():
         problems["instrument_reason"] = _l("Between these parties on that date the %(fitting)s convention applies; "
@@ -187,7 +173,8 @@ def _link(actor: User, group_id: int | None, case_id: int | None, problems: dict
         problems["case_id"] = _l("No such case (of this group).")
 
 
-def _require_keeper(actor: User | None) -> User:
+def require_keeper(actor: User | None) -> User:
+    """The caller, if they keep their authority's register (Forbidden otherwise)."""
     actor = authz.require_user(actor)
     if not authz.keeps_register(actor):
         raise Forbidden(_l("Only legal officers and investigators of an authority keep its register."))
@@ -206,9 +193,9 @@ def list_requests(actor: User | None, *, direction: str | None = None, status: s
     stmt = visible_requests(actor)
     problems: dict = {}
     if direction:
-        stmt = stmt.where(LegalRequest.direction == _enum(Direction, direction, "direction", problems))
+        stmt = stmt.where(LegalRequest.direction == choice(Direction, direction, "direction", problems))
     if status:
-        stmt = stmt.where(LegalRequest.status == _enum(RequestStatus, status, "status", problems))
+        stmt = stmt.where(LegalRequest.status == choice(RequestStatus, status, "status", problems))
     if problems:
         raise Invalid(fields=problems)
     if requested_party:
@@ -227,8 +214,8 @@ def get_request(actor: User | None, request_id: int) -> LegalRequest:
 @use_case("legal_request.create")
 def create_request(actor: User | None, **values) -> LegalRequest:
     """Register a request; the instrument is chosen from the parties' treaty dates unless named."""
-    actor = _require_keeper(actor)
-    fields, problems = _prepare(actor, values, _Registry())
+    actor = require_keeper(actor)
+    fields, problems = prepare(actor, values, Registry())
     _link(actor, values.get("group_id"), values.get("case_id"), problems)
     if problems:
         raise Invalid(fields=problems)
@@ -248,7 +235,7 @@ def update_request(actor: User | None, request_id: int, *, version: int | None, 
     scope.check_version(request, version, _l("request"))
     problems = {name: _l("Unknown field.") for name in set(changes) - UPDATABLE}
     if "status" in changes:
-        changes["status"] = _enum(RequestStatus, changes["status"], "status", problems)
+        changes["status"] = choice(RequestStatus, changes["status"], "status", problems)
     for name in DATE_FIELDS[1:]:
         if changes.get(name) is not None and changes[name] < request.sent_on:
             problems[name] = _l("Cannot be before the date sent.")
@@ -300,7 +287,7 @@ def statistics(actor: User | None, *, direction: str | None = None, date_from: d
         LegalRequest.direction, LegalRequest.requesting_party, LegalRequest.requested_party, LegalRequest.sent_on,
         LegalRequest.executed_on, LegalRequest.due_on, LegalRequest.status)
     if direction:
-        stmt = stmt.where(LegalRequest.direction == _enum(Direction, direction, "direction", problems))
+        stmt = stmt.where(LegalRequest.direction == choice(Direction, direction, "direction", problems))
     if date_from and date_to and date_from > date_to:
         problems["to"] = _l("Must not be before 'from'.")
     if problems:
@@ -346,121 +333,3 @@ def _parties_with_groups(actor: User) -> set[str]:
         select(NationalTeam.party_code).join(JointGroup, JointGroup.id == NationalTeam.group_id).where(
             NationalTeam.group_id.in_(with_us), NationalTeam.party_code != own,
             JointGroup.status != GroupStatus.CLOSED)))
-
-
-# --- CSV -----------------------------------------------------------------------------------
-
-def neutralised(cell: str) -> str:
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
-
-
-def restored(cell: str) -> str:
-    return cell[1:] if cell.startswith("'") else cell
-
-
-def _cell(request: LegalRequest, column: str) -> str:
-    value = getattr(request, column)
-    if column == "persons":
-        return json.dumps(value, ensure_ascii=False)
-    if column == "confidential":
-        return "" if value is None else ("yes" if value else "no")
-    if isinstance(value, date):
-        return value.isoformat()
-    return "" if value is None else str(getattr(value, "value", value))
-
-
-@use_case("legal_request.export")
-def export_csv(actor: User | None, *, direction: str | None = None) -> str:
-    """The caller's register as CSV (comma-separated, UTF-8 with a byte-order mark, header row): the
-    columns the import reads, each cell safe to open in a spreadsheet (see FORMULA_STARTS)."""
-    actor = authz.require_user(actor)
-    note(object_type="legal_request", direction=direction)
-    stmt = visible_requests(actor)
-    if direction:
-        problems: dict = {}
-        stmt = stmt.where(LegalRequest.direction == _enum(Direction, direction, "direction", problems))
-        if problems:
-            raise Invalid(fields=problems)
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for request in db.session.scalars(stmt.order_by(LegalRequest.id).execution_options(yield_per=1000)):
-        writer.writerow([neutralised(_cell(request, column)) for column in CSV_COLUMNS])
-    return out.getvalue()
-
-
-def _parse_row(raw: dict) -> tuple[dict, dict]:
-    """A CSV row's strings as the values `_prepare` takes, and the cells that could not be read."""
-    values, problems = {}, {}
-    for column in CSV_COLUMNS:
-        text = restored((raw.get(column) or "").strip())
-        if column in DATE_FIELDS:
-            try:
-                values[column] = date.fromisoformat(text) if text else None
-            except ValueError:
-                problems[column] = _l("Not a date (YYYY-MM-DD): %(value)s.", value=text)
-        elif column == "requesting_authority_id":
-            number = int(text) if text.isascii() and text.isdigit() and len(text) <= 10 else None
-            values[column] = number if number is not None and storable.storable_int(number) else None
-            if text and values[column] is None:
-                problems[column] = _l("Not an authority id: %(value)s.", value=text[:20])
-        elif column == "persons":
-            try:
-                values[column] = json.loads(text) if text else []
-            except (ValueError, RecursionError):
-                problems[column] = _l("Not a JSON list of persons.")
-        elif column == "confidential":
-            values[column] = {"yes": True, "true": True, "no": False, "false": False}.get(text.lower())
-        else:
-            values[column] = text or None
-    # What the database cannot hold (a NUL, persons nested without end) is a bad cell like any other.
-    problems.update({name.split(".")[0]: why for name, why in storable.refusals(values).items()
-                     if name.split(".")[0] not in problems})
-    return values, problems
-
-
-def _row_report(problems: dict) -> str:
-    return "; ".join(f"{name}: {why}" for name, why in problems.items())
-
-
-@use_case("legal_request.import")
-def import_csv(actor: User | None, data: bytes) -> int:
-    """Register every row of a CSV (the export's columns, comma- or semicolon-separated, with or
-    without a byte-order mark), or none: any bad row refuses the whole file with a report naming each
-    bad row (`fields`: "row N" → what is wrong)."""
-    actor = _require_keeper(actor)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Invalid(fields={"file": _l("Not UTF-8 text.")}) from None
-    header = text.partition("\n")[0]
-    delimiter = max(CSV_DELIMITERS, key=header.count)  # the header holds only names and separators
-    try:
-        # Read whole first: a cell past the csv module's size limit is a refused file, not a 500.
-        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-        raw_rows = list(reader)
-    except csv.Error as error:
-        raise Invalid(fields={"file": _l("Not a readable CSV file: %(why)s.", why=str(error))}) from None
-    missing = [column for column in CSV_COLUMNS if column not in (reader.fieldnames or [])]
-    if missing:
-        raise Invalid(fields={"file": _l("Missing columns: %(columns)s.", columns=", ".join(missing))})
-    registry, rows, report = _Registry(), [], {}
-    for number, raw in enumerate(raw_rows, start=2):  # row 1 is the header
-        values, problems = _parse_row(raw)
-        fields, invalid = _prepare(actor, values, registry)
-        problems.update({name: why for name, why in invalid.items() if name not in problems})
-        if problems:
-            report[f"row {number}"] = _row_report(problems)
-        rows.append(fields)
-    if report:
-        note(rows=len(rows), bad_rows=len(report))
-        raise Invalid(_l("%(n)s of %(total)s rows are not valid; nothing was imported.", n=len(report),
-                         total=len(rows)), fields=report)
-    if not rows:
-        raise Invalid(fields={"file": _l("No rows to import.")})
-    db.session.add_all(LegalRequest(**fields, created_by_id=actor.id) for fields in rows)
-    db.session.flush()
-    note(object_type="legal_request", rows=len(rows))
-    return len(rows)
-

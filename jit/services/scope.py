@@ -1,6 +1,6 @@
 """The group scope every group service works in: loading a group the caller may see, its current
-members, telling its people of a change, today's date, the optimistic version check, and whether
-the group may work today.
+members, recording a change on its timeline and telling its people of it, today's date, the
+optimistic version check, and whether the group may work today.
 
 A leaf: it imports no service but `authz`, `audit` and `errors`, so any service (the group service
 included) can import it, and no service needs the group service for these.
@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from jit import notify
 from jit.compliance import engine
 from jit.extensions import db
-from jit.models import GroupStatus, JointGroup, Membership, User
+from jit.models import GroupEvent, GroupStatus, JointGroup, Membership, User
 from jit.models.types import utcnow
 from jit.services import authz
 from jit.services.audit import note
@@ -53,6 +53,14 @@ def announce(group: JointGroup, event_type: str, data: dict, *, also: set[int] =
     for user_id in audience(group) | set(also):
         notify.emit_after_commit("event", {"type": event_type, "group_id": group.id, "data": data},
                                  room=notify.user_room(user_id))
+
+
+def record(group: JointGroup, actor: User | None, event: str, **details) -> None:
+    """Add to the group's timeline and tell every member's open pages, after commit."""
+    db.session.add(GroupEvent(group=group, actor_id=actor.id if actor else None, kind=event,
+                              details={key: value for key, value in details.items() if value is not None}))
+    announce(group, event if "." in event else f"group.{event}", details,
+             also={details["user_id"]} if details.get("user_id") else set())
 
 
 # --- the optimistic version check ------------------------------------------------------------

@@ -12,7 +12,7 @@ import pytest
 
 from jit.extensions import db
 from jit.models import LegalRequest, Party
-from jit.services import legal_requests
+from jit.services import legal_exchange
 
 
 def request_body(cast, **changes) -> dict:
@@ -203,9 +203,9 @@ def test_formula_cells_are_neutralised_in_the_export_and_restored_by_the_import(
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@A1", "\tx", "\rx", "'x", "''x", "x=1", "", "Минск"])
 def test_neutralising_a_cell_is_undone_exactly(text):
-    out = legal_requests.neutralised(text)
+    out = legal_exchange.neutralised(text)
     assert not out.startswith(("=", "+", "-", "@", "\t", "\r"))
-    assert legal_requests.restored(out) == text
+    assert legal_exchange.restored(out) == text
 
 
 def test_the_page_export_is_the_same_file(cast):

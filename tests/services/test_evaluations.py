@@ -7,7 +7,7 @@ import pytest
 
 from jit.extensions import db
 from jit.models import GroupEvaluation, JointGroup
-from jit.services import evaluations, groups
+from jit.services import evaluations, group_documents, groups
 from jit.services.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.groups_support import TODAY, activate
 from tests.service_support import audited, person
@@ -24,8 +24,9 @@ def closing(cast) -> tuple[int, dict[str, int]]:
 
 
 def _terminate(cast, gid: int) -> None:
-    groups.add_document(person(cast, "creator"), gid, kind="decision", decision="terminate", party="BY",
-                        authority_id=cast.ids["ic_by"], reference="№ BY-9", dated=TODAY, signed_by="Председатель")
+    group_documents.add_document(person(cast, "creator"), gid, kind="decision", decision="terminate", party="BY",
+                                 authority_id=cast.ids["ic_by"], reference="№ BY-9", dated=TODAY,
+                                 signed_by="Председатель")
 
 
 def _save(cast, gid: int, team_id: int, who: str = "by_head", **changes) -> GroupEvaluation:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from jit.extensions import db
 from jit.models import GroupStatus, JointGroup, MemberRole
-from jit.services import groups
+from jit.services import cases, group_documents, groups
 from jit.services.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.groups_support import PURPOSE, TITLE, TODAY, activate
 from tests.service_support import audited, person, timeline
@@ -30,7 +30,7 @@ def _document(cast, gid: int, decision: str | None, party: str, **fields):
     values = {"kind": "decision" if decision else "creation_request", "decision": decision, "party": party,
               "authority_id": cast.ids["ic_by" if party == "BY" else "mvd_kz"], "reference": f"№ {party}-1",
               "dated": TODAY, "signed_by": "Председатель", **fields}
-    return groups.add_document(person(cast, "creator"), gid, **values)
+    return group_documents.add_document(person(cast, "creator"), gid, **values)
 
 
 def _fields(refusal: pytest.ExceptionInfo) -> set[str]:
@@ -71,7 +71,7 @@ def test_an_outsider_gets_not_found_exactly_as_for_a_group_that_does_not_exist(c
     """Need-to-know: every read and change answers the same for a hidden group as for a missing one."""
     gid, teams = active
     calls = [
-        lambda o, g: groups.get_group(o, g), lambda o, g: groups.list_cases(o, g),
+        lambda o, g: groups.get_group(o, g), lambda o, g: cases.list_cases(o, g),
         lambda o, g: groups.transition_options(o, g),
         lambda o, g: groups.update_group(o, g, version=1, title="x"),
         lambda o, g: groups.transition(o, g, to="suspended", version=1),
@@ -289,19 +289,19 @@ def test_a_case_joins_once_led_by_a_member_of_its_partys_team(cast, active):
         by_head = person(cast, "by_head")
         case = {**CASE, "handling_investigator_id": cast.ids["by_head"]}
         with pytest.raises(Forbidden):
-            groups.add_case(person(cast, "kz_head"), gid, **case)
+            cases.add_case(person(cast, "kz_head"), gid, **case)
         with pytest.raises(Invalid) as no_team:
-            groups.add_case(by_head, gid, **{**case, "party": "AM"})
+            cases.add_case(by_head, gid, **{**case, "party": "AM"})
         assert _fields(no_team) == {"party"}
         with pytest.raises(Invalid) as refused:
-            groups.add_case(by_head, gid, **{**case, "number": " ", "opened_on": TODAY + timedelta(days=1),
-                                             "handling_investigator_id": cast.ids["kz_head"]})
+            cases.add_case(by_head, gid, **{**case, "number": " ", "opened_on": TODAY + timedelta(days=1),
+                                            "handling_investigator_id": cast.ids["kz_head"]})
         assert _fields(refused) == {"number", "opened_on", "handling_investigator_id"}
-        added = groups.add_case(by_head, gid, **{**case, "party": "by"})
-        assert [(c.party_code, c.number) for c in groups.list_cases(person(cast, "kz_head"), gid)] == [
+        added = cases.add_case(by_head, gid, **{**case, "party": "by"})
+        assert [(c.party_code, c.number) for c in cases.list_cases(person(cast, "kz_head"), gid)] == [
             ("BY", CASE["number"])]
         with pytest.raises(Conflict) as again:
-            groups.add_case(by_head, gid, **{**case, "number": f" {CASE['number']} "})
+            cases.add_case(by_head, gid, **{**case, "number": f" {CASE['number']} "})
         assert _fields(again) == {"number"}
         assert timeline(gid)[-1] == ("case_added", {"case_id": added.id, "party": "BY", "number": CASE["number"]})
 
@@ -312,15 +312,16 @@ def test_a_documents_file_is_attached_once_and_read_only_by_who_sees_the_group(c
         gid = _draft(creator).id
         document_id = _document(cast, gid, None, "BY").id
         with pytest.raises(NotFound):
-            groups.document_file(creator, document_id)
+            group_documents.document_file(creator, document_id)
         content = "Запрос о создании ССОГ".encode()
-        attached = groups.attach_document_file(creator, document_id, filename="запрос.pdf", stream=io.BytesIO(content))
+        attached = group_documents.attach_document_file(creator, document_id, filename="запрос.pdf",
+                                                        stream=io.BytesIO(content))
         assert attached.file_size == len(content)
         with pytest.raises(Conflict):
-            groups.attach_document_file(creator, document_id, filename="x.pdf", stream=io.BytesIO(b"other"))
+            group_documents.attach_document_file(creator, document_id, filename="x.pdf", stream=io.BytesIO(b"other"))
         with pytest.raises(NotFound):
-            groups.document_file(person(cast, "outsider"), document_id)
-        document, stream = groups.document_file(creator, document_id)
+            group_documents.document_file(person(cast, "outsider"), document_id)
+        document, stream = group_documents.document_file(creator, document_id)
         with stream:
             assert (document.file_sha256, stream.read()) == (attached.file_sha256, content)
         assert timeline(gid)[-1] == ("document_file_attached", {"document_id": document_id,

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from jit.extensions import db
 from jit.models import Instrument, LegalRequest, Party, RequestStatus, User
-from jit.services import groups, legal_requests
+from jit.services import groups, legal_exchange, legal_requests
 from jit.services.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.groups_support import PURPOSE, TITLE, TODAY
 from tests.service_support import audited, person
@@ -198,18 +198,18 @@ def test_an_import_takes_every_row_or_none_and_an_export_re_imports(cast):
     with cast.app.app_context():
         legal = person(cast, "by_legal")
         _register(cast, case_title="=HYPERLINK(\"x\")")
-        exported = legal_requests.export_csv(legal)
+        exported = legal_exchange.export_csv(legal)
         header, row = exported.removeprefix("\ufeff").splitlines()
         assert ',"\'=HYPERLINK(""x"")",' in row  # a formula goes out neutralised
         bad = row.replace("2025-03-01", "2025-13-01")
         with pytest.raises(Invalid) as refused:
-            legal_requests.import_csv(legal, "\n".join([header, row, bad, row.replace(",KZ,", ",XX,")]).encode())
+            legal_exchange.import_csv(legal, "\n".join([header, row, bad, row.replace(",KZ,", ",XX,")]).encode())
         assert set(refused.value.fields) == {"row 3", "row 4"}
         assert _count() == 1
         for content, why in ((b"\xff\xfe", "not UTF-8"), (b"direction,kind\n", "missing columns"),
                              (header.encode() + b"\n", "no rows")):
             with pytest.raises(Invalid) as unreadable:
-                legal_requests.import_csv(legal, content)
+                legal_exchange.import_csv(legal, content)
             assert _fields(unreadable) == {"file"}, why
-        assert legal_requests.import_csv(legal, exported.encode()) == 1
+        assert legal_exchange.import_csv(legal, exported.encode()) == 1
         assert [r.case_title for r in db.session.scalars(select(LegalRequest))] == ['=HYPERLINK("x")'] * 2

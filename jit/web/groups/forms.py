@@ -1,6 +1,7 @@
 """Forms of the group pages. They only parse input (types, choices, the lengths the columns hold);
-whether a value is acceptable is decided by `jit.services.groups`, whose field errors the routes put
-back on these forms. The field names are the services' parameter names, so that they line up."""
+whether a value is acceptable is decided by the group services (`groups`, `group_documents`, `cases`),
+whose field errors the routes put back on these forms. The field names are the services' parameter
+names, so that they line up."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired

@@ -1,9 +1,9 @@
 """Group pages: my groups, the overview of one group, and the forms that change it.
 
-Thin, like every door: each action is one call of `jit.services.groups`, which decides who may do
-what (outsiders get its NotFound, the others its Forbidden) and what is valid (its field errors go
-back on the form). What the pages compute themselves is presentation only: labels, the share of
-the term elapsed, the days left.
+Thin, like every door: each action is one call of a group service (`groups`, `group_documents`,
+`cases`), which decides who may do what (outsiders get its NotFound, the others its Forbidden) and
+what is valid (its field errors go back on the form). What the pages compute themselves is
+presentation only: labels, the share of the term elapsed, the days left.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 
 from jit.models import Authority, GroupStatus, JointGroup
 from jit.models.types import utcnow
-from jit.services import group_view, groups
+from jit.services import cases, group_documents, group_view, groups
 from jit.services.errors import Conflict, DomainError, Invalid, TooLarge
 from jit.uploads import accepts_upload
 from jit.web.channels.routes import chat_panel
@@ -254,7 +254,7 @@ def new_document(gid: int):
     status = None
     if form.validate_on_submit():
         try:
-            document = groups.add_document(
+            document = group_documents.add_document(
                 actor(), gid, kind=form.kind.data, decision=form.decision.data, party=form.party.data,
                 authority_id=form.authority_id.data, reference=form.reference.data, dated=form.dated.data,
                 signed_by=form.signed_by.data, head_id=form.head_id.data, new_end=form.new_end.data,
@@ -278,7 +278,7 @@ def new_case(gid: int):
     status = None
     if form.validate_on_submit():
         try:
-            case = groups.add_case(
+            case = cases.add_case(
                 actor(), gid, party=form.party.data, number=form.number.data, opened_on=form.opened_on.data,
                 articles=form.articles.data, summary=form.summary.data,
                 handling_investigator_id=form.handling_investigator_id.data,
@@ -301,8 +301,8 @@ def attach_file(gid: int, document_id: int):
         flash(" ".join(str(error) for error in form.file.errors) or _("Choose a file."), "danger")
         return redirect(_overview_url(gid))
     try:
-        document = groups.attach_document_file(actor(), document_id, filename=form.file.data.filename,
-                                               stream=form.file.data.stream)
+        document = group_documents.attach_document_file(actor(), document_id, filename=form.file.data.filename,
+                                                        stream=form.file.data.stream)
     except (Invalid, Conflict, TooLarge) as refusal:
         flash(" ".join(str(why) for why in refusal.fields.values()) or str(refusal.message), "danger")
         return redirect(_overview_url(gid))
@@ -314,7 +314,7 @@ def attach_file(gid: int, document_id: int):
 @bp.route("/<int:gid>/documents/<int:document_id>/file", methods=["GET"])
 @login_required
 def document_file(gid: int, document_id: int):
-    document, stream = groups.document_file(actor(), document_id)
+    document, stream = group_documents.document_file(actor(), document_id)
     if document.group_id != gid:
         abort(404)
     return file_response(document.file_name, document.file_sha256, stream)

@@ -17,7 +17,14 @@ from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from jit.models import Authority
-from jit.services import compliance, evaluations, group_view, legal_requests, page_views
+from jit.services import (
+    compliance,
+    evaluations,
+    group_view,
+    legal_exchange,
+    legal_requests,
+    page_views,
+)
 from jit.services.compliance import SEVERITIES, VIOLATION, WARNING
 from jit.services.errors import Conflict, Forbidden, Invalid, TooLarge
 from jit.uploads import accepts_upload
@@ -142,7 +149,7 @@ def edit_request(rid: int):
 @bp.route("/legal/requests/export.csv")
 @login_required
 def export_requests():
-    return Response(legal_requests.export_csv(actor(), direction=request.args.get("direction") or None),
+    return Response(legal_exchange.export_csv(actor(), direction=request.args.get("direction") or None),
                     mimetype="text/csv", headers={"Content-Disposition": "attachment; filename=legal-requests.csv"})
 
 
@@ -155,7 +162,7 @@ def import_requests():
         flash(" ".join(str(error) for error in form.file.errors) or _("Choose a file."), "danger")
         return redirect(url_for(".requests"))
     try:
-        imported = legal_requests.import_csv(actor(), form.file.data.read())
+        imported = legal_exchange.import_csv(actor(), form.file.data.read())
     except (Invalid, TooLarge) as refusal:
         return render_template("legal/import_refused.html", refusal=refusal), refusal.status
     flash(_("%(n)s requests are imported.", n=imported), "success")
