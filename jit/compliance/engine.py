@@ -31,7 +31,10 @@ def _effective(rule: Rule, setting: ComplianceRuleSetting | None) -> dict | None
 def rule_params(rule_id: str) -> dict | None:
     """One rule's effective parameters, None while it is switched off (for guards outside a check run)."""
     rule = RULES[rule_id]
-    return _effective(rule, db.session.get(ComplianceRuleSetting, rule_id))
+    # A guard reads the setting mid-use-case: flushing the caller's pending changes here would move
+    # their version counters before the caller compares them.
+    with db.session.no_autoflush:
+        return _effective(rule, db.session.get(ComplianceRuleSetting, rule_id))
 
 
 def active_rules(scope: str) -> list[tuple[Rule, dict]]:
