@@ -1,0 +1,3 @@
+"""Mid-split: the next commit divides this service into modules."""
+
+from jit.services.evidence.verification import *  # noqa: F403
