@@ -43,9 +43,20 @@ from sqlalchemy import insert
 from config import PROJECT_ROOT, TestingConfig
 from jit import create_app, ledger
 from jit.extensions import db
-from jit.models import AuthorityKind, CustodyEvent, EvidenceItem, EvidenceKind, JointGroup, LedgerHead, LedgerNode, User
+from jit.models import (
+    AuthorityKind,
+    CustodyEvent,
+    CustodyType,
+    EvidenceItem,
+    EvidenceKind,
+    JointGroup,
+    LedgerHead,
+    LedgerNode,
+    User,
+)
 from jit.models.types import utcnow
-from jit.services import accounts, cases, evidence, group_documents, groups
+from jit.services import accounts, cases, evidence, group_documents, groups, ledgers
+from jit.services.evidence.chain import _Change, _entry
 from tests import factories
 
 PASSWORD = "bench password 2025"  # noqa: S105 - a throw-away bench account
@@ -226,7 +237,7 @@ def bench_appends(world: dict, count: int) -> None:
     head = db.session.get(User, world["head_id"])
     started = time.perf_counter()
     for n in range(count):
-        evidence.record_event(head, world["eid"], type="examined", place="Минск", note_text=f"Осмотр {n}")
+        evidence.record_event(head, world["eid"], event_type="examined", place="Минск", note_text=f"Осмотр {n}")
     elapsed = time.perf_counter() - started
     print(f"custody appends: {count / elapsed:,.0f} per second ({count} audited transactions, {elapsed:.2f} s)")
 
@@ -238,9 +249,9 @@ def _fill_ledger(world: dict, events: int, items: int = 100) -> int:
     head = db.session.get(User, world["head_id"])
     gid = world["gid"]
     name = evidence.ledger_name(gid)
-    start = evidence.ledgers.size(name)
+    start = ledgers.size(name)
     store = ledger.MemoryNodeStore()
-    for index, digest in evidence.ledgers.stored_leaves(name, 0, start).items():
+    for index, digest in ledgers.stored_leaves(name, 0, start).items():
         ledger.append_leaf(store, index, digest)
     chain = []
     for n in range(items):
@@ -257,9 +268,9 @@ def _fill_ledger(world: dict, events: int, items: int = 100) -> int:
     for n in range(events - start):
         item = chain[n % items]
         seq = n // items + 1
-        kind = evidence.T.REGISTERED if seq == 1 else evidence.T.EXAMINED
-        change = evidence._Change(registered={"number": item.number} if seq == 1 else None)
-        entry = evidence._entry(item, seq, kind, head, head if seq > 1 else None, head, at, change)
+        kind = CustodyType.REGISTERED if seq == 1 else CustodyType.EXAMINED
+        change = _Change(registered={"number": item.number} if seq == 1 else None)
+        entry = _entry(item, seq, kind, head, head if seq > 1 else None, head, at, change)
         leaf = ledger.leaf_hash(ledger.canonical(entry))
         ledger.append_leaf(store, start + n, leaf)
         rows.append({"group_id": gid, "item_id": item.id, "seq": seq, "type": kind.value, "actor_id": head.id,
@@ -273,7 +284,7 @@ def _fill_ledger(world: dict, events: int, items: int = 100) -> int:
         and (index + 1) << level > start])
     db.session.get(LedgerHead, name).size = events
     db.session.commit()
-    evidence.ledgers.sign_checkpoint(name)
+    ledgers.sign_checkpoint(name)
     db.session.commit()
     return events
 

@@ -136,7 +136,7 @@ def custody(eid):
 def record_event(body, eid):
     """Append an event to the item's chain; events are never edited or deleted (a `correction` refers
     to an earlier `seq`)."""
-    return evidence.record_event(actor(), eid, type=body["type"], place=body["place"], note_text=body["note"],
+    return evidence.record_event(actor(), eid, event_type=body["type"], place=body["place"], note_text=body["note"],
                                  to_user_id=body["to_user_id"], to_external=body["to_external"],
                                  refers_to=body["refers_to"], instruction_id=body["instruction_id"])
 

@@ -263,27 +263,27 @@ def _load_evidence(people: dict[str, User], by_case, kz_case, working) -> None:
         items.append(item)
     seitkali, nurlanov, petrov = people["d.seitkali"], people["a.nurlanov"], people["i.petrov"]
     phone, server, bank = items[0], items[1], items[2]
-    evidence.record_event(seitkali, phone.id, type="examined", place="г. Алматы, ДП, каб. 212",
+    evidence.record_event(seitkali, phone.id, event_type="examined", place="г. Алматы, ДП, каб. 212",
                           note_text="Осмотр образа: извлечены чаты и контакты")
     evidence.verify_files(seitkali, phone.id, place="г. Алматы, ДП, каб. 212")
-    evidence.record_event(seitkali, phone.id, type="sealed", place="г. Алматы, ДП",
+    evidence.record_event(seitkali, phone.id, event_type="sealed", place="г. Алматы, ДП",
                           note_text="Носитель с образом упакован и опечатан печатью № 14")
     evidence.record_consent(nurlanov, server.id, reference="Письмо МВД РК № 3-1/2211",
                             dated=now.date() - timedelta(days=20),
                             scope="Согласие на использование в уголовном деле Республики Беларусь № 20251640012")
-    evidence.record_event(seitkali, server.id, type="transferred", to_user_id=nurlanov.id,
+    evidence.record_event(seitkali, server.id, event_type="transferred", to_user_id=nurlanov.id,
                           place="г. Алматы, ДП", note_text="Передан руководителю национальной группы")
-    evidence.record_event(nurlanov, server.id, type="transferred", to_user_id=petrov.id,
+    evidence.record_event(nurlanov, server.id, event_type="transferred", to_user_id=petrov.id,
                           instruction_id=working.id, place="г. Астана → г. Минск, фельдъегерская связь",
                           note_text="Передан для осмотра по поручению")
-    evidence.record_event(petrov, server.id, type="examined", place="г. Минск, СК, каб. 518",
+    evidence.record_event(petrov, server.id, event_type="examined", place="г. Минск, СК, каб. 518",
                           note_text="Осмотр образа диска сервера по поручению")
     evidence.designate_consent_recorder(nurlanov, bank.id, user_id=seitkali.id)  # KZ's consent still to come
-    evidence.record_event(nurlanov, bank.id, type="examined", place="г. Алматы, ДП",
+    evidence.record_event(nurlanov, bank.id, event_type="examined", place="г. Алматы, ДП",
                           note_text="Анализ движения средств")
-    evidence.record_event(nurlanov, bank.id, type="correction", refers_to=1, place="г. Алматы, ДП",
+    evidence.record_event(nurlanov, bank.id, event_type="correction", refers_to=1, place="г. Алматы, ДП",
                           note_text="Уточнение: выемка произведена в головном офисе банка")
-    evidence.record_event(people["s.ivanova"], items[6].id, type="transferred", to_user_id=petrov.id,
+    evidence.record_event(people["s.ivanova"], items[6].id, event_type="transferred", to_user_id=petrov.id,
                           place="г. Минск, СК", note_text="Передана для приобщения к делу")
-    evidence.record_event(petrov, items[11].id, type="returned", place="г. Минск, СК",
+    evidence.record_event(petrov, items[11].id, event_type="returned", place="г. Минск, СК",
                           note_text="Возвращены владельцу по постановлению")

@@ -1,6 +1,6 @@
 """The group scope every group service works in: loading a group the caller may see, its current
-members, recording a change on its timeline and telling its people of it, today's date, the
-optimistic version check, and whether the group may work today.
+members, a person as its records name them, recording a change on its timeline and telling its
+people of it, today's date, the optimistic version check, and whether the group may work today.
 
 A leaf: it imports no service but `authz`, `audit` and `errors`, so any service (the group service
 included) can import it, and no service needs the group service for these.
@@ -41,6 +41,11 @@ def load_visible(actor: User | None, group_id: int) -> tuple[User, JointGroup]:
 def current_members(group: JointGroup) -> dict[int, Membership]:
     """The group's current members (every team), by user id."""
     return {m.user_id: m for team in group.teams for m in team.current_members}
+
+
+def person(user: User | None) -> dict | None:
+    """A person as the group's records and notices name them (the API's PersonSchema has the same fields)."""
+    return None if user is None else {"id": user.id, "username": user.username, "full_name": user.full_name}
 
 
 def audience(group: JointGroup) -> set[int]:

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from jit import ledger
 from jit.extensions import db
 from jit.models import AuditEvent, CustodyEvent, EvidenceFile
-from jit.services import evidence
+from jit.services import evidence, files
 from tests.evidence_support import custody, evidence_group, register, upload
 from tests.groups_support import make_cast
 
@@ -252,7 +252,7 @@ def test_files_empty_identical_and_awkward_names(cast, setting):
                              headers=cast.headers["kz_head"])
     assert (verified.status_code, verified.get_json()["verified"]) == (201, True)
     with app.app_context():
-        path = evidence.files.content_store().path(one["sha256"])
+        path = files.content_store().path(one["sha256"])
     path.write_bytes(b"X" + path.read_bytes()[1:])
     tampered = cast.api.post(f"/api/v1/evidence/{eid}/verify", json={}, headers=cast.headers["kz_head"]).get_json()
     assert (tampered["type"], tampered["verified"]) == ("hash_verified", False)

@@ -34,6 +34,7 @@ from jit.models import (
 )
 from jit.models.types import utcnow
 from jit.services import evidence, legal_requests, tasks
+from jit.services.errors import Conflict
 from tests.groups_support import activate_with_case
 
 GROUP_RULES = sorted(rule.id for rule in RULES.values() if rule.scope == "group")
@@ -258,7 +259,7 @@ def _item(world, use_conditions: str | None = None) -> int:
 def _hand_over(world, item_id: int) -> None:
     with world.app.app_context():
         kz_head = db.session.get(User, world.cast.ids["kz_head"])
-        evidence.record_event(kz_head, item_id, type="transferred", to_external="Алматинский городской суд")
+        evidence.record_event(kz_head, item_id, event_type="transferred", to_external="Алматинский городской суд")
 
 
 def test_a_sound_evidence_chain_keeps_the_evidence_rules_silent(world):
@@ -272,8 +273,8 @@ def test_agr_use(world):
     assert rules_found(world)["AGR-USE"] == [("warning", "evidence", item_id)]  # no consent yet
     with world.app.app_context():  # the guard refuses what the report would flag
         kz_head = db.session.get(User, world.cast.ids["kz_head"])
-        with pytest.raises(evidence.Conflict, match="AGR-USE"):
-            evidence.record_event(kz_head, item_id, type="transferred", to_external="Суд")
+        with pytest.raises(Conflict, match="AGR-USE"):
+            evidence.record_event(kz_head, item_id, event_type="transferred", to_external="Суд")
     change_registered_item(world, item_id, use_conditions=None)
     _hand_over(world, item_id)
     change_registered_item(world, item_id, use_conditions="Только по делу")

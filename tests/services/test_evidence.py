@@ -38,7 +38,7 @@ def test_concurrent_appends_keep_one_consistent_tree(cast, setting):
             with app.app_context():
                 actor = db.session.get(User, cast.ids[who])
                 for n in range(8):
-                    evidence.record_event(actor, shared, type="examined", place="Минск", note_text=f"{who} {n}")
+                    evidence.record_event(actor, shared, event_type="examined", place="Минск", note_text=f"{who} {n}")
                     item = evidence.register(
                         actor, setting["gid"], case_id=setting["cases"][party], title=f"Копия {n}",
                         kind="digital_copy", obtained_at=utcnow(), obtained_place="Минск", obtained_under="Протокол")

@@ -52,7 +52,9 @@ def test_each_service_imports_first_in_a_fresh_interpreter(module):
 
 @pytest.mark.parametrize("module", ["tasks", "channels", "evidence", "instructions", "evaluations", "compliance"])
 def test_the_group_users_need_only_the_scope(module):
-    assert "jit.services.groups" not in _imported_services(PROJECT_ROOT / "jit" / "services" / f"{module}.py")
+    package = PROJECT_ROOT / "jit" / "services" / module
+    for path in sorted(package.glob("*.py")) if package.is_dir() else [package.with_suffix(".py")]:
+        assert "jit.services.groups" not in _imported_services(path), path
 
 
 def test_the_member_set_is_the_current_members_of_every_team(cast):

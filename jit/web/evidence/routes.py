@@ -226,8 +226,9 @@ def verify(eid: int):
 def transfer(eid: int):
     form = TransferForm(prefix="transfer")
     return _submit(eid, "transfer_form", form, lambda: evidence.record_event(
-        actor(), eid, type="transferred", to_user_id=form.to_user_id.data, instruction_id=form.instruction_id.data,
-        place=form.place.data or "", note_text=form.note.data or ""), _("The item is transferred."))
+        actor(), eid, event_type="transferred", to_user_id=form.to_user_id.data,
+        instruction_id=form.instruction_id.data, place=form.place.data or "", note_text=form.note.data or ""),
+        _("The item is transferred."))
 
 
 @bp.route("/evidence/<int:eid>/custody", methods=["POST"])
@@ -235,7 +236,7 @@ def transfer(eid: int):
 def record(eid: int):
     form = CustodyForm(prefix="custody")
     return _submit(eid, "custody_form", form, lambda: evidence.record_event(
-        actor(), eid, type=form.type.data, refers_to=form.refers_to.data, place=form.place.data or "",
+        actor(), eid, event_type=form.type.data, refers_to=form.refers_to.data, place=form.place.data or "",
         note_text=form.note.data or ""), _("The event is recorded in the chain of custody."))
 
 

@@ -1,0 +1,238 @@
+"""Messages: stored, numbered by their channel's sequence, and only then delivered; a client that
+was away asks for everything after the last number it saw. Authors edit and delete their own;
+a message becomes a task or points at a record of the group."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from limits import parse
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from jit import notify
+from jit.extensions import db
+from jit.models import Channel, EvidenceItem, Instruction, Message, MessageRevision, RevisionAction, Task, User
+from jit.models.types import utcnow
+from jit.services import authz, tasks, values
+from jit.services.audit import note, use_case
+from jit.services.channels.access import _load_channel, _load_message, _require_writable, _take
+from jit.services.channels.payloads import message_payload
+from jit.services.errors import Conflict, Forbidden, Invalid, RateLimited
+from jit.services.pagination import Page, paginate
+
+CLIENT_ID_LIMIT = 64
+# A subscribe answers with at most this many missed messages; the client asks again from the last.
+CATCH_UP_LIMIT = 500
+# What a message can point at, by its link_type.
+LINK_TARGETS = {"task": Task, "instruction": Instruction, "evidence_item": EvidenceItem}
+# `@username` not preceded by a word character (so e-mail addresses do not count).
+MENTION = re.compile(r"(?<![\w@])@([\w.-]*\w)")
+
+
+@dataclass
+class CatchUp:
+    last_seq: int
+    messages: list[Message]
+    more: bool  # over CATCH_UP_LIMIT were missed: ask again after the last one
+
+
+def _checked_body(body: str | None) -> str:
+    text = (body or "").strip()
+    if not text:
+        raise Invalid(fields={"body": _l("Write something first.")})
+    limit = current_app.config["JIT_MAX_MESSAGE_CHARS"]
+    if len(text) > limit:
+        raise Invalid(fields={"body": values.too_long(limit)})
+    return text
+
+
+@use_case("message.list")
+def list_messages(actor: User | None, channel_id: int, *, after_seq: int | None = None,
+                  limit: int | None = None, cursor: str | None = None) -> Page:
+    """With `after_seq`: the messages after it, oldest first (catching up). Without: newest first,
+    the cursor going further back (scrolling up through the history)."""
+    _, channel = _load_channel(actor, channel_id)
+    stmt = select(Message).where(Message.channel_id == channel.id)
+    if after_seq is not None:
+        stmt = stmt.where(Message.seq > after_seq)
+    return paginate(stmt, Message.seq, limit=limit, cursor=cursor, descending=after_seq is None)
+
+
+@use_case("message.catch_up")
+def catch_up(actor: User | None, channel_id: int, *, after_seq: int = 0) -> CatchUp:
+    """Every message after `after_seq`, in order (at most CATCH_UP_LIMIT at a time)."""
+    _, channel = _load_channel(actor, channel_id)
+    note(after_seq=after_seq)
+    rows = list(db.session.scalars(select(Message).where(Message.channel_id == channel.id, Message.seq > after_seq)
+                                   .order_by(Message.seq).limit(CATCH_UP_LIMIT + 1)))
+    return CatchUp(last_seq=channel.last_seq, messages=rows[:CATCH_UP_LIMIT], more=len(rows) > CATCH_UP_LIMIT)
+
+
+def _sent_before(channel: Channel, author: User, client_msg_id: str) -> Message | None:
+    return db.session.scalar(select(Message).where(Message.channel_id == channel.id, Message.author_id == author.id,
+                                                   Message.client_msg_id == client_msg_id))
+
+
+def _store(channel: Channel, author: User, text: str, client_msg_id: str | None) -> Message | None:
+    """The next number of the channel and the message, in one savepoint; None when a concurrent send
+    with the same client id got there first. Taking the number updates the channel row, which
+    stays locked until commit: concurrent senders to a channel queue there (on PostgreSQL; SQLite
+    serialises every writer anyway)."""
+    try:
+        with db.session.begin_nested():
+            seq = db.session.execute(update(Channel).where(Channel.id == channel.id).values(
+                last_seq=Channel.last_seq + 1).returning(Channel.last_seq)).scalar_one()
+            message = Message(channel_id=channel.id, seq=seq, author_id=author.id, body=text,
+                              client_msg_id=client_msg_id)
+            db.session.add(message)
+    except IntegrityError:
+        if client_msg_id is None:
+            raise
+        return None
+    return message
+
+
+@use_case("message.send")
+def send(actor: User | None, channel_id: int, body: str | None, *, client_msg_id: str | None = None) -> Message:
+    """Store the message, then deliver it to the channel and tell the members it mentions. A send
+    repeated with the same `client_msg_id` returns the first message (nothing new is stored)."""
+    actor, channel = _load_channel(actor, channel_id)
+    client_msg_id = (client_msg_id or "").strip() or None
+    if client_msg_id is not None and len(client_msg_id) > CLIENT_ID_LIMIT:
+        raise Invalid(fields={"client_msg_id": values.too_long(CLIENT_ID_LIMIT)})
+    earlier = _sent_before(channel, actor, client_msg_id) if client_msg_id else None
+    if earlier is not None:
+        note(message_id=earlier.id, repeated=True)
+        return earlier
+    _require_writable(channel.group)
+    text = _checked_body(body)
+    if not _take(parse(current_app.config["JIT_MESSAGE_RATE_LIMIT"]), "send", actor.id):
+        raise RateLimited(_l("You are sending messages too fast. Wait a moment."))
+    message = _store(channel, actor, text, client_msg_id)
+    if message is None:
+        message = _sent_before(channel, actor, client_msg_id)
+        note(message_id=message.id, repeated=True)
+        return message
+    note(message_id=message.id, seq=message.seq)
+    notify.emit_after_commit("message", message_payload(message), room=notify.channel_room(channel.id))
+    _mention(message, channel, actor)
+    return message
+
+
+def mentioned_usernames(text: str) -> set[str]:
+    return {name.lower() for name in MENTION.findall(text)}
+
+
+def _mention(message: Message, channel: Channel, author: User) -> None:
+    """Each member named as @username who may read the channel hears of it in their own room."""
+    names = mentioned_usernames(message.body)
+    if not names:
+        return
+    for user in db.session.scalars(select(User).where(func.lower(User.username).in_(names))):
+        if user.id != author.id and user.active and authz.can_read_channel(user, channel):
+            notify.emit_after_commit("event", {"type": "message.mention", "group_id": channel.group_id, "data": {
+                "channel_id": channel.id, "message_id": message.id, "seq": message.seq, "author_id": author.id}},
+                room=notify.user_room(user.id))
+
+
+def _own_message(actor: User | None, message_id: int) -> tuple[User, Message]:
+    actor, message = _load_message(actor, message_id)
+    if message.author_id != actor.id:
+        raise Forbidden(_l("Only the author can change a message."))
+    if message.deleted_at is not None:
+        raise Conflict(_l("The message is deleted."))
+    _require_writable(message.channel.group)
+    return actor, message
+
+
+def _updated(message: Message) -> None:
+    notify.emit_after_commit("message_updated", message_payload(message),
+                             room=notify.channel_room(message.channel_id))
+
+
+@use_case("message.edit")
+def edit_message(actor: User | None, message_id: int, body: str | None) -> Message:
+    """The author rewrites their message; the text it had is kept in its history."""
+    actor, message = _own_message(actor, message_id)
+    text = _checked_body(body)
+    if text == message.body:
+        return message
+    db.session.add(MessageRevision(message=message, action=RevisionAction.EDIT, previous_body=message.body,
+                                   edited_by_id=actor.id))
+    message.body, message.edited_at = text, utcnow()
+    _updated(message)
+    return message
+
+
+@use_case("message.delete")
+def delete_message(actor: User | None, message_id: int) -> Message:
+    """The author deletes their message: it stays in place as deleted, its text in its history."""
+    actor, message = _own_message(actor, message_id)
+    db.session.add(MessageRevision(message=message, action=RevisionAction.DELETE, previous_body=message.body,
+                                   edited_by_id=actor.id))
+    message.body, message.deleted_at = "", utcnow()
+    _updated(message)
+    return message
+
+
+@use_case("message.history")
+def message_history(actor: User | None, message_id: int) -> tuple[Message, list[MessageRevision]]:
+    """The earlier texts of a message, for the group head and the legal officers of the group, in a
+    channel they may read (a team or custom channel's history is no more theirs than its messages)."""
+    actor, message = _load_message(actor, message_id)
+    group = message.channel.group
+    if not (authz.manages_group(actor, group) or authz.is_legal_observer(actor, group)):
+        raise Forbidden(_l("Only the group head and legal officers read the history of messages."))
+    return message, list(message.revisions)
+
+
+def _require_unlinked(message: Message) -> None:
+    if message.deleted_at is not None:
+        raise Conflict(_l("The message is deleted."))
+    if message.link_type is not None:
+        raise Conflict(_l("The message is already linked to a %(type)s.", type=message.link_type))
+
+
+@use_case("message.to_task")
+def message_to_task(actor: User | None, message_id: int, *, assignee_ids: list[int], title: str | None = None,
+                    due_on: date | None = None, priority: str = "normal") -> Task:
+    """Turn a message into a task of the group (by the task rules), the message keeping a link to it."""
+    actor, message = _load_message(actor, message_id)
+    _require_unlinked(message)
+    channel = message.channel
+    first_line = message.body.splitlines()[0][: tasks.TITLE_LIMIT]
+    origin = _l("From message no. %(seq)s in channel %(channel)s by %(author)s.", seq=message.seq,
+                channel=channel.name, author=message.author.full_name)
+    task = tasks.create_task(actor, channel.group_id, title=(title or "").strip() or first_line,
+                             description=f"{message.body}\n\n{origin}", assignee_ids=assignee_ids, due_on=due_on,
+                             priority=priority)
+    message.link_type, message.link_id = "task", task.id
+    note(object_type="message", object_id=message.id, task_id=task.id)
+    _updated(message)
+    return task
+
+
+@use_case("message.link")
+def link_message(actor: User | None, message_id: int, *, link_type: str, link_id: int) -> Message:
+    """Point a message at an instruction, task or evidence item of the same group: its author or the group head."""
+    actor, message = _load_message(actor, message_id)
+    group = message.channel.group
+    if message.author_id != actor.id and not authz.manages_group(actor, group):
+        raise Forbidden(_l("Only the author or the group head can link a message."))
+    authz.require_open(group)
+    _require_unlinked(message)
+    model = LINK_TARGETS.get(link_type)
+    if model is None:
+        raise Invalid(fields={"type": _l("One of: %(types)s.", types=", ".join(LINK_TARGETS))})
+    target = db.session.get(model, link_id)
+    if target is None or target.group_id != group.id:
+        raise Invalid(fields={"id": _l("Not a %(type)s of this group.", type=link_type)})
+    message.link_type, message.link_id = link_type, target.id
+    note(link_type=link_type, link_id=target.id)
+    _updated(message)
+    return message
