@@ -18,7 +18,9 @@ LOCK_WAIT_TIMEOUT = 10.0
 def _wait_until_a_transaction_waits_on_a_lock() -> bool:
     """True once another session of this database is blocked on a lock (bounded by LOCK_WAIT_TIMEOUT)."""
     deadline = time.monotonic() + LOCK_WAIT_TIMEOUT
-    with db.engine.connect() as watcher:
+    # Autocommit: PostgreSQL keeps one snapshot of pg_stat_activity for a whole transaction, so
+    # polls inside one transaction would never see the other session start waiting.
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as watcher:
         while time.monotonic() < deadline:
             waiting = watcher.execute(text(
                 "SELECT count(*) FROM pg_stat_activity "
