@@ -67,6 +67,7 @@ class Backend:
     name: str
     url: str
     reference_rows: dict[str, list[dict]] = field(default_factory=dict)
+    sequences: list[str] = field(default_factory=list)
 
     def migrate(self) -> None:
         app = create_app(make_config(self.url))
@@ -76,6 +77,8 @@ class Backend:
                 rows = db.session.execute(select(table)).mappings().all()
                 if rows:
                     self.reference_rows[table.name] = [dict(row) for row in rows]
+            if self.name == "postgresql":
+                self.sequences = db.session.execute(text(OWNED_SEQUENCES)).scalars().all()
             db.engine.dispose()
 
     def reset(self) -> None:
@@ -84,14 +87,31 @@ class Backend:
         tables = db.metadata.sorted_tables
         with db.engine.begin() as connection:
             if self.name == "postgresql":
-                names = ", ".join(f'"{table.name}"' for table in tables)
-                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                # What TRUNCATE ... RESTART IDENTITY did, at a tenth of its cost on tables of a few
+                # rows: DELETE, with the append-only triggers and the foreign keys' checks off for
+                # this transaction, and every sequence of the tables back to its start.
+                connection.exec_driver_sql("; ".join([
+                    "SET LOCAL session_replication_role = replica",
+                    *(f'DELETE FROM "{table.name}"' for table in tables),  # noqa: S608 - the models' own table names
+                    *(f"ALTER SEQUENCE {sequence} RESTART" for sequence in self.sequences)]))
             else:
                 for table in reversed(tables):
                     connection.execute(delete(table))
             for table in tables:
                 if table.name in self.reference_rows:
                     connection.execute(insert(table), self.reference_rows[table.name])
+
+
+# The sequences the tables' identity and serial columns own (those TRUNCATE ... RESTART IDENTITY restarts).
+OWNED_SEQUENCES = """
+    SELECT format('%I.%I', sequence_namespace.nspname, sequence.relname)
+    FROM pg_class AS sequence
+    JOIN pg_namespace AS sequence_namespace ON sequence_namespace.oid = sequence.relnamespace
+    JOIN pg_depend AS owner ON owner.objid = sequence.oid AND owner.deptype IN ('a', 'i')
+    JOIN pg_class AS owning_table ON owning_table.oid = owner.refobjid
+    WHERE sequence.relkind = 'S' AND owning_table.relname <> 'alembic_version'
+    ORDER BY 1
+"""
 
 
 def postgres_reachable() -> bool:
