@@ -160,8 +160,17 @@ def postgresql_backend():
         drop_postgres_database(url)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
 def backend(request) -> Backend:
+    return request.getfixturevalue(f"{request.param}_backend")
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_backend(request) -> Backend:
+    """The backend of a module whose tests share one app and its data (each backend in turn)."""
     return request.getfixturevalue(f"{request.param}_backend")
 
 
@@ -179,22 +188,31 @@ def scratch_database_url(request, backend, tmp_path):
         drop_postgres_database(url)
 
 
-@pytest.fixture
-def make_app(backend):
-    """Build apps on the current backend with settings changed; the database is reset afterwards."""
+@contextlib.contextmanager
+def apps_on(backend: Backend):
+    """Build apps on `backend` with settings changed; on leaving, the database is reset."""
     built = []
 
     def build(**overrides):
         built.append(create_app(make_config(backend.url, **overrides)))
         return built[-1]
 
-    yield build
-    if built:
-        with built[0].app_context():
-            backend.reset()
-    for app in built:
-        with app.app_context():
-            db.engine.dispose()
+    try:
+        yield build
+    finally:
+        if built:
+            with built[0].app_context():
+                backend.reset()
+        for app in built:
+            with app.app_context():
+                db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(backend):
+    """Build apps on the current backend with settings changed; the database is reset afterwards."""
+    with apps_on(backend) as build:
+        yield build
 
 
 @pytest.fixture
