@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import tempfile
 import threading
@@ -127,10 +128,13 @@ def _libpq_url(sqlalchemy_url: str) -> str:
 
 
 def create_postgres_database() -> str:
-    """A new, empty PostgreSQL database; returns its SQLAlchemy URL."""
+    """A new, empty PostgreSQL database; returns its SQLAlchemy URL. Its commits do not wait for the
+    disk (synchronous_commit off): every session sees them the same, only a crash of the server
+    could lose them, and a test database does not outlive the run."""
     name = f"jit_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(_libpq_url(POSTGRES_ADMIN_URL), autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
+        connection.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     return make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
 
 
@@ -140,11 +144,22 @@ def drop_postgres_database(url: str) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+# Files kept in memory, where the system has them: the app fsyncs every SQLite commit
+# (synchronous=FULL) and every request commits its audit event, which on a disk costs a good part of a test's time.
+MEMORY_FILES = "/dev/shm"  # noqa: S108 - a private folder is made in it with mkdtemp
+
+
 @pytest.fixture(scope="session")
 def sqlite_backend(tmp_path_factory):
-    backend = Backend("sqlite", f"sqlite:///{tmp_path_factory.mktemp('db') / 'jit-test.sqlite3'}")
-    backend.migrate()
-    return backend
+    in_memory = os.path.isdir(MEMORY_FILES)
+    folder = tempfile.mkdtemp(prefix="jit-test-db-", dir=MEMORY_FILES) if in_memory else tmp_path_factory.mktemp("db")
+    try:
+        backend = Backend("sqlite", f"sqlite:///{os.path.join(folder, 'jit-test.sqlite3')}")
+        backend.migrate()
+        yield backend
+    finally:
+        if in_memory:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
