@@ -11,12 +11,14 @@ import json
 
 import pytest
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 
 import jit.web  # noqa: F401 - every page form is defined once the pages are imported
-from jit.extensions import socketio
+from jit.extensions import db, socketio
 from jit.web.forms import Form
 from tests.channels_support import active_group_with_member, channels_of, post, token
-from tests.conftest import csrf_token_in
+from tests.conftest import apps_on, csrf_token_in
+from tests.groups_support import make_cast
 
 BEYOND = 2**31  # one past PostgreSQL's integer
 HUGE = 2**64
@@ -33,7 +35,20 @@ CURSORS = [cursor_of({"a": 1}), cursor_of([1, 2]), cursor_of(None), cursor_of(BE
 CURSOR_IDS = ["object", "list", "null", "2^31", "nul", "float", "bool", "nested"]
 
 
-@pytest.fixture
+# The tests only send what must be refused, so they share one app, cast and group per backend
+# (building them is most of a test's time); after each test its data is checked unchanged.
+@pytest.fixture(scope="module")
+def app(module_backend):
+    with apps_on(module_backend) as build:
+        yield build()
+
+
+@pytest.fixture(scope="module")
+def cast(app):
+    return make_cast(app)
+
+
+@pytest.fixture(scope="module")
 def world(cast) -> dict:
     """An active group with its general channel, a message in it and a task."""
     gid = active_group_with_member(cast)["id"]
@@ -43,6 +58,45 @@ def world(cast) -> dict:
                          json={"title": "Допросить", "assignee_ids": [cast.ids["by_head"]]})
     assert task.status_code == 201, task.get_json()
     return {"gid": gid, "cid": cid, "mid": mid, "tid": task.get_json()["id"]}
+
+
+@pytest.fixture(scope="module")
+def creator_browser(cast):
+    """The creator signed in once through the login page (a sign-in per test would meet its rate limit)."""
+    return cast.browser("creator")
+
+
+# What a refused request still writes: its audit event (a leaf of the audit ledger), this process's
+# record as a socket server (at its first socket), and the browser session's last activity (every 10 s).
+UNCHECKED_TABLES = {"audit_events", "ledger_nodes", "ledger_heads", "socket_servers"}
+UNCHECKED_COLUMNS = {"user_sessions": {"seen_at"}}
+
+
+def stored_data(app) -> dict[str, list[tuple]]:
+    """Every row of every other table, in primary-key order."""
+    data = {}
+    with app.app_context():
+        for table in db.metadata.sorted_tables:
+            if table.name not in UNCHECKED_TABLES:
+                columns = [column for column in table.columns
+                           if column.name not in UNCHECKED_COLUMNS.get(table.name, ())]
+                data[table.name] = [tuple(row) for row in
+                                    db.session.execute(select(*columns).order_by(*table.primary_key))]
+        db.session.remove()
+    return data
+
+
+@pytest.fixture(autouse=True)
+def nothing_is_stored(request):
+    """Crafted input is refused without a trace in the data: each test leaves the shared group as it found it."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    before = stored_data(app)
+    yield
+    after = stored_data(app)
+    assert after == before, [name for name in before if after[name] != before[name]]
 
 
 def assert_refused(response, statuses: tuple[int, ...], field: str | None = None) -> None:
@@ -137,10 +191,9 @@ def test_json_bodies_that_cannot_be_stored_or_read_are_refused(cast, world, meth
     ("/audit/?group_id={big}", 422), ("/audit/?user_id={digits}", 422), ("/groups/{gid}/tasks?assignee={big}", 422),
     ("/legal/requests?requested_party=%00", 422), ("/groups/?q=%00", 422),
 ])
-def test_pages_refuse_crafted_paths_and_query_strings(cast, world, url, status):
-    browser = cast.browser("creator")
+def test_pages_refuse_crafted_paths_and_query_strings(creator_browser, world, url, status):
     for cursor in (CURSORS[0], CURSORS[4]):
-        response = browser.get(url.format(big=BEYOND, digits=DIGITS, cursor=cursor, **world))
+        response = creator_browser.get(url.format(big=BEYOND, digits=DIGITS, cursor=cursor, **world))
         assert response.status_code == status, (url, response.status_code)
 
 
@@ -151,11 +204,10 @@ def test_pages_refuse_crafted_paths_and_query_strings(cast, world, url, status):
     ("/groups/{gid}/members/new", {"user_id": str(HUGE), "team_id": "1", "role": "member"}),
     ("/groups/{gid}/tasks/new", {"title": "Допросить", "assignee_ids": f"1, {BEYOND}", "priority": "normal"}),
 ])
-def test_page_forms_refuse_what_cannot_be_stored(cast, world, page, form):
-    browser = cast.browser("creator")
+def test_page_forms_refuse_what_cannot_be_stored(creator_browser, world, page, form):
     url = page.format(**world)
-    token_ = csrf_token_in(browser.get(url).get_data(as_text=True))
-    response = browser.post(url, data={**form, "csrf_token": token_})
+    token_ = csrf_token_in(creator_browser.get(url).get_data(as_text=True))
+    response = creator_browser.post(url, data={**form, "csrf_token": token_})
     assert response.status_code == 422, (url, response.status_code)
 
 
@@ -187,3 +239,4 @@ def test_socket_events_refuse_what_cannot_be_stored(app, cast, world, event, dat
     finally:
         socket.disconnect()
     assert (ack["ok"], ack["error"]["code"], list(ack["error"]["fields"])) == (False, "invalid", [field])
+
