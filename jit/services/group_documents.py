@@ -94,10 +94,7 @@ def _apply_decisions(group: JointGroup, actor: User) -> None:
 # --- document files ------------------------------------------------------------------------
 
 def _document(actor: User | None, document_id: int) -> tuple[User, GroupDocument]:
-    document = db.session.get(GroupDocument, document_id)
-    actor, _ = authz.require_group(actor, document.group if document else None)
-    note(object_type="group_document", object_id=document.id, group_id=document.group_id)
-    return actor, document
+    return scope.load_in_group(actor, GroupDocument, document_id, "group_document")
 
 
 @use_case("group.document_file_attach")

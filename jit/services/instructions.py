@@ -58,10 +58,7 @@ def _record(instruction: Instruction, actor: User, event: str, **details) -> Non
 
 
 def _load(actor: User | None, instruction_id: int) -> tuple[User, Instruction]:
-    instruction = db.session.get(Instruction, instruction_id)
-    actor, _ = authz.require_group(actor, instruction.group if instruction else None)
-    note(object_type="instruction", object_id=instruction.id, group_id=instruction.group_id)
-    return actor, instruction
+    return scope.load_in_group(actor, Instruction, instruction_id, "instruction")
 
 
 # --- reading -------------------------------------------------------------------------------

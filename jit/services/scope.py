@@ -9,7 +9,7 @@ included) can import it, and no service needs the group service for these.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from flask_babel import lazy_gettext as _l
 
@@ -21,6 +21,8 @@ from jit.models.types import utcnow
 from jit.services import authz
 from jit.services.audit import note
 from jit.services.errors import Conflict, Invalid
+
+Record = TypeVar("Record")
 
 # The compliance rule whose stored setting (switched off, grace days) also bounds work after the term.
 TERM_RULE = "AGR-TERM"
@@ -36,6 +38,16 @@ def load_visible(actor: User | None, group_id: int) -> tuple[User, JointGroup]:
     actor, group = authz.require_group(actor, db.session.get(JointGroup, group_id))
     note(object_type="group", object_id=group.id, group_id=group.id)
     return actor, group
+
+
+def load_in_group(actor: User | None, model: type[Record], record_id: int,
+                  object_type: str) -> tuple[User, Record]:
+    """The caller and a record of a group (a task, an instruction, an item...), if the caller may see
+    its group (NotFound otherwise, as for a missing id); noted for the audit."""
+    record = db.session.get(model, record_id)
+    actor, _ = authz.require_group(actor, record.group if record else None)
+    note(object_type=object_type, object_id=record.id, group_id=record.group_id)
+    return actor, record
 
 
 def current_members(group: JointGroup) -> dict[int, Membership]:

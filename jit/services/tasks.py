@@ -61,10 +61,7 @@ def is_unassigned(task: Task) -> bool:
 
 def _load(actor: User | None, task_id: int) -> tuple[User, Task]:
     """The caller and the task, if the caller may see its group (NotFound otherwise)."""
-    task = db.session.get(Task, task_id)
-    actor, _ = authz.require_group(actor, task.group if task else None)
-    note(object_type="task", object_id=task.id, group_id=task.group_id)
-    return actor, task
+    return scope.load_in_group(actor, Task, task_id, "task")
 
 
 def _led_team(actor: User, group: JointGroup) -> Membership | None:

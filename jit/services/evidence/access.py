@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from jit.extensions import db
 from jit.models import CustodyType, EvidenceItem, EvidenceStatus, JointGroup, MemberRole, User
-from jit.services import authz, rate_limits, scope
+from jit.services import rate_limits, scope
 from jit.services.audit import note
 from jit.services.errors import Conflict, Forbidden
 
@@ -107,9 +107,7 @@ def _lock_group(group_id: int) -> None:
 def _load(actor: User | None, item_id: int, *, for_change: bool = False) -> tuple[User, EvidenceItem]:
     """The caller and the item if the caller may see its group (NotFound otherwise). For a change,
     the group is locked and the item re-read, so the custodian and status are the current ones."""
-    item = db.session.get(EvidenceItem, item_id)
-    actor, _ = authz.require_group(actor, item.group if item else None)
-    note(object_type="evidence", object_id=item.id, group_id=item.group_id)
+    actor, item = scope.load_in_group(actor, EvidenceItem, item_id, "evidence")
     if for_change:
         _require_member(actor, item.group)
         scope.require_workable(item.group)

@@ -20,11 +20,9 @@ from jit.services.evidence.chain import _consent_record, _registration, ledger_n
 
 
 @dataclass
-class Verification:
-    ok: bool
-    checked: int
-    problem: str | None = None
-    first_broken_index: int | None = None
+class Verification(ledgers.Verification):
+    """A ledger's verification, and how many of the group's stored files were re-hashed."""
+
     files_checked: int = 0
 
 
