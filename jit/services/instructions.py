@@ -30,15 +30,15 @@ from jit.services.audit import note, use_case
 from jit.services.errors import Conflict, Forbidden, Invalid, NotFound
 from jit.services.pagination import Page, paginate
 
-S = InstructionStatus
 # Each move, and which side makes it: the requesting head sends, the requested head answers.
 MOVES: dict[InstructionStatus, dict[InstructionStatus, str]] = {
-    S.DRAFT: {S.SENT: "from"},
-    S.SENT: {S.ACCEPTED: "to", S.REFUSED: "to"},
-    S.ACCEPTED: {S.IN_PROGRESS: "to", S.REFUSED: "to"},
-    S.IN_PROGRESS: {S.EXECUTED: "to", S.PARTIALLY_EXECUTED: "to", S.REFUSED: "to"},
+    InstructionStatus.DRAFT: {InstructionStatus.SENT: "from"},
+    InstructionStatus.SENT: {InstructionStatus.ACCEPTED: "to", InstructionStatus.REFUSED: "to"},
+    InstructionStatus.ACCEPTED: {InstructionStatus.IN_PROGRESS: "to", InstructionStatus.REFUSED: "to"},
+    InstructionStatus.IN_PROGRESS: {InstructionStatus.EXECUTED: "to", InstructionStatus.PARTIALLY_EXECUTED: "to",
+                                    InstructionStatus.REFUSED: "to"},
 }
-OPEN_STATUSES = (S.SENT, S.ACCEPTED, S.IN_PROGRESS)
+OPEN_STATUSES = (InstructionStatus.SENT, InstructionStatus.ACCEPTED, InstructionStatus.IN_PROGRESS)
 BODY_LIMIT = 20000
 
 
@@ -47,7 +47,8 @@ def is_national_head(user: User, team: NationalTeam) -> bool:
 
 
 def is_overdue(instruction: Instruction, today: date | None = None) -> bool:
-    return instruction.status in (S.DRAFT, *OPEN_STATUSES) and instruction.due_on < (today or scope.today())
+    due_on = instruction.due_on
+    return instruction.status in (InstructionStatus.DRAFT, *OPEN_STATUSES) and due_on < (today or scope.today())
 
 
 def _record(instruction: Instruction, actor: User, event: str, **details) -> None:
@@ -139,7 +140,7 @@ def add_document(actor: User | None, instruction_id: int, *, title: str, certifi
     if not is_national_head(actor, instruction.from_team):
         raise Forbidden(_l("Only the national head of the requesting team attaches its decisions."))
     authz.require_open(instruction.group)
-    if instruction.status != S.DRAFT:
+    if instruction.status != InstructionStatus.DRAFT:
         raise Conflict(_l("Decisions are attached before the instruction is sent."))
     if values.text_problem(title):
         raise Invalid(fields={"title": values.REQUIRED})
@@ -163,8 +164,8 @@ def add_result(actor: User | None, instruction_id: int, *, text: str, filename: 
     actor, instruction = _load(actor, instruction_id)
     if not is_national_head(actor, instruction.to_team):
         raise Forbidden(_l("Only the national head of the requested team reports results."))
-    authz.require_open(instruction.group)
-    if instruction.status not in (S.ACCEPTED, S.IN_PROGRESS):
+    scope.require_workable(instruction.group)
+    if instruction.status not in (InstructionStatus.ACCEPTED, InstructionStatus.IN_PROGRESS):
         raise Conflict(_l("Results are reported on an accepted instruction being executed."))
     if values.text_problem(text):
         raise Invalid(fields={"text": values.REQUIRED})
@@ -181,12 +182,12 @@ def add_result(actor: User | None, instruction_id: int, *, text: str, filename: 
 
 def _unmet(instruction: Instruction, target: InstructionStatus) -> str | None:
     """Why the instruction may not move to `target` now (None: it may)."""
-    if target == S.SENT and not any(doc.certified for doc in instruction.documents):
+    if target == InstructionStatus.SENT and not any(doc.certified for doc in instruction.documents):
         return str(_l("Attach at least one certified decision document before sending (AGR-INSTR-DECISIONS)."))
-    if target == S.SENT and instruction.needs_sanction and not instruction.has_certified_sanction:
+    if target == InstructionStatus.SENT and instruction.needs_sanction and not instruction.has_certified_sanction:
         return str(_l("This instruction needs a sanction: attach the certified sanction of a prosecutor or court "
                       "before sending (AGR-INSTR-DECISIONS)."))
-    if target in (S.EXECUTED, S.PARTIALLY_EXECUTED) and not instruction.results:
+    if target in (InstructionStatus.EXECUTED, InstructionStatus.PARTIALLY_EXECUTED) and not instruction.results:
         return str(_l("Report the results before reporting execution."))
     return None
 
@@ -208,15 +209,15 @@ def transition(actor: User | None, instruction_id: int, *, to: str, version: int
         raise Forbidden(_l("Only the national head of the %(party)s team can do this.", party=team.party_code))
     scope.require_workable(instruction.group)
     scope.check_version(instruction, version, _l("instruction"))
-    if target == S.REFUSED and not (reason or "").strip():
+    if target == InstructionStatus.REFUSED and not (reason or "").strip():
         raise Invalid(fields={"reason": _l("Say why the instruction is refused.")})
     unmet = _unmet(instruction, target)
     if unmet:
         raise Conflict(unmet, fields={"to": unmet})
     previous, instruction.status = instruction.status, target
-    if target == S.SENT:
+    if target == InstructionStatus.SENT:
         instruction.sent_at = utcnow()
-    if target == S.REFUSED:
+    if target == InstructionStatus.REFUSED:
         instruction.refusal_reason = reason.strip()[:BODY_LIMIT]
     note(to=target.value)
     _record(instruction, actor, target.value, **{"from": previous.value, "reason": (reason or "").strip() or None})

@@ -12,9 +12,10 @@ from jit.extensions import db
 from jit.models import Instruction, InstructionStatus, MemberRole, Membership, Task, TaskAssignment, TaskStatus, User
 from jit.services import authz, scope
 from jit.services.audit import note, use_case
+from jit.services.instructions import OPEN_STATUSES
 
-S = InstructionStatus
 OPEN_TASK = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
+BEING_EXECUTED = (InstructionStatus.ACCEPTED, InstructionStatus.IN_PROGRESS)
 
 
 @dataclass
@@ -45,9 +46,9 @@ def _waiting_instructions(user: User) -> Select:
     """To answer (as the requested head), to execute (the requested team), or to send (own drafts)."""
     headed, joined = _current_teams(user, heads_only=True), _current_teams(user)
     return select(Instruction).where(or_(
-        and_(Instruction.to_team_id.in_(headed), Instruction.status.in_((S.SENT, S.ACCEPTED, S.IN_PROGRESS))),
-        and_(Instruction.to_team_id.in_(joined), Instruction.status.in_((S.ACCEPTED, S.IN_PROGRESS))),
-        and_(Instruction.from_team_id.in_(headed), Instruction.status == S.DRAFT),
+        and_(Instruction.to_team_id.in_(headed), Instruction.status.in_(OPEN_STATUSES)),
+        and_(Instruction.to_team_id.in_(joined), Instruction.status.in_(BEING_EXECUTED)),
+        and_(Instruction.from_team_id.in_(headed), Instruction.status == InstructionStatus.DRAFT),
     ))
 
 

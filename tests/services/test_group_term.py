@@ -1,5 +1,6 @@
 """One answer to "may the group work today?" (scope.require_workable): for each state of a group,
-every door that sets a task, registers an evidence item or sends an instruction gives the same
+every door that sets a task, registers an evidence item, sends an instruction or reports its results
+gives the same
 outcome, with the same code, and honours the AGR-TERM setting the compliance engine reads (switched
 off, grace days). A draft instruction may be prepared at any stage short of closure."""
 
@@ -70,6 +71,17 @@ def _draft_instruction(cast, world) -> dict:
     return draft.get_json()
 
 
+def _accepted_instruction(cast, world) -> int:
+    """An instruction sent to the KZ team and accepted there: its results are due."""
+    iid = _draft_instruction(cast, world)["id"]
+    for head, step in (("by_head", "sent"), ("kz_head", "accepted")):
+        version = cast.api.get(f"/api/v1/instructions/{iid}", headers=cast.headers[head]).get_json()["version"]
+        moved = cast.api.post(f"/api/v1/instructions/{iid}/transitions", json={"to": step, "version": version},
+                              headers=cast.headers[head])
+        assert moved.status_code == 200, moved.get_json()
+    return iid
+
+
 def _instruction_body(world) -> dict:
     return {"from_team_id": world["teams"]["BY"], "to_team_id": world["teams"]["KZ"],
             "case_id": world["cases"]["BY"], "actions": ["Допросить свидетеля"], "due_on": DUE.isoformat(),
@@ -92,13 +104,14 @@ def test_every_door_gives_the_same_answer(cast, state):
     world = evidence_group(cast)
     gid = world["gid"]
     to_send = [_draft_instruction(cast, world)["id"] for _ in range(2)]
+    being_executed = _accepted_instruction(cast, world)
     _put_in_state(cast, gid, state)
     expected = STATES[state][-1]
     kz_member = cast.ids["kz_member"]
 
     with cast.app.app_context():
-        creator, by_head, member = (db.session.get(User, cast.ids[name]) for name in ("creator", "by_head",
-                                                                                   "kz_member"))
+        creator, by_head, kz_head, member = (db.session.get(User, cast.ids[name])
+                                             for name in ("creator", "by_head", "kz_head", "kz_member"))
         service = {
             "task": _service_outcome(lambda: tasks.create_task(creator, gid, title="Допрос", assignee_ids=[kz_member])),
             "evidence": _service_outcome(lambda: evidence.register(
@@ -107,6 +120,8 @@ def test_every_door_gives_the_same_answer(cast, state):
                 obtained_under="Протокол обыска № 17")),
             "sending": _service_outcome(lambda: instructions.transition(
                 by_head, to_send[0], to="sent", version=db.session.get(Instruction, to_send[0]).version)),
+            "results": _service_outcome(lambda: instructions.add_result(
+                kz_head, being_executed, text="Свидетель допрошен.")),
         }
 
     creator_en = {**cast.headers["creator"], **EN}
