@@ -8,6 +8,7 @@ a CLI command) reaches clients connected to any other process.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 from collections.abc import Callable
 
@@ -45,7 +46,13 @@ def emit_after_commit(event_name: str, data: dict, *, room: str, skip_sid: str |
 def join_after_commit(sid: str, room: str) -> None:
     """Put a socket into `room` once the current transaction has committed (before anything queued
     after this call is sent, so the socket hears it)."""
-    _queue(lambda: socketio.server.enter_room(sid, room, namespace="/"))
+
+    def join() -> None:
+        # The socket may have disconnected between the commit and now: then there is nothing to join.
+        with contextlib.suppress(ValueError):
+            socketio.server.enter_room(sid, room, namespace="/")
+
+    _queue(join)
 
 
 def leave_after_commit(sids_and_rooms: list[tuple[str, str]]) -> None:

@@ -36,6 +36,8 @@ SERVICE_RULES = {
     "PATCH /api/v1/groups/{gid}": "a term ends after it starts",
     "POST /api/v1/groups/{gid}/cases": "a party with a team in the group; its investigator in that team",
     "POST /api/v1/groups/{gid}/members": "a team of the group; a person of its authority",
+    "POST /api/v1/groups/{gid}/teams": "an authority of the team's party",
+    "PATCH /api/v1/compliance/rules/{rule_id}": "only the parameters the rule declares, each of its type; the version",
     "POST /api/v1/groups/{gid}/instructions": "teams and a case of the group",
     "POST /api/v1/legal-requests": "a known party and authority; a case of the group",
     "PATCH /api/v1/legal-requests/{rid}": "a case of the group; dates in order",

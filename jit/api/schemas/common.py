@@ -21,6 +21,16 @@ class Integer(ma.fields.Integer):
         return super()._validated(value)
 
 
+class JsonBoolean(ma.fields.Boolean):
+    """A JSON true or false: 0, 1 and strings such as "yes" are refused, where marshmallow's Boolean
+    would read them as a truth value nobody sent. (Form fields, which arrive as text, keep Boolean.)"""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 # What the services accept, declared in the OpenAPI document (the services enforce it, on every door).
 SOMETHING_WRITTEN = r"\S"  # text must hold more than spaces
 

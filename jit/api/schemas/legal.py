@@ -6,7 +6,15 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
-from jit.api.schemas.common import AuthorityRefSchema, Integer, PageArgsSchema, PersonSchema, TeamRefSchema, page_schema
+from jit.api.schemas.common import (
+    AuthorityRefSchema,
+    Integer,
+    JsonBoolean,
+    PageArgsSchema,
+    PersonSchema,
+    TeamRefSchema,
+    page_schema,
+)
 from jit.models import Direction, Instrument, RequestKind, RequestStatus
 
 # Inputs are read leniently (None where absent) so that the service names every missing Art. 7
@@ -171,7 +179,7 @@ class RuleListSchema(ma.Schema):
 
 
 class RuleUpdateSchema(ma.Schema):
-    enabled = ma.fields.Boolean(load_default=None)
+    enabled = JsonBoolean(load_default=None)
     params = ma.fields.Dict(load_default=None)
     version = Integer(load_default=None)
 
