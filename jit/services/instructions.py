@@ -146,15 +146,23 @@ def create_instruction(actor: User | None, group_id: int, *, from_team_id: int, 
     return instruction
 
 
+def _draft_in_hand(actor: User | None, instruction_id: int, not_the_head, not_a_draft) -> tuple[User, Instruction]:
+    """The caller and the instruction, if the caller heads the requesting team and it is still a draft."""
+    actor, instruction = _load(actor, instruction_id)
+    if not is_national_head(actor, instruction.from_team):
+        raise Forbidden(not_the_head)
+    authz.require_open(instruction.group)
+    if instruction.status != InstructionStatus.DRAFT:
+        raise Conflict(not_a_draft)
+    return actor, instruction
+
+
 @use_case("instruction.update")
 def update_subject(actor: User | None, instruction_id: int, *, subject: str, version: int | None) -> Instruction:
     """The requesting head renames a draft; once sent, the instruction no longer changes."""
-    actor, instruction = _load(actor, instruction_id)
-    if not is_national_head(actor, instruction.from_team):
-        raise Forbidden(_l("Only the national head of the requesting team edits its drafts."))
-    authz.require_open(instruction.group)
-    if instruction.status != InstructionStatus.DRAFT:
-        raise Conflict(_l("Only a draft instruction can be edited."))
+    actor, instruction = _draft_in_hand(actor, instruction_id, _l("Only the national head of the requesting team "
+                                                                  "edits its drafts."),
+                                        _l("Only a draft instruction can be edited."))
     scope.check_version(instruction, version, _l("instruction"))
     subject, problem = _subject(subject or "", instruction.actions)
     if problem:
@@ -170,12 +178,9 @@ def update_subject(actor: User | None, instruction_id: int, *, subject: str, ver
 def add_document(actor: User | None, instruction_id: int, *, title: str, certified: bool, is_sanction: bool,
                  filename: str | None, stream: BinaryIO) -> InstructionDocument:
     """Attach a decision ordering the actions (certified; a sanction where the law asks for one)."""
-    actor, instruction = _load(actor, instruction_id)
-    if not is_national_head(actor, instruction.from_team):
-        raise Forbidden(_l("Only the national head of the requesting team attaches its decisions."))
-    authz.require_open(instruction.group)
-    if instruction.status != InstructionStatus.DRAFT:
-        raise Conflict(_l("Decisions are attached before the instruction is sent."))
+    actor, instruction = _draft_in_hand(actor, instruction_id, _l("Only the national head of the requesting team "
+                                                                  "attaches its decisions."),
+                                        _l("Decisions are attached before the instruction is sent."))
     if values.text_problem(title):
         raise Invalid(fields={"title": values.REQUIRED})
     name, stored = files.store_upload(filename, stream)
