@@ -36,9 +36,10 @@ node_modules/.installed: package.json package-lock.json
 
 # Browser libraries come from npm and are served by the app itself (no CDN: offline networks).
 static/vendor/.copied: node_modules/.installed
-	mkdir -p static/vendor/bootstrap static/vendor/socket.io
+	mkdir -p static/vendor/bootstrap static/vendor/socket.io static/vendor/sortablejs
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
 	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/socket.io/
+	cp node_modules/sortablejs/modular/sortable.esm.js static/vendor/sortablejs/
 	touch $@
 
 translations: $(VENV)/.installed

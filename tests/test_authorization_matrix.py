@@ -180,8 +180,9 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("instructions.new", "GET"): Call(page_group_reader()),
     ("instructions.new", "POST"): Call(page_group_manager(), form=lambda ids: {
         "from_team_id": ids["team_id"], "to_team_id": ids["other_team_id"], "case_id": ids["case_id"],
-        "actions": "Допрос", "due_on": "2099-01-01", "body": "Прошу"}),
+        "subject": "Допрос", "actions": "Допрос", "due_on": "2099-01-01", "body": "Прошу"}),
     ("instructions.detail", "GET"): Call(page_group_reader()),
+    ("instructions.edit_subject", "POST"): Call(page_group_manager(), form={"subject": "Допрос", "version": "1"}),
     ("instructions.transition", "POST"): Call(page_group_manager(409), form={"to": "sent", "version": "1"}),
     ("instructions.add_document", "POST"): Call(page_group_manager(), upload=True,
                                                 form={"title": "Постановление", "certified": "y"}),
@@ -199,6 +200,8 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("tasks.detail", "POST"): Call(page_group_manager(), form={
         "action": "edit", "version": "1", "title": "Проверить ещё раз", "description": "", "priority": "normal"}),
     ("tasks.comment", "POST"): Call(page_group_manager(), form={"body": "Выполняю"}),
+    # a stale or refused move on the board goes back to the board with the message, as a fresh one does
+    ("tasks.board_move", "POST"): Call(page_group_manager(), form={"status": "in_progress", "version": "1"}),
     # the chat page: observers see that there is no channel for them
     ("channels.page", "GET"): Call(page_group_reader()),
     # the JSON API
@@ -252,6 +255,7 @@ MATRIX: dict[tuple[str, str], Call] = {
         "from_team_id": ids["team_id"], "to_team_id": ids["other_team_id"], "case_id": ids["case_id"],
         "actions": ["Допрос"], "due_on": "2099-01-01", "body": "Прошу"}),
     ("api_instructions.get_instruction", "GET"): Call(group_reader()),
+    ("api_instructions.edit_instruction", "PATCH"): Call(group_manager(), json={"subject": "Допрос", "version": 1}),
     ("api_instructions.add_document", "POST"): Call(group_manager(201), upload=True,
                                                     form={"title": "Постановление", "certified": "true"}),
     # Results come from the requested team's head only: nobody in this world is one.

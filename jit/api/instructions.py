@@ -10,6 +10,7 @@ from jit.api.schemas.instructions import (
     InstructionCreateSchema,
     InstructionDocumentFormSchema,
     InstructionDocumentSchema,
+    InstructionEditSchema,
     InstructionFilterSchema,
     InstructionPageSchema,
     InstructionResultFormSchema,
@@ -23,7 +24,7 @@ from jit.uploads import accepts_upload
 
 blp = make_blueprint("api_instructions", __name__, "Instructions between the national heads of a group.")
 NOT_FOUND = {"schema": ErrorSchema, "description": "no such instruction or group, or not one the caller may know of"}
-INSTRUCTION_OPERATIONS = ("GET /instructions/{iid}", "POST /instructions/{iid}/documents",
+INSTRUCTION_OPERATIONS = ("GET /instructions/{iid}", "PATCH /instructions/{iid}", "POST /instructions/{iid}/documents",
                           "POST /instructions/{iid}/results", "POST /instructions/{iid}/transitions")
 
 
@@ -53,6 +54,16 @@ def create_instruction(body, gid):
 @blp.alt_response(404, **NOT_FOUND)
 def get_instruction(iid):
     return instructions.get_instruction(actor(), iid)
+
+
+@blp.route("/instructions/<int:iid>", methods=["PATCH"])
+@blp.arguments(InstructionEditSchema)
+@blp.response(200, InstructionSchema)
+@blp.alt_response(404, **NOT_FOUND)
+@blp.alt_response(409, schema=ErrorSchema, description="not a draft any more, or a stale version")
+def edit_instruction(body, iid):
+    """The requesting head changes a draft's subject."""
+    return instructions.update_subject(actor(), iid, **body)
 
 
 @blp.route("/instructions/<int:iid>/documents", methods=["POST"])

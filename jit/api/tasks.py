@@ -57,14 +57,16 @@ def get_task(tid):
 @blp.arguments(TaskUpdateSchema)
 @blp.response(200, TaskSchema)
 @blp.alt_response(403, schema=ErrorSchema,
-                  description="not the group head, the task team's national head, or (status only) an assignee")
+                  description="not the group head, the task team's national head, or (status only) an assignee; "
+                              "reopening a done or cancelled task: not the group head nor the one who closed it")
 @blp.alt_response(404, **NOT_FOUND)
 @blp.alt_response(409, schema=ErrorSchema,
                   description="stale version (`fields.version` is the current one), a move the workflow does not "
                               "allow, a final task, or a group that is not active")
 @blp.alt_response(422, **INVALID)
 def update_task(body, tid):
-    """Change fields with the version read; each changed field is recorded in the history."""
+    """Change fields with the version read; each changed field is recorded in the history. A done or
+    cancelled task changes only by being reopened (`status: open`), by the group head or whoever closed it."""
     return tasks.update_task(actor(), tid, **body)
 
 

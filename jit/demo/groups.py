@@ -73,11 +73,12 @@ def _load_instructions(people: dict[str, User], teams: dict, by_case, kz_case) -
     petrov, nurlanov = people["i.petrov"], people["a.nurlanov"]
     heads = {"BY": petrov, "KZ": nurlanov}
 
-    def draft(sender: str, case, actions: list[str], body: str, due_in: int, *, needs_sanction: bool = False):
+    def draft(sender: str, case, subject: str, actions: list[str], body: str, due_in: int, *,
+              needs_sanction: bool = False):
         receiver = "KZ" if sender == "BY" else "BY"
         instruction = instructions.create_instruction(
             heads[sender], teams[sender].group_id, from_team_id=teams[sender].id, to_team_id=teams[receiver].id,
-            case_id=case.id, actions=actions, due_on=today + timedelta(days=due_in), body=body,
+            case_id=case.id, subject=subject, actions=actions, due_on=today + timedelta(days=due_in), body=body,
             needs_sanction=needs_sanction)
         instructions.add_document(
             heads[sender], instruction.id, title=f"Постановление о производстве процессуальных действий ({sender})",
@@ -95,28 +96,33 @@ def _load_instructions(people: dict[str, User], teams: dict, by_case, kz_case) -
             who = heads[instruction.from_team.party_code if step == "sent" else instruction.to_team.party_code]
             instructions.transition(who, instruction.id, to=step, version=instruction.version)
 
-    executed = draft("BY", by_case, ["Допросить в качестве свидетеля владельца банковской карты № **** 4417",
-                                     "Истребовать выписку по счёту за январь–март 2025 года"],
+    executed = draft("BY", by_case, "Допрос держателя карты и выписка по счёту",
+                     ["Допросить в качестве свидетеля владельца банковской карты № **** 4417",
+                      "Истребовать выписку по счёту за январь–март 2025 года"],
                      "Прошу допросить свидетеля и истребовать сведения о движении денежных средств.", 20)
     move(executed, "sent", "accepted", "in_progress")
     instructions.add_result(nurlanov, executed.id, text="Свидетель допрошен, выписка получена.",
                             filename="protokol.pdf", stream=io.BytesIO("Протокол допроса свидетеля".encode()))
     move(executed, "executed")
 
-    working = draft("KZ", kz_case, ["Провести осмотр изъятого сервера", "Установить владельцев IP-адресов"],
+    working = draft("KZ", kz_case, "Осмотр изъятого сервера и владельцы IP-адресов",
+                    ["Провести осмотр изъятого сервера", "Установить владельцев IP-адресов"],
                     "Прошу провести осмотр сервера, изъятого в г. Минске, и установить пользователей.", 25)
     move(working, "sent", "accepted", "in_progress")
 
-    overdue = draft("BY", by_case, ["Провести обыск по месту жительства подозреваемого в г. Алматы"],
+    overdue = draft("BY", by_case, "Обыск у подозреваемого в г. Алматы",
+                    ["Провести обыск по месту жительства подозреваемого в г. Алматы"],
                     "Прошу провести обыск и изъять средства компьютерной техники.", 10, needs_sanction=True)
     sanction(overdue, "Санкция прокурора на производство обыска")
     move(overdue, "sent", "accepted")
     # Demo only: sent long enough ago to be past its due date, to show how an overdue one looks.
     overdue.due_on = today - timedelta(days=3)
 
-    draft("KZ", kz_case, ["Допросить потерпевшую Сидорову А.В."], "Прошу допросить потерпевшую.", 30)
+    draft("KZ", kz_case, "Допрос потерпевшей Сидоровой А.В.", ["Допросить потерпевшую Сидорову А.В."],
+          "Прошу допросить потерпевшую.", 30)
     # Not sendable yet: the prosecutor's sanction for the seizure is still awaited.
-    draft("BY", by_case, ["Произвести выемку документов о движении средств в АО «Каспи Банк»"],
+    draft("BY", by_case, "Выемка банковских документов в АО «Каспи Банк»",
+          ["Произвести выемку документов о движении средств в АО «Каспи Банк»"],
           "Прошу произвести выемку банковских документов по счетам подозреваемых.", 21, needs_sanction=True)
     _load_tasks(people, by_case, kz_case, executed, working)
     _load_evidence(people, by_case, kz_case, working)

@@ -14,6 +14,8 @@ from jit.models.group import JointGroup, NationalTeam
 from jit.models.types import UTCDateTime, enum_values, utcnow
 from jit.models.user import User
 
+SUBJECT_LIMIT = 200
+
 
 class InstructionStatus(enum.StrEnum):
     DRAFT = "draft"
@@ -33,6 +35,8 @@ class Instruction(db.Model):
     from_team_id: Mapped[int] = mapped_column(ForeignKey("national_teams.id"))
     to_team_id: Mapped[int] = mapped_column(ForeignKey("national_teams.id"))
     case_id: Mapped[int] = mapped_column(ForeignKey("criminal_cases.id"))
+    # A short subject shown in every list (the first action unless one is given).
+    subject: Mapped[str] = mapped_column(String(SUBJECT_LIMIT), default="", server_default="")
     actions: Mapped[list] = mapped_column(JSON, default=list)
     body: Mapped[str] = mapped_column(Text)
     due_on: Mapped[date] = mapped_column(Date)

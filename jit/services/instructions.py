@@ -24,6 +24,7 @@ from jit.models import (
     NationalTeam,
     User,
 )
+from jit.models.instruction import SUBJECT_LIMIT
 from jit.models.types import utcnow
 from jit.services import authz, files, scope, values
 from jit.services.audit import note, use_case
@@ -96,11 +97,21 @@ def _actions_are_listed(actions) -> bool:
     return isinstance(actions, list) and bool(actions) and all(isinstance(a, str) and a.strip() for a in actions)
 
 
+def _subject(subject: str | None, actions) -> tuple[str, str | None]:
+    """The subject to store and what is wrong with it; none given: the first action, trimmed to fit."""
+    if subject is None:
+        first = actions[0].strip() if _actions_are_listed(actions) else ""
+        return first[:SUBJECT_LIMIT], None
+    return subject.strip(), values.text_problem(subject, SUBJECT_LIMIT)
+
+
 @use_case("instruction.create")
 def create_instruction(actor: User | None, group_id: int, *, from_team_id: int, to_team_id: int, case_id: int,
-                       actions: list[str], due_on: date, body: str, needs_sanction: bool = False) -> Instruction:
+                       actions: list[str], due_on: date, body: str, needs_sanction: bool = False,
+                       subject: str | None = None) -> Instruction:
     """The requesting team's national head drafts an instruction to another team's national head,
-    marking it as needing a sanction where the requesting party's law asks for one."""
+    marking it as needing a sanction where the requesting party's law asks for one. Without a
+    subject (the API lets it out) the first action is the subject."""
     actor, group = scope.load_visible(actor, group_id)
     from_team = _team_of(group, from_team_id, "from_team_id")
     if not is_national_head(actor, from_team):
@@ -108,6 +119,9 @@ def create_instruction(actor: User | None, group_id: int, *, from_team_id: int, 
     authz.require_open(group)  # a draft may be prepared at any stage; sending it is work (require_workable)
     to_team = _team_of(group, to_team_id, "to_team_id")
     problems = {}
+    subject, problem = _subject(subject, actions)
+    if problem:
+        problems["subject"] = problem
     if not _actions_are_listed(actions):
         problems["actions"] = _l("List at least one procedural action or measure.")
     if to_team.id == from_team.id:
@@ -122,13 +136,41 @@ def create_instruction(actor: User | None, group_id: int, *, from_team_id: int, 
         problems["due_on"] = _l("Cannot be in the past.")
     if problems:
         raise Invalid(fields=problems)
-    instruction = Instruction(group=group, from_team=from_team, to_team=to_team, case_id=case_id,
+    instruction = Instruction(group=group, from_team=from_team, to_team=to_team, case_id=case_id, subject=subject,
                               actions=[action.strip() for action in actions], due_on=due_on, body=body.strip(),
                               needs_sanction=bool(needs_sanction), created_by_id=actor.id)
     db.session.add(instruction)
     db.session.flush()
-    note(object_type="instruction", object_id=instruction.id)
-    _record(instruction, actor, "created", to_team_id=to_team.id)
+    note(object_type="instruction", object_id=instruction.id, subject=subject)
+    _record(instruction, actor, "created", to_team_id=to_team.id, subject=subject)
+    return instruction
+
+
+def _draft_in_hand(actor: User | None, instruction_id: int, not_the_head, not_a_draft) -> tuple[User, Instruction]:
+    """The caller and the instruction, if the caller heads the requesting team and it is still a draft."""
+    actor, instruction = _load(actor, instruction_id)
+    if not is_national_head(actor, instruction.from_team):
+        raise Forbidden(not_the_head)
+    authz.require_open(instruction.group)
+    if instruction.status != InstructionStatus.DRAFT:
+        raise Conflict(not_a_draft)
+    return actor, instruction
+
+
+@use_case("instruction.update")
+def update_subject(actor: User | None, instruction_id: int, *, subject: str, version: int | None) -> Instruction:
+    """The requesting head renames a draft; once sent, the instruction no longer changes."""
+    actor, instruction = _draft_in_hand(actor, instruction_id, _l("Only the national head of the requesting team "
+                                                                  "edits its drafts."),
+                                        _l("Only a draft instruction can be edited."))
+    scope.check_version(instruction, version, _l("instruction"))
+    subject, problem = _subject(subject or "", instruction.actions)
+    if problem:
+        raise Invalid(fields={"subject": problem})
+    if subject != instruction.subject:
+        previous, instruction.subject = instruction.subject, subject
+        note(subject=subject)
+        _record(instruction, actor, "edited", subject=subject, previous_subject=previous)
     return instruction
 
 
@@ -136,12 +178,9 @@ def create_instruction(actor: User | None, group_id: int, *, from_team_id: int, 
 def add_document(actor: User | None, instruction_id: int, *, title: str, certified: bool, is_sanction: bool,
                  filename: str | None, stream: BinaryIO) -> InstructionDocument:
     """Attach a decision ordering the actions (certified; a sanction where the law asks for one)."""
-    actor, instruction = _load(actor, instruction_id)
-    if not is_national_head(actor, instruction.from_team):
-        raise Forbidden(_l("Only the national head of the requesting team attaches its decisions."))
-    authz.require_open(instruction.group)
-    if instruction.status != InstructionStatus.DRAFT:
-        raise Conflict(_l("Decisions are attached before the instruction is sent."))
+    actor, instruction = _draft_in_hand(actor, instruction_id, _l("Only the national head of the requesting team "
+                                                                  "attaches its decisions."),
+                                        _l("Decisions are attached before the instruction is sent."))
     if values.text_problem(title):
         raise Invalid(fields={"title": values.REQUIRED})
     name, stored = files.store_upload(filename, stream)

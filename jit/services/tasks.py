@@ -33,13 +33,14 @@ from jit.services.audit import note, use_case
 from jit.services.errors import Conflict, Forbidden, Invalid
 from jit.services.pagination import Page, paginate
 
-# Which moves the workflow allows; done and cancelled are final.
+# Which moves the workflow allows. Done and cancelled are final: nothing else about the task changes,
+# and only reopening (back to open) leaves them, by those who may reopen (`may_reopen`).
 TRANSITIONS = {
     TaskStatus.OPEN: {TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED, TaskStatus.CANCELLED},
     TaskStatus.IN_PROGRESS: {TaskStatus.DONE, TaskStatus.CANCELLED, TaskStatus.BLOCKED},
     TaskStatus.BLOCKED: {TaskStatus.OPEN, TaskStatus.IN_PROGRESS},
-    TaskStatus.DONE: set(),
-    TaskStatus.CANCELLED: set(),
+    TaskStatus.DONE: {TaskStatus.OPEN},
+    TaskStatus.CANCELLED: {TaskStatus.OPEN},
 }
 FINAL = frozenset({TaskStatus.DONE, TaskStatus.CANCELLED})
 TITLE_LIMIT = 300
@@ -214,6 +215,27 @@ def _editor(actor: User, task: Task) -> str | None:
     return None
 
 
+def _closed_by(task: Task) -> int | None:
+    """Who set the task done or cancelled: the actor of its last status change."""
+    return next((change.actor_id for change in reversed(task.history) if change.field == "status"), None)
+
+
+def may_reopen(actor: User, task: Task) -> bool:
+    """A done or cancelled task is reopened by the group head, or by the member who closed it."""
+    if task.status not in FINAL:
+        return False
+    if authz.manages_group(actor, task.group):
+        return True
+    return authz.current_membership(actor, task.group) is not None and _closed_by(task) == actor.id
+
+
+def moves(actor: User, task: Task) -> list[TaskStatus]:
+    """The statuses the caller may move the task to now, in the workflow's order."""
+    if _editor(actor, task) is None or (task.status in FINAL and not may_reopen(actor, task)):
+        return []
+    return [status for status in TaskStatus if status in TRANSITIONS[task.status]]
+
+
 def _requested(**fields) -> dict[str, Any]:
     """What the caller sent, normalised; None means unchanged."""
     values = {name: value for name, value in fields.items() if value is not None}
@@ -258,8 +280,7 @@ def update_task(actor: User | None, task_id: int, *, version: int | None, status
     if editor == "assignee" and set(changes) - {"status", "blocked_reason"}:
         raise Forbidden(_l("An assignee can change only the status of the task."))
     if task.status in FINAL:
-        message = _l("The task is %(status)s, which is final: it can no longer change.", status=task.status.value)
-        raise Conflict(message, fields={"status": message})
+        _check_reopen(actor, task, changes)
     target = TaskStatus(changes.get("status", task.status))
     if "status" in changes:
         _check_move(task, target)
@@ -275,11 +296,23 @@ def update_task(actor: User | None, task_id: int, *, version: int | None, status
         raise Invalid(fields=problems)
     if target != TaskStatus.BLOCKED and task.blocked_reason is not None:
         changes["blocked_reason"] = None  # leaving blocked clears the reason
+    reopened = task.status in FINAL
     _apply(task, actor, before, changes)
     note(fields=",".join(sorted(changes)))
+    if reopened:
+        note(reopened=True)
     scope.announce(group, "task.updated", {"task_id": task.id, "fields": sorted(changes),
                                            "status": task.status.value, "version": task.version})
     return task
+
+
+def _check_reopen(actor: User, task: Task, changes: dict[str, Any]) -> None:
+    """A final task changes only by being reopened, and only by those who may reopen it."""
+    if changes != {"status": TaskStatus.OPEN.value}:
+        message = _l("The task is %(status)s, which is final: it can only be reopened.", status=task.status.value)
+        raise Conflict(message, fields={"status": message})
+    if not may_reopen(actor, task):
+        raise Forbidden(_l("Only the group head or the one who closed the task can reopen it."))
 
 
 def _apply(task: Task, actor: User, before: dict[str, Any], changes: dict[str, Any]) -> None:

@@ -234,3 +234,42 @@ def test_the_done_when_story_through_the_api_and_sockets(app, cast, setting):
     assert heard("outsider") == []
     for socket in sockets.values():
         socket.disconnect()
+
+
+# --- the subject ---------------------------------------------------------------------------
+
+def test_without_a_subject_the_first_action_is_the_subject_and_lists_show_it(cast, setting):
+    long_action = "Допросить свидетеля " + "очень подробно " * 20
+    instruction = _draft(cast, setting, actions=[f"  {long_action}  ", "Второе действие"]).get_json()
+    assert instruction["subject"] == long_action.strip()[:200]
+    named = _draft(cast, setting, subject="  Допрос свидетеля Иванова  ").get_json()
+    assert named["subject"] == "Допрос свидетеля Иванова"
+    listing = cast.api.get(f"/api/v1/groups/{setting[0]['id']}/instructions", headers=cast.headers["kz_head"])
+    assert [item["subject"] for item in listing.get_json()["items"]] == [named["subject"], instruction["subject"]]
+
+
+@pytest.mark.parametrize("subject", ["   ", "С" * 201])
+def test_a_blank_or_too_long_subject_is_refused(cast, setting, subject):
+    error = _error(_draft(cast, setting, subject=subject), 422)
+    assert "subject" in error["fields"]
+
+
+def test_a_drafts_subject_is_edited_by_its_head_with_the_version_read(cast, setting):
+    instruction = _draft(cast, setting).get_json()
+    url = f"/api/v1/instructions/{instruction['id']}"
+    _error(cast.api.patch(url, json={"subject": "Чужая правка", "version": instruction["version"]},
+                          headers=cast.headers["kz_head"]), 403)
+    edited = cast.api.patch(url, json={"subject": "Допрос Иванова", "version": instruction["version"]},
+                            headers=cast.headers["by_head"])
+    assert edited.status_code == 200, edited.get_json()
+    assert edited.get_json()["subject"] == "Допрос Иванова"
+    assert edited.get_json()["history"][-1]["details"]["subject"] == "Допрос Иванова"
+    stale = cast.api.patch(url, json={"subject": "Старая версия", "version": instruction["version"]},
+                           headers=cast.headers["by_head"])
+    _error(stale, 409)
+    assert _read(cast, instruction)["subject"] == "Допрос Иванова"
+    current = edited.get_json()
+    assert _attach(cast, current).status_code == 201
+    sent = _move(cast, current, "sent", "by_head", version=_read(cast, current)["version"]).get_json()
+    _error(cast.api.patch(url, json={"subject": "После отправки", "version": sent["version"]},
+                          headers=cast.headers["by_head"]), 409)

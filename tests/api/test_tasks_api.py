@@ -247,12 +247,10 @@ def test_the_workflow_refuses_illegal_moves_and_done_is_final(client, cast):
     task = _patch(client, cast, task, "kz_member", status="in_progress").get_json()
     task = _patch(client, cast, task, "kz_member", status="done").get_json()
     english = {**cast.headers["creator"], "Accept-Language": "en"}
-    reopen = client.patch(f"/api/v1/tasks/{task['id']}", json={"status": "open", "version": task["version"]},
-                          headers=english)
-    assert (reopen.status_code, reopen.get_json()["error"]["code"]) == (409, "conflict")
-    assert "final" in reopen.get_json()["error"]["message"]
-    retitle = _patch(client, cast, task, "creator", title="Иное")
-    assert retitle.status_code == 409
+    retitle = client.patch(f"/api/v1/tasks/{task['id']}", json={"title": "Иное", "version": task["version"]},
+                           headers=english)
+    assert (retitle.status_code, retitle.get_json()["error"]["code"]) == (409, "conflict")
+    assert "final" in retitle.get_json()["error"]["message"]
     assert _read(client, cast, task["id"])["status"] == "done"
     cancelled = _task(client, cast, group["id"])
     cancelled = _patch(client, cast, cancelled, "creator", status="cancelled").get_json()
@@ -452,3 +450,15 @@ def test_cyrillic_round_trip(client, cast):
     listed = client.get(f"/api/v1/groups/{group['id']}/tasks", headers=cast.headers["kz_head"]).get_json()
     assert [item["title"] for item in listed["items"]] == [fetched["title"]]
     assert fetched["history"][0]["new"]["title"] == fetched["title"]
+
+
+def test_a_done_task_is_reopened_by_who_may_with_the_version_read(client, cast):
+    group = _active_group(client, cast)
+    task = _task(client, cast, group["id"])
+    task = _patch(client, cast, task, "kz_member", status="in_progress").get_json()
+    done = _patch(client, cast, task, "kz_member", status="done").get_json()
+    assert _patch(client, cast, done, "by_legal", status="open").status_code == 403
+    stale = _patch(client, cast, task, "creator", status="open")
+    assert (stale.status_code, stale.get_json()["error"]["fields"]) == (409, {"version": str(done["version"])})
+    reopened = _patch(client, cast, done, "creator", status="open")
+    assert (reopened.status_code, reopened.get_json()["status"]) == (200, "open")

@@ -94,3 +94,36 @@ def test_custody_migration_upgrades_a_database_holding_evidence(scratch_database
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def test_subject_migration_fills_existing_instructions_with_their_first_action(scratch_database_url, tmp_path):
+    """0013_instruction_subject on a database holding instructions: the column is added in place and
+    each instruction's subject becomes its first action, trimmed to the column's 200 characters."""
+    from flask_migrate import downgrade, upgrade
+
+    from jit import create_app
+    from tests.conftest import MIGRATIONS_DIR, make_config
+    from tests.groups_support import activate_with_case, make_cast
+
+    app = create_app(make_config(scratch_database_url, JIT_EVIDENCE_DIR=str(tmp_path / "evidence")))
+    try:
+        with app.app_context():
+            upgrade(directory=MIGRATIONS_DIR)
+        cast = make_cast(app)
+        group, teams, case_id = activate_with_case(cast)
+        long_action = "Допросить свидетеля " * 15
+        made = [cast.api.post(f"/api/v1/groups/{group['id']}/instructions", json={
+            "from_team_id": teams["BY"], "to_team_id": teams["KZ"], "case_id": case_id, "due_on": "2099-01-01",
+            "subject": "Своя тема", "actions": actions, "body": "Прошу"}, headers=cast.headers["by_head"])
+            for actions in (["  Осмотр сервера  ", "Выемка"], [long_action])]
+        assert [response.status_code for response in made] == [201, 201]
+        with app.app_context():
+            db.session.remove()
+            downgrade(directory=MIGRATIONS_DIR, revision="0012_custody")
+            upgrade(directory=MIGRATIONS_DIR)
+            subjects = db.session.execute(text("SELECT subject FROM instructions ORDER BY id")).scalars().all()
+        assert subjects == ["Осмотр сервера", long_action.strip()[:200]]
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -119,8 +119,8 @@ def test_the_workflow_allows_only_its_moves_and_done_and_cancelled_are_final(cas
         assert _fields(final) == {"status"}
         cancelled_id = _create(cast, gid).id
         _update(cast, cancelled_id, "creator", status="cancelled")
-        with pytest.raises(Conflict):
-            _update(cast, cancelled_id, "creator", status="open")
+        with pytest.raises(Conflict):  # final: only reopening leaves it (issue 15; reopening was refused before)
+            _update(cast, cancelled_id, "creator", status="in_progress")
         assert [db.session.get(Task, i).status for i in (task_id, cancelled_id)] == [TaskStatus.DONE,
                                                                                     TaskStatus.CANCELLED]
 
@@ -258,3 +258,30 @@ def test_the_list_filters_by_status_team_assignee_and_overdue(cast, work):
         with pytest.raises(Invalid) as refused:
             listed(status="paused")
         assert _fields(refused) == {"status"}
+
+
+def test_a_closed_task_is_reopened_by_the_group_head_or_whoever_closed_it(cast, work):
+    gid, _ = work
+    with cast.app.app_context():
+        task_id = _create(cast, gid, assignee_ids=[cast.ids["kz_member"], cast.ids["kz_head"]]).id
+        _update(cast, task_id, "kz_member", status="in_progress")
+        _update(cast, task_id, "kz_member", status="done")
+        task = db.session.get(Task, task_id)
+        assert [tasks.may_reopen(person(cast, who), task) for who in ("creator", "kz_member", "kz_head")] == [
+            True, True, False]
+        assert tasks.moves(person(cast, "kz_head"), task) == []
+        assert tasks.moves(person(cast, "kz_member"), task) == [TaskStatus.OPEN]
+        for who in ("kz_head", "by_legal"):  # another assignee, and someone who does not edit the task
+            with pytest.raises(Forbidden):
+                _update(cast, task_id, who, status="open")
+        with pytest.raises(Conflict) as stale:
+            _update(cast, task_id, "kz_member", status="open", version=task.version - 1)
+        assert _fields(stale) == {"version"}
+        with pytest.raises(Conflict) as beyond:  # reopening is back to open, nowhere else
+            _update(cast, task_id, "kz_member", status="in_progress")
+        assert _fields(beyond) == {"status"}
+        reopened = _update(cast, task_id, "kz_member", status="open")
+        assert (reopened.status, _history(task_id)[-1][:2]) == (TaskStatus.OPEN, ("status", cast.ids["kz_member"]))
+        assert audited("task.update")[-1] == ("ok", {"fields": "status", "reopened": True})
+        _update(cast, task_id, "kz_member", status="cancelled")
+        assert _update(cast, task_id, "creator", status="open").status == TaskStatus.OPEN

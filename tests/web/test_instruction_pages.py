@@ -17,6 +17,7 @@ from tests.groups_support import TODAY, activate_with_case
 EN = {"Accept-Language": "en"}
 DUE = TODAY + timedelta(days=30)
 ACTIONS = ["Допросить свидетеля Иванова И.И.", "Истребовать сведения о банковских счетах ТОО «Восток»"]
+SUBJECT = "Допрос свидетеля Иванова И.И. в г. Алматы"
 BODY = "Прошу провести следующие процессуальные действия\nна территории Республики Казахстан."
 
 
@@ -35,7 +36,7 @@ def submit(client, url: str, data: dict, *, form_url: str | None = None, **kwarg
 
 def draft(browser, setting, **overrides):
     gid, by_team, kz_team, case_id = setting
-    data = {"from_team_id": by_team, "to_team_id": kz_team, "case_id": case_id,
+    data = {"subject": SUBJECT, "from_team_id": by_team, "to_team_id": kz_team, "case_id": case_id,
             "actions": "\r\n".join(ACTIONS) + "\r\n\r\n", "due_on": DUE.isoformat(),
             "body": BODY.replace("\n", "\r\n"), **overrides}
     return submit(browser, f"/groups/{gid}/instructions/new", data)
@@ -237,3 +238,48 @@ def test_the_pages_speak_russian(cast, setting):
         response = by_head.get(path, headers={"Accept-Language": "ru"})
         assert response.status_code == 200, path
         assert 'lang="ru"' in response.get_data(as_text=True)
+
+
+def _row_links(html: str, iid: int) -> list[str]:
+    """The links inside the table row that leads to the instruction."""
+    rows = [row for row in re.findall(r"<tr[^>]*>(.*?)</tr>", html, re.S) if f'"/instructions/{iid}"' in row]
+    assert len(rows) == 1
+    return re.findall(r"<(?:a|button|input|select)\b[^>]*>(?:([^<]*)</a>)?", rows[0])
+
+
+def test_the_subject_heads_the_page_and_is_the_one_link_of_its_row(cast, setting):
+    by_head = cast.browser("by_head")
+    iid = drafted(by_head, setting)
+    page = detail(by_head, iid)
+    assert re.search(rf'<h1 [^>]*id="instruction-subject"[^>]*>{re.escape(SUBJECT)}</h1>', page)
+    listing = by_head.get(f"/groups/{setting[0]}/instructions", headers=EN).get_data(as_text=True)
+    assert _row_links(listing, iid) == [SUBJECT]
+    assert f'class="stretched-link" href="/instructions/{iid}">{SUBJECT}</a>' in listing
+
+
+def test_my_work_rows_are_links_named_by_the_subject(cast, setting):
+    iid = drafted(cast.browser("by_head"), setting)
+    by_head = cast.browser("by_head")
+    assert attach(by_head, iid).status_code == 302
+    assert move(by_head, iid, "sent").status_code == 302
+    work = cast.browser("kz_head").get("/my-work", headers=EN).get_data(as_text=True)
+    assert _row_links(work, iid) == [SUBJECT]
+
+
+def test_the_page_requires_a_subject_and_a_draft_changes_it(cast, setting):
+    by_head = cast.browser("by_head")
+    refused = draft(by_head, setting, subject="  ")
+    assert refused.status_code == 422
+    assert re.search(r'id="subject-errors"[^>]*>Required\.<', refused.get_data(as_text=True))
+    iid = drafted(by_head, setting)
+    page = detail(by_head, iid)
+    version = re.search(r'<input id="subject-version"[^>]*value="(\d+)"', page).group(1)
+    changed = by_head.post(f"/instructions/{iid}/subject", headers=EN, data={
+        "subject": "Допрос Иванова И.И.", "version": version, "csrf_token": csrf_token_in(page)})
+    assert changed.status_code == 302
+    page = detail(by_head, iid)
+    assert "The subject is saved." in page and ">Допрос Иванова И.И.</h1>" in page
+    stale = by_head.post(f"/instructions/{iid}/subject", headers=EN, data={
+        "subject": "Старая версия", "version": version, "csrf_token": csrf_token_in(page)})
+    assert stale.status_code == 409
+    assert ">Допрос Иванова И.И.</h1>" in stale.get_data(as_text=True)

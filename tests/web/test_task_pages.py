@@ -97,7 +97,9 @@ def test_a_task_is_set_seen_on_the_board_moved_to_done_and_its_history_kept(cast
                       r'</span><span class="visually-hidden">to</span> (\w[\w ]*)</td>', history)
     assert rows == [("open", "in progress"), ("in progress", "done")]
     assert history.count(cast.people["kz_member"].full_name) == 2
-    assert "No further moves: the task is closed." in page
+    # Done is final but for reopening, which the group head may (issue 15; the page said "no further moves").
+    select = page[page.index('id="move-status"'):page.index("</select>", page.index('id="move-status"'))]
+    assert re.findall(r'<option[^>]*value="(\w+)"', select) == ["open"]
 
     api = cast.api.get(f"/api/v1/tasks/{tid}", headers=cast.headers["creator"]).get_json()
     assert (api["status"], api["title"], api["description"], api["due_on"], api["priority"]) == (
@@ -195,3 +197,65 @@ def test_a_legal_observer_reads_but_cannot_comment_or_move_and_anonymous_is_sent
     anonymous = cast.app.test_client()
     for url in (f"/groups/{gid}/tasks", f"/groups/{gid}/tasks/new", f"/tasks/{tid}"):
         assert anonymous.get(url, headers=EN).status_code == 302
+
+
+def _card(board: str, tid: int) -> str:
+    start = board.index(f'id="task-{tid}"')
+    return board[start:board.index("</article>", start)]
+
+
+def board_move(browser, gid: int, tid: int, status: str, *, version: str | None = None, **headers):
+    """Press a card's Move button on the board (no script), with the version the card shows."""
+    board = browser.get(f"/groups/{gid}/tasks", headers=EN).get_data(as_text=True)
+    shown = re.search(r'name="version" value="(\d+)"', _card(board, tid)).group(1)
+    return browser.post(f"/tasks/{tid}/move", headers={**EN, **headers}, data={
+        "status": status, "version": version or shown, "csrf_token": csrf_token_in(board)})
+
+
+def test_each_card_has_a_move_form_that_works_without_script(cast, gid):
+    tid = created(cast, gid)
+    member = cast.browser("kz_member")
+    board = member.get(f"/groups/{gid}/tasks", headers=EN).get_data(as_text=True)
+    card = _card(board, tid)
+    assert f'<label class="visually-hidden" for="move-{tid}">Move “{TITLE}” to</label>' in card
+    assert re.findall(r'<option value="(\w+)">', card) == ["in_progress", "blocked", "cancelled"]
+    assert 'src="/static/js/board.js"' in board
+    moved = board_move(member, gid, tid, "in_progress")
+    assert (moved.status_code, moved.headers["Location"]) == (302, f"/groups/{gid}/tasks#task-{tid}")
+    board = member.get(f"/groups/{gid}/tasks", headers=EN).get_data(as_text=True)
+    assert f'id="task-{tid}"' in column(board, "in_progress") and "The task is now in progress." in board
+    legal_board = cast.browser("by_legal").get(f"/groups/{gid}/tasks", headers=EN).get_data(as_text=True)
+    assert f'action="/tasks/{tid}/move"' not in legal_board  # no move for someone who may not make one
+
+
+def test_a_stale_board_move_says_so_and_changes_nothing(cast, gid):
+    tid = created(cast, gid)
+    member = cast.browser("kz_member")
+    assert board_move(member, gid, tid, "in_progress").status_code == 302
+    stale = board_move(member, gid, tid, "done", version="1")
+    assert stale.status_code == 302
+    board = member.get(f"/groups/{gid}/tasks", headers=EN).get_data(as_text=True)
+    assert "The task was changed meanwhile (now version 2). Reload and try again." in board
+    assert f'id="task-{tid}"' in column(board, "in_progress")
+    answer = board_move(member, gid, tid, "done", version="1", Accept="application/json")
+    assert (answer.status_code, answer.get_json()) == (409, {
+        "message": "The task was changed meanwhile (now version 2). Reload and try again."})
+    done = board_move(member, gid, tid, "done", Accept="application/json")
+    assert (done.status_code, done.get_json()) == (200, {
+        "message": "The task is now done.", "status": "done", "version": 3})
+
+
+def test_a_done_task_offers_reopening_only_to_who_may(cast, gid):
+    tid = created(cast, gid)
+    member = cast.browser("kz_member")
+    for status in ("in_progress", "done"):
+        assert board_move(member, gid, tid, status).status_code == 302
+    head_board = cast.browser("kz_head").get(f"/groups/{gid}/tasks", headers=EN).get_data(as_text=True)
+    assert f'action="/tasks/{tid}/move"' not in head_board
+    assert "No further moves" in cast.browser("kz_head").get(f"/tasks/{tid}", headers=EN).get_data(as_text=True)
+    creator = cast.browser("creator")
+    assert re.findall(r'<option value="(\w+)">', _card(creator.get(f"/groups/{gid}/tasks", headers=EN)
+                                                       .get_data(as_text=True), tid)) == ["open"]
+    assert board_move(creator, gid, tid, "open").status_code == 302
+    assert f'id="task-{tid}"' in column(creator.get(f"/groups/{gid}/tasks", headers=EN).get_data(as_text=True),
+                                         "open")

@@ -7,6 +7,7 @@ from flask_smorest.fields import Upload
 
 from jit.api.schemas.common import Integer, PageArgsSchema, PersonSchema, TeamRefSchema, one_of, page_schema, text
 from jit.models import InstructionStatus
+from jit.models.instruction import SUBJECT_LIMIT
 from jit.services.instructions import BODY_LIMIT as INSTRUCTION_BODY_LIMIT
 
 
@@ -14,6 +15,8 @@ class InstructionCreateSchema(ma.Schema):
     from_team_id = Integer(required=True)
     to_team_id = Integer(required=True)
     case_id = Integer(required=True)
+    subject = text(SUBJECT_LIMIT, load_default=None, metadata={
+        "description": "a short subject shown in every list; left out: the first action"})
     actions = ma.fields.List(ma.fields.String(), required=True)
     due_on = ma.fields.Date(required=True)
     body = text(INSTRUCTION_BODY_LIMIT, required=True)
@@ -54,6 +57,7 @@ class InstructionSchema(ma.Schema):
     from_team = ma.fields.Nested(TeamRefSchema)
     to_team = ma.fields.Nested(TeamRefSchema)
     case_id = Integer()
+    subject = ma.fields.String()
     actions = ma.fields.List(ma.fields.String())
     due_on = ma.fields.Date()
     body = ma.fields.String()
@@ -63,6 +67,11 @@ class InstructionSchema(ma.Schema):
     results = ma.fields.List(ma.fields.Nested(InstructionResultSchema))
     history = ma.fields.List(ma.fields.Nested(InstructionEventSchema))
     version = Integer()
+
+
+class InstructionEditSchema(ma.Schema):
+    subject = text(SUBJECT_LIMIT, required=True)
+    version = Integer(required=True)
 
 
 class InstructionFilterSchema(PageArgsSchema):

@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from jit.models import InstructionStatus
+from jit.models.instruction import SUBJECT_LIMIT
 from jit.services.instructions import BODY_LIMIT
 from jit.web.common import newlines
 from jit.web.forms import Form
@@ -42,6 +43,7 @@ MOVE_LABELS = {
 }
 EVENT_LABELS = {
     "created": _l("Instruction drafted"),
+    "edited": _l("Subject changed"),
     "document_added": _l("Decision document attached"),
     "result_added": _l("Result reported"),
     InstructionStatus.SENT.value: _l("Sent"),
@@ -58,7 +60,14 @@ def action_lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def subject_field(**kwargs) -> StringField:
+    return StringField(_l("Subject"), validators=[Length(max=SUBJECT_LIMIT)], render_kw={"required": True},
+                       description=_l("A few words shown in every list, e.g. Interview of a witness in Almaty."),
+                       **kwargs)
+
+
 class InstructionForm(Form):
+    subject = subject_field()
     from_team_id = SelectField(_l("From (requesting team)"), coerce=int,
                                description=_l("Your national team: you are its national head."))
     to_team_id = SelectField(_l("To (requested team)"), coerce=int,
@@ -92,6 +101,14 @@ class MoveForm(Form):
     version = IntegerField(widget=HiddenField.widget, validators=[Optional()])
     reason = TextAreaField(_l("Reason for refusal"), render_kw={"rows": 3}, filters=[newlines],
                            validators=[Optional(), Length(max=BODY_LIMIT)])
+
+
+class SubjectForm(Form):
+    """A draft's subject, changed on the instruction's page."""
+
+    subject = subject_field(id="edit-subject")
+    version = IntegerField(widget=HiddenField.widget, validators=[Optional()])
+    submit = SubmitField(_l("Save the subject"), id="subject-submit")
 
 
 class DocumentForm(Form):

@@ -27,6 +27,7 @@ from jit.web.instructions.forms import (
     MoveForm,
     ResultForm,
     StatusFilterForm,
+    SubjectForm,
     action_lines,
 )
 from jit.web.refusals import form_page, show_refusal
@@ -87,7 +88,7 @@ def new(gid: int):
             instruction = instructions.create_instruction(
                 actor(), gid, from_team_id=form.from_team_id.data, to_team_id=form.to_team_id.data,
                 case_id=form.case_id.data, actions=action_lines(form.actions.data), due_on=form.due_on.data,
-                body=form.body.data or "", needs_sanction=form.needs_sanction.data)
+                body=form.body.data or "", needs_sanction=form.needs_sanction.data, subject=form.subject.data or "")
         except (Invalid, Conflict) as refusal:
             status = show_refusal(form, refusal)
         else:
@@ -119,12 +120,15 @@ def _refusal_details(refusal: DomainError | None, shown: set[str]) -> list[str]:
 
 
 def _detail_page(iid: int, *, refusal: DomainError | None = None, status: int = 200, move: MoveForm | None = None,
-                 document_form: DocumentForm | None = None, result_form: ResultForm | None = None):
+                 document_form: DocumentForm | None = None, result_form: ResultForm | None = None,
+                 subject_form: SubjectForm | None = None):
     instruction = instructions.get_instruction(actor(), iid)
     document_form = document_form or DocumentForm(formdata=None)
     result_form = result_form or ResultForm(formdata=None)
+    if subject_form is None or (isinstance(refusal, Conflict) and "version" in refusal.fields):
+        subject_form = SubjectForm(formdata=None, subject=instruction.subject, version=instruction.version)
     shown = {"version"}
-    for form in (document_form, result_form):
+    for form in (document_form, result_form, subject_form):
         shown |= {name for name in refusal.fields if name in form} if refusal else set()
     if move is not None:
         shown.add("reason")
@@ -132,6 +136,7 @@ def _detail_page(iid: int, *, refusal: DomainError | None = None, status: int = 
         "instructions/detail.html", instruction=instruction, overdue=instructions.is_overdue(instruction),
         moves=_move_forms(instruction, move, refusal), refusal=refusal,
         refusal_details=_refusal_details(refusal, shown), document_form=document_form, result_form=result_form,
+        subject_form=subject_form,
         can_attach=instruction.status == InstructionStatus.DRAFT, can_report=instruction.status in RESULT_STATUSES,
     ), status
 
@@ -159,6 +164,21 @@ def transition(iid: int):
     except (Invalid, Conflict) as refusal:
         return _detail_page(iid, refusal=refusal, status=refusal.status, move=form)
     flash(_("The instruction is now %(status)s.", status=label_of(STATUS_LABELS, instruction.status)), "success")
+    return redirect(_detail_url(iid))
+
+
+@bp.route("/instructions/<int:iid>/subject", methods=["POST"])
+@login_required
+def edit_subject(iid: int):
+    form = SubjectForm()
+    if not form.validate_on_submit():
+        return _detail_page(iid, status=422, subject_form=form)
+    try:
+        instructions.update_subject(actor(), iid, subject=form.subject.data or "", version=form.version.data)
+    except (Invalid, Conflict) as refusal:
+        _put_on(form, refusal)
+        return _detail_page(iid, refusal=refusal, status=refusal.status, subject_form=form)
+    flash(_("The subject is saved."), "success")
     return redirect(_detail_url(iid))
 
 

@@ -114,6 +114,14 @@ class MoveForm(Form):
     submit = SubmitField(_l("Change the status"), id="move-submit")
 
 
+class BoardMoveForm(Form):
+    """A card's move on the board: its target column and the version the board showed (the same post
+    whether sent by the card's own button or by dragging the card)."""
+
+    version = IntegerField(widget=HiddenField.widget, validators=[Optional()])
+    status = SelectField(_l("Move to"), validate_choice=False)
+
+
 class CommentForm(Form):
     body = TextAreaField(_l("Comment"), id="comment-body", render_kw={"rows": 3}, filters=[newlines],
                          validators=[Length(max=COMMENT_LIMIT)])

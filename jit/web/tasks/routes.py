@@ -9,7 +9,7 @@ as it is now next to what the user sent.
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
@@ -24,6 +24,7 @@ from jit.web.tasks.forms import (
     PRIORITY_LABELS,
     STATUS_LABELS,
     BoardFilterForm,
+    BoardMoveForm,
     CommentForm,
     EditForm,
     MoveForm,
@@ -97,8 +98,33 @@ def board(gid: int):
     valid = not form.errors
     columns = [{"status": status.value, "tasks": [task for task in page.items if task.status == status]}
                for status in TaskStatus]
+    moves = {task.id: [status.value for status in tasks.moves(actor(), task)] for task in page.items}
     return render_template("tasks/board.html", group=group, form=form, columns=columns, more=bool(page.next_cursor),
-                           is_overdue=tasks.is_overdue, is_unassigned=tasks.is_unassigned), 200 if valid else 422
+                           moves=moves, is_overdue=tasks.is_overdue, is_unassigned=tasks.is_unassigned), \
+        200 if valid else 422
+
+
+def _moved(tid: int, gid: int, message: str, category: str, code: int, **answer):
+    """The answer to a board move: JSON for the board's script, else back to the board with the message."""
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(message=message, **answer), code
+    flash(message, category)
+    return redirect(url_for(".board", gid=gid) + f"#task-{tid}")
+
+
+@bp.route("/tasks/<int:tid>/move", methods=["POST"])
+@login_required
+def board_move(tid: int):
+    form = BoardMoveForm()
+    form.validate()  # parses; the service says what is wrong with what was sent
+    try:
+        task = tasks.update_task(actor(), tid, version=form.version.data, status=form.status.data or None)
+    except (Invalid, Conflict) as refusal:
+        reasons = [str(why) for name, why in refusal.fields.items() if name != "version"]
+        message = " ".join(dict.fromkeys([str(refusal.message), *reasons]))
+        return _moved(tid, tasks.get_task(actor(), tid).group_id, message, "danger", refusal.status)
+    message = _("The task is now %(status)s.", status=label_of(STATUS_LABELS, task.status))
+    return _moved(tid, task.group_id, message, "success", 200, status=task.status.value, version=task.version)
 
 
 @bp.route("/groups/<int:gid>/tasks/new", methods=["GET", "POST"])
@@ -138,7 +164,9 @@ def _move_form(task: Task) -> MoveForm:
 
 
 def _with_moves(form: MoveForm, task: Task) -> MoveForm:
-    allowed = [status for status in TaskStatus if status in tasks.TRANSITIONS[task.status]]
+    # A closed task offers its one move, reopening, only to those who may reopen it.
+    reopenable = task.status not in tasks.FINAL or tasks.may_reopen(actor(), task)
+    allowed = [status for status in TaskStatus if status in tasks.TRANSITIONS[task.status] and reopenable]
     form.status.choices = [SelectChoice(status.value, STATUS_LABELS[status.value]) for status in allowed]
     return form
 
