@@ -73,7 +73,8 @@ def export_bundle(actor: User | None, group_id: int, *, case_id: int | None = No
         selectinload(EvidenceItem.files), selectinload(EvidenceItem.custodian), selectinload(EvidenceItem.consents),
         selectinload(EvidenceItem.obtained_by), selectinload(EvidenceItem.case)).order_by(EvidenceItem.id)).all()
     if item_ids is not None and (unknown := set(item_ids) - {item.id for item in items}):
-        raise NotFound(_l("No such evidence item in this group."), fields={"item_ids": sorted(unknown)})
+        raise NotFound(_l("No such evidence item in this group."),
+                       fields={"item_ids": ", ".join(map(str, sorted(unknown)))})
     if (case_id is not None or item_ids is not None) and not items:
         raise Conflict(_l("No evidence item is chosen for the export."), code="nothing_chosen")
     held = [item for item in items if not may_leave_group(item)]
