@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import request, send_file
 
 from jit.api.common import actor, links, make_blueprint
@@ -28,6 +30,7 @@ from jit.api.schemas.evidence import (
     EvidenceItemSchema,
     EvidencePageSchema,
     EvidenceVerificationSchema,
+    ExportArgsSchema,
     LedgerEntriesArgsSchema,
     LedgerEntriesSchema,
     RawFileArgsSchema,
@@ -44,6 +47,7 @@ PROOF_NOT_FOUND = {"schema": ErrorSchema, "description": "no such group (or not 
                    "such proof: a tree larger than the ledger, a leaf outside its tree, a first tree larger than "
                    "the second (`fields` says which)"}
 AGR_USE = {"schema": ErrorSchema, "description": "a state that forbids it, or refused under rule AGR-USE"}
+WITHHELD_HEADER = "X-Withheld-Items"
 EVIDENCE_OPERATIONS = ("GET /evidence/{eid}", "POST /evidence/{eid}/files", "POST /evidence/{eid}/files/raw",
                        "GET /evidence/{eid}/custody", "POST /evidence/{eid}/custody", "POST /evidence/{eid}/verify",
                        "POST /evidence/{eid}/consents")
@@ -185,15 +189,22 @@ def verification(gid):
 
 
 @blp.route("/groups/<int:gid>/evidence/export", methods=["GET"])
+@blp.arguments(ExportArgsSchema, location="query")
 @blp.response(200, description="application/zip: the items, their files, every custody event with its "
-              "inclusion proof, the signed checkpoint, its public key and `verify_bundle.py`")
+              "inclusion proof (the events of items not exported by their hash only), the signed checkpoint, its "
+              "public key and `verify_bundle.py`", headers={"X-Withheld-Items": {
+                  "description": "a JSON list of the numbers of the items withheld under AGR-USE (their reasons "
+                  "are in the bundle's `withheld.json` and report)", "schema": {"type": "string"}}})
 @blp.alt_response(404, **NOT_FOUND)
 @blp.alt_response(409, **AGR_USE)
-def export(gid):
-    """The group's evidence as a bundle anyone can check without the platform (`python3 verify_bundle.py`);
-    refused while any item has use conditions without its originating party's consent (AGR-USE)."""
-    name, bundle = evidence.export_bundle(actor(), gid)
-    return send_file(bundle, mimetype="application/zip", as_attachment=True, download_name=name)
+def export(args, gid):
+    """The group's evidence, or one case's (`case_id`) or the chosen items' (`item_ids`), as a bundle anyone
+    can check without the platform (`python3 verify_bundle.py`). An item with use conditions and without
+    its originating party's consent (AGR-USE) is withheld and named; refused only when every chosen item is."""
+    made = evidence.export_bundle(actor(), gid, **args)
+    response = send_file(made.bundle, mimetype="application/zip", as_attachment=True, download_name=made.name)
+    response.headers[WITHHELD_HEADER] = json.dumps(made.withheld)
+    return response
 
 
 @blp.route("/groups/<int:gid>/ledger/checkpoint", methods=["GET"])

@@ -13,11 +13,12 @@ import html
 import json
 import pathlib
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import IO
 
 from jit.ledger import verify_bundle
 from jit.ledger.merkle import MemoryNodeStore, append_leaf, canonical, inclusion_proof, leaf_hash, root_hash
+from jit.ledger.verify_bundle import consent_in_words, in_words, size_in_words, utc
 
 _CHUNK = 1 << 20
 
@@ -31,7 +32,9 @@ of custody, signed by the platform so that any change made after export can be d
   items.json            the items, as the platform showed them
   report.html           a readable report of the items, files and custody events
   files/<sha256>        each file's content, named by its SHA-256 hash
-  ledger/entries.json   every custody event of the group's ledger, in order
+  ledger/entries.json   every custody event of the group's ledger, in order (the events of items
+                        not in this bundle by their hash only)
+  withheld.json         if any, the items withheld under their use conditions, and why
   ledger/inclusion.json a Merkle inclusion proof (RFC 9162) of every event
   checkpoint.json       the signed size and root hash of the ledger
   public_key.txt        the Ed25519 key that signed it
@@ -67,7 +70,9 @@ WHAT A FAILURE MEANS
   items.json            предметы, как их показывала платформа
   report.html           читаемый отчёт: предметы, файлы и события хранения
   files/<sha256>        содержимое каждого файла под именем его хэша SHA-256
-  ledger/entries.json   все события хранения журнала группы по порядку
+  ledger/entries.json   все события хранения журнала группы по порядку (события предметов вне
+                        пакета только хэшем)
+  withheld.json         если есть, предметы, не выгруженные из-за условий использования, и почему
   ledger/inclusion.json доказательство включения (RFC 9162) каждого события
   checkpoint.json       подписанные размер и корневой хэш журнала
   public_key.txt        ключ Ed25519, которым он подписан
@@ -97,33 +102,17 @@ WHAT A FAILURE MEANS
 """
 
 _LABELS = {
-    "number": "Number / Номер",
-    "case_id": "Case / Дело",
+    "case_number": "Case / Дело",
     "kind": "Kind / Вид",
-    "title": "Title / Название",
     "description": "Description / Описание",
     "obtained_at": "Obtained at / Когда получено",
     "obtained_place": "Obtained where / Где получено",
     "obtained_under": "Obtained under / Основание",
     "obtained_by": "Obtained by / Кем получено",
     "originating_party": "Originating party / Сторона-источник",
-    "team_id": "Team / Группа",
     "use_conditions": "Use conditions / Условия использования",
     "custodian": "Custodian / Хранитель",
     "status": "Status / Статус",
-    "consents": "Consents / Согласия",
-}
-_EVENTS = {
-    "registered": "registered / зарегистрировано",
-    "file_attached": "file attached / файл приложен",
-    "transferred": "transferred / передано",
-    "examined": "examined / исследовано",
-    "hash_verified": "hash verified / хэш проверен",
-    "sealed": "sealed / опечатано",
-    "returned": "returned / возвращено",
-    "disposed": "disposed / уничтожено",
-    "correction": "correction / исправление",
-    "consent_recorded": "consent recorded / согласие внесено",
 }
 _TIMELINE = (
     "#",
@@ -146,13 +135,18 @@ def write_bundle(
     items: list[dict],
     files: Mapping[str, pathlib.Path],
     generated_at: str,
+    left_out: Collection[object] = (),
+    withheld: Sequence[Mapping[str, str]] = (),
 ) -> None:
     """Write the bundle as a zip to the seekable binary file `target`.
 
     `entries` are all the ledger's entries in leaf order, `items` the item records as the API shows
-    them, `files` maps each sha256 to its stored content. Raises ValueError, leaving `target` to be
-    discarded, if anything would fail the verifier: the entries not giving the signed root, a bad
-    signature, a broken chain, items disagreeing with the ledger, or a file missing or changed.
+    them, `files` maps each sha256 to its stored content. The events of the items whose ids are in
+    `left_out` are packed by their leaf hash only (the signed root still verifies, their content
+    stays in the group); `withheld` names those refused ({number, reason}) for the report. Raises
+    ValueError, leaving `target` to be discarded, if anything would fail the verifier: the entries not
+    giving the signed root, a bad signature, a broken chain, items disagreeing with the ledger, or a
+    file missing or changed.
     """
     size = checkpoint["tree_size"]
     if len(entries) != size:
@@ -162,12 +156,13 @@ def write_bundle(
         append_leaf(store, i, leaf)
     if root_hash(store, size).hex() != checkpoint["root_hash"]:
         raise ValueError("the entries do not give the checkpoint's root hash")
+    packed = [None if entry["evidence_id"] in left_out else entry for entry in entries]
     _refuse(
         verify_bundle.check_checkpoint(checkpoint, checkpoint["public_key"], None)
-        + verify_bundle.check_chains(entries)
-        + verify_bundle.check_items(entries, items)
+        + verify_bundle.check_chains(packed)
+        + verify_bundle.check_items(packed, items)
     )
-    wanted = sorted({sha for sha, _, _ in verify_bundle.named_files(entries, items)})
+    wanted = sorted({sha for sha, _, _ in verify_bundle.named_files(packed, items)})
     if absent := [sha for sha in wanted if sha not in files]:
         raise ValueError(f"no stored content for {', '.join(absent)}")
 
@@ -194,7 +189,11 @@ def write_bundle(
         text("verify_bundle.py", pathlib.Path(verify_bundle.__file__).read_text(encoding="utf-8"))
         text("checkpoint.json", json.dumps(checkpoint, ensure_ascii=False, indent=1) + "\n")
         text("public_key.txt", checkpoint["public_key"] + "\n")
-        json_list("ledger/entries.json", ({"leaf_index": i, "entry": entry} for i, entry in enumerate(entries)))
+        json_list(
+            "ledger/entries.json",
+            ({"leaf_index": i, "entry": entry} if entry else {"leaf_index": i, "leaf_hash": leaves[i].hex()}
+             for i, entry in enumerate(packed)),
+        )
         json_list(
             "ledger/inclusion.json",
             (
@@ -204,7 +203,9 @@ def write_bundle(
             ),
         )
         text("items.json", json.dumps(items, ensure_ascii=False, indent=1) + "\n")
-        text("report.html", report_html(checkpoint, entries, items, generated_at))
+        if withheld:
+            text("withheld.json", json.dumps(list(withheld), ensure_ascii=False, indent=1) + "\n")
+        text("report.html", report_html(checkpoint, packed, items, generated_at, withheld))
         found = {}
         for sha in wanted:
             # Stored, not deflated: evidence is mostly compressed already, and copied in chunks, never whole.
@@ -218,7 +219,7 @@ def write_bundle(
                     sink.write(chunk)
                     copied += len(chunk)
             found[sha] = (digest.hexdigest(), copied)
-        _refuse(verify_bundle.check_files(found, entries, items))
+        _refuse(verify_bundle.check_files(found, packed, items))
 
 
 def _refuse(problems: list[str]) -> None:
@@ -226,8 +227,12 @@ def _refuse(problems: list[str]) -> None:
         raise ValueError("the bundle would not verify: " + "; ".join(problems))
 
 
-def report_html(checkpoint: dict, entries: list[dict], items: list[dict], generated_at: str) -> str:
-    """A bilingual report; every value is escaped, since names and notes are typed by users."""
+def report_html(
+    checkpoint: dict, entries: list[dict | None], items: list[dict], generated_at: str,
+    withheld: Sequence[Mapping[str, str]] = (),
+) -> str:
+    """A bilingual report in words; every value is escaped, since names and notes are typed by users.
+    `entries` holds None for the events of items left out of the bundle."""
 
     def show(value: object) -> str:
         if value is None or value == "":
@@ -241,9 +246,15 @@ def report_html(checkpoint: dict, entries: list[dict], items: list[dict], genera
     def row(*cells: str, tag: str = "td") -> str:
         return "<tr>" + "".join(f"<{tag}>{cell}</{tag}>" for cell in cells) + "</tr>"
 
+    shown = {
+        "kind": lambda value: html.escape(in_words("kind", value)),
+        "status": lambda value: html.escape(in_words("status", value)),
+        "obtained_at": lambda value: html.escape(utc(value)),
+    }
     events: dict[object, list[tuple[int, dict]]] = {}
-    for i, entry in enumerate(entries):
+    for i, entry in verify_bundle.packed(entries):
         events.setdefault(entry["evidence_id"], []).append((i, entry))
+    hidden = sum(entry is None for entry in entries)
     out = [
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
         # Opened from disk, the report still may run nothing and fetch nothing.
@@ -255,35 +266,51 @@ def report_html(checkpoint: dict, entries: list[dict], items: list[dict], genera
         row("Ledger / Журнал", show(checkpoint["ledger"])),
         row("Events / События", show(checkpoint["tree_size"])),
         row("Root hash / Корневой хэш", f"<code>{show(checkpoint['root_hash'])}</code>"),
-        row("Signed at / Подписано", show(checkpoint["signed_at"])),
+        row("Signed at / Подписано", show(utc(checkpoint["signed_at"]))),
         row("Public key / Открытый ключ", f"<code>{show(checkpoint['public_key'])}</code>"),
-        row("Generated at / Сформировано", show(generated_at)),
+        row("Generated at / Сформировано", show(utc(generated_at))),
         "</table><p>Run <code>python3 verify_bundle.py</code> in the unzipped folder to check this bundle (see"
         " README.txt). / Для проверки выполните <code>python3 verify_bundle.py</code> в распакованной папке"
         " (см. README.txt).</p>",
     ]
+    if hidden:
+        out.append(f"<p>{hidden} events of items not in this bundle are included by their hash only, so that the "
+                   f"signed ledger still verifies. / {hidden} событий предметов вне пакета включены только "
+                   "хэшем, чтобы подписанный журнал проходил проверку.</p>")
+    if withheld:
+        out.append("<h2>Withheld items / Невыгруженные предметы</h2><table>")
+        out.append(row("Number / Номер", "Reason / Причина", tag="th"))
+        out += [row(show(item["number"]), show(item["reason"])) for item in withheld]
+        out.append("</table>")
     for item in items:
         out.append(f"<h2>{show(item.get('number'))} — {show(item.get('title'))}</h2><table>")
-        out += [row(html.escape(_LABELS.get(key, key)), show(value)) for key, value in item.items() if key != "files"]
+        out += [row(html.escape(label), shown.get(key, show)(item.get(key))) for key, label in _LABELS.items()
+                if key in item]
+        consents = [html.escape(consent_in_words(consent)) for consent in item.get("consents", [])]
+        out.append(row("Consents / Согласия", "<br>".join(consents) or "none / нет"))
         out.append("</table><h3>Files / Файлы</h3><table>")
-        out.append(row("Name / Имя", "Size, bytes / Размер, байт", "SHA-256", tag="th"))
-        out += [row(show(f["name"]), show(f["size"]), f"<code>{show(f['sha256'])}</code>") for f in item["files"]]
+        out.append(row("Name / Имя", "Size / Размер", "SHA-256", tag="th"))
+        out += [row(show(f["name"]), show(size_in_words(f["size"])), f"<code>{show(f['sha256'])}</code>")
+                for f in item["files"]]
         out.append("</table><h3>Custody / Цепочка хранения</h3><table>")
         out.append(row(*_TIMELINE, tag="th"))
         for i, entry in events.get(item.get("id"), []):
             file = entry.get("file") or {}
+            consent = entry.get("consent")
             details = [
-                f"{show(file['name'])} ({show(file['size'])}) <code>{show(file['sha256'])}</code>" if file else "",
-                f"refers to event / к событию {show(entry['refers_to'])}" if entry.get("refers_to") else "",
+                f"{show(file['name'])} ({show(size_in_words(file['size']))}) <code>{show(file['sha256'])}</code>"
+                if file else "",
+                f"corrects event / исправляет событие {show(entry['refers_to'])}" if entry.get("refers_to") else "",
                 f"instruction / поручение {show(entry['instruction_id'])}" if entry.get("instruction_id") else "",
-                f"verified / проверено: {show(entry['verified'])}" if entry.get("verified") is not None else "",
-                f"consent / согласие: {show(entry['consent'])}" if entry.get("consent") else "",
+                f"hashes match / хэши совпали: {'yes / да' if entry['verified'] else 'NO / НЕТ'}"
+                if entry.get("verified") is not None else "",
+                show(consent_in_words(consent)) if isinstance(consent, dict) else "",
             ]
             out.append(
                 row(
                     show(entry["seq"]),
-                    html.escape(_EVENTS.get(entry["type"], entry["type"])),
-                    f"{show(entry['at'])} ({show(entry.get('time_zone'))})",
+                    html.escape(in_words("event", entry["type"])),
+                    f"{show(utc(entry['at']))} (local zone / часовой пояс: {show(entry.get('time_zone'))})",
                     show(entry["actor"]),
                     f"{show(entry.get('from'))} → {show(entry.get('to'))}",
                     show(entry.get("place")),

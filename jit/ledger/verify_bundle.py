@@ -12,6 +12,7 @@ and every file's SHA-256. Exit status 0: all holds; 1: something does not, and w
 from __future__ import annotations
 
 import argparse
+import datetime
 import hashlib
 import json
 import pathlib
@@ -67,7 +68,72 @@ def verify_inclusion(leaf: bytes, index: int, size: int, path: list[bytes], root
     return sn == 0 and r == root
 
 
+# Words for the values the bundle records as codes, English / Russian: the bundle is bilingual, and
+# this file (copied into it) must say them without the platform. The report (bundle.py) uses them too.
+WORDS = {
+    "kind": {
+        "document": "document / документ", "device": "device / устройство",
+        "digital_copy": "digital copy / цифровая копия", "statement": "statement / показания",
+        "object": "object / предмет",
+    },
+    "status": {
+        "held": "held / на хранении", "sealed": "sealed / опечатан",
+        "handed_over": "handed over outside the group / передан за пределы группы",
+        "returned": "returned / возвращён", "disposed": "disposed of / уничтожен",
+    },
+    "event": {
+        "registered": "registered / зарегистрировано", "file_attached": "file attached / файл приложен",
+        "transferred": "transferred / передано", "examined": "examined / исследовано",
+        "hash_verified": "hash verified / хэш проверен", "sealed": "sealed / опечатано",
+        "returned": "returned / возвращено", "disposed": "disposed / уничтожено",
+        "correction": "correction / исправление", "consent_recorded": "consent recorded / согласие внесено",
+    },
+}
+
+
+def in_words(table: str, value: object) -> str:
+    return WORDS[table].get(str(value), str(value))
+
+
+def utc(text: object) -> str:
+    """An ISO time as `2025-11-11 09:30 UTC`; anything else as it is."""
+    try:
+        moment = datetime.datetime.fromisoformat(str(text))
+    except ValueError:
+        return str(text)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def size_in_words(size: object) -> str:
+    if not isinstance(size, int):
+        return str(size)
+    shown, unit = float(size), 0
+    while shown >= 1024 and unit < 3:
+        shown, unit = shown / 1024, unit + 1
+    units = ("bytes / байт", "KB / КБ", "MB / МБ", "GB / ГБ")
+    return f"{size} {units[0]}" if unit == 0 else f"{shown:.1f} {units[unit]} ({size} bytes / байт)"
+
+
+def consent_in_words(consent: dict) -> str:
+    """Which party consented, when, by what document and for what use, English / Russian."""
+    party, dated, reference = consent.get("party"), consent.get("dated"), quoted(consent.get("reference"))
+    use = quoted(consent.get("scope")) if consent.get("scope") else None
+    english = f"{party} consented on {dated} ({reference})" + (f" to the use {use}" if use else "")
+    russian = f"{party} дала согласие {dated} ({reference})" + (f" на использование {use}" if use else "")
+    return f"{english} / {russian}"
+
+
+def packed(entries: list[dict | None]) -> list[tuple[int, dict]]:
+    """(leaf index, entry) of the events the bundle holds; None stands for an event of an item left
+    out of it, present by its leaf hash only."""
+    return [(i, entry) for i, entry in enumerate(entries) if entry is not None]
+
+
 def describe(entry: dict) -> str:
+    if not entry:
+        return "an event of an item not in this bundle / событие предмета вне пакета"
     return f"{entry.get('evidence_number')} event {entry.get('seq')} ({entry.get('type')})"
 
 
@@ -114,15 +180,17 @@ def check_leaves(checkpoint: dict, records: list[dict], proofs: list[dict]) -> l
             signed.setdefault(leaf, []).append(proof["leaf_index"])
     problems, leaves = [], []
     for i, record in enumerate(records):
-        leaves.append(leaf_hash(record["entry"]))
+        # An event of an item left out of the bundle is there by its hash only: it still proves the root.
+        leaves.append(leaf_hash(record["entry"]) if "entry" in record else bytes.fromhex(record["leaf_hash"]))
         places = signed.get(leaves[-1], [])
         if places and i not in places:
             problems.append(
-                f"leaf {i} ({describe(record['entry'])}) is the event signed as leaf {places[0]}: events were reordered"
+                f"leaf {i} ({describe(record.get('entry', {}))}) is the event signed as leaf {places[0]}: "
+                "events were reordered"
             )
         elif not places:
             problems.append(
-                f"leaf {i} ({describe(record['entry'])}) was changed: it has no valid inclusion proof "
+                f"leaf {i} ({describe(record.get('entry', {}))}) was changed: it has no valid inclusion proof "
                 "under the signed root"
             )
     if merkle_root(leaves) != root:
@@ -133,7 +201,7 @@ def check_leaves(checkpoint: dict, records: list[dict], proofs: list[dict]) -> l
 def check_chains(entries: list[dict]) -> list[str]:
     """Each item's events carry seq 1, 2, 3... in ledger order."""
     problems, last_seq = [], {}
-    for i, entry in enumerate(entries):
+    for i, entry in packed(entries):
         expected = last_seq.get(entry["evidence_id"], 0) + 1
         if entry["seq"] != expected:
             problems.append(
@@ -155,7 +223,7 @@ def _person_id(person: object) -> object:
 
 def _consents_in_ledger(entries: list[dict]) -> dict[object, list[tuple[int, dict]]]:
     found: dict[object, list[tuple[int, dict]]] = {}
-    for i, entry in enumerate(entries):
+    for i, entry in packed(entries):
         if entry.get("type") == "consent_recorded" and isinstance(entry.get("consent"), dict):
             consent = {key: entry["consent"].get(key) for key in CONSENT_FIELDS}
             found.setdefault(entry["evidence_id"], []).append((i, consent))
@@ -166,11 +234,11 @@ def check_items(entries: list[dict], items: list[dict]) -> list[str]:
     """items.json must list exactly the ledger's items, with their numbers and current files, each
     as its `registered` event recorded it, its files as their `file_attached` events recorded them
     and, where the ledger records consents, exactly the consents it records."""
-    last = {entry["evidence_id"]: (i, entry) for i, entry in enumerate(entries)}
-    registered = {entry["evidence_id"]: (i, entry) for i, entry in enumerate(entries)
+    last = {entry["evidence_id"]: (i, entry) for i, entry in packed(entries)}
+    registered = {entry["evidence_id"]: (i, entry) for i, entry in packed(entries)
                   if entry.get("type") == "registered" and isinstance(entry.get("item"), dict)}
     attached: dict[object, list[tuple]] = {}
-    for entry in entries:
+    for _, entry in packed(entries):
         if entry.get("file"):
             file = entry["file"]
             attached.setdefault(entry["evidence_id"], []).append((file["name"], file["size"], file["sha256"]))
@@ -219,7 +287,7 @@ def unsigned_consents(entries: list[dict], items: list[dict]) -> list[str]:
 def named_files(entries: list[dict], items: list[dict]) -> list[tuple[str, int | None, str]]:
     """(sha256, size if stated, who names it) for every file the events and items refer to."""
     named: list[tuple[str, int | None, str]] = []
-    for i, entry in enumerate(entries):
+    for i, entry in packed(entries):
         where = f"leaf {i} ({describe(entry)})"
         named += [(sha, None, where) for sha in entry["sha256s"]]
         if entry.get("file"):
@@ -235,7 +303,7 @@ def named_files(entries: list[dict], items: list[dict]) -> list[tuple[str, int |
 def check_files(found: dict[str, tuple[str, int]], entries: list[dict], items: list[dict]) -> list[str]:
     """`found` maps each name under files/ to the (sha256, size) of its content."""
     names: dict[str, set[str]] = {}
-    for file in [e["file"] for e in entries if e.get("file")] + [f for item in items for f in item["files"]]:
+    for file in [e["file"] for _, e in packed(entries) if e.get("file")] + [f for item in items for f in item["files"]]:
         names.setdefault(file["sha256"], set()).add(quoted(file["name"]))
     problems = []
     for name, (digest, _) in sorted(found.items()):
@@ -277,7 +345,7 @@ def verify(bundle: pathlib.Path | zipfile.Path, expected_key: str | None = None)
     stage(check_checkpoint(checkpoint, (bundle / "public_key.txt").read_text(encoding="utf-8"), expected_key))
     records = read_json("ledger/entries.json")
     stage(check_leaves(checkpoint, records, read_json("ledger/inclusion.json")))
-    entries, items = [record["entry"] for record in records], read_json("items.json")
+    entries, items = [record.get("entry") for record in records], read_json("items.json")
     stage(check_chains(entries) + check_items(entries, items))
     folder = bundle / "files"
     found = {path.name: hash_file(path) for path in (folder.iterdir() if folder.exists() else [])}
@@ -288,21 +356,39 @@ def verify(bundle: pathlib.Path | zipfile.Path, expected_key: str | None = None)
         if expected_key
         else "compare it with the key the platform publishes / сверьте его с ключом, опубликованным платформой"
     )
+    withheld = read_json("withheld.json") if (bundle / "withheld.json").exists() else []
+    hidden = sum(entry is None for entry in entries)
     return "\n".join(
         [
             "OK: the bundle verifies / Пакет прошёл проверку",
             f"  ledger / журнал:            {checkpoint['ledger']}",
             f"  items / предметы:           {len(items)}",
-            f"  events / события:           {len(entries)}",
+            f"  events / события:           {len(entries) - hidden}",
+            *([f"  events of items not in this bundle, by hash only / события других предметов, только хэш: {hidden}"]
+              if hidden else []),
             f"  files / файлы:              {len(found)} ({sum(size for _, size in found.values())} bytes / байт)",
             f"  tree size / размер дерева:  {checkpoint['tree_size']}",
             f"  root / корень:              {checkpoint['root_hash']}",
-            f"  signed at / подписано:      {checkpoint['signed_at']}",
+            f"  signed at / подписано:      {checkpoint['signed_at']} ({utc(checkpoint['signed_at'])})",
             f"  public key / открытый ключ: {checkpoint['public_key']}",
             f"    ({key_note})",
             *(f"  note / примечание: {note}" for note in unsigned),
+            *items_in_words(items),
+            *(f"  withheld / не выгружен: {quoted(item.get('number'))}: {item.get('reason')}" for item in withheld),
         ]
     )
+
+
+def items_in_words(items: list[dict]) -> list[str]:
+    lines = ["", "Items / Предметы:"]
+    for item in items:
+        case = item.get("case_number") or item.get("case_id")
+        lines.append(f"  {item['number']} {quoted(item.get('title'))}: {in_words('kind', item.get('kind'))}, "
+                     f"case / дело {case}, {in_words('status', item.get('status'))}")
+        lines += [f"    file / файл {quoted(file['name'])}, {size_in_words(file['size'])}, SHA-256 {file['sha256']}"
+                  for file in item["files"]]
+        lines += [f"    consent / согласие: {consent_in_words(consent)}" for consent in item.get("consents", [])]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

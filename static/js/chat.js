@@ -112,6 +112,7 @@ function show(message) {
     list.insertBefore(item, later === undefined ? null : shown.get(later));
     shown.set(message.seq, item);
   }
+  root.querySelector("[data-empty]").hidden = true;
   render(message, item);
   lastSeq.set(channelId, Math.max(lastSeq.get(channelId) ?? 0, message.seq));
   if (atBottom) {

@@ -35,8 +35,9 @@ def setting(cast):
     return evidence_group(cast)
 
 
-def export(cast, gid: int, who: str = "kz_member"):
-    return cast.api.get(f"/api/v1/groups/{gid}/evidence/export", headers={**cast.headers[who], "Accept-Language": "en"})
+def export(cast, gid: int, who: str = "kz_member", **chosen):
+    return cast.api.get(f"/api/v1/groups/{gid}/evidence/export", query_string=chosen,
+                        headers={**cast.headers[who], "Accept-Language": "en"})
 
 
 def unzipped(data: bytes, folder: Path) -> Path:
@@ -117,30 +118,81 @@ def test_observers_of_the_group_export_too_and_outsiders_cannot_tell_it_exists(c
         assert refused.status_code == 404 and refused.get_json()["error"]["code"] == "not_found"
 
 
-def test_use_conditions_without_consent_keep_the_evidence_in_the_group(cast, setting):
+def last_export_audit(cast) -> AuditEvent:
+    with cast.app.app_context():
+        return db.session.scalars(select(AuditEvent).where(AuditEvent.operation == "evidence.export")
+                                  .order_by(AuditEvent.id.desc())).first()
+
+
+def test_use_conditions_without_consent_withhold_only_that_item(cast, setting, tmp_path):
+    """AGR-USE keeps an item in the group: the others are exported, the item named with its reason."""
     history(cast, setting)
-    held = register(cast, setting, use_conditions="Только для уголовного дела № 257500031000412").get_json()
-    refused = export(cast, setting["gid"], "by_head")
+    conditions = "Только для уголовного дела № 257500031000412"
+    held = register(cast, setting, use_conditions=conditions).get_json()
+    exported = export(cast, setting["gid"], "by_head")
+    assert exported.status_code == 200, exported.get_data(as_text=True)[:500]
+    assert json.loads(exported.headers["X-Withheld-Items"]) == ["KZ-0002"]
+    folder = unzipped(exported.data, tmp_path / "bundle")
+    items = json.loads((folder / "items.json").read_text(encoding="utf-8"))
+    assert [item["number"] for item in items] == ["KZ-0001", "BY-0001"]
+    reason = (f"use conditions are set ({conditions}) and no consent of KZ is on file (AGR-USE) / установлены "
+              f"условия использования ({conditions}), а согласия стороны KZ нет (AGR-USE)")
+    assert json.loads((folder / "withheld.json").read_text(encoding="utf-8")) == [
+        {"number": "KZ-0002", "reason": reason}]
+    assert f"<tr><td>KZ-0002</td><td>{reason}</td></tr>" in (folder / "report.html").read_text(encoding="utf-8")
+    verified = run_verifier(folder)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert 'withheld / не выгружен: "KZ-0002"' in verified.stdout
+    audited = last_export_audit(cast)
+    assert (audited.outcome, audited.details["withheld"]) == ("ok", "KZ-0002")
+
+    # Chosen alone, the item is refused, named with its conditions.
+    refused = export(cast, setting["gid"], "by_head", item_ids=held["id"])
     assert refused.status_code == 409
     error = refused.get_json()["error"]
     assert error["message"] == ("Export of the evidence refused under rule AGR-USE: KZ-0002 (KZ): use conditions "
                                 "are set and no consent of the originating party is on file.")
-    assert error["fields"] == {"KZ-0002": "Только для уголовного дела № 257500031000412"}
-    with cast.app.app_context():
-        audited = db.session.scalars(select(AuditEvent).where(AuditEvent.operation == "evidence.export")
-                                     .order_by(AuditEvent.id.desc())).first()
-        assert (audited.outcome, audited.group_id, audited.details["rule"], audited.details["items"]) == (
-            "error", setting["gid"], "AGR-USE", "KZ-0002")
+    assert error["fields"] == {"KZ-0002": conditions}
+    audited = last_export_audit(cast)
+    assert (audited.outcome, audited.group_id, audited.details["rule"], audited.details["items"]) == (
+        "error", setting["gid"], "AGR-USE", "KZ-0002")
 
     consent = cast.api.post(f"/api/v1/evidence/{held['id']}/consents", json={
         "reference": "Письмо МВД РК № 12-3/456", "dated": "2025-11-20", "scope": "Для суда"},
         headers=cast.headers["kz_head"])
     assert consent.status_code == 201, consent.get_json()
     exported = export(cast, setting["gid"], "by_head")
-    assert exported.status_code == 200
+    assert exported.status_code == 200 and json.loads(exported.headers["X-Withheld-Items"]) == []
     items = json.loads(zipfile.ZipFile(io.BytesIO(exported.data)).read("items.json"))
     assert items[-1]["consents"] == [{"party": "KZ", "reference": "Письмо МВД РК № 12-3/456", "dated": "2025-11-20",
                                       "scope": "Для суда"}]
+    report = zipfile.ZipFile(io.BytesIO(exported.data)).read("report.html").decode("utf-8")
+    assert "KZ consented on 2025-11-20 (&quot;Письмо МВД РК № 12-3/456&quot;) to the use &quot;Для суда&quot;" in report
+
+
+def test_one_case_or_chosen_items_export_only_those(cast, setting, tmp_path):
+    ids = history(cast, setting)
+    by_case = export(cast, setting["gid"], case_id=setting["cases"]["BY"])
+    assert by_case.status_code == 200, by_case.get_data(as_text=True)[:500]
+    folder = unzipped(by_case.data, tmp_path / "case")
+    assert [i["number"] for i in json.loads((folder / "items.json").read_text("utf-8"))] == ["BY-0001"]
+    records = json.loads((folder / "ledger/entries.json").read_text("utf-8"))
+    assert [record.get("entry", {}).get("evidence_number") for record in records] == [None, None, None,
+                                                                                      "BY-0001", "BY-0001"]
+    assert not (folder / "files" / hashlib.sha256(IMAGE).hexdigest()).exists()
+    report = (folder / "report.html").read_text(encoding="utf-8")
+    assert "<tr><td>Case / Дело</td><td>BY № 20251640012</td></tr>" in report and "выписка.csv" in report
+    assert run_verifier(folder).returncode == 0
+
+    chosen = export(cast, setting["gid"], item_ids=[ids["KZ"]])
+    folder = unzipped(chosen.data, tmp_path / "chosen")
+    assert [i["number"] for i in json.loads((folder / "items.json").read_text("utf-8"))] == ["KZ-0001"]
+    verified = run_verifier(folder)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert '"образ диска.bin"' in verified.stdout and "case / дело KZ № 257500031000412" in verified.stdout
+
+    unknown = export(cast, setting["gid"], item_ids=[ids["KZ"], 99999])
+    assert unknown.status_code == 404 and unknown.get_json()["error"]["fields"] == {"item_ids": "99999"}
 
 
 def test_nothing_to_export_and_a_broken_store_are_refused(cast, setting):

@@ -93,7 +93,8 @@ def history(tmp_path_factory) -> dict:
             "team_id": 1 if party == "KZ" else 2,
             "use_conditions": "",
         }
-        items[eid] = {"id": eid, **record, "custodian": USERS[actor], "status": "active", "files": []}
+        items[eid] = {"id": eid, **record, "case_number": "KZ 257500031000412", "custodian": USERS[actor],
+                      "status": "held", "files": []}
         event(eid, "registered", actor, item=record)
 
     def attach(eid: int, actor: str, name: str, content: bytes) -> None:
@@ -254,6 +255,57 @@ def test_report_escapes_what_users_typed(bundle):
     assert "../../&lt;script&gt;alert(1)&lt;/script&gt;.txt" in report
     assert "протокол допроса.pdf" in report and "Алия Нурланова (aliya)" in report
     assert "transferred / передано" in report and "Image of a seized phone" in report
+
+
+def test_report_and_verifier_say_things_in_words(history, bundle):
+    report = (bundle / "report.html").read_text(encoding="utf-8")
+    assert "<tr><td>Case / Дело</td><td>KZ 257500031000412</td></tr>" in report
+    assert "<td>digital copy / цифровая копия</td>" in report and "digital_copy" not in report
+    assert "<td>held / на хранении</td>" in report
+    assert "<td>Obtained at / Когда получено</td><td>2025-11-10 15:00 UTC</td>" in report
+    assert "2025-11-11 10:30 UTC (local zone / часовой пояс: Asia/Almaty)" in report
+    sha = hashlib.sha256(b"date,amount\n2025-01-01,100\n").hexdigest()
+    assert f"<td>statement.csv</td><td>27 bytes / байт</td><td><code>{sha}</code></td>" in report
+    assert "<td>Consents / Согласия</td><td>none / нет</td>" in report and "[]" not in report
+    assert "Signed at / Подписано</td><td>2025-11-12 08:00 UTC" in report
+    code, out = verify(bundle)
+    assert code == 0, out
+    assert 'KZ-0001 "Image of a seized phone": digital copy / цифровая копия, case / дело KZ 257500031000412, ' \
+        "held / на хранении" in out
+    assert f'file / файл "statement.csv", 27 bytes / байт, SHA-256 {sha}' in out
+    assert '"phone-image.bin", 2.4 MB / МБ (2560000 bytes / байт)' in out
+
+
+def test_a_bundle_of_some_items_verifies_holding_the_others_by_hash_only(history, tmp_path):
+    """Items left out (not chosen, or withheld under their use conditions) keep their events' content in
+    the group: the bundle holds those leaves by hash, the signed root still verifies and the report and
+    the verifier name the withheld items."""
+    path = tmp_path / "some.zip"
+    reason = "use conditions are set / установлены условия использования"
+    with path.open("wb") as target:
+        write_bundle(target, checkpoint=history["checkpoint"], entries=history["entries"],
+                     items=[history["items"][0], history["items"][2]], files=history["files"],
+                     generated_at=GENERATED_AT, left_out={2}, withheld=[{"number": "BY-0001", "reason": reason}])
+    folder = tmp_path / "some"
+    with zipfile.ZipFile(path) as archive:
+        archive.extractall(folder)
+        names = archive.namelist()
+    records = load(folder, "ledger/entries.json")
+    hidden = [r for r in records if "entry" not in r]
+    assert [r["leaf_index"] for r in hidden] == [i for i, e in enumerate(history["entries"]) if e["evidence_id"] == 2]
+    assert "Банковские выписки" not in json.dumps(records, ensure_ascii=False)
+    assert "files/" + hashlib.sha256(b"date,amount\n2025-01-01,100\n").hexdigest() not in names
+    code, out = verify(folder)
+    assert code == 0, out
+    assert "items / предметы:           2" in out and "by hash only / события других предметов, только хэш: 5" in out
+    assert f'withheld / не выгружен: "BY-0001": {reason}' in out
+    report = (folder / "report.html").read_text(encoding="utf-8")
+    assert f"<tr><td>BY-0001</td><td>{reason}</td></tr>" in report and "<h2>BY-0001" not in report
+
+    hidden[0]["leaf_hash"] = "0" * 64  # a hash-only leaf changed still fails
+    save(folder, "ledger/entries.json", records)
+    code, out = verify(folder)
+    assert code == 1 and "(an event of an item not in this bundle / событие предмета вне пакета) was changed" in out
 
 
 def test_changed_byte_in_a_file_fails_naming_it(history, bundle):
@@ -443,7 +495,10 @@ def test_consents_the_ledger_records_must_be_those_items_json_shows(history, tmp
         archive.extractall(folder)
     code, out = verify(folder)
     assert code == 0 and "note" not in out, out
-    assert "consent recorded / согласие внесено" in (folder / "report.html").read_text(encoding="utf-8")
+    report = (folder / "report.html").read_text(encoding="utf-8")
+    assert "consent recorded / согласие внесено" in report
+    words = "KZ consented on 2025-11-10 (&quot;Письмо № 1&quot;) to the use &quot;Для суда&quot; / KZ дала согласие"
+    assert f"<td>Consents / Согласия</td><td>{words}" in report
 
     for change in (lambda its: its[0]["consents"][0].update(reference="Письмо № 2"),
                    lambda its: its[0]["consents"].clear(),

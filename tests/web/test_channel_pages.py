@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from jit.extensions import db
+from jit.models import User
 from tests.channels_support import active_group_with_member, channels_of, post
+from tests.conftest import csrf_token_in
+
+HEAD = "creator"  # the group head
 
 
 def test_the_chat_page_lists_readable_channels_with_unread_counts(cast):
@@ -42,3 +47,44 @@ def test_the_group_page_carries_the_chat_panel_of_its_general_channel(cast):
     assert "js/chat.js" in page
     observer = cast.browser("by_legal").get(f"/groups/{gid}").get_data(as_text=True)
     assert "data-chat" not in observer and "js/chat.js" not in observer
+
+
+def test_the_group_head_opens_a_custom_channel_with_two_members_chosen_by_name(cast):
+    group = active_group_with_member(cast)
+    gid = group["id"]
+    browser = cast.browser(HEAD)
+    page = browser.get(f"/groups/{gid}/channels", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert 'name="member_ids" multiple' in page and "Новый канал" in page
+    with cast.app.app_context():
+        names = {who: db.session.get(User, cast.ids[who]).full_name for who in ("kz_member", "by_head")}
+    for who, name in names.items():
+        assert f'<option value="{cast.ids[who]}">{name}</option>' in page  # chosen by name, never a typed id
+    opened = browser.post(f"/groups/{gid}/channels", data={
+        "name": "Финансовый след", "member_ids": [cast.ids["kz_member"], cast.ids["by_head"]],
+        "csrf_token": csrf_token_in(page)})
+    assert opened.status_code == 302
+    channel = channels_of(cast, gid, "kz_member")["Финансовый след"]
+    assert opened.headers["Location"].endswith(f"/groups/{gid}/channels?channel={channel['id']}")
+    members = cast.api.get(f"/api/v1/channels/{channel['id']}/members", headers=cast.headers[HEAD]).get_json()
+    assert {cast.ids["kz_member"], cast.ids["by_head"]} <= {m["id"] for m in members["items"]}
+    shown = browser.get(opened.headers["Location"], headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert "Финансовый след" in shown
+    assert '<p class="text-muted mb-0" data-empty>Сообщений пока нет</p>' in shown
+
+
+def test_a_channel_with_messages_does_not_say_it_is_empty_and_members_cannot_open_channels(cast):
+    group = active_group_with_member(cast)
+    gid = group["id"]
+    general = channels_of(cast, gid, "kz_member")["general"]["id"]
+    assert post(cast, general, HEAD, "Совещание в 15:00").status_code == 201
+    page = cast.browser("kz_member").get(f"/groups/{gid}/channels", headers={"Accept-Language": "en"}).get_data(
+        as_text=True)
+    assert "data-empty hidden" in page
+    assert "New channel" not in page and 'name="member_ids"' not in page
+    for who in ("kz_member", "by_legal"):
+        browser = cast.browser(who)
+        token = csrf_token_in(browser.get("/").get_data(as_text=True))
+        refused = browser.post(f"/groups/{gid}/channels", data={"name": "x", "member_ids": [], "csrf_token": token})
+        assert refused.status_code == 403
+    observer = cast.browser("by_legal").get(f"/groups/{gid}/channels").get_data(as_text=True)
+    assert "New channel" not in observer and 'name="member_ids"' not in observer

@@ -105,6 +105,12 @@ class EvidenceFilterSchema(PageArgsSchema):
     custodian_id = Integer(load_default=None)
 
 
+class ExportArgsSchema(ma.Schema):
+    case_id = Integer(load_default=None, metadata={"description": "export only this case's items"})
+    item_ids = ma.fields.List(Integer(), load_default=None, metadata={
+        "description": "export only these items (repeat the parameter: `item_ids=3&item_ids=5`)"})
+
+
 class EvidenceFileFormSchema(ma.Schema):
     place = ma.fields.String(load_default="")
     note = ma.fields.String(load_default="")

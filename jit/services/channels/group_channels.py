@@ -14,7 +14,7 @@ from jit.services.audit import note, use_case
 from jit.services.channels.access import _load_channel
 from jit.services.channels.payloads import ChannelSummary, _summaries
 from jit.services.channels.presence import _cut
-from jit.services.errors import Conflict, Invalid, NotFound
+from jit.services.errors import Conflict, DomainError, Invalid, NotFound
 
 NAME_LIMIT = 120
 
@@ -55,6 +55,15 @@ def _current_member_ids(group: JointGroup, user_ids, field: str) -> list[int]:
         raise Invalid(fields={field: _l("Not current members of the group: %(ids)s.",
                                         ids=", ".join(map(str, strangers)))})
     return chosen
+
+
+def may_create_channel(actor: User, group: JointGroup) -> bool:
+    """Whether `create_channel` lets the actor open a channel in the group now (the page asks)."""
+    try:
+        authz.require_group_manager(actor, group)
+    except DomainError:
+        return False
+    return True
 
 
 @use_case("channel.create")

@@ -95,8 +95,8 @@ def _register_page(gid: int, *, status: int = 200):
     group, page = group_view.evidence_register(actor(), gid, filters, cursor=request.args.get("cursor") or None)
     valid = not form.errors
     next_url = url_for(".index", gid=gid, **chosen, cursor=page.next_cursor) if page.next_cursor else None
-    return render_template("evidence/index.html", group=group, form=form, rows=page.items,
-                           next_url=next_url), status if valid else 422
+    return render_template("evidence/index.html", group=group, form=form, rows=page.items, next_url=next_url,
+                           chosen_case=chosen.get("case_id")), status if valid else 422
 
 
 @bp.route("/groups/<int:gid>/evidence")
@@ -109,10 +109,12 @@ def index(gid: int):
 @login_required
 def export(gid: int):
     try:
-        name, bundle = evidence.export_bundle(actor(), gid)
-    except Conflict as refusal:  # AGR-USE, or nothing recorded yet: said on the register itself
+        made = evidence.export_bundle(actor(), gid, case_id=request.args.get("case_id", type=int),
+                                      item_ids=request.args.getlist("item_ids", type=int) or None)
+    except Conflict as refusal:  # AGR-USE for every chosen item, or nothing recorded yet: said on the register
         return _register_page(gid, status=show_refusal(FilterForm(formdata=None), refusal))
-    return send_file(bundle, mimetype="application/zip", as_attachment=True, download_name=name)
+    # The withheld items and why are in the bundle's report; a download cannot show a page.
+    return send_file(made.bundle, mimetype="application/zip", as_attachment=True, download_name=made.name)
 
 
 @bp.route("/groups/<int:gid>/evidence/new", methods=["GET", "POST"])
