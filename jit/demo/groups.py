@@ -34,7 +34,7 @@ def load_groups(people: dict[str, User], authority_ids: dict[str, int]) -> None:
         group_documents.add_document(
             head, group.id, kind="decision" if decision else "creation_request", decision=decision, party=party,
             authority_id=authority_ids[authority], dated=today - timedelta(days=days_ago),
-            reference=f"{party}-{decision or 'request'}-{group.code}", signed_by=SIGNATORIES[authority], **extra)
+            reference=f"{party}-{days_ago}/{group.code}", signed_by=SIGNATORIES[authority], **extra)
 
     document(None, "BY", "ic_by", 120)
     groups.transition(head, group.id, to="requested", version=group.version)
@@ -196,10 +196,10 @@ def load_lapsed_group(people: dict[str, User], authority_ids: dict[str, int]) ->
         groups.add_team(head, group.id, party=party, authority_id=authority_ids[authority],
                         national_head_id=people[national_head].id)
     for party, authority in (("BY", "ic_by"), ("KZ", "mvd_kz")):
-        for decision, extra in (("create", {}), ("appoint_head", {"head_id": head.id})):
+        for number, (decision, extra) in enumerate((("create", {}), ("appoint_head", {"head_id": head.id})), 1):
             group_documents.add_document(head, group.id, kind="decision", decision=decision, party=party,
                                          authority_id=authority_ids[authority],
-                                         reference=f"{party}-{decision}-{group.code}",
+                                         reference=f"{party}-{number}/{group.code}",
                                          signed_by=SIGNATORIES[authority], **paper, **extra)
     groups.transition(head, group.id, to="active", version=group.version)
     # Demo only: the term as it was agreed, now twelve days past, with no extension decision filed.

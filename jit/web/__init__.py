@@ -15,7 +15,7 @@ from jit.web.admin.routes import bp as admin_bp
 from jit.web.audit.routes import bp as audit_bp
 from jit.web.auth.routes import bp as auth_bp
 from jit.web.channels.routes import bp as channels_bp
-from jit.web.common import actor, label_of, page_locale
+from jit.web.common import actor, file_size, in_words, label_of, page_locale
 from jit.web.evidence.routes import bp as evidence_bp
 from jit.web.groups.routes import bp as groups_bp
 from jit.web.instructions.routes import bp as instructions_bp
@@ -56,4 +56,6 @@ def init_web(app: Flask) -> None:
     app.add_template_global(page_locale, "current_locale")
     app.add_template_filter(partial(label_of, ROLE_LABELS), "role_label")
     app.add_template_global(partial(label_of, OUTCOME_LABELS), "outcome_label")
+    app.add_template_filter(in_words, "in_words")
+    app.add_template_filter(file_size, "file_size")
     app.context_processor(_navigation_counts)

@@ -6,7 +6,9 @@ from __future__ import annotations
 from functools import partial
 
 from flask import Blueprint, send_file
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -32,6 +34,24 @@ def label_of(labels: dict, value) -> str:
 def badge_of(badges: dict, value) -> str:
     """The badge class of an enum value (a neutral one if it has none)."""
     return badges.get(getattr(value, "value", value), "text-bg-secondary")
+
+
+def in_words(value) -> str:
+    """A setting's value as a reader says it: yes or no for a switch, the number otherwise."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+SIZE_UNITS = (_l("%(num)s B"), _l("%(num)s KB"), _l("%(num)s MB"), _l("%(num)s GB"), _l("%(num)s TB"))
+
+
+def file_size(size: int) -> str:
+    """A size in bytes as people read it: "3 MB", "1.5 KB" (steps of 1024, one decimal at most)."""
+    step = 0
+    while size >= 1024 and step < len(SIZE_UNITS) - 1:
+        size, step = size / 1024, step + 1
+    return str(SIZE_UNITS[step]) % {"num": format_decimal(round(size, 1), format="#,##0.#")}
 
 
 def add_filters(bp: Blueprint, function, **tables: dict) -> None:
