@@ -117,9 +117,10 @@ def matches(user: User, q: str) -> bool:
 
 @use_case("group.people")
 def choosable(actor: User | None, group_id: int, *, purpose: str, q: str = "",
-              channel_id: int | None = None) -> list[Candidate]:
+              channel_id: int | None = None, limit: int | None = LIMIT) -> list[Candidate]:
     """The people the caller may choose in the group for `purpose` whose name or username contains
-    `q`, by name; outsiders get NotFound, like every group read."""
+    `q`, by name (the first `limit`; None: all, for a page's plain list); outsiders get NotFound,
+    like every group read."""
     actor, group = scope.load_visible(actor, group_id)
     if purpose not in PURPOSES:
         raise Invalid(fields={"purpose": _l("One of: %(values)s.", values=", ".join(PURPOSES))})
@@ -130,4 +131,4 @@ def choosable(actor: User | None, group_id: int, *, purpose: str, q: str = "",
                       "custodian": _custodians}[purpose](actor, group)
     note(purpose=purpose)
     found = sorted((c for c in candidates if matches(c.user, q)), key=lambda c: (c.user.full_name, c.user.id))
-    return found[:LIMIT]
+    return found[:limit]

@@ -21,7 +21,17 @@ from jit.services import cases, group_documents, group_view, groups
 from jit.services.errors import Conflict, DomainError, Invalid, TooLarge
 from jit.uploads import accepts_upload
 from jit.web.channels.routes import chat_panel
-from jit.web.common import actor, add_filters, badge_of, file_response, label_of, page_locale, party_choices
+from jit.web.common import (
+    actor,
+    add_filters,
+    badge_of,
+    file_response,
+    label_of,
+    member_choices,
+    offer_people,
+    page_locale,
+    party_choices,
+)
 from jit.web.groups.forms import (
     DECISION_LABELS,
     DOCUMENT_KIND_LABELS,
@@ -195,6 +205,7 @@ def new_team(gid: int):
     form = TeamForm()
     form.party.choices = party_choices(parties)
     form.authority_id.choices = _authority_choices(authorities)
+    offer_people(form.national_head_id, gid, "national_head", blank=_("— choose —"))
     status = None
     if form.validate_on_submit():
         try:
@@ -216,6 +227,7 @@ def new_member(gid: int):
     locale = page_locale()
     form.team_id.choices = [SelectChoice(str(team.id), f"{team.party_code} — {team.authority.name(locale)}")
                             for team in group.teams]
+    offer_people(form.user_id, gid, "member", blank=_("— choose —"))
     status = None
     if form.validate_on_submit():
         try:
@@ -251,6 +263,7 @@ def new_document(gid: int):
     form = DocumentForm()
     form.party.choices = party_choices(parties)
     form.authority_id.choices = _authority_choices(authorities)
+    form.head_id.choices = member_choices(group, _("— choose —"), group.head, group.created_by)
     status = None
     if form.validate_on_submit():
         try:
@@ -275,6 +288,7 @@ def new_case(gid: int):
     locale = page_locale()
     form.party.choices = [SelectChoice(team.party_code, f"{team.party.name(locale)} ({team.party_code})")
                           for team in group.teams]
+    form.handling_investigator_id.choices = member_choices(group, _("— choose —"))
     status = None
     if form.validate_on_submit():
         try:
