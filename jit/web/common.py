@@ -11,7 +11,6 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from jit.models import User
-from jit.services import people
 from jit.storage import digest_header
 
 
@@ -65,14 +64,14 @@ def person_label(user: User, team=None) -> str:
     return f"{user.full_name} — {', '.join(where)}" if where else user.full_name
 
 
-def offer_people(field, gid: int, purpose: str, *, blank: str | None = None, **filters) -> None:
-    """Fill a person field with everyone the caller may choose for `purpose` (the list a page without
-    JavaScript shows), and tell the picker (static/js/people-picker.js) where to search as one types."""
-    found = people.choosable(actor(), gid, purpose=purpose, limit=None, **filters)
-    choices = [SelectChoice(c.user.id, person_label(c.user, c.team)) for c in found]
+def offer_people(field, form_data, purpose: str, *, blank: str | None = None) -> None:
+    """Fill a person field with everyone the caller may choose for `purpose` (`group_view.people_form`:
+    the list a page without JavaScript shows), and tell the picker (static/js/people-picker.js) where
+    to search as one types."""
+    choices = [SelectChoice(c.user.id, person_label(c.user, c.team)) for c in form_data.people[purpose]]
     field.choices = [SelectChoice("", blank), *choices] if blank is not None else choices
     field.render_kw = {**(field.render_kw or {}), "data-people-url": url_for(
-        "api_groups.people_to_choose", gid=gid, purpose=purpose, **filters)}
+        "api_groups.people_to_choose", gid=form_data.group.id, purpose=purpose)}
 
 
 def instruction_label(instruction) -> str:

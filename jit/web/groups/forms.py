@@ -70,7 +70,8 @@ def _optional_int(value):
 
 def person_field(label, **kwargs) -> SelectField:
     """A person chosen by name from the people the route offers (`offer_people`); the service judges the choice."""
-    return SelectField(label, coerce=_optional_int, validate_choice=False, validators=[Optional()], **kwargs)
+    return SelectField(label, coerce=_optional_int, validate_choice=False, validators=[Optional()],
+                       render_kw={"data-picker": "person"}, **kwargs)
 
 
 class GroupForm(Form):

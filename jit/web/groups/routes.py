@@ -201,11 +201,12 @@ def edit(gid: int):
 @bp.route("/<int:gid>/teams/new", methods=["GET", "POST"])
 @login_required
 def new_team(gid: int):
-    group, parties, authorities = group_view.group_form(actor(), gid)
+    offered = group_view.people_form(actor(), gid, "national_head")
+    group = offered.group
     form = TeamForm()
-    form.party.choices = party_choices(parties)
-    form.authority_id.choices = _authority_choices(authorities)
-    offer_people(form.national_head_id, gid, "national_head", blank=_("— choose —"))
+    form.party.choices = party_choices(offered.parties)
+    form.authority_id.choices = _authority_choices(offered.authorities)
+    offer_people(form.national_head_id, offered, "national_head", blank=_("— choose —"))
     status = None
     if form.validate_on_submit():
         try:
@@ -222,12 +223,13 @@ def new_team(gid: int):
 @bp.route("/<int:gid>/members/new", methods=["GET", "POST"])
 @login_required
 def new_member(gid: int):
-    group = groups.get_group(actor(), gid)
+    offered = group_view.people_form(actor(), gid, "member")
+    group = offered.group
     form = MemberForm()
     locale = page_locale()
     form.team_id.choices = [SelectChoice(str(team.id), f"{team.party_code} — {team.authority.name(locale)}")
                             for team in group.teams]
-    offer_people(form.user_id, gid, "member", blank=_("— choose —"))
+    offer_people(form.user_id, offered, "member", blank=_("— choose —"))
     status = None
     if form.validate_on_submit():
         try:

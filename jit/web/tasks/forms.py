@@ -67,7 +67,8 @@ class TaskForm(Form):
     allow_past_due = BooleanField(_l("Record a due date in the past anyway"))
     priority = SelectField(_l("Priority"), choices=_priority_choices(), default=TaskPriority.NORMAL.value)
     case_id = SelectField(_l("Criminal case (optional)"), coerce=_optional_int)
-    instruction_id = SelectField(_l("Instruction (optional)"), coerce=_optional_int, validate_choice=False)
+    instruction_id = SelectField(_l("Instruction (optional)"), coerce=_optional_int, validate_choice=False,
+                                 render_kw={"data-picker": "instruction"})
     submit = SubmitField(_l("Set the task"))
 
 
@@ -109,6 +110,7 @@ class BoardFilterForm(Form):
         csrf = False
 
     team = SelectField(_l("Team"), coerce=_optional_int, validators=[Optional()])
-    assignee = SelectField(_l("Assignee"), coerce=_optional_int, validators=[Optional()])
+    assignee = SelectField(_l("Assignee"), coerce=_optional_int, validators=[Optional()],
+                           render_kw={"data-picker": "person"})
     case = SelectField(_l("Criminal case"), coerce=_optional_int, validators=[Optional()])
     overdue = BooleanField(_l("Overdue only"))

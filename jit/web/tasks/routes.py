@@ -15,7 +15,7 @@ from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from jit.models import JointGroup, Task, TaskChange, TaskStatus
-from jit.services import group_view, groups, instructions, tasks
+from jit.services import group_view, tasks
 from jit.services.errors import Conflict, DomainError, Invalid
 from jit.web.common import actor, add_filters, badge_of, instruction_label, label_of, member_choices, offer_people
 from jit.web.refusals import form_page, show_refusal
@@ -105,14 +105,14 @@ def board(gid: int):
 @bp.route("/groups/<int:gid>/tasks/new", methods=["GET", "POST"])
 @login_required
 def new(gid: int):
-    group = groups.get_group(actor(), gid)
+    offered = group_view.people_form(actor(), gid, "assignee", with_instructions=True)
+    group = offered.group
     form = TaskForm()
     form.case_id.choices = [SelectChoice("", _("No case")),
                             *(SelectChoice(case.id, f"{case.party_code} — {case.number}") for case in group.cases)]
-    offer_people(form.assignee_ids, gid, "assignee")
-    listed = instructions.list_instructions(actor(), gid, limit=500).items
+    offer_people(form.assignee_ids, offered, "assignee")
     form.instruction_id.choices = [SelectChoice("", _("None")),
-                                   *(SelectChoice(i.id, instruction_label(i)) for i in listed)]
+                                   *(SelectChoice(i.id, instruction_label(i)) for i in offered.instructions)]
     status = None
     if form.validate_on_submit():
         try:
