@@ -33,3 +33,10 @@ def choose_file(page: Page, label: str, path: Path, content: bytes) -> None:
 
 def still_the_same_page(page: Page) -> bool:
     return page.evaluate("window.jitNotReloaded === true")
+
+
+def pick(page: Page, field_id: str, typed: str, option: str) -> None:
+    """Choose in a searchable picker (Tom Select over the select `field_id`): type a part of the name,
+    then click the offered person whose line contains `option`."""
+    page.locator(f"#{field_id}-ts-control").fill(typed)
+    page.locator(f"#{field_id}-ts-dropdown .option", has_text=option).click()
