@@ -31,7 +31,7 @@ function enhance(select) {
   const url = select.dataset.peopleUrl;
   const settings = {
     valueField: "value", labelField: "text", searchField: ["text", "username"],
-    plugins: select.multiple ? ["remove_button"] : [], maxOptions: 50,
+    plugins: select.multiple ? ["remove_button"] : [], maxOptions: 50, closeAfterSelect: !select.multiple,
     render: { option: renderOption },
   };
   if (url) {
