@@ -40,6 +40,8 @@ static/vendor/.copied: node_modules/.installed
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
 	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/socket.io/
 	cp node_modules/sortablejs/modular/sortable.esm.js static/vendor/sortablejs/
+	mkdir -p static/vendor/tom-select
+	cp node_modules/tom-select/dist/js/tom-select.complete.min.js node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css static/vendor/tom-select/
 	touch $@
 
 translations: $(VENV)/.installed

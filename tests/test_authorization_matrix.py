@@ -246,6 +246,8 @@ MATRIX: dict[tuple[str, str], Call] = {
         "dated": "2025-01-10", "signed_by": "Председатель"}),
     ("api_groups.transition", "POST"): Call(group_manager(), json={"to": "requested", "version": 2}),
     ("api_groups.timeline", "GET"): Call(group_reader()),
+    # Readers who may choose nobody for a purpose get an empty list; outsiders cannot tell the group exists.
+    ("api_groups.people_to_choose", "GET"): Call(group_reader(), query={"purpose": "assignee", "q": "a"}),
     ("api_groups.list_cases", "GET"): Call(group_reader()),
     ("api_groups.attach_document_file", "POST"): Call(group_manager(201), upload=True,
                                                       path_keys={"document_id": "bare_document_id"}),

@@ -21,11 +21,13 @@ from jit.api.schemas.groups import (
     GroupUpdateSchema,
     MemberCreateSchema,
     MembershipSchema,
+    PeopleArgsSchema,
+    PeopleSchema,
     TeamCreateSchema,
     TeamSchema,
     TransitionSchema,
 )
-from jit.services import cases, group_documents, groups
+from jit.services import cases, group_documents, groups, people
 from jit.storage import digest_header
 from jit.uploads import accepts_upload
 
@@ -100,6 +102,16 @@ def add_member(body, gid):
 def remove_member(gid, user_id):
     """End a membership today; the member's access ends at once."""
     groups.remove_member(actor(), gid, user_id)
+
+
+@blp.route("/groups/<int:gid>/people", methods=["GET"])
+@blp.arguments(PeopleArgsSchema, location="query")
+@blp.response(200, PeopleSchema)
+@blp.alt_response(404, **GROUP_NOT_FOUND)
+def people_to_choose(args, gid):
+    """The people the caller may choose in the group for `purpose` (assignee, member, national_head,
+    custodian, mention) whose name or username contains `q`; none when the caller may choose nobody."""
+    return {"items": people.choosable(actor(), gid, **args)}
 
 
 @blp.route("/groups/<int:gid>/documents", methods=["POST"])

@@ -21,7 +21,7 @@ from jit.models import (
     Party,
     User,
 )
-from jit.services import channels, compliance, evaluations, evidence, groups, instructions, registry, tasks
+from jit.services import channels, compliance, evaluations, evidence, groups, instructions, people, registry, tasks
 from jit.services.audit import note, use_case
 from jit.services.pagination import MAX_LIMIT, Page
 
@@ -97,6 +97,27 @@ def group_form(actor: User | None, group_id: int) -> tuple[JointGroup, list[Part
     authorities = registry.list_authorities(actor, limit=MAX_LIMIT).items
     _on_the_group(group)
     return group, parties, authorities
+
+
+@dataclass(frozen=True)
+class PeopleForm:
+    """A form that names people (and, where asked, an instruction): whom the caller may choose for
+    each purpose, every one of them (a page without JavaScript lists them all)."""
+
+    group: JointGroup
+    parties: list[Party]
+    authorities: list[Authority]
+    people: dict[str, list[people.Candidate]]
+    instructions: list[Instruction]
+
+
+@use_case("group.read")
+def people_form(actor: User | None, group_id: int, *purposes: str, with_instructions: bool = False) -> PeopleForm:
+    group, parties, authorities = group_form(actor, group_id)
+    chosen = {purpose: people.choosable(actor, group_id, purpose=purpose, limit=None) for purpose in purposes}
+    listed = instructions.list_instructions(actor, group_id, limit=MAX_LIMIT).items if with_instructions else []
+    _on_the_group(group)
+    return PeopleForm(group, parties, authorities, chosen, listed)
 
 
 @use_case("task.list")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import Blueprint, send_file
+from flask import Blueprint, send_file, url_for
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -75,3 +75,37 @@ def file_response(name: str, sha256: str, stream):
     response = send_file(stream, download_name=name, as_attachment=True)
     response.headers["Digest"] = digest_header(sha256)
     return response
+
+
+def person_label(user: User, team=None) -> str:
+    """A person as a choice reads: the name, then the team's party and the authority (never a number)."""
+    where = [part for part in (getattr(team, "party_code", None),
+                               user.authority.name(page_locale()) if user.authority else None) if part]
+    return f"{user.full_name} — {', '.join(where)}" if where else user.full_name
+
+
+def offer_people(field, form_data, purpose: str, *, blank: str | None = None) -> None:
+    """Fill a person field with everyone the caller may choose for `purpose` (`group_view.people_form`:
+    the list a page without JavaScript shows), and tell the picker (static/js/people-picker.js) where
+    to search as one types."""
+    choices = [SelectChoice(c.user.id, person_label(c.user, c.team)) for c in form_data.people[purpose]]
+    field.choices = [SelectChoice("", blank), *choices] if blank is not None else choices
+    field.render_kw = {**(field.render_kw or {}), "data-people-url": url_for(
+        "api_groups.people_to_choose", gid=form_data.group.id, purpose=purpose)}
+
+
+def instruction_label(instruction) -> str:
+    """An instruction as a choice reads: its teams, its case and what it asks for (never a number)."""
+    asks = instruction.actions[0] if instruction.actions else instruction.body
+    return (f"{instruction.from_team.party_code} → {instruction.to_team.party_code}, {instruction.case.number}: "
+            f"{asks[:80]}")
+
+
+def member_choices(group, blank: str, *extra) -> list[SelectChoice]:
+    """The group's current members by name (and `extra` people outside the teams), for a person field."""
+    chosen = {m.user_id: SelectChoice(m.user_id, person_label(m.user, m.team)) for team in group.teams
+              for m in team.current_members}
+    for user in extra:
+        if user is not None:
+            chosen.setdefault(user.id, SelectChoice(user.id, person_label(user)))
+    return [SelectChoice("", blank), *sorted(chosen.values(), key=lambda choice: choice.label)]

@@ -33,3 +33,20 @@ def choose_file(page: Page, label: str, path: Path, content: bytes) -> None:
 
 def still_the_same_page(page: Page) -> bool:
     return page.evaluate("window.jitNotReloaded === true")
+
+
+def pick(page: Page, field_id: str, typed: str, option: str) -> None:
+    """Choose in a searchable picker (Tom Select over the select `field_id`) with the keyboard: type a
+    part of the name, wait for the people endpoint's answer where the picker asks it, check that the
+    first line offered is `option`'s, take it with Enter and close the list with Escape."""
+    control = page.locator(f"#{field_id}-ts-control")
+    if page.locator(f"#{field_id}[data-people-url]").count():
+        with page.expect_response(lambda answer: "/people?" in answer.url):
+            control.fill(typed)
+    else:
+        control.fill(typed)
+    dropdown = page.locator(f"#{field_id}-ts-dropdown")
+    expect(dropdown.locator(".option.active")).to_contain_text(option)
+    control.press("Enter")
+    control.press("Escape")
+    expect(dropdown).to_be_hidden()

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.api.test_evidence_export import run_verifier
-from tests.browser.test_instruction_flow import choose_file, signed_in, still_the_same_page, watch
+from tests.browser.test_instruction_flow import choose_file, pick, signed_in, still_the_same_page, watch
 from tests.evidence_support import evidence_group
 
 pytestmark = pytest.mark.browser
@@ -79,7 +79,7 @@ def test_a_kazakh_image_goes_to_belarus_and_its_bundle_verifies(cast, live_serve
     by_head.get_by_role("link", name="KZ-0001").click()
     watch(by_head)
     expect(by_head.locator("#evidence-custodian")).to_contain_text(cast.people["kz_member"].full_name)
-    member.get_by_label("To (member of the group)").select_option(label="Ольга Ковалёва — BY, national head")
+    pick(member, "transfer-to_user_id", "ковал", "Ольга Ковалёва")
     member.get_by_role("region", name="Transfer").get_by_label("Place").fill("Астана → Минск")
     member.get_by_role("button", name="Transfer the item").click()
     expect(member.get_by_role("alert")).to_have_text("The item is transferred.")

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.support import choose_file, signed_in, still_the_same_page, watch
+from tests.browser.support import choose_file, pick, signed_in, still_the_same_page, watch
 from tests.groups_support import TODAY, activate, activate_with_case
 
 pytestmark = pytest.mark.browser
@@ -69,9 +69,10 @@ def test_an_instruction_goes_across_the_border_and_comes_back_executed(cast, liv
     # A task for the Kazakh member, under the instruction.
     kz_head.goto(f"{live_server}/groups/{gid}/tasks/new")
     kz_head.get_by_label("Title", exact=True).fill("Допросить свидетеля Иванова И.И.")
-    kz_head.get_by_label("Assignees (user ids)").fill(str(cast.ids["kz_member"]))
+    member_name = cast.people["kz_member"].full_name
+    pick(kz_head, "assignee_ids", member_name.split()[-1], member_name)
     kz_head.get_by_label("Due date", exact=True).fill(DUE)
-    kz_head.get_by_label("Instruction no. (optional)").fill(number)
+    pick(kz_head, "instruction_id", "иванова", "Допросить свидетеля Иванова")
     kz_head.get_by_role("button", name="Set the task").click()
     expect(kz_head.get_by_role("alert")).to_contain_text("is set.")
     task_url = kz_head.url

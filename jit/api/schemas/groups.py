@@ -8,6 +8,7 @@ from flask_smorest.fields import Upload
 from jit.api.schemas.common import AuthorityRefSchema, Integer, PersonSchema, one_of, page_schema, text
 from jit.models import DecisionKind, DocumentKind, GroupStatus, MemberRole
 from jit.services.groups import TEXT_LIMITS as GROUP_TEXT_LIMITS
+from jit.services.people import PURPOSES
 
 
 class MemberSchema(ma.Schema):
@@ -146,3 +147,29 @@ class GroupEventListSchema(ma.Schema):
 
 
 GroupPageSchema = page_schema(GroupSchema, "GroupPage")
+
+
+class PeopleArgsSchema(ma.Schema):
+    purpose = one_of(PURPOSES, required=True, metadata={"description": "the field the person is chosen for"})
+    q = ma.fields.String(load_default="", validate=ma.validate.Length(max=200),
+                         metadata={"description": "any part of the full name or the username, in any script"})
+    channel_id = Integer(load_default=None, metadata={"description": "for `mention`: the channel (default: general)"})
+
+
+class TeamBriefSchema(ma.Schema):
+    id = Integer()
+    party = ma.fields.String(attribute="party_code")
+
+
+class PersonChoiceSchema(ma.Schema):
+    """A person the caller may choose; `team` is the team they are in or (purpose `member`) would join."""
+
+    id = Integer(attribute="user.id")
+    full_name = ma.fields.String(attribute="user.full_name")
+    username = ma.fields.String(attribute="user.username")
+    team = ma.fields.Nested(TeamBriefSchema, allow_none=True)
+    authority = ma.fields.Nested(AuthorityRefSchema, allow_none=True)
+
+
+class PeopleSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(PersonChoiceSchema))

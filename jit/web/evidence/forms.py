@@ -4,7 +4,7 @@ forms. The field names are the service's parameter names, so that they line up."
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, DateTimeLocalField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
@@ -103,7 +103,8 @@ class TransferForm(_EventForm):
 class CustodyForm(_EventForm):
     type = SelectField(_l("Event"), choices=[SelectChoice(kind.value, EVENT_LABELS[kind.value])
                                              for kind in RECORDED_HERE])
-    refers_to = IntegerField(_l("Corrects event no. (for a correction)"), validators=[Optional()])
+    refers_to = SelectField(_l("Corrects the event (for a correction)"), validate_choice=False,
+                            coerce=lambda value: int(value) if value else None)
     submit = SubmitField(_l("Record the event"))
 
 

@@ -20,7 +20,7 @@ from jit.models import EvidenceStatus, JointGroup
 from jit.services import evidence, group_view, groups
 from jit.services.errors import Conflict, Invalid, RateLimited, TooLarge
 from jit.uploads import accepts_upload
-from jit.web.common import actor, add_filters, badge_of, file_response, label_of
+from jit.web.common import actor, add_filters, badge_of, file_response, instruction_label, label_of
 from jit.web.evidence.forms import (
     EVENT_LABELS,
     KIND_LABELS,
@@ -155,9 +155,13 @@ def _detail_page(eid: int, *, status: int = 200, **forms):
              "designee_form": DesigneeForm(formdata=None, prefix="designee"), **forms}
     transfer = forms["transfer_form"]
     transfer.to_user_id.choices = [choice for choice in _people(group) if choice.value != item.custodian_id]
-    transfer.instruction_id.choices = [SelectChoice("", _("None")), *(
-        SelectChoice(i.id, _("No. %(id)s", id=i.id) + f" — {i.from_team.party_code} → {i.to_team.party_code}")
-        for i in page.instructions)]
+    transfer.to_user_id.render_kw = {"data-people-url": url_for("api_groups.people_to_choose", gid=group.id,
+                                                                purpose="custodian")}
+    transfer.instruction_id.choices = [SelectChoice("", _("None")),
+                                       *(SelectChoice(i.id, instruction_label(i)) for i in page.instructions)]
+    forms["custody_form"].refers_to.choices = [SelectChoice("", _("None: not a correction")), *(
+        SelectChoice(event.seq, f"{event.seq}. {label_of(EVENT_LABELS, event.type)} — {event.actor.full_name}, "
+                                f"{event.at:%Y-%m-%d %H:%M}") for event in item.events)]
     choose = forms["designee_form"]
     choose.user_id.choices = [SelectChoice("", _("Nobody: the national head only")), *(
         SelectChoice(user.id, user.full_name) for user in page.recorder_choices)]

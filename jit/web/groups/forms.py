@@ -56,16 +56,22 @@ EVENT_LABELS = {
     "case_added": _l("Criminal case linked"),
 }
 
-USER_ID_HELP = _l("The person's user id: the number shown next to each name in the member lists "
-                  "(your administrator can tell you anyone else's).")
-
-
 def _choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in labels.items()]
 
 
 def _optional_str(value):
     return value or None
+
+
+def _optional_int(value):
+    return None if value in (None, "") else int(value)
+
+
+def person_field(label, **kwargs) -> SelectField:
+    """A person chosen by name from the people the route offers (`offer_people`); the service judges the choice."""
+    return SelectField(label, coerce=_optional_int, validate_choice=False, validators=[Optional()],
+                       render_kw={"data-picker": "person"}, **kwargs)
 
 
 class GroupForm(Form):
@@ -90,14 +96,14 @@ class TeamForm(Form):
     party = SelectField(_l("Party"))
     authority_id = SelectField(_l("Authority"), coerce=int,
                                description=_l("A competent authority of that party, on its Art. 11 list."))
-    national_head_id = IntegerField(_l("National head (user id)"), validators=[Optional()],
-                                    description=USER_ID_HELP)
+    national_head_id = person_field(_l("National head"),
+                                    description=_l("A person of that party who is not yet in the group."))
     submit = SubmitField(_l("Add the team"))
 
 
 class MemberForm(Form):
     team_id = SelectField(_l("National team"), coerce=int)
-    user_id = IntegerField(_l("User id"), validators=[Optional()], description=USER_ID_HELP)
+    user_id = person_field(_l("Person"), description=_l("Type part of the name or the username."))
     role = SelectField(_l("Role"), choices=_choices(MEMBER_ROLE_LABELS), default=MemberRole.MEMBER.value)
     submit = SubmitField(_l("Add the member"))
 
@@ -114,8 +120,7 @@ class DocumentForm(Form):
                             description=_l("The document's number, e.g. № 12/345."))
     dated = DateField(_l("Dated"), validators=[Optional()])
     signed_by = StringField(_l("Signed by"), validators=[Length(max=200)])
-    head_id = IntegerField(_l("Appointed head (user id)"), validators=[Optional()],
-                           description=_l("Only for a decision to appoint the group head."))
+    head_id = person_field(_l("Appointed head"), description=_l("Only for a decision to appoint the group head."))
     new_end = DateField(_l("New end of the term"), validators=[Optional()],
                         description=_l("Only for a decision to extend the term."))
     submit = SubmitField(_l("File the document"))
@@ -127,7 +132,7 @@ class CaseForm(Form):
     opened_on = DateField(_l("Opened on"), validators=[Optional()])
     articles = StringField(_l("Articles of the criminal code"), validators=[Length(max=300)])
     summary = TextAreaField(_l("Summary"), render_kw={"rows": 4}, filters=[newlines])
-    handling_investigator_id = IntegerField(_l("Handling investigator (user id)"), validators=[Optional()],
+    handling_investigator_id = person_field(_l("Handling investigator"),
                                             description=_l("A member of that party's national team."))
     submit = SubmitField(_l("Link the case"))
 

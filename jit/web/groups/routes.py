@@ -21,7 +21,17 @@ from jit.services import cases, group_documents, group_view, groups
 from jit.services.errors import Conflict, DomainError, Invalid, TooLarge
 from jit.uploads import accepts_upload
 from jit.web.channels.routes import chat_panel
-from jit.web.common import actor, add_filters, badge_of, file_response, label_of, page_locale, party_choices
+from jit.web.common import (
+    actor,
+    add_filters,
+    badge_of,
+    file_response,
+    label_of,
+    member_choices,
+    offer_people,
+    page_locale,
+    party_choices,
+)
 from jit.web.groups.forms import (
     DECISION_LABELS,
     DOCUMENT_KIND_LABELS,
@@ -191,10 +201,12 @@ def edit(gid: int):
 @bp.route("/<int:gid>/teams/new", methods=["GET", "POST"])
 @login_required
 def new_team(gid: int):
-    group, parties, authorities = group_view.group_form(actor(), gid)
+    offered = group_view.people_form(actor(), gid, "national_head")
+    group = offered.group
     form = TeamForm()
-    form.party.choices = party_choices(parties)
-    form.authority_id.choices = _authority_choices(authorities)
+    form.party.choices = party_choices(offered.parties)
+    form.authority_id.choices = _authority_choices(offered.authorities)
+    offer_people(form.national_head_id, offered, "national_head", blank=_("— choose —"))
     status = None
     if form.validate_on_submit():
         try:
@@ -211,11 +223,13 @@ def new_team(gid: int):
 @bp.route("/<int:gid>/members/new", methods=["GET", "POST"])
 @login_required
 def new_member(gid: int):
-    group = groups.get_group(actor(), gid)
+    offered = group_view.people_form(actor(), gid, "member")
+    group = offered.group
     form = MemberForm()
     locale = page_locale()
     form.team_id.choices = [SelectChoice(str(team.id), f"{team.party_code} — {team.authority.name(locale)}")
                             for team in group.teams]
+    offer_people(form.user_id, offered, "member", blank=_("— choose —"))
     status = None
     if form.validate_on_submit():
         try:
@@ -251,6 +265,7 @@ def new_document(gid: int):
     form = DocumentForm()
     form.party.choices = party_choices(parties)
     form.authority_id.choices = _authority_choices(authorities)
+    form.head_id.choices = member_choices(group, _("— choose —"), group.head, group.created_by)
     status = None
     if form.validate_on_submit():
         try:
@@ -275,6 +290,7 @@ def new_case(gid: int):
     locale = page_locale()
     form.party.choices = [SelectChoice(team.party_code, f"{team.party.name(locale)} ({team.party_code})")
                           for team in group.teams]
+    form.handling_investigator_id.choices = member_choices(group, _("— choose —"))
     status = None
     if form.validate_on_submit():
         try:

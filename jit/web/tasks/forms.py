@@ -4,8 +4,6 @@ forms. The field names are the service's parameter names, so that they line up."
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -13,6 +11,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -59,33 +58,17 @@ def _priority_choices() -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in PRIORITY_LABELS.items()]
 
 
-class IdListField(StringField):
-    """User ids separated by commas (or spaces): a list of ints; anything else is a field error."""
-
-    def process_formdata(self, valuelist):
-        self.data = []
-        text = valuelist[0] if valuelist else ""
-        parts = [part for part in re.split(r"[,;\s]+", text or "") if part]
-        if not all(part.isdigit() for part in parts):
-            raise ValueError(_l("User ids separated by commas, e.g. 12, 15."))
-        self.data = [int(part) for part in parts]
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return ", ".join(str(user_id) for user_id in self.data or [])
-
-
 class TaskForm(Form):
     title = StringField(_l("Title"), validators=[Length(max=TITLE_LIMIT)])
     description = TextAreaField(_l("Description"), render_kw={"rows": 5}, filters=[newlines])
-    assignee_ids = IdListField(_l("Assignees (user ids)"),
-                               description=_l("Current members of the group, separated by commas, e.g. 12, 15."))
+    assignee_ids = SelectMultipleField(_l("Assignees"), coerce=int, validate_choice=False,
+                                       description=_l("Type part of a name or username to find a member."))
     due_on = DateField(_l("Due date"), validators=[Optional()])
     allow_past_due = BooleanField(_l("Record a due date in the past anyway"))
     priority = SelectField(_l("Priority"), choices=_priority_choices(), default=TaskPriority.NORMAL.value)
     case_id = SelectField(_l("Criminal case (optional)"), coerce=_optional_int)
-    instruction_id = IntegerField(_l("Instruction no. (optional)"), validators=[Optional()])
+    instruction_id = SelectField(_l("Instruction (optional)"), coerce=_optional_int, validate_choice=False,
+                                 render_kw={"data-picker": "instruction"})
     submit = SubmitField(_l("Set the task"))
 
 
@@ -135,6 +118,7 @@ class BoardFilterForm(Form):
         csrf = False
 
     team = SelectField(_l("Team"), coerce=_optional_int, validators=[Optional()])
-    assignee = IntegerField(_l("Assignee (user id)"), validators=[Optional()])
+    assignee = SelectField(_l("Assignee"), coerce=_optional_int, validators=[Optional()],
+                           render_kw={"data-picker": "person"})
     case = SelectField(_l("Criminal case"), coerce=_optional_int, validators=[Optional()])
     overdue = BooleanField(_l("Overdue only"))

@@ -15,9 +15,9 @@ from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from jit.models import JointGroup, Task, TaskChange, TaskStatus
-from jit.services import group_view, groups, tasks
+from jit.services import group_view, tasks
 from jit.services.errors import Conflict, DomainError, Invalid
-from jit.web.common import actor, add_filters, badge_of, label_of
+from jit.web.common import actor, add_filters, badge_of, instruction_label, label_of, member_choices, offer_people
 from jit.web.refusals import form_page, show_refusal
 from jit.web.tasks.forms import (
     FIELD_LABELS,
@@ -91,6 +91,7 @@ def board(gid: int):
                              *(SelectChoice(team.id, team.party_code) for team in group.teams)]
         form.case.choices = [SelectChoice("", _("All cases")),
                              *(SelectChoice(case.id, f"{case.party_code} — {case.number}") for case in group.cases)]
+        form.assignee.choices = member_choices(group, _("Anyone"))
         return {"team_id": form.team.data, "assignee_id": form.assignee.data, "case_id": form.case.data,
                 "overdue": bool(form.overdue.data)} if form.validate() else {}
 
@@ -130,10 +131,14 @@ def board_move(tid: int):
 @bp.route("/groups/<int:gid>/tasks/new", methods=["GET", "POST"])
 @login_required
 def new(gid: int):
-    group = groups.get_group(actor(), gid)
+    offered = group_view.people_form(actor(), gid, "assignee", with_instructions=True)
+    group = offered.group
     form = TaskForm()
     form.case_id.choices = [SelectChoice("", _("No case")),
                             *(SelectChoice(case.id, f"{case.party_code} — {case.number}") for case in group.cases)]
+    offer_people(form.assignee_ids, offered, "assignee")
+    form.instruction_id.choices = [SelectChoice("", _("None")),
+                                   *(SelectChoice(i.id, instruction_label(i)) for i in offered.instructions)]
     status = None
     if form.validate_on_submit():
         try:
@@ -147,9 +152,7 @@ def new(gid: int):
         else:
             flash(_("Task no. %(id)s is set.", id=task.id), "success")
             return redirect(_detail_url(task.id))
-    members = sorted({(m.user_id, m.user.full_name, team.party_code) for team in group.teams
-                      for m in team.current_members})
-    return form_page("tasks/new.html", form, status, group=group, members=members)
+    return form_page("tasks/new.html", form, status, group=group)
 
 
 # --- one task ------------------------------------------------------------------------------

@@ -1,0 +1,67 @@
+// Searchable pickers (Tom Select, static/vendor/tom-select) over the plain selects the pages render:
+// a select marked data-people-url also asks the people endpoint (GET /api/v1/groups/ID/people, the
+// session cookie is the caller) as one types, so a part of a username finds the person too; one
+// marked data-picker searches its own options. Without JavaScript the selects work as they are.
+
+/* global TomSelect */
+
+function where(person) {
+  return [person.team && person.team.party, person.authority && person.authority.name].filter(Boolean).join(", ");
+}
+
+function fromApi(person) {
+  // Labelled as the page labels its own options ("Name — KZ, Authority"), with the username to search.
+  const place = where(person);
+  return { value: String(person.id), text: place ? `${person.full_name} — ${place}` : person.full_name,
+           name: person.full_name, where: place, username: person.username };
+}
+
+function renderOption(data, escape) {
+  if (!data.name) {
+    return `<div>${escape(data.text)}</div>`;
+  }
+  return `<div><span class="fw-semibold">${escape(data.name)}</span>`
+    + `<span class="small text-muted d-block">${escape(data.where)} · ${escape(data.username)}</span></div>`;
+}
+
+function enhance(select) {
+  if (select.tomselect) {
+    return;
+  }
+  const url = select.dataset.peopleUrl;
+  const settings = {
+    valueField: "value", labelField: "text", searchField: ["text", "username"],
+    plugins: select.multiple ? ["remove_button"] : [], maxOptions: 50, closeAfterSelect: !select.multiple,
+    render: { option: renderOption },
+  };
+  if (url) {
+    settings.load = (query, done) => {
+      const address = new URL(url, window.location.href);
+      address.searchParams.set("q", query);
+      fetch(address, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then((answer) => (answer.ok ? answer.json() : { items: [] }))
+        .then((body) => done(body.items.map(fromApi)), () => done());
+    };
+  }
+  new TomSelect(select, settings);
+}
+
+function enhanceAll(root) {
+  for (const select of root.querySelectorAll("select[data-people-url], select[data-picker]")) {
+    enhance(select);
+  }
+}
+
+if (typeof TomSelect !== "undefined") {
+  enhanceAll(document);
+  // Live pages swap regions of content (live.js, upload.js): pick up the selects they bring.
+  new MutationObserver((changes) => {
+    for (const change of changes) {
+      for (const node of change.addedNodes) {
+        if (node instanceof Element) {
+          enhanceAll(node);
+        }
+      }
+    }
+  }).observe(document.querySelector("main") || document.body, { childList: true, subtree: true });
+}
