@@ -30,7 +30,7 @@ from jit.models import (
 from jit.services import authz, scope
 from jit.services import values as storable
 from jit.services.audit import note, use_case
-from jit.services.errors import Conflict, Forbidden, Invalid
+from jit.services.errors import Conflict, Forbidden, Inapplicable, Invalid
 from jit.services.pagination import Page, paginate
 
 # Which moves the workflow allows; done and cancelled are final.
@@ -165,6 +165,13 @@ def get_task(actor: User | None, task_id: int) -> Task:
 
 # --- creating and editing ------------------------------------------------------------------
 
+def creation_refusals(actor: User, group: JointGroup) -> list[authz.Refusal]:
+    """Who sets tasks in the group: its head, or a national head (for their own team), while it works."""
+    sets_tasks = authz.manages_group(actor, group) or _led_team(actor, group) is not None
+    return [None if sets_tasks else Forbidden(_l("Only the group head or a national head can set tasks.")),
+            scope.unworkable_refusal(group)]
+
+
 @use_case("task.create")
 def create_task(actor: User | None, group_id: int, *, title: str, description: str = "",
                 assignee_ids: list[int], due_on: date | None = None, priority: str = "normal",
@@ -172,13 +179,8 @@ def create_task(actor: User | None, group_id: int, *, title: str, description: s
                 allow_past_due: bool = False) -> Task:
     """The group head sets a task for any current member; a national head for their own team only."""
     actor, group = scope.load_visible(actor, group_id)
-    team_id = None
-    if not authz.manages_group(actor, group):
-        led = _led_team(actor, group)
-        if led is None:
-            raise Forbidden(_l("Only the group head or a national head can set tasks."))
-        team_id = led.team_id
-    scope.require_workable(group)
+    authz.refuse(*creation_refusals(actor, group))
+    team_id = None if authz.manages_group(actor, group) else _led_team(actor, group).team_id
     values = {"title": (title or "").strip(), "description": (description or "").strip(),
               "assignee_ids": _ids(assignee_ids), "due_on": due_on, "priority": priority}
     problems = _check_fields(values, allow_past_due=allow_past_due)
@@ -234,6 +236,40 @@ def _check_move(task: Task, target: TaskStatus) -> None:
         raise Conflict(message, fields={"status": message})
 
 
+def _editor_refusal(editor: str | None) -> authz.Refusal:
+    if editor is not None:
+        return None
+    return Forbidden(_l("Only the group head, the national head of the task's team or an assignee can "
+                        "change the task."))
+
+
+def _final_refusal(task: Task) -> authz.Refusal:
+    if task.status not in FINAL:
+        return None
+    message = _l("The task is %(status)s, which is final: it can no longer change.", status=task.status.value)
+    return Inapplicable(message, fields={"status": message})
+
+
+def _comment_refusals(actor: User, group: JointGroup) -> list[authz.Refusal]:
+    member = authz.manages_group(actor, group) or authz.current_membership(actor, group) is not None
+    return [None if member else Forbidden(_l("Only members of the group and its head can comment on its tasks.")),
+            authz.closed_refusal(group)]
+
+
+def allowed_actions(actor: User | None, task: Task) -> authz.Actions:
+    """What `actor` may do with the task now, each with what it still lacks (NotFound for someone
+    who may not see its group): `edit` (its fields: the group head and its team's national head),
+    `to:<status>` for each move from here (they and its assignees), `comment`."""
+    actor, group = authz.require_group(actor, task.group)
+    editor = _editor(actor, task)
+    common = [_editor_refusal(editor), scope.unworkable_refusal(group), _final_refusal(task)]
+    checks = {"edit": [*common, None if editor in ("head", "team_head") else Forbidden()]}
+    moves = sorted(TRANSITIONS[task.status], key=list(TaskStatus).index)
+    checks.update({f"to:{target.value}": common for target in moves})
+    checks["comment"] = _comment_refusals(actor, group)
+    return authz.answer(checks)
+
+
 @use_case("task.update")
 def update_task(actor: User | None, task_id: int, *, version: int | None, status: str | None = None,
                 title: str | None = None, description: str | None = None, assignee_ids: list[int] | None = None,
@@ -244,10 +280,7 @@ def update_task(actor: User | None, task_id: int, *, version: int | None, status
     actor, task = _load(actor, task_id)
     group = task.group
     editor = _editor(actor, task)
-    if editor is None:
-        raise Forbidden(_l("Only the group head, the national head of the task's team or an assignee can "
-                           "change the task."))
-    scope.require_workable(group)
+    authz.refuse(_editor_refusal(editor), scope.unworkable_refusal(group))
     scope.check_version(task, version, _l("task"))
     before = _snapshot(task)
     requested = _requested(status=status, title=title, description=description, assignee_ids=assignee_ids,
@@ -257,9 +290,7 @@ def update_task(actor: User | None, task_id: int, *, version: int | None, status
         return task
     if editor == "assignee" and set(changes) - {"status", "blocked_reason"}:
         raise Forbidden(_l("An assignee can change only the status of the task."))
-    if task.status in FINAL:
-        message = _l("The task is %(status)s, which is final: it can no longer change.", status=task.status.value)
-        raise Conflict(message, fields={"status": message})
+    authz.refuse(_final_refusal(task))
     target = TaskStatus(changes.get("status", task.status))
     if "status" in changes:
         _check_move(task, target)
@@ -317,9 +348,7 @@ def add_comment(actor: User | None, task_id: int, body: str) -> TaskComment:
     """Members and the group head comment; legal observers and admins read only."""
     actor, task = _load(actor, task_id)
     group = task.group
-    if not (authz.manages_group(actor, group) or authz.current_membership(actor, group) is not None):
-        raise Forbidden(_l("Only members of the group and its head can comment on its tasks."))
-    authz.require_open(group)
+    authz.refuse(*_comment_refusals(actor, group))
     problem = storable.text_problem(body, COMMENT_LIMIT)
     if problem:
         raise Invalid(fields={"body": problem})

@@ -31,6 +31,7 @@ from jit.services.evidence.access import (
 from jit.services.evidence.chain import NOTE_LIMIT, PLACE_LIMIT, ledger_name
 from jit.services.evidence.custody_events import (
     RECORDABLE,
+    allowed_actions,
     designate_consent_recorder,
     record_consent,
     record_event,
@@ -54,6 +55,7 @@ __all__ = [
     "RECORDABLE",
     "TEXT_LIMITS",
     "Verification",
+    "allowed_actions",
     "attach_file",
     "checkpoint",
     "consent_designee",
