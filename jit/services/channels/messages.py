@@ -22,7 +22,7 @@ from jit.services import authz, scope, tasks, values
 from jit.services.audit import note, use_case
 from jit.services.channels.access import _load_channel, _load_message, _require_writable, _take
 from jit.services.channels.payloads import message_payload
-from jit.services.errors import Forbidden, Inapplicable, Invalid, RateLimited
+from jit.services.errors import Forbidden, Inapplicable, Invalid, NotFound, RateLimited
 from jit.services.pagination import Page, paginate
 
 CLIENT_ID_LIMIT = 64
@@ -216,7 +216,9 @@ def _link_refusals(actor: User, message: Message) -> list[authz.Refusal]:
 def allowed_actions(actor: User | None, message: Message) -> authz.Actions:
     """What `actor` may do with the message now, each with what it still lacks (NotFound for
     someone who may not read its channel): `edit`, `delete`, `history`, `link`, `to_task`."""
-    actor, message = _load_message(actor, message.id)
+    actor = authz.require_user(actor)
+    if not authz.can_read_channel(actor, message.channel):
+        raise NotFound()
     group = message.channel.group
     return authz.answer({"edit": _own_refusals(actor, message), "delete": _own_refusals(actor, message),
                          "history": [_history_refusal(actor, group)], "link": _link_refusals(actor, message),
