@@ -14,14 +14,13 @@ from jit.models import (
     Authority,
     EvidenceItem,
     GroupEvaluation,
-    GroupStatus,
     Instruction,
     JointGroup,
     NationalTeam,
     Party,
     User,
 )
-from jit.services import channels, compliance, evaluations, evidence, groups, instructions, registry, tasks
+from jit.services import authz, channels, compliance, evaluations, evidence, groups, instructions, registry, tasks
 from jit.services.audit import note, use_case
 from jit.services.pagination import MAX_LIMIT, Page
 
@@ -42,7 +41,8 @@ class Chat:
 @dataclass(frozen=True)
 class GroupPage:
     group: JointGroup
-    moves: dict[GroupStatus, list[groups.Unmet]]
+    actions: authz.Actions  # what the reader may do with the group, with what each still lacks
+    removable: dict[int, list[str]]  # the members the reader may remove (by user id), with what blocks it
     compliance: compliance.Report
     evaluations: list[tuple[NationalTeam, GroupEvaluation | None]]
     evaluation_due: bool
@@ -71,7 +71,7 @@ def group_page(actor: User | None, group_id: int) -> GroupPage:
     evaluations and the chat panel."""
     group = groups.get_group(actor, group_id)
     page = GroupPage(
-        group=group, moves=groups.transition_options(actor, group_id),
+        group=group, actions=groups.allowed_actions(actor, group), removable=groups.removable_members(actor, group),
         compliance=compliance.group_report(actor, group_id),
         evaluations=evaluations.list_evaluations(actor, group_id), evaluation_due=evaluations.is_due(group),
         chat=_chat(actor, group, None))

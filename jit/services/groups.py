@@ -262,6 +262,16 @@ def decisions(group: JointGroup, kind: DecisionKind) -> list[GroupDocument]:
     return [doc for doc in group.documents if doc.decision == kind]
 
 
+def pending_appointments(group: JointGroup) -> list[tuple[User, list[str]]]:
+    """Each head appointment some parties decided and others not yet (it takes effect once all have,
+    see group_documents): the person named and the parties whose matching decision is awaited."""
+    named: dict[int, tuple[User, set[str]]] = {}
+    for document in decisions(group, DecisionKind.APPOINT_HEAD):
+        named.setdefault(document.head_id, (document.head, set()))[1].add(document.party_code)
+    return [(person, sorted(set(group.party_codes) - parties)) for head_id, (person, parties) in named.items()
+            if head_id != group.head_id and set(group.party_codes) - parties]
+
+
 def unmet_conditions(group: JointGroup, to: GroupStatus) -> list[Unmet]:
     """Everything the agreement still asks for before `group` may move to `to` (empty: it may)."""
     if to not in TRANSITIONS[group.status]:

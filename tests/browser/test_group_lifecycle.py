@@ -55,6 +55,8 @@ def make_move(page: Page, button: str, status: str, reason: str | None = None) -
     if reason:
         move.get_by_label("Reason (optional)").fill(reason)
     move.get_by_role("button", name=button).click()
+    if status in ("suspended", "closed"):  # cannot be undone: a dialog asks first
+        page.get_by_role("dialog").get_by_role("button", name=button).click()
     expect(page.get_by_role("alert")).to_have_text(f"The group is now {status}.")
     expect_status(page, status)
 
