@@ -152,6 +152,7 @@ class EvidencePage:
     member: bool
     may_record_consent: bool
     may_designate: bool
+    actions: authz.Actions  # what the reader may do with the item now, with what each still lacks
 
 
 @use_case("evidence.read")
@@ -163,7 +164,8 @@ def evidence_page(actor: User | None, item_id: int) -> EvidencePage:
         designee=evidence.consent_designee(item), recorder_choices=evidence.consent_recorder_choices(item),
         broken=evidence.verify_item_chain(item), member=evidence.in_group(actor.id if actor else None, item.group),
         may_record_consent=evidence.may_record_consent(actor, item),
-        may_designate=evidence.may_designate_consent_recorder(actor, item))
+        may_designate=evidence.may_designate_consent_recorder(actor, item),
+        actions=evidence.allowed_actions(actor, item))
     # The instruction list noted the group; the event is about the item.
     note(object_type="evidence", object_id=item.id, group_id=item.group_id)
     return page

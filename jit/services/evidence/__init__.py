@@ -30,6 +30,7 @@ from jit.services.evidence.access import (
 )
 from jit.services.evidence.chain import NOTE_LIMIT, PLACE_LIMIT, ledger_name
 from jit.services.evidence.custody_events import (
+    EVENT_ACTIONS,
     RECORDABLE,
     allowed_actions,
     designate_consent_recorder,
@@ -50,6 +51,7 @@ from jit.services.evidence.verification import (
 )
 
 __all__ = [
+    "EVENT_ACTIONS",
     "NOTE_LIMIT",
     "PLACE_LIMIT",
     "RECORDABLE",
