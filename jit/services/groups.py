@@ -332,8 +332,12 @@ def _move_refusal(group: JointGroup, to: GroupStatus) -> authz.Refusal:
 def removable_members(actor: User | None, group: JointGroup) -> dict[int, list[str]]:
     """For the group page: the current members `actor` may remove, by user id, with what blocks it."""
     actor, group = authz.require_group(actor, group)
-    return {user_id: unmet for user_id, membership in scope.current_members(group).items()
-            for unmet in authz.answer({"": _removal_refusals(actor, group, membership)}).values()}
+    removable = {}
+    for user_id, membership in scope.current_members(group).items():
+        answer = authz.answer({"remove": _removal_refusals(actor, group, membership)})
+        if "remove" in answer:
+            removable[user_id] = answer["remove"]
+    return removable
 
 
 def allowed_actions(actor: User | None, group: JointGroup) -> authz.Actions:

@@ -116,7 +116,7 @@ def new():
 
 # --- overview and lifecycle ----------------------------------------------------------------
 
-# Moves that cannot be undone (a closed group stays closed; a suspended one stops all work): the
+# Moves too heavy for one click (a closed group stays closed; a suspended one stops all work): the
 # page asks "are you sure?" first, and the POST takes them only with `confirm`.
 IRREVERSIBLE = {GroupStatus.SUSPENDED.value: _l("Nothing can change in the group until it is resumed: no task, "
                                                 "instruction, evidence or message."),
