@@ -111,7 +111,7 @@ def test_a_group_head_takes_a_group_from_draft_to_closed(page: Page, app, live_s
     make_move(page, "Activate", "active")
 
     make_move(page, "Suspend", "suspended", reason="Ожидание экспертизы")
-    make_move(page, "Activate", "active")
+    make_move(page, "Resume", "active")
     expect(page.get_by_role("button", name="Close the group")).to_be_disabled()
     file_document(page, kind="decision", decision="to terminate the group", party="BY", authority=IC_BY,
                   reference="№ 4-BY")
