@@ -33,7 +33,7 @@ def test_suspending_asks_first_and_resuming_is_called_resume(cast):
     version = read_group(cast, gid)["version"]
     unconfirmed = browser.post(f"/groups/{gid}/transitions", headers=EN, data={
         "csrf_token": token, "to": "suspended", "version": version, "reason": "Экспертиза"})
-    assert unconfirmed.status_code == 302 and read_group(cast, gid)["status"] == "active"
+    assert unconfirmed.status_code == 303 and read_group(cast, gid)["status"] == "active"
     page = browser.get(unconfirmed.headers["Location"], headers=EN).get_data(as_text=True)
     assert "Are you sure? Suspend" in page and "Nothing can change in the group until it is resumed" in page
     assert 'name="confirm" value="yes"' in page and 'value="Экспертиза"' in page

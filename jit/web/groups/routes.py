@@ -19,7 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from jit.models import Authority, GroupStatus, JointGroup
 from jit.models.types import utcnow
 from jit.services import cases, group_documents, group_view, groups
-from jit.services.errors import Conflict, DomainError, Invalid, TooLarge
+from jit.services.errors import Conflict, DomainError, Forbidden, Invalid, TooLarge
 from jit.uploads import accepts_upload
 from jit.web.channels.routes import chat_panel
 from jit.web.common import actor, add_filters, badge_of, file_response, label_of, page_locale, party_choices
@@ -173,7 +173,8 @@ def transition(gid: int):
     form.validate()  # parses; the service says what is wrong with what was sent
     if form.to.data in IRREVERSIBLE and not form.confirm.data:
         groups.get_group(actor(), gid)  # an outsider learns nothing, not even that a confirmation exists
-        return redirect(url_for(".confirm_transition", gid=gid, to=form.to.data, reason=form.reason.data or None))
+        return redirect(url_for(".confirm_transition", gid=gid, to=form.to.data, reason=form.reason.data or None),
+                        303)
     try:
         group = groups.transition(actor(), gid, to=form.to.data or "", version=form.version.data,
                                   reason=form.reason.data or None)
@@ -183,13 +184,16 @@ def transition(gid: int):
     return redirect(_overview_url(gid))
 
 
-@bp.route("/<int:gid>/transitions/<to>")
+@bp.route("/<int:gid>/transitions", methods=["GET"])
 @login_required
-def confirm_transition(gid: int, to: str):
-    """The page that asks before a move that cannot be undone (without JavaScript; with it, a dialog asks)."""
+def confirm_transition(gid: int):
+    """The page that asks before a heavy move (without JavaScript; with it, a dialog asks), to whoever may make it."""
     group = groups.get_group(actor(), gid)
+    to = request.args.get("to", "")
     if to not in IRREVERSIBLE:
         abort(404)
+    if f"to:{to}" not in groups.allowed_actions(actor(), group):
+        raise Forbidden(_("Only the group head can do this."))
     label = _move_label(group, to)
     return _confirmation(group, question=_("Are you sure? %(move)s: %(code)s", move=label, code=group.code),
                          consequence=str(IRREVERSIBLE[to]), action=url_for(".transition", gid=gid), button=label,
@@ -277,6 +281,8 @@ def remove_member(gid: int, user_id: int):
     if request.method == "GET" or not request.form.get("confirm"):
         group = groups.get_group(actor(), gid)
         membership = _member(group, user_id)
+        if user_id not in groups.removable_members(actor(), group):
+            raise Forbidden(_("Only the group head or this team's national head can do this."))
         return _confirmation(
             group, question=_("Are you sure? Remove %(name)s from the group %(code)s",
                               name=membership.user.full_name, code=group.code),
