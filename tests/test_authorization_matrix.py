@@ -145,7 +145,10 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("groups.new_member", "GET"): Call(page_group_reader()),
     ("groups.new_member", "POST"): Call(page_group_manager(), form=lambda ids: {
         "user_id": ids["joiner_id"], "team_id": ids["team_id"], "role": "member"}),
-    ("groups.remove_member", "POST"): Call(page_group_manager()),
+    ("groups.remove_member", "POST"): Call(page_group_manager(), form={"confirm": "yes"}),
+    ("groups.remove_member", "GET"): Call(page_group_manager(200)),  # "are you sure?"
+    ("groups.confirm_transition", "GET"): Call(page_group_manager(200), query={"to": "suspended"},
+                                               path_keys={"gid": "active_gid"}),
     ("groups.new_document", "GET"): Call(page_group_reader()),
     ("groups.new_document", "POST"): Call(page_group_manager(), form=lambda ids: {
         "kind": "creation_request", "decision": "", "party": "BY", "authority_id": ids["by_authority_id"],

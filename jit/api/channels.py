@@ -23,7 +23,7 @@ from jit.api.schemas.channels import (
     ReadPositionListSchema,
 )
 from jit.api.schemas.tasks import TaskSchema
-from jit.services import channels
+from jit.services import authz, channels
 from jit.services.pagination import Page
 
 blp = make_blueprint("api_channels", __name__, "Channels of a group and their messages.")
@@ -37,7 +37,8 @@ MESSAGE_OPERATIONS = ("PATCH /messages/{mid}", "DELETE /messages/{mid}", "GET /m
 
 
 def _messages(page: Page) -> dict:
-    return {"items": [channels.message_payload(message) for message in page.items], "next_cursor": page.next_cursor}
+    return {"items": [{**channels.message_payload(message), "allowed_actions": authz.allowed_now(
+        channels.allowed_actions(actor(), message))} for message in page.items], "next_cursor": page.next_cursor}
 
 
 @blp.route("/groups/<int:gid>/channels", methods=["GET"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import ClassVar
 
 import marshmallow as ma
@@ -15,7 +16,7 @@ from werkzeug.datastructures import CombinedMultiDict
 
 from jit.extensions import csrf
 from jit.models import User
-from jit.services import values
+from jit.services import authz, values
 from jit.services.errors import Unauthenticated
 
 API_PREFIX = "/api/v1"
@@ -30,6 +31,13 @@ def bearer_token() -> str | None:
 def actor() -> User | None:
     """The signed-in caller (bearer token or session cookie), or None."""
     return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def answered(record, answer: Callable[[User | None, object], authz.Actions]):
+    """The record, carrying `allowed_actions` for its schema: what the service `answer` says the
+    caller may do with it now (a plain attribute, never stored)."""
+    record.allowed_actions = authz.allowed_now(answer(actor(), record))
+    return record
 
 
 # The one API call that needs no caller (API.md: every other call carries a token or a session).

@@ -6,7 +6,7 @@ import json
 
 from flask import request, send_file
 
-from jit.api.common import actor, links, make_blueprint
+from jit.api.common import actor, answered, links, make_blueprint
 from jit.api.errors import TOO_LARGE, ErrorSchema
 from jit.api.schemas.common import (
     CheckpointSchema,
@@ -79,7 +79,7 @@ def register(body, gid):
 @blp.alt_response(404, **NOT_FOUND)
 def get_item(eid):
     """The item, with its chain of custody checked now against the group's ledger (`chain`)."""
-    return evidence.get_item(actor(), eid)
+    return answered(evidence.get_item(actor(), eid), evidence.allowed_actions)
 
 
 @blp.route("/evidence/<int:eid>/files", methods=["POST"])

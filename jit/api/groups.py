@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import send_file
 
-from jit.api.common import actor, links, make_blueprint
+from jit.api.common import actor, answered, links, make_blueprint
 from jit.api.errors import GROUP_NOT_FOUND, TOO_LARGE, ErrorSchema
 from jit.api.schemas.common import PageArgsSchema
 from jit.api.schemas.groups import (
@@ -66,7 +66,7 @@ def create_group(body):
 @blp.response(200, GroupSchema)
 @blp.alt_response(404, **GROUP_NOT_FOUND)
 def get_group(gid):
-    return groups.get_group(actor(), gid)
+    return answered(groups.get_group(actor(), gid), groups.allowed_actions)
 
 
 @blp.route("/groups/<int:gid>", methods=["PATCH"])

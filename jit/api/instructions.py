@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import send_file
 
-from jit.api.common import actor, links, make_blueprint
+from jit.api.common import actor, answered, links, make_blueprint
 from jit.api.errors import TOO_LARGE, ErrorSchema
 from jit.api.schemas.instructions import (
     InstructionCreateSchema,
@@ -53,7 +53,7 @@ def create_instruction(body, gid):
 @blp.response(200, InstructionSchema)
 @blp.alt_response(404, **NOT_FOUND)
 def get_instruction(iid):
-    return instructions.get_instruction(actor(), iid)
+    return answered(instructions.get_instruction(actor(), iid), instructions.allowed_actions)
 
 
 @blp.route("/instructions/<int:iid>", methods=["PATCH"])

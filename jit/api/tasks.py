@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jit.api.common import actor, links, make_blueprint
+from jit.api.common import actor, answered, links, make_blueprint
 from jit.api.errors import GROUP_NOT_FOUND, INVALID, ErrorSchema
 from jit.api.schemas.tasks import (
     TaskCommentCreateSchema,
@@ -50,7 +50,7 @@ def create_task(body, gid):
 @blp.response(200, TaskSchema)
 @blp.alt_response(404, **NOT_FOUND)
 def get_task(tid):
-    return tasks.get_task(actor(), tid)
+    return answered(tasks.get_task(actor(), tid), tasks.allowed_actions)
 
 
 @blp.route("/tasks/<int:tid>", methods=["PATCH"])

@@ -6,13 +6,17 @@ refused as NotFound, not Forbidden, so that refusals leak no existence.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from jit.models import Channel, ChannelKind, GroupStatus, JointGroup, MemberRole, Membership, NationalTeam, Role, User
 from jit.services.errors import (
     Conflict,
+    DomainError,
     Forbidden,
+    Inapplicable,
     NotFound,
     PasswordChangeRequired,
     SecondFactorRequired,
@@ -39,6 +43,40 @@ def require_role(actor: User | None, role: Role) -> User:
     if not actor.has_role(role):
         raise Forbidden()
     return actor
+
+
+# --- what a person may do now ------------------------------------------------------------
+# Each use case asks a small refusal function ("why may this person not do it?", None: they may) and
+# raises what it returns; the object's `allowed_actions` asks the same functions and lists the answers.
+
+Refusal = DomainError | None
+# An object's answer: each action the caller may take, with what it still lacks (empty: possible now).
+Actions = dict[str, list[str]]
+
+
+def refuse(*refusals: Refusal) -> None:
+    """Raise the first refusal there is (the use case's side of a shared check)."""
+    for refusal in refusals:
+        if refusal is not None:
+            raise refusal
+
+
+def answer(checks: dict[str, Iterable[Refusal]]) -> Actions:
+    """The listing side: an action refused as not the caller's (Forbidden, NotFound) or as not
+    applying in the object's state (Inapplicable) is left out; one only blocked by an unmet
+    condition (another Conflict) is listed with the conditions (each field's reason, or the message)."""
+    actions: Actions = {}
+    for action, refusals in checks.items():
+        found = [refusal for refusal in refusals if refusal is not None]
+        if any(not isinstance(refusal, Conflict) or isinstance(refusal, Inapplicable) for refusal in found):
+            continue
+        actions[action] = [str(why) for refusal in found for why in (refusal.fields.values() or [refusal.message])]
+    return actions
+
+
+def allowed_now(actions: Actions) -> list[str]:
+    """What the caller may do now (the API's `allowed_actions`): the listed actions lacking nothing."""
+    return sorted(action for action, unmet in actions.items() if not unmet)
 
 
 # --- groups --------------------------------------------------------------------------------
@@ -76,26 +114,37 @@ def require_group(actor: User | None, group: JointGroup | None) -> tuple[User, J
     return actor, group
 
 
-def require_open(group: JointGroup) -> None:
-    """A closed group's records never change again."""
+def closed_refusal(group: JointGroup) -> Refusal:
+    """A closed group's records never change again (so nothing that changes them is offered)."""
     if group.status == GroupStatus.CLOSED:
-        raise Conflict(_l("The group is closed: its records can no longer change (AGR-CLOSED)."),
-                       code="group_closed")
+        return Inapplicable(_l("The group is closed: its records can no longer change (AGR-CLOSED)."),
+                            code="group_closed")
+    return None
+
+
+def require_open(group: JointGroup) -> None:
+    refuse(closed_refusal(group))
+
+
+def manager_refusal(actor: User, group: JointGroup) -> Refusal:
+    """Only the group head (or the creator, before a head is appointed) manages the group."""
+    return None if manages_group(actor, group) else Forbidden(_l("Only the group head can do this."))
 
 
 def require_group_manager(actor: User, group: JointGroup) -> None:
-    """Only the group head (or the creator, before a head is appointed) manages the group."""
-    if not manages_group(actor, group):
-        raise Forbidden(_l("Only the group head can do this."))
-    require_open(group)
+    refuse(manager_refusal(actor, group), closed_refusal(group))
+
+
+def team_manager_refusal(actor: User, group: JointGroup, team: NationalTeam) -> Refusal:
+    """The group head, or that team's own national head."""
+    own_head = any(m.user_id == actor.id and m.role == MemberRole.NATIONAL_HEAD for m in team.current_members)
+    if own_head or manages_group(actor, group):
+        return None
+    return Forbidden(_l("Only the group head or this team's national head can do this."))
 
 
 def require_team_manager(actor: User, group: JointGroup, team: NationalTeam) -> None:
-    """The group head, or that team's own national head."""
-    own_head = any(m.user_id == actor.id and m.role == MemberRole.NATIONAL_HEAD for m in team.current_members)
-    if not (own_head or manages_group(actor, group)):
-        raise Forbidden(_l("Only the group head or this team's national head can do this."))
-    require_open(group)
+    refuse(team_manager_refusal(actor, group, team), closed_refusal(group))
 
 
 # --- the legal-assistance register ---------------------------------------------------------

@@ -60,6 +60,11 @@ class Conflict(DomainError):
     default_message = _l("The record was changed meanwhile or is in a state that does not allow this.")
 
 
+class Inapplicable(Conflict):
+    """A Conflict with the object's state that no condition can lift now (a closed group, a deleted
+    message, an item already sealed): the API answers it like any 409; pages do not offer the action."""
+
+
 class TooLarge(DomainError):
     status = 413
     code = "too_large"

@@ -14,14 +14,24 @@ from jit.models import (
     Authority,
     EvidenceItem,
     GroupEvaluation,
-    GroupStatus,
     Instruction,
     JointGroup,
     NationalTeam,
     Party,
     User,
 )
-from jit.services import channels, compliance, evaluations, evidence, groups, instructions, people, registry, tasks
+from jit.services import (
+    authz,
+    channels,
+    compliance,
+    evaluations,
+    evidence,
+    groups,
+    instructions,
+    people,
+    registry,
+    tasks,
+)
 from jit.services.audit import note, use_case
 from jit.services.pagination import MAX_LIMIT, Page
 
@@ -42,7 +52,8 @@ class Chat:
 @dataclass(frozen=True)
 class GroupPage:
     group: JointGroup
-    moves: dict[GroupStatus, list[groups.Unmet]]
+    actions: authz.Actions  # what the reader may do with the group, with what each still lacks
+    removable: dict[int, list[str]]  # the members the reader may remove (by user id), with what blocks it
     compliance: compliance.Report
     evaluations: list[tuple[NationalTeam, GroupEvaluation | None]]
     evaluation_due: bool
@@ -71,7 +82,7 @@ def group_page(actor: User | None, group_id: int) -> GroupPage:
     evaluations and the chat panel."""
     group = groups.get_group(actor, group_id)
     page = GroupPage(
-        group=group, moves=groups.transition_options(actor, group_id),
+        group=group, actions=groups.allowed_actions(actor, group), removable=groups.removable_members(actor, group),
         compliance=compliance.group_report(actor, group_id),
         evaluations=evaluations.list_evaluations(actor, group_id), evaluation_due=evaluations.is_due(group),
         chat=_chat(actor, group, None))
@@ -173,6 +184,7 @@ class EvidencePage:
     member: bool
     may_record_consent: bool
     may_designate: bool
+    actions: authz.Actions  # what the reader may do with the item now, with what each still lacks
 
 
 @use_case("evidence.read")
@@ -184,7 +196,8 @@ def evidence_page(actor: User | None, item_id: int) -> EvidencePage:
         designee=evidence.consent_designee(item), recorder_choices=evidence.consent_recorder_choices(item),
         broken=evidence.verify_item_chain(item), member=evidence.in_group(actor.id if actor else None, item.group),
         may_record_consent=evidence.may_record_consent(actor, item),
-        may_designate=evidence.may_designate_consent_recorder(actor, item))
+        may_designate=evidence.may_designate_consent_recorder(actor, item),
+        actions=evidence.allowed_actions(actor, item))
     # The instruction list noted the group; the event is about the item.
     note(object_type="evidence", object_id=item.id, group_id=item.group_id)
     return page

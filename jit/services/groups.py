@@ -223,6 +223,16 @@ def add_member(actor: User | None, group_id: int, *, user_id: int, team_id: int,
     return membership
 
 
+def _removal_refusals(actor: User, group: JointGroup, membership: Membership) -> list[authz.Refusal]:
+    national_head_kept = None
+    if membership.role == MemberRole.NATIONAL_HEAD and group.status in (GroupStatus.ACTIVE, GroupStatus.SUSPENDED):
+        national_head_kept = Conflict(_l("This is the team's national head: add the new national head before "
+                                         "removing this one (every national team needs exactly one)."),
+                                      code="national_head_required")
+    return [authz.team_manager_refusal(actor, group, membership.team), authz.closed_refusal(group),
+            national_head_kept]
+
+
 @use_case("member.remove")
 def remove_member(actor: User | None, group_id: int, user_id: int) -> Membership:
     """End a membership today; access ends at once. The last national head of a team in an
@@ -231,10 +241,7 @@ def remove_member(actor: User | None, group_id: int, user_id: int) -> Membership
     membership = scope.current_members(group).get(user_id)
     if membership is None:
         raise NotFound()
-    authz.require_team_manager(actor, group, membership.team)
-    if membership.role == MemberRole.NATIONAL_HEAD and group.status in (GroupStatus.ACTIVE, GroupStatus.SUSPENDED):
-        raise Conflict(_l("This is the team's national head: add the new national head before removing this one "
-                          "(every national team needs exactly one)."), code="national_head_required")
+    authz.refuse(*_removal_refusals(actor, group, membership))
     membership.ends_on = scope.today()
     note(member_id=user_id, team_id=membership.team_id)
     channels.cut_lost_access(group, user_id)
@@ -253,6 +260,16 @@ class Unmet:
 def decisions(group: JointGroup, kind: DecisionKind) -> list[GroupDocument]:
     """The group's decisions of one kind, as filed (any party)."""
     return [doc for doc in group.documents if doc.decision == kind]
+
+
+def pending_appointments(group: JointGroup) -> list[tuple[User, list[str]]]:
+    """Each head appointment some parties decided and others not yet (it takes effect once all have,
+    see group_documents): the person named and the parties whose matching decision is awaited."""
+    named: dict[int, tuple[User, set[str]]] = {}
+    for document in decisions(group, DecisionKind.APPOINT_HEAD):
+        named.setdefault(document.head_id, (document.head, set()))[1].add(document.party_code)
+    return [(person, sorted(set(group.party_codes) - parties)) for head_id, (person, parties) in named.items()
+            if head_id != group.head_id and set(group.party_codes) - parties]
 
 
 def unmet_conditions(group: JointGroup, to: GroupStatus) -> list[Unmet]:
@@ -304,22 +321,57 @@ def transition_options(actor: User | None, group_id: int) -> dict[GroupStatus, l
     return {to: unmet_conditions(group, to) for to in sorted(TRANSITIONS[group.status], key=lifecycle_order.index)}
 
 
+def _move_refusal(group: JointGroup, to: GroupStatus) -> authz.Refusal:
+    unmet = unmet_conditions(group, to)
+    if not unmet:
+        return None
+    return Conflict(" ".join(item.message for item in unmet), fields={item.code: item.message for item in unmet},
+                    code="conflict")
+
+
+def removable_members(actor: User | None, group: JointGroup) -> dict[int, list[str]]:
+    """For the group page: the current members `actor` may remove, by user id, with what blocks it."""
+    actor, group = authz.require_group(actor, group)
+    removable = {}
+    for user_id, membership in scope.current_members(group).items():
+        answer = authz.answer({"remove": _removal_refusals(actor, group, membership)})
+        if "remove" in answer:
+            removable[user_id] = answer["remove"]
+    return removable
+
+
+def allowed_actions(actor: User | None, group: JointGroup) -> authz.Actions:
+    """What `actor` may do with the group now, each with what it still lacks (NotFound for an
+    outsider): `edit`, `to:<status>` for each lifecycle move from here, `add_team`, `add_member`,
+    `remove_member` (someone), `add_document`, `attach_file`, `add_case`, `add_channel`."""
+    actor, group = authz.require_group(actor, group)
+    manager = [authz.manager_refusal(actor, group), authz.closed_refusal(group)]
+    teams = [authz.team_manager_refusal(actor, group, team) for team in group.teams]
+    some_team = [None if None in teams else Forbidden(), authz.closed_refusal(group)]
+    checks = {"edit": manager, "add_team": manager, "add_document": manager, "attach_file": manager,
+              "add_channel": manager, "add_member": some_team, "add_case": some_team}
+    for to in sorted(TRANSITIONS[group.status], key=list(GroupStatus).index):
+        checks[f"to:{to.value}"] = [authz.manager_refusal(actor, group), _move_refusal(group, to)]
+    actions = authz.answer(checks)
+    removable = removable_members(actor, group)
+    if removable:
+        actions["remove_member"] = [] if any(not unmet for unmet in removable.values()) else \
+            sorted({why for unmet in removable.values() for why in unmet})
+    return actions
+
+
 @use_case("group.transition")
 def transition(actor: User | None, group_id: int, *, to: str, version: int | None,
                reason: str | None = None) -> JointGroup:
     actor, group = scope.load_visible(actor, group_id)
-    if not authz.manages_group(actor, group):
-        raise Forbidden(_l("Only the group head can do this."))
+    authz.refuse(authz.manager_refusal(actor, group))
     scope.check_version(group, version, _l("group"))
     try:
         target = GroupStatus(to)
     except ValueError:
         raise Invalid(fields={"to": _l("One of: requested, active, suspended, closed.")}) from None
-    unmet = unmet_conditions(group, target)
     note(to=target.value)
-    if unmet:
-        raise Conflict(" ".join(item.message for item in unmet),
-                       fields={item.code: item.message for item in unmet}, code="conflict")
+    authz.refuse(_move_refusal(group, target))
     previous, group.status = group.status, target
     scope.record(group, actor, "transitioned", **{"from": previous.value, "to": target.value,
                                                   "reason": (reason or "").strip()[:500] or None})

@@ -28,7 +28,7 @@ from jit.models.instruction import SUBJECT_LIMIT
 from jit.models.types import utcnow
 from jit.services import authz, files, scope, values
 from jit.services.audit import note, use_case
-from jit.services.errors import Conflict, Forbidden, Invalid, NotFound
+from jit.services.errors import Conflict, Forbidden, Inapplicable, Invalid, NotFound
 from jit.services.pagination import Page, paginate
 
 # Each move, and which side makes it: the requesting head sends, the requested head answers.
@@ -146,23 +146,11 @@ def create_instruction(actor: User | None, group_id: int, *, from_team_id: int, 
     return instruction
 
 
-def _draft_in_hand(actor: User | None, instruction_id: int, not_the_head, not_a_draft) -> tuple[User, Instruction]:
-    """The caller and the instruction, if the caller heads the requesting team and it is still a draft."""
-    actor, instruction = _load(actor, instruction_id)
-    if not is_national_head(actor, instruction.from_team):
-        raise Forbidden(not_the_head)
-    authz.require_open(instruction.group)
-    if instruction.status != InstructionStatus.DRAFT:
-        raise Conflict(not_a_draft)
-    return actor, instruction
-
-
 @use_case("instruction.update")
 def update_subject(actor: User | None, instruction_id: int, *, subject: str, version: int | None) -> Instruction:
     """The requesting head renames a draft; once sent, the instruction no longer changes."""
-    actor, instruction = _draft_in_hand(actor, instruction_id, _l("Only the national head of the requesting team "
-                                                                  "edits its drafts."),
-                                        _l("Only a draft instruction can be edited."))
+    actor, instruction = _load(actor, instruction_id)
+    authz.refuse(*_edit_refusals(actor, instruction))
     scope.check_version(instruction, version, _l("instruction"))
     subject, problem = _subject(subject or "", instruction.actions)
     if problem:
@@ -174,13 +162,30 @@ def update_subject(actor: User | None, instruction_id: int, *, subject: str, ver
     return instruction
 
 
+def _draft_refusals(actor: User, instruction: Instruction, not_the_head, not_a_draft) -> list[authz.Refusal]:
+    """A draft is in its requesting head's hands until it is sent."""
+    return [None if is_national_head(actor, instruction.from_team) else Forbidden(not_the_head),
+            authz.closed_refusal(instruction.group),
+            None if instruction.status == InstructionStatus.DRAFT else Inapplicable(not_a_draft)]
+
+
+def _edit_refusals(actor: User, instruction: Instruction) -> list[authz.Refusal]:
+    return _draft_refusals(actor, instruction, _l("Only the national head of the requesting team edits its drafts."),
+                           _l("Only a draft instruction can be edited."))
+
+
+def _document_refusals(actor: User, instruction: Instruction) -> list[authz.Refusal]:
+    return _draft_refusals(actor, instruction,
+                           _l("Only the national head of the requesting team attaches its decisions."),
+                           _l("Decisions are attached before the instruction is sent."))
+
+
 @use_case("instruction.document_add")
 def add_document(actor: User | None, instruction_id: int, *, title: str, certified: bool, is_sanction: bool,
                  filename: str | None, stream: BinaryIO) -> InstructionDocument:
     """Attach a decision ordering the actions (certified; a sanction where the law asks for one)."""
-    actor, instruction = _draft_in_hand(actor, instruction_id, _l("Only the national head of the requesting team "
-                                                                  "attaches its decisions."),
-                                        _l("Decisions are attached before the instruction is sent."))
+    actor, instruction = _load(actor, instruction_id)
+    authz.refuse(*_document_refusals(actor, instruction))
     if values.text_problem(title):
         raise Invalid(fields={"title": values.REQUIRED})
     name, stored = files.store_upload(filename, stream)
@@ -196,16 +201,20 @@ def add_document(actor: User | None, instruction_id: int, *, title: str, certifi
 
 # --- answering -----------------------------------------------------------------------------
 
+def _result_refusals(actor: User, instruction: Instruction) -> list[authz.Refusal]:
+    return [None if is_national_head(actor, instruction.to_team) else
+            Forbidden(_l("Only the national head of the requested team reports results.")),
+            scope.unworkable_refusal(instruction.group),
+            None if instruction.status in (InstructionStatus.ACCEPTED, InstructionStatus.IN_PROGRESS) else
+            Inapplicable(_l("Results are reported on an accepted instruction being executed."))]
+
+
 @use_case("instruction.result_add")
 def add_result(actor: User | None, instruction_id: int, *, text: str, filename: str | None = None,
                stream: BinaryIO | None = None) -> InstructionResult:
     """The requested head sends results back (text, and a file if any) while executing."""
     actor, instruction = _load(actor, instruction_id)
-    if not is_national_head(actor, instruction.to_team):
-        raise Forbidden(_l("Only the national head of the requested team reports results."))
-    scope.require_workable(instruction.group)
-    if instruction.status not in (InstructionStatus.ACCEPTED, InstructionStatus.IN_PROGRESS):
-        raise Conflict(_l("Results are reported on an accepted instruction being executed."))
+    authz.refuse(*_result_refusals(actor, instruction))
     if values.text_problem(text):
         raise Invalid(fields={"text": values.REQUIRED})
     result = InstructionResult(instruction=instruction, text=text.strip()[:BODY_LIMIT], added_by_id=actor.id)
@@ -231,6 +240,29 @@ def _unmet(instruction: Instruction, target: InstructionStatus) -> str | None:
     return None
 
 
+def _move_refusals(actor: User, instruction: Instruction, target: InstructionStatus) -> list[authz.Refusal]:
+    """A move the lifecycle allows from here: made by its side's national head (the requesting
+    head sends, the requested head answers), in a workable group, with its conditions met."""
+    team = instruction.from_team if MOVES[instruction.status][target] == "from" else instruction.to_team
+    unmet = _unmet(instruction, target)
+    return [None if is_national_head(actor, team) else
+            Forbidden(_l("Only the national head of the %(party)s team can do this.", party=team.party_code)),
+            scope.unworkable_refusal(instruction.group),
+            Conflict(unmet, fields={"to": unmet}) if unmet else None]
+
+
+def allowed_actions(actor: User | None, instruction: Instruction) -> authz.Actions:
+    """What `actor` may do with the instruction now, each with what it still lacks (NotFound for
+    someone who may not see its group): `to:<status>` for each move from here, `add_document`
+    (a decision, while a draft), `edit` (the subject, while a draft), `add_result` (while being executed)."""
+    actor, _ = authz.require_group(actor, instruction.group)
+    checks = {f"to:{target.value}": _move_refusals(actor, instruction, target)
+              for target in MOVES.get(instruction.status, {})}
+    checks.update(edit=_edit_refusals(actor, instruction), add_document=_document_refusals(actor, instruction),
+                  add_result=_result_refusals(actor, instruction))
+    return authz.answer(checks)
+
+
 @use_case("instruction.transition")
 def transition(actor: User | None, instruction_id: int, *, to: str, version: int | None,
                reason: str | None = None) -> Instruction:
@@ -239,20 +271,15 @@ def transition(actor: User | None, instruction_id: int, *, to: str, version: int
         target = InstructionStatus(to)
     except ValueError:
         raise Invalid(fields={"to": _l("Not a status of an instruction.")}) from None
-    side = MOVES.get(instruction.status, {}).get(target)
-    if side is None:
+    if MOVES.get(instruction.status, {}).get(target) is None:
         raise Conflict(_l("A %(from)s instruction cannot become %(to)s.",
                           **{"from": instruction.status.value, "to": target.value}), fields={"to": target.value})
-    team = instruction.from_team if side == "from" else instruction.to_team
-    if not is_national_head(actor, team):
-        raise Forbidden(_l("Only the national head of the %(party)s team can do this.", party=team.party_code))
-    scope.require_workable(instruction.group)
+    mover, workable, unmet = _move_refusals(actor, instruction, target)
+    authz.refuse(mover, workable)
     scope.check_version(instruction, version, _l("instruction"))
     if target == InstructionStatus.REFUSED and not (reason or "").strip():
         raise Invalid(fields={"reason": _l("Say why the instruction is refused.")})
-    unmet = _unmet(instruction, target)
-    if unmet:
-        raise Conflict(unmet, fields={"to": unmet})
+    authz.refuse(unmet)
     previous, instruction.status = instruction.status, target
     if target == InstructionStatus.SENT:
         instruction.sent_at = utcnow()

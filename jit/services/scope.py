@@ -102,13 +102,17 @@ def check_version(record: Versioned, version: int | None, what) -> None:
 
 # --- may the group work today? ---------------------------------------------------------------
 
-def require_not_halted(group: JointGroup) -> None:
+def halted_refusal(group: JointGroup) -> authz.Refusal:
     """What every write in a group shares: a closed group's records are final (`group_closed`, as
-    authz.require_open), a suspended group changes nothing until it is active again (`group_suspended`)."""
-    authz.require_open(group)
+    authz.closed_refusal), a suspended group changes nothing until it is active again (`group_suspended`)."""
     if group.status == GroupStatus.SUSPENDED:
-        raise Conflict(_l("The group is suspended: nothing can change in it until it is active again."),
-                       code="group_suspended")
+        return Conflict(_l("The group is suspended: nothing can change in it until it is active again."),
+                        code="group_suspended")
+    return authz.closed_refusal(group)
+
+
+def require_not_halted(group: JointGroup) -> None:
+    authz.refuse(halted_refusal(group))
 
 
 def last_working_day(group: JointGroup) -> date | None:
@@ -120,19 +124,25 @@ def last_working_day(group: JointGroup) -> date | None:
     return group.ends_on + timedelta(days=params["grace_days"])
 
 
-def require_workable(group: JointGroup, *, on: date | None = None) -> None:
+def unworkable_refusal(group: JointGroup, *, on: date | None = None) -> authz.Refusal:
     """Tasks, evidence and instructions are worked on only in an active group within its term
     (AGR-CLOSED, AGR-TERM): one 409 code per cause, the same from every door."""
-    require_not_halted(group)
+    if halted := halted_refusal(group):
+        return halted
     if group.status != GroupStatus.ACTIVE:
-        raise Conflict(_l("The group is %(status)s, not active yet: nothing can be done in it before it is active.",
-                          status=group.status.value), code="group_not_active")
+        return Conflict(_l("The group is %(status)s, not active yet: nothing can be done in it before it is active.",
+                           status=group.status.value), code="group_not_active")
     day = on or today()
     if group.starts_on is not None and day < group.starts_on:
-        raise Conflict(_l("The group's term starts on %(start)s: nothing can be done in it before then (AGR-TERM).",
-                          start=group.starts_on.isoformat()), code="group_term_not_started")
+        return Conflict(_l("The group's term starts on %(start)s: nothing can be done in it before then (AGR-TERM).",
+                           start=group.starts_on.isoformat()), code="group_term_not_started")
     last = last_working_day(group)
     if last is not None and day > last:
-        raise Conflict(_l("The group's term ended on %(end)s (work was allowed until %(last)s): nothing more can "
-                          "be done in it without an extension decision (AGR-TERM).",
-                          end=group.ends_on.isoformat(), last=last.isoformat()), code="group_term_ended")
+        return Conflict(_l("The group's term ended on %(end)s (work was allowed until %(last)s): nothing more can "
+                           "be done in it without an extension decision (AGR-TERM).",
+                           end=group.ends_on.isoformat(), last=last.isoformat()), code="group_term_ended")
+    return None
+
+
+def require_workable(group: JointGroup, *, on: date | None = None) -> None:
+    authz.refuse(unworkable_refusal(group, on=on))

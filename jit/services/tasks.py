@@ -30,7 +30,7 @@ from jit.models import (
 from jit.services import authz, scope
 from jit.services import values as storable
 from jit.services.audit import note, use_case
-from jit.services.errors import Conflict, Forbidden, Invalid
+from jit.services.errors import Conflict, Forbidden, Inapplicable, Invalid
 from jit.services.pagination import Page, paginate
 
 # Which moves the workflow allows. Done and cancelled are final: nothing else about the task changes,
@@ -166,6 +166,13 @@ def get_task(actor: User | None, task_id: int) -> Task:
 
 # --- creating and editing ------------------------------------------------------------------
 
+def creation_refusals(actor: User, group: JointGroup) -> list[authz.Refusal]:
+    """Who sets tasks in the group: its head, or a national head (for their own team), while it works."""
+    sets_tasks = authz.manages_group(actor, group) or _led_team(actor, group) is not None
+    return [None if sets_tasks else Forbidden(_l("Only the group head or a national head can set tasks.")),
+            scope.unworkable_refusal(group)]
+
+
 @use_case("task.create")
 def create_task(actor: User | None, group_id: int, *, title: str, description: str = "",
                 assignee_ids: list[int], due_on: date | None = None, priority: str = "normal",
@@ -173,13 +180,8 @@ def create_task(actor: User | None, group_id: int, *, title: str, description: s
                 allow_past_due: bool = False) -> Task:
     """The group head sets a task for any current member; a national head for their own team only."""
     actor, group = scope.load_visible(actor, group_id)
-    team_id = None
-    if not authz.manages_group(actor, group):
-        led = _led_team(actor, group)
-        if led is None:
-            raise Forbidden(_l("Only the group head or a national head can set tasks."))
-        team_id = led.team_id
-    scope.require_workable(group)
+    authz.refuse(*creation_refusals(actor, group))
+    team_id = None if authz.manages_group(actor, group) else _led_team(actor, group).team_id
     values = {"title": (title or "").strip(), "description": (description or "").strip(),
               "assignee_ids": _ids(assignee_ids), "due_on": due_on, "priority": priority}
     problems = _check_fields(values, allow_past_due=allow_past_due)
@@ -229,11 +231,14 @@ def may_reopen(actor: User, task: Task) -> bool:
     return authz.current_membership(actor, task.group) is not None and _closed_by(task) == actor.id
 
 
-def moves(actor: User, task: Task) -> list[TaskStatus]:
-    """The statuses the caller may move the task to now, in the workflow's order."""
-    if _editor(actor, task) is None or (task.status in FINAL and not may_reopen(actor, task)):
-        return []
+def _workflow_from(task: Task) -> list[TaskStatus]:
     return [status for status in TaskStatus if status in TRANSITIONS[task.status]]
+
+
+def moves(actor: User, task: Task) -> list[TaskStatus]:
+    """The statuses the caller may move the task to, in the workflow's order (the board's choices)."""
+    editor = _editor(actor, task)
+    return [target for target in _workflow_from(task) if not any(_move_refusals(actor, task, editor, target))]
 
 
 def _requested(**fields) -> dict[str, Any]:
@@ -256,6 +261,50 @@ def _check_move(task: Task, target: TaskStatus) -> None:
         raise Conflict(message, fields={"status": message})
 
 
+def _editor_refusal(editor: str | None) -> authz.Refusal:
+    if editor is not None:
+        return None
+    return Forbidden(_l("Only the group head, the national head of the task's team or an assignee can "
+                        "change the task."))
+
+
+def _final_refusals(actor: User, task: Task, changes: dict[str, Any]) -> list[authz.Refusal]:
+    """A done or cancelled task changes only by being reopened (back to open), and only by those who
+    may reopen it."""
+    if task.status not in FINAL:
+        return []
+    if changes != {"status": TaskStatus.OPEN.value}:
+        message = _l("The task is %(status)s, which is final: it can only be reopened.", status=task.status.value)
+        return [Inapplicable(message, fields={"status": message})]
+    return [None if may_reopen(actor, task) else
+            Forbidden(_l("Only the group head or the one who closed the task can reopen it."))]
+
+
+def _move_refusals(actor: User, task: Task, editor: str | None, target: TaskStatus) -> list[authz.Refusal]:
+    return [_editor_refusal(editor), *_final_refusals(actor, task, {"status": target.value})]
+
+
+def _comment_refusals(actor: User, group: JointGroup) -> list[authz.Refusal]:
+    member = authz.manages_group(actor, group) or authz.current_membership(actor, group) is not None
+    return [None if member else Forbidden(_l("Only members of the group and its head can comment on its tasks.")),
+            authz.closed_refusal(group)]
+
+
+def allowed_actions(actor: User | None, task: Task) -> authz.Actions:
+    """What `actor` may do with the task now, each with what it still lacks (NotFound for someone
+    who may not see its group): `edit` (its fields: the group head and its team's national head),
+    `to:<status>` for each move from here (they and its assignees), `comment`."""
+    actor, group = authz.require_group(actor, task.group)
+    editor = _editor(actor, task)
+    workable = scope.unworkable_refusal(group)
+    checks = {"edit": [_editor_refusal(editor), workable, *_final_refusals(actor, task, {"edit": True}),
+                       None if editor in ("head", "team_head") else Forbidden()]}
+    checks.update({f"to:{target.value}": [*_move_refusals(actor, task, editor, target), workable]
+                   for target in _workflow_from(task)})
+    checks["comment"] = _comment_refusals(actor, group)
+    return authz.answer(checks)
+
+
 @use_case("task.update")
 def update_task(actor: User | None, task_id: int, *, version: int | None, status: str | None = None,
                 title: str | None = None, description: str | None = None, assignee_ids: list[int] | None = None,
@@ -266,10 +315,7 @@ def update_task(actor: User | None, task_id: int, *, version: int | None, status
     actor, task = _load(actor, task_id)
     group = task.group
     editor = _editor(actor, task)
-    if editor is None:
-        raise Forbidden(_l("Only the group head, the national head of the task's team or an assignee can "
-                           "change the task."))
-    scope.require_workable(group)
+    authz.refuse(_editor_refusal(editor), scope.unworkable_refusal(group))
     scope.check_version(task, version, _l("task"))
     before = _snapshot(task)
     requested = _requested(status=status, title=title, description=description, assignee_ids=assignee_ids,
@@ -279,8 +325,7 @@ def update_task(actor: User | None, task_id: int, *, version: int | None, status
         return task
     if editor == "assignee" and set(changes) - {"status", "blocked_reason"}:
         raise Forbidden(_l("An assignee can change only the status of the task."))
-    if task.status in FINAL:
-        _check_reopen(actor, task, changes)
+    authz.refuse(*_final_refusals(actor, task, changes))
     target = TaskStatus(changes.get("status", task.status))
     if "status" in changes:
         _check_move(task, target)
@@ -304,15 +349,6 @@ def update_task(actor: User | None, task_id: int, *, version: int | None, status
     scope.announce(group, "task.updated", {"task_id": task.id, "fields": sorted(changes),
                                            "status": task.status.value, "version": task.version})
     return task
-
-
-def _check_reopen(actor: User, task: Task, changes: dict[str, Any]) -> None:
-    """A final task changes only by being reopened, and only by those who may reopen it."""
-    if changes != {"status": TaskStatus.OPEN.value}:
-        message = _l("The task is %(status)s, which is final: it can only be reopened.", status=task.status.value)
-        raise Conflict(message, fields={"status": message})
-    if not may_reopen(actor, task):
-        raise Forbidden(_l("Only the group head or the one who closed the task can reopen it."))
 
 
 def _apply(task: Task, actor: User, before: dict[str, Any], changes: dict[str, Any]) -> None:
@@ -350,9 +386,7 @@ def add_comment(actor: User | None, task_id: int, body: str) -> TaskComment:
     """Members and the group head comment; legal observers and admins read only."""
     actor, task = _load(actor, task_id)
     group = task.group
-    if not (authz.manages_group(actor, group) or authz.current_membership(actor, group) is not None):
-        raise Forbidden(_l("Only members of the group and its head can comment on its tasks."))
-    authz.require_open(group)
+    authz.refuse(*_comment_refusals(actor, group))
     problem = storable.text_problem(body, COMMENT_LIMIT)
     if problem:
         raise Invalid(fields={"body": problem})

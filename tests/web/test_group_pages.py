@@ -131,7 +131,10 @@ def test_the_overview_shows_teams_documents_timeline_and_the_term(cast, clock):
     assert "Group head appointed" in html and "Status changed" in html
     assert "135 days left" in html and "w-pct-25" in html
     assert re.search(r'aria-labelledby="group-status-label"><span class="badge [^"]+">active</span>', html)
-    # the lifecycle panel: suspending is possible now, closing needs a termination decision
+    # the lifecycle panel is the group head's: a national head sees no move; to the head, suspending
+    # is possible now, closing needs a termination decision
+    assert 'aria-label="Suspend"' not in html and "No move of the lifecycle is yours to make." in html
+    html = cast.browser("creator").get(f"/groups/{gid}", headers=EN).get_data(as_text=True)
     assert 'aria-label="Suspend"' in html
     assert "No termination decision is on file." in html
     assert re.search(r'disabled aria-describedby="unmet-closed">Close the group</button>', html)
@@ -193,8 +196,8 @@ def test_a_refused_transition_shows_the_unmet_conditions_with_409(cast):
 
 def test_a_national_head_is_not_removed_from_an_activate(cast):
     gid = activate(cast)["id"]
-    response = submit(cast.browser("creator"), f"/groups/{gid}/members/{cast.ids['kz_head']}/remove", {},
-                      form_url=f"/groups/{gid}")
+    response = submit(cast.browser("creator"), f"/groups/{gid}/members/{cast.ids['kz_head']}/remove",
+                      {"confirm": "yes"}, form_url=f"/groups/{gid}")
     assert response.status_code == 409
     assert "add the new national head before removing this one" in response.get_data(as_text=True)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from jit.api.schemas.common import Integer, PageArgsSchema, PersonSchema, page_schema, text
+from jit.api.schemas.common import Integer, PageArgsSchema, PersonSchema, allowed_actions, page_schema, text
 from jit.models import RevisionAction, TaskPriority
 from jit.services.channels import CLIENT_ID_LIMIT
 from jit.services.channels import NAME_LIMIT as CHANNEL_NAME_LIMIT
@@ -56,6 +56,7 @@ class MessageSchema(ma.Schema):
     edited_at = ma.fields.String(allow_none=True, metadata=TIME)
     deleted = ma.fields.Boolean()
     link = ma.fields.Nested(LinkSchema, allow_none=True)
+    allowed_actions = allowed_actions()
 
 
 MessagePageSchema = page_schema(MessageSchema, "MessagePage")

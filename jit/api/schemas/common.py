@@ -49,6 +49,18 @@ def one_of(values, **kwargs) -> ma.fields.String:
     return ma.fields.String(metadata=metadata, **kwargs)
 
 
+def allowed_actions() -> ma.fields.List:
+    """What the caller may do with the object now, on the GET of one object (API.md, last section)."""
+    return ma.fields.List(ma.fields.String(), dump_only=True, metadata={"description": (
+        "what the caller may do with this object now (on a GET): lifecycle moves as `to:<status>`; "
+        "other actions as verbs: a group's `edit`, `add_team`, `add_member`, `remove_member`, `add_document`, "
+        "`attach_file`, `add_case`, `add_channel`; an instruction's `add_document`, `add_result`; a task's "
+        "`edit`, `comment`; an evidence item's `transfer`, `seal`, `examine`, `verify_hashes`, `return`, "
+        "`dispose`, `correct`, `upload`, `record_consent`, `designate_consent_recorder`; a message's `edit`, "
+        "`delete`, `history`, `link`, `to_task`. An action that is the caller's but blocked by an unmet "
+        "condition is not listed")})
+
+
 class PageArgsSchema(ma.Schema):
     limit = Integer(
         load_default=DEFAULT_LIMIT,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
-from jit.api.schemas.common import Integer, PageArgsSchema, PersonSchema, page_schema, text
+from jit.api.schemas.common import Integer, PageArgsSchema, PersonSchema, allowed_actions, page_schema, text
 from jit.models import CustodyType, EvidenceKind, EvidenceStatus
 from jit.services.evidence import RECORDABLE, consent_designee, may_leave_group, verify_item_chain
 from jit.services.evidence import TEXT_LIMITS as EVIDENCE_TEXT_LIMITS
@@ -79,6 +79,7 @@ class EvidenceItemDetailSchema(EvidenceItemSchema):
                                          "problem": problem}),
         metadata={"type": "object", "description": "the item's chain of custody, checked now against the ledger: "
                   "`verified` (bool) and, when not, `problem` naming the field that differs"})
+    allowed_actions = allowed_actions()
 
 
 class ConsentDesigneeSchema(ma.Schema):

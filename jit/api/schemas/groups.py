@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
-from jit.api.schemas.common import AuthorityRefSchema, Integer, PersonSchema, one_of, page_schema, text
+from jit.api.schemas.common import AuthorityRefSchema, Integer, PersonSchema, allowed_actions, one_of, page_schema, text
 from jit.models import DecisionKind, DocumentKind, GroupStatus, MemberRole
 from jit.services.groups import TEXT_LIMITS as GROUP_TEXT_LIMITS
 from jit.services.people import PURPOSES
@@ -38,6 +38,7 @@ class GroupSchema(ma.Schema):
     head = ma.fields.Nested(PersonSchema, allow_none=True)
     teams = ma.fields.List(ma.fields.Nested(TeamSchema))
     version = Integer()
+    allowed_actions = allowed_actions()
 
 
 class GroupCreateSchema(ma.Schema):

@@ -5,7 +5,16 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
-from jit.api.schemas.common import Integer, PageArgsSchema, PersonSchema, TeamRefSchema, one_of, page_schema, text
+from jit.api.schemas.common import (
+    Integer,
+    PageArgsSchema,
+    PersonSchema,
+    TeamRefSchema,
+    allowed_actions,
+    one_of,
+    page_schema,
+    text,
+)
 from jit.models import InstructionStatus
 from jit.models.instruction import SUBJECT_LIMIT
 from jit.services.instructions import BODY_LIMIT as INSTRUCTION_BODY_LIMIT
@@ -67,6 +76,7 @@ class InstructionSchema(ma.Schema):
     results = ma.fields.List(ma.fields.Nested(InstructionResultSchema))
     history = ma.fields.List(ma.fields.Nested(InstructionEventSchema))
     version = Integer()
+    allowed_actions = allowed_actions()
 
 
 class InstructionEditSchema(ma.Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from jit.api.schemas.common import Integer, PageArgsSchema, PersonSchema, page_schema, text
+from jit.api.schemas.common import Integer, PageArgsSchema, PersonSchema, allowed_actions, page_schema, text
 from jit.models import TaskPriority, TaskStatus
 from jit.services.tasks import COMMENT_LIMIT as TASK_COMMENT_LIMIT
 from jit.services.tasks import TITLE_LIMIT as TASK_TITLE_LIMIT
@@ -84,6 +84,7 @@ class TaskSummarySchema(ma.Schema):
 class TaskSchema(TaskSummarySchema):
     comments = ma.fields.List(ma.fields.Nested(TaskCommentSchema))
     history = ma.fields.List(ma.fields.Nested(TaskChangeSchema))
+    allowed_actions = allowed_actions()
 
 
 TaskPageSchema = page_schema(TaskSummarySchema, "TaskPage")

@@ -32,6 +32,7 @@ from jit.services.channels.group_channels import (
 from jit.services.channels.messages import (
     CLIENT_ID_LIMIT,
     CatchUp,
+    allowed_actions,
     catch_up,
     delete_message,
     edit_message,
@@ -51,6 +52,7 @@ __all__ = [
     "CatchUp",
     "ChannelSummary",
     "add_channel_member",
+    "allowed_actions",
     "catch_up",
     "channel_members",
     "create_channel",

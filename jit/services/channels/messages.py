@@ -18,11 +18,11 @@ from jit import notify
 from jit.extensions import db
 from jit.models import Channel, EvidenceItem, Instruction, Message, MessageRevision, RevisionAction, Task, User
 from jit.models.types import utcnow
-from jit.services import authz, tasks, values
+from jit.services import authz, scope, tasks, values
 from jit.services.audit import note, use_case
 from jit.services.channels.access import _load_channel, _load_message, _require_writable, _take
 from jit.services.channels.payloads import message_payload
-from jit.services.errors import Conflict, Forbidden, Invalid, RateLimited
+from jit.services.errors import Forbidden, Inapplicable, Invalid, NotFound, RateLimited
 from jit.services.pagination import Page, paginate
 
 CLIENT_ID_LIMIT = 64
@@ -140,13 +140,18 @@ def _mention(message: Message, channel: Channel, author: User) -> None:
                 room=notify.user_room(user.id))
 
 
+def _deleted_refusal(message: Message) -> authz.Refusal:
+    return Inapplicable(_l("The message is deleted.")) if message.deleted_at is not None else None
+
+
+def _own_refusals(actor: User, message: Message) -> list[authz.Refusal]:
+    return [None if message.author_id == actor.id else Forbidden(_l("Only the author can change a message.")),
+            _deleted_refusal(message), scope.halted_refusal(message.channel.group)]
+
+
 def _own_message(actor: User | None, message_id: int) -> tuple[User, Message]:
     actor, message = _load_message(actor, message_id)
-    if message.author_id != actor.id:
-        raise Forbidden(_l("Only the author can change a message."))
-    if message.deleted_at is not None:
-        raise Conflict(_l("The message is deleted."))
-    _require_writable(message.channel.group)
+    authz.refuse(*_own_refusals(actor, message))
     return actor, message
 
 
@@ -180,22 +185,44 @@ def delete_message(actor: User | None, message_id: int) -> Message:
     return message
 
 
+def _history_refusal(actor: User, group) -> authz.Refusal:
+    if authz.manages_group(actor, group) or authz.is_legal_observer(actor, group):
+        return None
+    return Forbidden(_l("Only the group head and legal officers read the history of messages."))
+
+
 @use_case("message.history")
 def message_history(actor: User | None, message_id: int) -> tuple[Message, list[MessageRevision]]:
     """The earlier texts of a message, for the group head and the legal officers of the group, in a
     channel they may read (a team or custom channel's history is no more theirs than its messages)."""
     actor, message = _load_message(actor, message_id)
-    group = message.channel.group
-    if not (authz.manages_group(actor, group) or authz.is_legal_observer(actor, group)):
-        raise Forbidden(_l("Only the group head and legal officers read the history of messages."))
+    authz.refuse(_history_refusal(actor, message.channel.group))
     return message, list(message.revisions)
 
 
-def _require_unlinked(message: Message) -> None:
-    if message.deleted_at is not None:
-        raise Conflict(_l("The message is deleted."))
-    if message.link_type is not None:
-        raise Conflict(_l("The message is already linked to a %(type)s.", type=message.link_type))
+def _unlinked_refusals(message: Message) -> list[authz.Refusal]:
+    linked = message.link_type is not None and Inapplicable(
+        _l("The message is already linked to a %(type)s.", type=message.link_type))
+    return [_deleted_refusal(message), linked or None]
+
+
+def _link_refusals(actor: User, message: Message) -> list[authz.Refusal]:
+    group = message.channel.group
+    may = message.author_id == actor.id or authz.manages_group(actor, group)
+    return [None if may else Forbidden(_l("Only the author or the group head can link a message.")),
+            authz.closed_refusal(group), *_unlinked_refusals(message)]
+
+
+def allowed_actions(actor: User | None, message: Message) -> authz.Actions:
+    """What `actor` may do with the message now, each with what it still lacks (NotFound for
+    someone who may not read its channel): `edit`, `delete`, `history`, `link`, `to_task`."""
+    actor = authz.require_user(actor)
+    if not authz.can_read_channel(actor, message.channel):
+        raise NotFound()
+    group = message.channel.group
+    return authz.answer({"edit": _own_refusals(actor, message), "delete": _own_refusals(actor, message),
+                         "history": [_history_refusal(actor, group)], "link": _link_refusals(actor, message),
+                         "to_task": [*_unlinked_refusals(message), *tasks.creation_refusals(actor, group)]})
 
 
 @use_case("message.to_task")
@@ -203,7 +230,7 @@ def message_to_task(actor: User | None, message_id: int, *, assignee_ids: list[i
                     due_on: date | None = None, priority: str = "normal") -> Task:
     """Turn a message into a task of the group (by the task rules), the message keeping a link to it."""
     actor, message = _load_message(actor, message_id)
-    _require_unlinked(message)
+    authz.refuse(*_unlinked_refusals(message))
     channel = message.channel
     first_line = message.body.splitlines()[0][: tasks.TITLE_LIMIT]
     origin = _l("From message no. %(seq)s in channel %(channel)s by %(author)s.", seq=message.seq,
@@ -222,10 +249,7 @@ def link_message(actor: User | None, message_id: int, *, link_type: str, link_id
     """Point a message at an instruction, task or evidence item of the same group: its author or the group head."""
     actor, message = _load_message(actor, message_id)
     group = message.channel.group
-    if message.author_id != actor.id and not authz.manages_group(actor, group):
-        raise Forbidden(_l("Only the author or the group head can link a message."))
-    authz.require_open(group)
-    _require_unlinked(message)
+    authz.refuse(*_link_refusals(actor, message))
     model = LINK_TARGETS.get(link_type)
     if model is None:
         raise Invalid(fields={"type": _l("One of: %(types)s.", types=", ".join(LINK_TARGETS))})

@@ -30,7 +30,9 @@ from jit.services.evidence.access import (
 )
 from jit.services.evidence.chain import NOTE_LIMIT, PLACE_LIMIT, ledger_name
 from jit.services.evidence.custody_events import (
+    EVENT_ACTIONS,
     RECORDABLE,
+    allowed_actions,
     designate_consent_recorder,
     record_consent,
     record_event,
@@ -49,11 +51,13 @@ from jit.services.evidence.verification import (
 )
 
 __all__ = [
+    "EVENT_ACTIONS",
     "NOTE_LIMIT",
     "PLACE_LIMIT",
     "RECORDABLE",
     "TEXT_LIMITS",
     "Verification",
+    "allowed_actions",
     "attach_file",
     "checkpoint",
     "consent_designee",

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from jit.extensions import db
 from jit.models import CustodyType, EvidenceItem, EvidenceStatus, JointGroup, MemberRole, User
-from jit.services import rate_limits, scope
+from jit.services import authz, rate_limits, scope
 from jit.services.audit import note
-from jit.services.errors import Conflict, Forbidden
+from jit.services.errors import Conflict, Forbidden, Inapplicable
 
 # An item returned or disposed of is gone: only a correction can still be recorded.
 GONE = frozenset({EvidenceStatus.RETURNED, EvidenceStatus.DISPOSED})
@@ -23,10 +23,9 @@ def in_group(user_id: int | None, group: JointGroup) -> bool:
     return user_id is not None and (user_id == group.head_id or user_id in scope.current_members(group))
 
 
-def _require_member(actor: User, group: JointGroup) -> None:
+def _member_refusal(actor: User, group: JointGroup) -> authz.Refusal:
     """Observers (legal officers, admins) read the evidence; only the group's people record it."""
-    if not in_group(actor.id, group):
-        raise Forbidden(_l("Only members of the group record evidence."))
+    return None if in_group(actor.id, group) else Forbidden(_l("Only members of the group record evidence."))
 
 
 def may_leave_group(item: EvidenceItem) -> bool:
@@ -73,7 +72,7 @@ def _consent_refusal(user: User | None, item: EvidenceItem):
     A consent is the originating party's (AGR-USE): its team's national head records it, or the
     member of that team the head designated for the item."""
     if not item.use_conditions:
-        return Conflict(_l("The item has no use conditions: no consent is needed."), code="no_use_conditions")
+        return Inapplicable(_l("The item has no use conditions: no consent is needed."), code="no_use_conditions")
     designee = consent_designee(item)
     if user is None or not (_heads_team(user.id, item) or (designee is not None and designee.id == user.id)):
         return Forbidden(_l("Only the national head of the %(party)s team, or the member they designate for "
@@ -109,14 +108,23 @@ def _load(actor: User | None, item_id: int, *, for_change: bool = False) -> tupl
     the group is locked and the item re-read, so the custodian and status are the current ones."""
     actor, item = scope.load_in_group(actor, EvidenceItem, item_id, "evidence")
     if for_change:
-        _require_member(actor, item.group)
-        scope.require_workable(item.group)
+        authz.refuse(*_change_refusals(actor, item))
         _lock_group(item.group_id)
         db.session.refresh(item)
     return actor, item
 
 
-def _require_present(item: EvidenceItem, kind: CustodyType) -> None:
+def _change_refusals(actor: User, item: EvidenceItem) -> list[authz.Refusal]:
+    """What every change to an item asks: a member of the group, in a group that works now."""
+    return [_member_refusal(actor, item.group), scope.unworkable_refusal(item.group)]
+
+
+def _present_refusal(item: EvidenceItem, kind: CustodyType) -> authz.Refusal:
     if item.status in GONE and kind != CustodyType.CORRECTION:
-        raise Conflict(_l("The item was %(status)s: only a correction can still be recorded.",
-                          status=item.status.value))
+        return Inapplicable(_l("The item was %(status)s: only a correction can still be recorded.",
+                               status=item.status.value))
+    return None
+
+
+def _require_present(item: EvidenceItem, kind: CustodyType) -> None:
+    authz.refuse(_present_refusal(item, kind))

@@ -10,15 +10,17 @@ from flask_babel import lazy_gettext as _l
 from jit.extensions import db
 from jit.models import CustodyEvent, CustodyType, EvidenceConsent, EvidenceItem, EvidenceStatus, Instruction, User
 from jit.models.types import utcnow
-from jit.services import files
+from jit.services import authz, files
 from jit.services import scope as group_scope  # a consent has a `scope` of its own
 from jit.services import values as storable
 from jit.services.audit import note, use_case
-from jit.services.errors import Conflict, Forbidden, Invalid
+from jit.services.errors import Conflict, Forbidden, Inapplicable, Invalid
 from jit.services.evidence.access import (
+    _change_refusals,
     _consent_refusal,
     _heads_team,
     _load,
+    _present_refusal,
     _require_present,
     _throttle,
     in_group,
@@ -26,6 +28,7 @@ from jit.services.evidence.access import (
     require_consent_to_leave,
 )
 from jit.services.evidence.chain import NOTE_LIMIT, PLACE_LIMIT, _append, _Change, _consent_record, _short
+from jit.services.evidence.registration import _upload_refusals
 
 # Moves of the item itself: only its current custodian (or the group head) makes them.
 CUSTODIAL = frozenset({CustodyType.TRANSFERRED, CustodyType.SEALED, CustodyType.RETURNED, CustodyType.DISPOSED})
@@ -64,6 +67,36 @@ def _transfer(item: EvidenceItem, change: _Change, to_user_id: int | None, to_ex
         change.status = EvidenceStatus.HELD
 
 
+def _event_refusals(actor: User, item: EvidenceItem, kind: CustodyType) -> list[authz.Refusal]:
+    """Who may record an event of `kind` on the item as it is (the caller is a member of a working group)."""
+    custodial = kind in CUSTODIAL and actor.id not in (item.custodian_id, item.group.head_id)
+    resealed = kind == CustodyType.SEALED and item.status == EvidenceStatus.SEALED
+    return [_present_refusal(item, kind),
+            Forbidden(_l("Only the item's current custodian or the group head can do this.")) if custodial else None,
+            Inapplicable(_l("The item is already sealed.")) if resealed else None]
+
+
+# The action names of the recordable events (API.md: verbs), in the order pages offer them.
+EVENT_ACTIONS = {CustodyType.TRANSFERRED: "transfer", CustodyType.SEALED: "seal", CustodyType.EXAMINED: "examine",
+                 CustodyType.HASH_VERIFIED: "verify_hashes", CustodyType.RETURNED: "return",
+                 CustodyType.DISPOSED: "dispose", CustodyType.CORRECTION: "correct"}
+
+
+def allowed_actions(actor: User | None, item: EvidenceItem) -> authz.Actions:
+    """What `actor` may do with the item now, each with what it still lacks (NotFound for someone
+    who may not see its group): the custody events (`transfer`, `seal`, `examine`, `verify_hashes`,
+    `return`, `dispose`, `correct`), `upload` (a file), `record_consent`, `designate_consent_recorder`."""
+    actor, _ = authz.require_group(actor, item.group)
+    change = _change_refusals(actor, item)
+    checks = {action: [*change, *_event_refusals(actor, item, kind)] for kind, action in EVENT_ACTIONS.items()}
+    checks["upload"] = [*change, *_upload_refusals(item)]
+    checks["record_consent"] = [*change, _consent_refusal(actor, item),
+                                _present_refusal(item, CustodyType.CONSENT_RECORDED)]
+    designates = may_designate_consent_recorder(actor, item)
+    checks["designate_consent_recorder"] = [*change, None if designates else Forbidden()]
+    return authz.answer(checks)
+
+
 @use_case("evidence.custody_record")
 def record_event(actor: User | None, item_id: int, *, event_type: str, place: str = "", note_text: str = "",
                  to_user_id: int | None = None, to_external: str | None = None, refers_to: int | None = None,
@@ -77,9 +110,7 @@ def record_event(actor: User | None, item_id: int, *, event_type: str, place: st
         kind = None
     if kind not in RECORDABLE:
         raise Invalid(fields={"type": _l("One of: %(values)s.", values=", ".join(sorted(t.value for t in RECORDABLE)))})
-    _require_present(item, kind)
-    if kind in CUSTODIAL and actor.id not in (item.custodian_id, item.group.head_id):
-        raise Forbidden(_l("Only the item's current custodian or the group head can do this."))
+    authz.refuse(*_event_refusals(actor, item, kind))
     _throttle(actor)
     change = _Change(place=_short(place, "place", PLACE_LIMIT), note=_short(note_text, "note", NOTE_LIMIT))
     if kind == CustodyType.CORRECTION:
@@ -101,8 +132,6 @@ def record_event(actor: User | None, item_id: int, *, event_type: str, place: st
     elif to_user_id is not None or to_external:
         raise Invalid(fields={"to_user_id": _l("Only a transfer names a recipient.")})
     if kind == CustodyType.SEALED:
-        if item.status == EvidenceStatus.SEALED:
-            raise Conflict(_l("The item is already sealed."))
         change.status = EvidenceStatus.SEALED
     if kind in (CustodyType.RETURNED, CustodyType.DISPOSED):
         change.to, change.status = None, EvidenceStatus(kind.value)

@@ -24,8 +24,8 @@ from jit.models.types import utcnow
 from jit.services import authz, files, scope
 from jit.services import values as storable
 from jit.services.audit import note, use_case
-from jit.services.errors import Conflict, Forbidden, Invalid
-from jit.services.evidence.access import _load, _lock_group, _require_present, _throttle
+from jit.services.errors import Forbidden, Inapplicable, Invalid
+from jit.services.evidence.access import _load, _lock_group, _present_refusal, _throttle
 from jit.services.evidence.chain import NOTE_LIMIT, PLACE_LIMIT, _append, _Change, _now, _registration, _short
 
 TEXT_LIMITS = {"title": 300, "obtained_place": 300, "obtained_under": 300, "description": 20000}
@@ -83,15 +83,19 @@ def register(actor: User | None, group_id: int, *, case_id: int, title: str, kin
     return item
 
 
+def _upload_refusals(item: EvidenceItem) -> list[authz.Refusal]:
+    sealed = item.status == EvidenceStatus.SEALED
+    return [_present_refusal(item, CustodyType.FILE_ATTACHED),
+            Inapplicable(_l("The item is sealed: files cannot be added to it.")) if sealed else None]
+
+
 @use_case("evidence.file_attach")
 def attach_file(actor: User | None, item_id: int, *, filename: str | None, stream: BinaryIO,
                 place: str = "", note_text: str = "", declared_size: int | None = None) -> EvidenceFile:
     """Store an uploaded file under its SHA-256 and record it in the chain (equal files are stored once).
     A file that arrives short of its `declared_size` (or cut off) is refused: nothing stored or recorded."""
     actor, item = _load(actor, item_id, for_change=True)
-    _require_present(item, CustodyType.FILE_ATTACHED)
-    if item.status == EvidenceStatus.SEALED:
-        raise Conflict(_l("The item is sealed: files cannot be added to it."))
+    authz.refuse(*_upload_refusals(item))
     change = _Change(place=_short(place, "place", PLACE_LIMIT), note=_short(note_text, "note", NOTE_LIMIT))
     _throttle(actor)  # before the body is read
     name, stored = files.store_upload(filename, stream, declared_size=declared_size)

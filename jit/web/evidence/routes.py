@@ -16,8 +16,8 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
-from jit.models import EvidenceStatus, JointGroup
-from jit.services import evidence, group_view, groups
+from jit.models import CustodyType, EvidenceStatus, JointGroup
+from jit.services import authz, evidence, group_view, groups
 from jit.services.errors import Conflict, Invalid, RateLimited, TooLarge
 from jit.uploads import accepts_upload
 from jit.web.common import actor, add_filters, badge_of, file_response, instruction_label, label_of
@@ -159,9 +159,13 @@ def _detail_page(eid: int, *, status: int = 200, **forms):
                                                                 purpose="custodian")}
     transfer.instruction_id.choices = [SelectChoice("", _("None")),
                                        *(SelectChoice(i.id, instruction_label(i)) for i in page.instructions)]
-    forms["custody_form"].refers_to.choices = [SelectChoice("", _("None: not a correction")), *(
+    custody = forms["custody_form"]
+    custody.refers_to.choices = [SelectChoice("", _("None: not a correction")), *(
         SelectChoice(event.seq, f"{event.seq}. {label_of(EVENT_LABELS, event.type)} — {event.actor.full_name}, "
                                 f"{event.at:%Y-%m-%d %H:%M}") for event in item.events)]
+    now = set(authz.allowed_now(page.actions))
+    custody.type.choices = [choice for choice in custody.type.choices
+                            if evidence.EVENT_ACTIONS[CustodyType(choice.value)] in now]
     choose = forms["designee_form"]
     choose.user_id.choices = [SelectChoice("", _("Nobody: the national head only")), *(
         SelectChoice(user.id, user.full_name) for user in page.recorder_choices)]
@@ -169,7 +173,7 @@ def _detail_page(eid: int, *, status: int = 200, **forms):
         choose.user_id.data = page.designee.id if page.designee else None
     return render_template("evidence/detail.html", item=item, group=group, broken=page.broken, member=page.member,
                            designee=page.designee, may_record_consent=page.may_record_consent,
-                           may_designate=page.may_designate, **forms), status
+                           may_designate=page.may_designate, now=now, **forms), status
 
 
 def _submit(eid: int, name: str, form, act, done: str):

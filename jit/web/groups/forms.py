@@ -143,6 +143,7 @@ class TransitionForm(Form):
     to = HiddenField()
     version = IntegerField(widget=HiddenField.widget, validators=[Optional()])
     reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=500)])
+    confirm = HiddenField()  # sent by the confirmation page or dialog of a move that cannot be undone
 
 
 class DocumentFileForm(Form):

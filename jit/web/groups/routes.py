@@ -12,13 +12,14 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from jit.models import Authority, GroupStatus, JointGroup
 from jit.models.types import utcnow
 from jit.services import cases, group_documents, group_view, groups
-from jit.services.errors import Conflict, DomainError, Invalid, TooLarge
+from jit.services.errors import Conflict, DomainError, Forbidden, Invalid, TooLarge
 from jit.uploads import accepts_upload
 from jit.web.channels.routes import chat_panel
 from jit.web.common import (
@@ -125,12 +126,29 @@ def new():
 
 # --- overview and lifecycle ----------------------------------------------------------------
 
-def _transition_forms(group: JointGroup, options: dict) -> list[dict]:
+# Moves too heavy for one click (a closed group stays closed; a suspended one stops all work): the
+# page asks "are you sure?" first, and the POST takes them only with `confirm`.
+IRREVERSIBLE = {GroupStatus.SUSPENDED.value: _l("Nothing can change in the group until it is resumed: no task, "
+                                                "instruction, evidence or message."),
+                GroupStatus.CLOSED.value: _l("The group's records become final and can never change again.")}
+
+
+def _move_label(group: JointGroup, to: str) -> str:
+    if group.status == GroupStatus.SUSPENDED and to == GroupStatus.ACTIVE.value:
+        return _("Resume")
+    return label_of(MOVE_LABELS, to)
+
+
+def _transition_forms(group: JointGroup, actions: dict[str, list[str]]) -> list[dict]:
+    """One form per lifecycle move the reader may make (in the order of the service's answer)."""
     moves = []
-    lifecycle_order = list(GroupStatus)
-    for to, unmet in sorted(options.items(), key=lambda option: lifecycle_order.index(option[0])):
-        form = TransitionForm(formdata=None, to=to.value, version=group.version)
-        moves.append({"to": to.value, "label": label_of(MOVE_LABELS, to), "unmet": unmet, "form": form})
+    for action, unmet in actions.items():
+        if not action.startswith("to:"):
+            continue
+        to = action.removeprefix("to:")
+        form = TransitionForm(formdata=None, to=to, version=group.version)
+        moves.append({"to": to, "label": _move_label(group, to), "unmet": unmet, "form": form,
+                      "confirm": IRREVERSIBLE.get(to)})
     return moves
 
 
@@ -139,7 +157,8 @@ def _overview_page(gid: int, *, refusal: DomainError | None = None, status: int 
     group = page.group
     unmet = [str(why) for name, why in (refusal.fields.items() if refusal else []) if name != "version"]
     return render_template(
-        "groups/overview.html", group=group, term=term_of(group), moves=_transition_forms(group, page.moves),
+        "groups/overview.html", group=group, term=term_of(group), moves=_transition_forms(group, page.actions),
+        actions=page.actions, removable=page.removable, awaited_heads=groups.pending_appointments(group),
         closed=group.status == GroupStatus.CLOSED, refusal=refusal, refusal_details=unmet,
         file_form=DocumentFileForm(), compliance=page.compliance, evaluations=page.evaluations,
         evaluation_due=page.evaluation_due, chat=chat_panel(group, page.chat),
@@ -152,11 +171,20 @@ def overview(gid: int):
     return _overview_page(gid)
 
 
+def _confirmation(group: JointGroup, *, question: str, consequence: str, action: str, button: str, fields: dict):
+    return render_template("groups/confirm.html", group=group, question=question, consequence=consequence,
+                           action=action, button=button, fields=fields)
+
+
 @bp.route("/<int:gid>/transitions", methods=["POST"])
 @login_required
 def transition(gid: int):
     form = TransitionForm()
     form.validate()  # parses; the service says what is wrong with what was sent
+    if form.to.data in IRREVERSIBLE and not form.confirm.data:
+        groups.get_group(actor(), gid)  # an outsider learns nothing, not even that a confirmation exists
+        return redirect(url_for(".confirm_transition", gid=gid, to=form.to.data, reason=form.reason.data or None),
+                        303)
     try:
         group = groups.transition(actor(), gid, to=form.to.data or "", version=form.version.data,
                                   reason=form.reason.data or None)
@@ -164,6 +192,22 @@ def transition(gid: int):
         return _overview_page(gid, refusal=refusal, status=refusal.status)
     flash(_("The group is now %(status)s.", status=label_of(STATUS_LABELS, group.status)), "success")
     return redirect(_overview_url(gid))
+
+
+@bp.route("/<int:gid>/transitions", methods=["GET"])
+@login_required
+def confirm_transition(gid: int):
+    """The page that asks before a heavy move (without JavaScript; with it, a dialog asks), to whoever may make it."""
+    group = groups.get_group(actor(), gid)
+    to = request.args.get("to", "")
+    if to not in IRREVERSIBLE:
+        abort(404)
+    if f"to:{to}" not in groups.allowed_actions(actor(), group):
+        raise Forbidden(_("Only the group head can do this."))
+    label = _move_label(group, to)
+    return _confirmation(group, question=_("Are you sure? %(move)s: %(code)s", move=label, code=group.code),
+                         consequence=str(IRREVERSIBLE[to]), action=url_for(".transition", gid=gid), button=label,
+                         fields={"to": to, "version": group.version, "reason": request.args.get("reason", "")})
 
 
 # --- editing -------------------------------------------------------------------------------
@@ -244,16 +288,34 @@ def new_member(gid: int):
     return form_page("groups/member_new.html", form, status, group=group)
 
 
-@bp.route("/<int:gid>/members/<int:user_id>/remove", methods=["POST"])
+@bp.route("/<int:gid>/members/<int:user_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove_member(gid: int, user_id: int):
-    # The form carries only the CSRF token, which CSRFProtect checked before this view ran.
+    """GET asks "are you sure?"; the POST (CSRF checked before this view ran) removes only with `confirm`."""
+    if request.method == "GET" or not request.form.get("confirm"):
+        group = groups.get_group(actor(), gid)
+        membership = _member(group, user_id)
+        if user_id not in groups.removable_members(actor(), group):
+            raise Forbidden(_("Only the group head or this team's national head can do this."))
+        return _confirmation(
+            group, question=_("Are you sure? Remove %(name)s from the group %(code)s",
+                              name=membership.user.full_name, code=group.code),
+            consequence=_("Their access to the group, its channels and records ends at once; their membership "
+                          "ends today and cannot be reopened (add them again to give access back)."),
+            action=url_for(".remove_member", gid=gid, user_id=user_id), button=_("Remove"), fields={})
     try:
         membership = groups.remove_member(actor(), gid, user_id)
     except (Invalid, Conflict) as refusal:
         return _overview_page(gid, refusal=refusal, status=refusal.status)
     flash(_("%(name)s is no longer in the group.", name=membership.user.full_name), "success")
     return redirect(_overview_url(gid))
+
+
+def _member(group: JointGroup, user_id: int):
+    membership = next((m for team in group.teams for m in team.current_members if m.user_id == user_id), None)
+    if membership is None:
+        abort(404)
+    return membership
 
 
 # --- documents and cases -------------------------------------------------------------------

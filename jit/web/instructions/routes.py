@@ -45,7 +45,6 @@ STATUS_BADGES = {
 }
 add_filters(bp, label_of, instruction_status_label=STATUS_LABELS, instruction_event_label=EVENT_LABELS)
 add_filters(bp, badge_of, instruction_status_badge=STATUS_BADGES)
-RESULT_STATUSES = (InstructionStatus.ACCEPTED, InstructionStatus.IN_PROGRESS)
 
 
 def _detail_url(iid: int) -> str:
@@ -100,15 +99,20 @@ def new(gid: int):
 
 # --- one instruction -----------------------------------------------------------------------
 
-def _move_forms(instruction: Instruction, posted: MoveForm | None, refusal: DomainError | None) -> list[dict]:
+def _move_forms(instruction: Instruction, actions: dict[str, list[str]], posted: MoveForm | None,
+                refusal: DomainError | None) -> list[dict]:
+    """One form per move the reader may make (the service's answer), a blocked one with what it lacks."""
     moves = []
     for to in instructions.MOVES.get(instruction.status, {}):
+        if f"to:{to.value}" not in actions:
+            continue
         form = MoveForm(formdata=None, to=to.value, version=instruction.version)
         if posted is not None and posted.to.data == to.value:
             form.reason.data = posted.reason.data
             if isinstance(refusal, Invalid) and "reason" in refusal.fields:
                 form.reason.errors = [str(refusal.fields["reason"])]
-        moves.append({"to": to.value, "label": label_of(MOVE_LABELS, to), "form": form})
+        moves.append({"to": to.value, "label": label_of(MOVE_LABELS, to), "form": form,
+                      "unmet": actions[f"to:{to.value}"]})
     return moves
 
 
@@ -123,6 +127,7 @@ def _detail_page(iid: int, *, refusal: DomainError | None = None, status: int = 
                  document_form: DocumentForm | None = None, result_form: ResultForm | None = None,
                  subject_form: SubjectForm | None = None):
     instruction = instructions.get_instruction(actor(), iid)
+    actions = instructions.allowed_actions(actor(), instruction)
     document_form = document_form or DocumentForm(formdata=None)
     result_form = result_form or ResultForm(formdata=None)
     if subject_form is None or (isinstance(refusal, Conflict) and "version" in refusal.fields):
@@ -134,10 +139,11 @@ def _detail_page(iid: int, *, refusal: DomainError | None = None, status: int = 
         shown.add("reason")
     return render_template(
         "instructions/detail.html", instruction=instruction, overdue=instructions.is_overdue(instruction),
-        moves=_move_forms(instruction, move, refusal), refusal=refusal,
+        moves=_move_forms(instruction, actions, move, refusal), refusal=refusal,
         refusal_details=_refusal_details(refusal, shown), document_form=document_form, result_form=result_form,
-        subject_form=subject_form,
-        can_attach=instruction.status == InstructionStatus.DRAFT, can_report=instruction.status in RESULT_STATUSES,
+        subject_form=subject_form, can_edit="edit" in actions,
+        finished=not instructions.MOVES.get(instruction.status),
+        can_attach="add_document" in actions, can_report="add_result" in actions,
     ), status
 
 
