@@ -25,7 +25,7 @@ def test_each_object_says_what_the_caller_may_do_now(cast):
     instruction = cast.api.post(f"/api/v1/groups/{gid}/instructions", json={
         "from_team_id": teams["KZ"], "to_team_id": teams["BY"], "case_id": cases["KZ"], "actions": ["Допрос"],
         "due_on": TODAY.isoformat(), "body": "Прошу"}, headers=cast.headers["kz_head"]).get_json()
-    assert _actions(cast, f"/instructions/{instruction['id']}", "kz_head") == ["add_document"]
+    assert _actions(cast, f"/instructions/{instruction['id']}", "kz_head") == ["add_document", "edit"]
     assert _actions(cast, f"/instructions/{instruction['id']}", "by_head") == []
 
     task = cast.api.post(f"/api/v1/groups/{gid}/tasks", json={"title": "Выписки", "assignee_ids": [

@@ -86,17 +86,20 @@ def test_an_instruction_offers_sending_to_its_requesting_head_and_answering_to_t
         return instructions.get_instruction(person(cast, "creator"), iid)
     draft = _answers(cast, instructions.allowed_actions, load)
     assert draft["kz_head"] == {"to:sent": [
-        "Attach at least one certified decision document before sending (AGR-INSTR-DECISIONS)."], "add_document": []}
+        "Attach at least one certified decision document before sending (AGR-INSTR-DECISIONS)."], "edit": [],
+        "add_document": []}
     assert draft["creator"] == draft["kz_member"] == draft["by_legal"] == {}
     with cast.app.app_context():
         for role in ROLES:  # listed (even blocked) ⇔ not refused as not theirs
             actor = person(cast, role)
             assert ("to:sent" in draft[role]) != _not_theirs(
                 lambda actor=actor: instructions.transition(actor, iid, to="sent", version=load().version)), role
+            assert ("edit" in draft[role]) != _not_theirs(lambda actor=actor: instructions.update_subject(
+                actor, iid, subject=" ", version=load().version)), role  # blank: refused once the rights pass
         instructions.add_document(person(cast, "kz_head"), iid, title="Постановление", certified=True,
                                   is_sanction=False, filename="p.pdf", stream=io.BytesIO(b"%PDF"))
         assert authz.allowed_now(instructions.allowed_actions(person(cast, "kz_head"), load())) == [
-            "add_document", "to:sent"]
+            "add_document", "edit", "to:sent"]
         instructions.transition(person(cast, "kz_head"), iid, to="sent", version=load().version)
         with pytest.raises(NotFound):
             instructions.allowed_actions(person(cast, "outsider"), load())
