@@ -207,6 +207,8 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("tasks.board_move", "POST"): Call(page_group_manager(), form={"status": "in_progress", "version": "1"}),
     # the chat page: observers see that there is no channel for them
     ("channels.page", "GET"): Call(page_group_reader()),
+    ("channels.create", "POST"): Call(page_group_manager(), form=lambda ids: {
+        "name": "Оперативный штаб", "member_ids": str(ids["head_id"])}),
     # the JSON API
     ("api_auth.create_token", "POST"): Call({"anonymous": 401, **dict.fromkeys(USERS, 401)},
                                             json={"username": "nobody", "password": "wrong password"}),

@@ -157,7 +157,7 @@ def _detail_page(eid: int, *, status: int = 200, **forms):
     transfer.to_user_id.choices = [choice for choice in _people(group) if choice.value != item.custodian_id]
     transfer.to_user_id.render_kw = {"data-people-url": url_for("api_groups.people_to_choose", gid=group.id,
                                                                 purpose="custodian")}
-    transfer.instruction_id.choices = [SelectChoice("", _("None")),
+    transfer.instruction_id.choices = [SelectChoice("", _("No instruction")),
                                        *(SelectChoice(i.id, instruction_label(i)) for i in page.instructions)]
     custody = forms["custody_form"]
     custody.refers_to.choices = [SelectChoice("", _("None: not a correction")), *(

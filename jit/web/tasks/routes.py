@@ -137,7 +137,7 @@ def new(gid: int):
     form.case_id.choices = [SelectChoice("", _("No case")),
                             *(SelectChoice(case.id, f"{case.party_code} — {case.number}") for case in group.cases)]
     offer_people(form.assignee_ids, offered, "assignee")
-    form.instruction_id.choices = [SelectChoice("", _("None")),
+    form.instruction_id.choices = [SelectChoice("", _("No instruction")),
                                    *(SelectChoice(i.id, instruction_label(i)) for i in offered.instructions)]
     status = None
     if form.validate_on_submit():
