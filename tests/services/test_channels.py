@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from jit.extensions import db
 from jit.models import Message, MessageRevision, User
 from jit.services import channels
+from jit.services.errors import Conflict
 from tests.channels_support import active_group_with_member, channels_of, post
 
 SENDERS = ("by_head", "kz_head", "kz_member", "creator")
@@ -74,3 +75,16 @@ def test_the_edit_history_cannot_be_rewritten_in_postgresql(app, cast, backend):
                 db.session.execute(text(statement))
             db.session.rollback()
         assert db.session.scalars(select(MessageRevision.previous_body)).all() == ["Первый текст"]
+
+
+def test_a_socket_that_has_closed_cannot_subscribe(app, cast):
+    """A subscribe can arrive after its socket's disconnect was recorded (a page left mid-handshake):
+    it is refused, and nothing refers to the closed socket (on PostgreSQL the insert used to break
+    the subscription's foreign key)."""
+    general = channels_of(cast, active_group_with_member(cast)["id"], "by_head")["general"]["id"]
+    with app.app_context():
+        head = db.session.get(User, cast.ids["by_head"])
+        with pytest.raises(Conflict) as refused:
+            channels.subscribe(head, general, sid="a-socket-that-has-closed")
+        assert refused.value.code == "socket_closed"
+        assert db.session.scalar(text("SELECT count(*) FROM channel_subscriptions")) == 0

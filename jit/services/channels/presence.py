@@ -4,6 +4,7 @@ every server process."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from limits import parse
 from sqlalchemy import delete, select
 
@@ -13,6 +14,7 @@ from jit.models import Channel, ChannelSubscription, JointGroup, SocketConnectio
 from jit.services import authz
 from jit.services.audit import note, use_case
 from jit.services.channels.access import _load_channel, _take
+from jit.services.errors import Conflict
 
 # Typing notices: at most one per user and channel in this window, whatever the client sends.
 TYPING_LIMIT = parse("1 per 2 seconds")
@@ -62,6 +64,12 @@ def _announce_presence(channel_id: int) -> None:
 def subscribe(actor: User | None, channel_id: int, *, sid: str) -> Channel:
     """The socket joins the channel's room (after commit, before the presence it then hears)."""
     _, channel = _load_channel(actor, channel_id)
+    # The socket may disconnect meanwhile. Its row, held until commit, cannot be deleted under the new
+    # subscription (the disconnect then waits, and its delete takes the subscription with it); a row
+    # already gone means there is no socket left to subscribe.
+    connection = select(SocketConnection.sid).where(SocketConnection.sid == sid).with_for_update(read=True)
+    if db.session.scalar(connection) is None:
+        raise Conflict(_l("This connection has closed: connect again."), code="socket_closed")
     if db.session.get(ChannelSubscription, (sid, channel.id)) is None:
         db.session.add(ChannelSubscription(sid=sid, channel_id=channel.id))
     notify.join_after_commit(sid, notify.channel_room(channel.id))
