@@ -126,7 +126,8 @@ def test_the_overview_shows_teams_documents_timeline_and_the_term(cast, clock):
     html = cast.browser("kz_head").get(f"/groups/{gid}", headers=EN).get_data(as_text=True)
     assert "Republic of Kazakhstan" in html and "Republic of Belarus" in html
     assert "Айдос Сейткали" in html
-    assert re.search(rf"<td>{cast.ids['kz_head']}</td>\s*<td>national head</td>", html)
+    # Members are named, never numbered: the username stands beside the name, not the user id.
+    assert re.search(rf"<td>{cast.people['kz_head'].username}</td>\s*<td>national head</td>", html)
     assert "decision: to appoint the group head" in html and "creation request" in html
     assert "Group head appointed" in html and "Status changed" in html
     assert "135 days left" in html and "w-pct-25" in html
