@@ -97,7 +97,7 @@ def test_a_group_head_takes_a_group_from_draft_to_closed(page: Page, app, live_s
     add_team(page, party="KZ", authority=MVD_KZ, head="Айдос Сейткали")
     members = page.get_by_role("table", name="Members of the KZ team")
     cells = members.get_by_role("row", name=re.compile("Айдос Сейткали")).get_by_role("cell")
-    expect(cells.nth(0)).to_have_text(str(kz_head.id))
+    expect(cells.nth(0)).to_have_text(kz_head.username)
     expect(cells.nth(1)).to_have_text("national head")
 
     activate = page.get_by_role("button", name="Activate")
