@@ -18,10 +18,14 @@ run: setup
 cluster: setup
 	scripts/cluster.sh
 
+# The suite runs in TEST_WORKERS pytest-xdist processes (one per core here; 0: in this process),
+# each with its own databases, Redis database, Socket.IO channel and ports (tests/conftest.py).
+TEST_WORKERS ?= 2
+
 test: setup chromium
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 setup: $(VENV)/.installed static/vendor/.copied translations
 

@@ -36,6 +36,9 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.JIT_EVIDENCE_DIR = env.get("JIT_EVIDENCE_DIR") or str(INSTANCE_DIR / "evidence")
         self.SOCKETIO_MESSAGE_QUEUE = env.get("SOCKETIO_MESSAGE_QUEUE") or None
+        # The Redis publish/subscribe channel of this deployment's emissions: channels ignore Redis's
+        # database number, so deployments (or test runs) sharing one Redis each need their own.
+        self.SOCKETIO_CHANNEL = env.get("SOCKETIO_CHANNEL") or "flask-socketio"
         self.JIT_MAX_UPLOAD_BYTES = int(env.get("JIT_MAX_UPLOAD_BYTES") or 4 * 1024**3)
         # A request whose declared length is over the limit is refused (413) before its body is read.
         # This is the limit of the upload endpoints only (jit/uploads.py): every other body (JSON, a

@@ -59,7 +59,8 @@ def create_app(config_name_or_object: str | Config | None = None) -> Flask:
     queue_url = app.config["SOCKETIO_MESSAGE_QUEUE"]
     # SocketIO keeps its options between init_app calls: without a queue, reset the client
     # manager, so that a queue set up for an earlier app of this process does not leak in.
-    socketio.init_app(app, message_queue=queue_url, **({} if queue_url else {"client_manager": None}))
+    socketio.init_app(app, message_queue=queue_url,
+                      **({"channel": app.config["SOCKETIO_CHANNEL"]} if queue_url else {"client_manager": None}))
 
     from jit.api import init_api
     from jit.cli import jit_cli

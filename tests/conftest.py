@@ -6,10 +6,15 @@ starts from a freshly migrated database. Redis-backed tests use `redis_url`.
 
 Where PostgreSQL, Redis or Chromium are not reachable, their tests skip with the reason, unless
 JIT_REQUIRE_SERVICES=1 (set by .ci/run), where they fail.
+
+`make test` runs the suite in several pytest-xdist workers, each a process with a session of its
+own: its own databases, files, Redis database, Socket.IO channel and block of ports (below), so
+that nothing one worker does is seen by another.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
@@ -19,6 +24,7 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
@@ -38,8 +44,28 @@ REQUIRE_SERVICES = os.environ.get("JIT_REQUIRE_SERVICES") == "1"
 POSTGRES_ADMIN_URL = os.environ.get(
     "JIT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-REDIS_URL = os.environ.get("JIT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 MIGRATIONS_DIR = str(PROJECT_ROOT / "migrations")
+
+# "gw0", "gw1", ... in a pytest-xdist worker; empty in a run without workers.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+WORKER_INDEX = int(WORKER.removeprefix("gw")) if WORKER else 0
+
+
+def worker_redis_url(url: str) -> str:
+    """The configured Redis database in a run without workers; worker N of a parallel run takes the
+    (N+1)-th database below it, so that its flushes and its rate-limit counters touch no other worker's."""
+    if not WORKER:
+        return url
+    parts = urlsplit(url)
+    configured = int(parts.path.lstrip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(configured - 1 - WORKER_INDEX) % 16}"))
+
+
+REDIS_URL = worker_redis_url(os.environ.get("JIT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
+# Redis publish/subscribe ignores the database number: each test process (and the servers it
+# starts) publishes its sockets' events on a channel of its own, never heard by another run's
+# clients in rooms of the same name (`user:1` exists in every test database).
+SOCKETIO_CHANNEL = f"jit-test-{os.getpid()}"
 
 
 def service_unavailable(reason: str):
@@ -51,13 +77,14 @@ def service_unavailable(reason: str):
 
 # What the platform keeps outside the database (the ledger signing key, stored files) goes to a
 # temporary folder in tests, never under the project's instance/.
-TEST_FILES = tempfile.mkdtemp(prefix="jit-test-")
+TEST_FILES = tempfile.mkdtemp(prefix=f"jit-test-{WORKER or 'serial'}-")
+atexit.register(shutil.rmtree, TEST_FILES, ignore_errors=True)
 LEDGER_KEY_FILE = os.path.join(TEST_FILES, "ledger-signing-key.pem")
 
 
 def make_config(database_url: str, **overrides) -> TestingConfig:
     settings = {"JIT_LEDGER_KEY_FILE": LEDGER_KEY_FILE, "JIT_EVIDENCE_DIR": os.path.join(TEST_FILES, "files"),
-                **overrides}
+                "SOCKETIO_CHANNEL": SOCKETIO_CHANNEL, **overrides}
     return TestingConfig(SQLALCHEMY_DATABASE_URI=database_url, **settings)
 
 
@@ -131,7 +158,7 @@ def create_postgres_database() -> str:
     """A new, empty PostgreSQL database; returns its SQLAlchemy URL. Its commits do not wait for the
     disk (synchronous_commit off): every session sees them the same, only a crash of the server
     could lose them, and a test database does not outlive the run."""
-    name = f"jit_test_{uuid.uuid4().hex[:12]}"
+    name = f"jit_test_{WORKER or 'serial'}_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(_libpq_url(POSTGRES_ADMIN_URL), autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
         connection.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -15,7 +17,7 @@ import pytest
 import requests
 
 from config import PROJECT_ROOT
-from tests.conftest import LEDGER_KEY_FILE
+from tests.conftest import LEDGER_KEY_FILE, SOCKETIO_CHANNEL, WORKER_INDEX
 
 # Several processes, or one process after another, share one server database: these tests run on
 # PostgreSQL only (skipped with the reason, or failed under JIT_REQUIRE_SERVICES=1, when it is not
@@ -24,10 +26,25 @@ ON_POSTGRESQL = pytest.mark.parametrize("backend", [pytest.param("postgresql", m
                                         indirect=True)
 
 
+# A port the kernel picks (bind to port 0) lies in its range for outgoing connections (32768-60999
+# on Linux): any process may take it between the probe and the server's own bind, or while a
+# restarted server is down. Each worker picks from a block of its own below that range instead,
+# moving on at every call, so that a stopped server's port is not handed out again at once.
+FIRST_PORT, PORTS_PER_WORKER = 20_000, 500
+_next_port = itertools.count(random.randrange(PORTS_PER_WORKER))
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    block = FIRST_PORT + WORKER_INDEX * PORTS_PER_WORKER
+    for _ in range(PORTS_PER_WORKER):
+        port = block + next(_next_port) % PORTS_PER_WORKER
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:  # held by some other program
+                continue
+            return port
+    raise RuntimeError(f"no free port in {block}-{block + PORTS_PER_WORKER - 1}")
 
 
 def wait_until(condition, timeout: float = 15.0) -> bool:
@@ -54,6 +71,7 @@ def gunicorn(database_url: str, queue_url: str | None, log: Path, *, threads: in
         "JIT_ALLOW_SQLITE_IN_PRODUCTION": "1",
         "DATABASE_URL": database_url,
         "SOCKETIO_MESSAGE_QUEUE": queue_url or "",
+        "SOCKETIO_CHANNEL": SOCKETIO_CHANNEL,
         "JIT_REQUIRE_2FA": "0",
         "JIT_LEDGER_KEY_FILE": LEDGER_KEY_FILE,
         **env,

@@ -15,6 +15,7 @@ from jit import notify
 from jit.extensions import db
 from jit.models import User
 from jit.services import tokens
+from tests.conftest import SOCKETIO_CHANNEL
 from tests.factories import UserInfo
 from tests.realtime.servers import gunicorn, wait_until
 
@@ -93,3 +94,17 @@ def test_revoking_a_token_in_another_process_disconnects_its_socket(connected_cl
     with other_process_app.app_context():
         tokens.revoke_token(db.session.get(User, connected_client.user.id), connected_client.token)
     assert wait_until(lambda: not connected_client.client.connected, 10)
+
+
+def test_an_emission_on_another_channel_does_not_reach_the_client(connected_client, make_app, redis_url):
+    """Deployments sharing one Redis stay apart by SOCKETIO_CHANNEL (Redis's database number does not
+    separate publish/subscribe)."""
+    room = notify.user_room(connected_client.user.id)
+    # One after the other: the last app built in a process is the one whose queue `socketio` emits on.
+    for channel, kind in (("another-deployment", "test.elsewhere"), (SOCKETIO_CHANNEL, "test.here")):
+        with make_app(SOCKETIO_MESSAGE_QUEUE=redis_url, SOCKETIO_CHANNEL=channel).app_context():
+            notify.emit_after_commit("event", {"type": kind}, room=room)
+            db.session.commit()
+    assert connected_client.arrived.wait(10)
+    time.sleep(0.3)  # give a wrongly delivered first event time to arrive too
+    assert [event["type"] for event in connected_client.events] == ["test.here"]
