@@ -5,8 +5,13 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import service_unavailable
+
+# An assertion on a page gives up after 5 s by default: on a loaded two-core machine (two test
+# workers, Chromium, the threaded server) a socket event or a page's script can take longer to show.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")
