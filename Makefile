@@ -25,7 +25,7 @@ TEST_WORKERS ?= 2
 test: setup chromium
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 setup: $(VENV)/.installed static/vendor/.copied translations
 
