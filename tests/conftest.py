@@ -68,6 +68,21 @@ REDIS_URL = worker_redis_url(os.environ.get("JIT_TEST_REDIS_URL", "redis://127.0
 SOCKETIO_CHANNEL = f"jit-test-{os.getpid()}"
 
 
+# A test session keeps the calendar day it started on. Tests and their helpers take "today" when
+# their module is imported (`groups_support.TODAY`) and compare the platform's dates with it; a run
+# going past midnight UTC would otherwise see due dates, terms and "sent in the future" checks move
+# by a day under it. The platform's clock in this process runs as the system's until the end of that
+# day, then stays there (a test that needs time to pass moves it with the `clock` fixture).
+SESSION_DAY_ENDS = datetime.combine(datetime.now(UTC).date(), datetime.max.time(), tzinfo=UTC)
+
+
+def _session_day_clock() -> datetime:
+    return min(datetime.now(UTC), SESSION_DAY_ENDS)
+
+
+model_types._now = _session_day_clock
+
+
 def service_unavailable(reason: str):
     """Skip, or fail when the run demands every service."""
     if REQUIRE_SERVICES:
@@ -386,7 +401,7 @@ class Clock:
     """The platform's notion of now, moved by tests instead of sleeping."""
 
     def __init__(self):
-        self.now = datetime.now(UTC).replace(microsecond=0)
+        self.now = model_types.utcnow().replace(microsecond=0)
 
     def advance(self, **delta) -> None:
         self.now += timedelta(**delta)
