@@ -21,6 +21,7 @@ import shutil
 import socket
 import tempfile
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -395,6 +396,17 @@ def live_server(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.stop()
     thread.join(timeout=5)
+
+
+def wait_until(condition, timeout: float = 20.0) -> bool:
+    """Whether `condition()` comes true within `timeout` seconds (polled); for what another thread or
+    process does, which on a loaded machine can take seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
 
 
 class Clock:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,7 +19,7 @@ from sqlalchemy import func, select
 from jit.extensions import db
 from jit.models import AuditEvent, CustodyEvent, EvidenceFile
 from jit.services import ledgers
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, wait_until
 from tests.evidence_support import evidence_group, register
 from tests.realtime.servers import gunicorn
 
@@ -91,13 +90,6 @@ def _attempts(app) -> list[tuple[str, str]]:
     return [(outcome, (details or {}).get("code", "")) for outcome, details in rows]
 
 
-def _wait(condition, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
 @contextmanager
 def _connection(url: str, request_head: str, body: bytes):
     """A request whose body is `body`, sent over a socket that then closes: the client is gone."""
@@ -149,10 +141,10 @@ def test_an_upload_cut_off_before_its_end_is_refused_and_keeps_nothing(cast, set
     with SERVERS[server](app, tmp_path) as url:
         for request_head, body in cut_offs:
             with _connection(url, request_head, body):
-                _wait(receiving)  # the file is streaming into the store...
-            _wait(lambda: not receiving())  # ...and its temporary file is gone once the client has gone
+                assert wait_until(receiving)  # the file is streaming into the store...
+            assert wait_until(lambda: not receiving())  # ...and its temporary file is gone once the client has gone
         # The raw and chunked attempts reached the use case: refused, and audited as such.
-        _wait(lambda: len(_attempts(app)) == 2)
+        assert wait_until(lambda: len(_attempts(app)) == 2)
         assert _attempts(app) == [("error", "incomplete_upload")] * 2
         assert _state(app, gid) == before
         whole = b"w" * 2048

@@ -6,7 +6,6 @@ import base64
 import hashlib
 import io
 import socket
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,6 +16,7 @@ from jit import ledger
 from jit.extensions import db
 from jit.models import AuditEvent, CustodyEvent, EvidenceFile
 from jit.services import evidence, files
+from tests.conftest import wait_until
 from tests.evidence_support import custody, evidence_group, register, upload
 from tests.groups_support import make_cast
 
@@ -335,13 +335,6 @@ def test_uploads_over_the_limit_keep_nothing(small_limit_cast):
     assert _attached(cast.app) == 2
 
 
-def _wait(condition, seconds: float = 5) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
-
-
 def test_a_cut_off_upload_keeps_nothing(cast, setting, live_server):
     eid = register(cast, setting).get_json()["id"]
     before, attached = _stored_files(cast.app), _attached(cast.app)
@@ -354,8 +347,8 @@ def test_a_cut_off_upload_keeps_nothing(cast, setting, live_server):
             f"Authorization: {cast.headers['kz_member']['Authorization']}\r\n"
             "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 10000000\r\n\r\n".encode()
             + head + b"q" * 3_000_000)  # more than the body is read in at a time (1 MiB)
-        _wait(lambda: list(incoming.glob("*")))  # the part is streaming into the store...
-    _wait(lambda: not list(incoming.glob("*")))  # ...and is gone once the client has gone
+        assert wait_until(lambda: list(incoming.glob("*")))  # the part is streaming into the store...
+    assert wait_until(lambda: not list(incoming.glob("*")))  # ...and is gone once the client has gone
     assert _stored_files(cast.app) == before
     assert _attached(cast.app) == attached
     assert [e["type"] for e in _events(cast, eid)] == ["registered"]

@@ -9,7 +9,6 @@ import random
 import socket
 import subprocess
 import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pytest
 import requests
 
 from config import PROJECT_ROOT
-from tests.conftest import LEDGER_KEY_FILE, SOCKETIO_CHANNEL, WORKER_INDEX
+from tests.conftest import LEDGER_KEY_FILE, SOCKETIO_CHANNEL, WORKER_INDEX, wait_until
 
 # Several processes, or one process after another, share one server database: these tests run on
 # PostgreSQL only (skipped with the reason, or failed under JIT_REQUIRE_SERVICES=1, when it is not
@@ -45,15 +44,6 @@ def free_port() -> int:
                 continue
             return port
     raise RuntimeError(f"no free port in {block}-{block + PORTS_PER_WORKER - 1}")
-
-
-def wait_until(condition, timeout: float = 15.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 @contextmanager
