@@ -12,7 +12,7 @@ POSTGRES = "postgresql+psycopg://jit@db.internal/jit"
 @pytest.fixture
 def clean_env(monkeypatch):
     for name in ("DATABASE_URL", "SECRET_KEY", "JIT_EVIDENCE_DIR", "SOCKETIO_MESSAGE_QUEUE", "JIT_CONFIG",
-                 "JIT_MAX_UPLOAD_BYTES", "JIT_LOGIN_RATE_LIMIT", "JIT_ALLOW_SQLITE_IN_PRODUCTION"):
+                 "JIT_MAX_UPLOAD_BYTES", "JIT_LOGIN_RATE_LIMIT", "JIT_ALLOW_SQLITE_IN_PRODUCTION", "SOCKETIO_CHANNEL"):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -22,6 +22,7 @@ def test_environment_variables_are_read(clean_env):
     clean_env.setenv("SECRET_KEY", "k" * 40)
     clean_env.setenv("JIT_EVIDENCE_DIR", "/srv/evidence")
     clean_env.setenv("SOCKETIO_MESSAGE_QUEUE", "redis://cache:6379/0")
+    clean_env.setenv("SOCKETIO_CHANNEL", "jit-minsk")
     clean_env.setenv("JIT_MAX_UPLOAD_BYTES", "1048576")
     clean_env.setenv("JIT_LOGIN_RATE_LIMIT", "5 per minute")
     clean_env.setenv("JIT_CONFIG", "production")
@@ -31,6 +32,7 @@ def test_environment_variables_are_read(clean_env):
     assert config.JIT_EVIDENCE_DIR == "/srv/evidence"
     assert config.SOCKETIO_MESSAGE_QUEUE == "redis://cache:6379/0"
     assert config.RATELIMIT_STORAGE_URI == "redis://cache:6379/0"
+    assert config.SOCKETIO_CHANNEL == "jit-minsk"
     assert config.JIT_MAX_UPLOAD_BYTES == 1048576
     assert config.JIT_LOGIN_RATE_LIMIT == "5 per minute"
     assert config.SESSION_COOKIE_SECURE is True
@@ -41,6 +43,7 @@ def test_development_defaults_to_embedded_sqlite_and_in_process_sockets(clean_en
     assert config.SQLALCHEMY_DATABASE_URI.startswith("sqlite:///")
     assert config.SQLALCHEMY_DATABASE_URI.endswith("instance/jit.sqlite3")
     assert config.SOCKETIO_MESSAGE_QUEUE is None
+    assert config.SOCKETIO_CHANNEL == "flask-socketio"  # Flask-SocketIO's own default, as before the setting
     assert config.SECRET_KEY
 
 
