@@ -147,10 +147,6 @@ VIEWS = frozenset(name for name, operation in OPERATIONS.items() if operation.vi
 REQUEST_LABEL = _l("Request to %(path)s")
 
 
-def is_known(name: str) -> bool:
-    return name in OPERATIONS or name.startswith(REQUEST_PREFIX)
-
-
 def label(name: str, details: dict | None = None) -> str:
     """The operation in words; a request no use case recorded is named by its address."""
     if name in OPERATIONS:

@@ -6,7 +6,8 @@ from jit.web.forms import Form
 
 
 def _number_or_none(value):
-    return int(value) if value not in (None, "") and str(value).isdigit() else None
+    """A select's value: an id, or None for its "any" choice (anything else is the field's error)."""
+    return None if value in (None, "") else int(value)
 
 
 class AuditFilterForm(Form):
