@@ -10,6 +10,7 @@ from sqlalchemy import select
 from jit.extensions import db
 from jit.models import AuditEvent, User
 from jit.services import naming
+from jit.web.audit.words import detail_value
 from tests.conftest import sign_in_page
 from tests.groups_support import activate
 from tests.web.test_words_not_codes import visible_text
@@ -97,3 +98,12 @@ def test_a_record_in_a_group_the_reader_cannot_see_is_not_named(cast):
         # Nor do the outsider's own refused attempts carry the group: nothing of it reaches their trail.
         assert db.session.scalars(select(AuditEvent).where(AuditEvent.user_id == outsider.id,
                                                            AuditEvent.group_id == group["id"])).all() == []
+
+
+def test_details_read_in_words(app_context):
+    names = {("user", "7"): "Айдос Сейткали", ("user", "8"): "Ольга Ковалёва"}
+    assert detail_value("roles", "legal_officer,admin", names) == "legal officer, administrator"
+    assert detail_value("assignees", "7,8,9", names) == "Айдос Сейткали, Ольга Ковалёва, not shown"
+    assert detail_value("certified", True, names) == "yes"
+    assert detail_value("to", None, names) == "—"
+    assert detail_value("path", "GET /groups/3", names) == "GET /groups/3"

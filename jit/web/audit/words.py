@@ -32,5 +32,5 @@ def detail_value(key: str, value, names: dict) -> str:
         return "—"
     if isinstance(value, bool):
         return in_words(value)
-    text = str(value)
-    return str(VALUE_LABELS.get(text, text))
+    # Several values are noted comma-separated (roles=",".join(roles)): each in words.
+    return ", ".join(str(VALUE_LABELS.get(part, part)) for part in str(value).split(","))
