@@ -12,10 +12,24 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import LazyString
+from flask_babel import LazyString, get_locale
+
+from jit.extensions import db
+from jit.models import Party
 
 VIOLATION, WARNING = "violation", "warning"
 GROUP, REQUEST = "group", "request"
+
+
+class PartyName:
+    """A party named in a finding's text: by its name in the language the text is read in."""
+
+    def __init__(self, code: str):
+        self.code = code
+
+    def __str__(self) -> str:
+        party = db.session.get(Party, self.code)
+        return party.name(str(get_locale() or "en")) if party else self.code
 
 
 @dataclass(frozen=True)
@@ -71,6 +85,7 @@ class Finding:
     message: LazyString
     action: LazyString
     group_id: int | None = None
+    object_name: str | None = None  # what the object is called, for the reader (services.naming)
 
     @property
     def object(self) -> dict:

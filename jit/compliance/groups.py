@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
 
-from jit.compliance.core import GROUP, VIOLATION, WARNING, Issue, Param, rule
+from jit.compliance.core import GROUP, VIOLATION, WARNING, Issue, Param, PartyName, rule
 from jit.compliance.facts import GroupFacts
 from jit.models import (
     AuthorityKind,
@@ -27,6 +27,12 @@ WORKING = (GroupStatus.ACTIVE, GroupStatus.SUSPENDED)
 OPEN_INSTRUCTIONS = (InstructionStatus.SENT, InstructionStatus.ACCEPTED, InstructionStatus.IN_PROGRESS)
 
 
+def _still_working(status: GroupStatus, day: str):
+    if status == GroupStatus.SUSPENDED:
+        return _l("The term ended on %(day)s and the group is still suspended.", day=day)
+    return _l("The term ended on %(day)s and the group is still active.", day=day)
+
+
 def _group_issue(facts: GroupFacts, message, action, severity: str | None = None) -> Issue:
     return Issue("group", facts.group.id, message, action, severity)
 
@@ -43,13 +49,14 @@ def parties_bound(facts: GroupFacts, params: dict) -> Iterable[Issue]:
         if in_force is None and params["flag_unknown"]:
             yield Issue("party", team.party_code,
                         _l("The date the 2015 Agreement entered into force for %(party)s is not known.",
-                           party=team.party_code),
+                           party=PartyName(team.party_code)),
                         _l("Enter the date in the registry of parties (Administration)."), WARNING)
         elif in_force is not None and start is not None and in_force > start:
             yield Issue("party", team.party_code,
                         _l("The 2015 Agreement entered into force for %(party)s on %(day)s, after the group's start.",
-                           party=team.party_code, day=in_force.isoformat()),
-                        _l("Check the group's legal basis for %(party)s before it acts.", party=team.party_code))
+                           party=PartyName(team.party_code), day=in_force.isoformat()),
+                        _l("Check the group's legal basis for %(party)s before it acts.",
+                           party=PartyName(team.party_code)))
 
 
 @rule("AGR-AUTH", scope=GROUP, severity=VIOLATION, reference=_l("2015 Agreement, Art. 11"), confirmed=True,
@@ -65,13 +72,13 @@ def authorities_listed(facts: GroupFacts, params: dict) -> Iterable[Issue]:
             yield Issue("group_document", doc.id,
                         _l("Decision %(ref)s of %(day)s comes from an authority that was not on %(party)s's list of "
                            "central competent authorities that day.", ref=doc.reference, day=doc.dated.isoformat(),
-                           party=doc.party_code),
+                           party=PartyName(doc.party_code)),
                         _l("File the decision of the central competent authority."))
     for team in facts.group.teams:
         if team.authority.party_code != team.party_code or not team.authority.is_listed_on(facts.today):
             yield Issue("team", team.id,
                         _l("The %(party)s team's authority is not on %(party)s's Art. 11 list today.",
-                           party=team.party_code),
+                           party=PartyName(team.party_code)),
                         _l("Field the team from a listed competent authority, or update the list."))
 
 
@@ -95,9 +102,9 @@ def creation_decisions(facts: GroupFacts, params: dict) -> Iterable[Issue]:
     decided = {d.party_code for d in group.documents if d.decision == DecisionKind.CREATE}
     for party in group.party_codes:
         if party not in decided:
-            yield _group_issue(facts, _l("No creation decision of %(party)s is on file.", party=party),
+            yield _group_issue(facts, _l("No creation decision of %(party)s is on file.", party=PartyName(party)),
                                _l("File the creation decision of %(party)s's central competent authority.",
-                                  party=party))
+                                  party=PartyName(party)))
 
 
 @rule("AGR-COMPOSITION", scope=GROUP, severity=VIOLATION, reference=_l("2015 Agreement, Art. 1"), confirmed=True,
@@ -129,7 +136,8 @@ def one_national_head(facts: GroupFacts, params: dict) -> Iterable[Issue]:
     for team in facts.group.teams:
         heads = sum(1 for m in team.current_members if m.role == MemberRole.NATIONAL_HEAD)
         if heads != 1:
-            yield Issue("team", team.id, _l("The %(party)s team has %(n)s national heads.", party=team.party_code,
+            yield Issue("team", team.id, _l("The %(party)s team has %(n)s national heads.",
+                                                       party=PartyName(team.party_code),
                                             n=heads),
                         _l("Keep exactly one national head in the team."))
 
@@ -145,8 +153,7 @@ def within_term(facts: GroupFacts, params: dict) -> Iterable[Issue]:
         return
     # Extensions agreed by every party have already moved `ends_on`; a lone party's does not count.
     if group.status in WORKING and (facts.today - group.ends_on).days > params["grace_days"]:
-        yield _group_issue(facts, _l("The term ended on %(day)s and the group is still %(status)s.",
-                                     day=group.ends_on.isoformat(), status=group.status.value),
+        yield _group_issue(facts, _still_working(group.status, group.ends_on.isoformat()),
                            _l("File an extension decision of every party, or terminate and close the group."))
     for kind, object_id, at in facts.activity_after(group.ends_on):
         if (at.date() - group.ends_on).days > params["grace_days"]:
@@ -213,13 +220,14 @@ def territory(facts: GroupFacts, params: dict) -> Iterable[Issue]:
     to_team = {instruction.id: instruction.to_team_id for instruction in facts.instructions
                if instruction.status in (InstructionStatus.ACCEPTED, InstructionStatus.IN_PROGRESS)}
     team_of = {m.user_id: m.team_id for m in facts.memberships if m.ends_on is None}
+    subjects = {instruction.id: instruction.subject for instruction in facts.instructions}
     flagged = set()
     for task_id, user_id, instruction_id in facts.task_assignees_by_instruction:
         if instruction_id in to_team and team_of.get(user_id) != to_team[instruction_id] and task_id not in flagged:
             flagged.add(task_id)
             yield Issue("task", task_id,
-                        _l("A member of another party's team takes part in executing instruction no. %(id)s on "
-                           "the requested party's territory.", id=instruction_id),
+                        _l("A member of another party's team takes part in executing the instruction "
+                           "«%(subject)s» on the requested party's territory.", subject=subjects[instruction_id]),
                         _l("Have the legal service review whether foreign members may take part."))
 
 
@@ -253,15 +261,16 @@ def use_conditions(facts: GroupFacts, params: dict) -> Iterable[Issue]:
                 yield Issue("evidence", item.id,
                             _l("%(number)s was handed over outside the group on %(day)s without the consent of "
                                "%(party)s.", number=item.number, day=event.at.date().isoformat(),
-                               party=item.party_code),
+                               party=PartyName(item.party_code)),
                             _l("Obtain and record %(party)s's consent, and ask the recipient to hold the item "
-                               "until then.", party=item.party_code))
+                               "until then.", party=PartyName(item.party_code)))
         if not consents:
             yield Issue("evidence", item.id,
                         _l("%(number)s has use conditions of %(party)s and no consent is on file: it cannot be "
-                           "exported or handed over outside the group.", number=item.number, party=item.party_code),
+                           "exported or handed over outside the group.", number=item.number,
+                           party=PartyName(item.party_code)),
                         _l("Ask %(party)s for consent before the item is needed outside the group.",
-                           party=item.party_code), severity=WARNING)
+                           party=PartyName(item.party_code)), severity=WARNING)
 
 
 @rule("AGR-CUSTODY", scope=GROUP, severity=VIOLATION, reference=_l("ISO/IEC 27037 principles"), confirmed=True,

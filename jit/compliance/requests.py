@@ -8,7 +8,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from jit.compliance.core import REQUEST, VIOLATION, WARNING, Issue, Param, rule
+from jit.compliance.core import REQUEST, VIOLATION, WARNING, Issue, Param, PartyName, rule
 from jit.models import Direction, Instrument, LegalRequest, Party, RequestStatus
 
 # Chisinau Convention Art. 7: what a request must contain (field → what it is, for messages).
@@ -20,6 +20,10 @@ ART7_FIELDS = {
     "persons": _l("the persons concerned (at least a name each)"),
     "confidential": _l("whether receipt and content must be kept confidential"),
 }
+# The treaties a request is made under, by name (the register's pages use the same labels).
+INSTRUMENT_NAMES = {Instrument.CHISINAU.value: _l("Chisinau Convention 2002"),
+                    Instrument.MINSK.value: _l("Minsk Convention 1993"),
+                    Instrument.BILATERAL.value: _l("bilateral treaty")}
 ANSWERED = (RequestStatus.EXECUTED, RequestStatus.PARTIALLY_EXECUTED, RequestStatus.REFUSED, RequestStatus.WITHDRAWN)
 
 
@@ -75,10 +79,11 @@ def instrument(request: LegalRequest, params: dict, today: date) -> Iterable[Iss
     expected = fitting_instrument(request.requesting_authority.party, request.requested, request.sent_on)
     if request.instrument != expected:
         yield Issue("legal_request", request.id,
-                    _l("Made under %(named)s, but between %(a)s and %(b)s on %(day)s the %(expected)s convention "
-                       "applies (reason given: %(reason)s).", named=request.instrument.value,
-                       a=request.requesting_party, b=request.requested_party, day=request.sent_on.isoformat(),
-                       expected=expected.value, reason=request.instrument_reason or "—"),
+                    _l("Made under the %(named)s, but between %(a)s and %(b)s on %(day)s the %(expected)s "
+                       "applies (reason given: %(reason)s).", named=INSTRUMENT_NAMES[request.instrument.value],
+                       a=PartyName(request.requesting_party), b=PartyName(request.requested_party),
+                       day=request.sent_on.isoformat(), expected=INSTRUMENT_NAMES[expected.value],
+                       reason=request.instrument_reason or "—"),
                     _l("Check the treaty dates of both parties, or confirm the reason for the other instrument."))
 
 
@@ -90,4 +95,5 @@ def overdue(request: LegalRequest, params: dict, today: date) -> Iterable[Issue]
         yield Issue("legal_request", request.id,
                     _l("Due on %(day)s and still without a response (%(n)s days late).",
                        day=request.due_on.isoformat(), n=(today - request.due_on).days),
-                    _l("Send a reminder to %(party)s or record the response.", party=request.requested_party))
+                    _l("Send a reminder to %(party)s or record the response.",
+                       party=PartyName(request.requested_party)))

@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, event, select
+from sqlalchemy import Select, and_, event, or_, select
 from sqlalchemy.orm import Session
 
 from jit.extensions import db
 from jit.models import AuditEvent, Role, User
 from jit.models.types import utcnow
-from jit.services import authz, ledgers
+from jit.services import authz, ledgers, operations
 from jit.services.errors import DomainError, Invalid
 from jit.services.pagination import Page, paginate
 
@@ -273,10 +273,24 @@ def _visible_events(actor: User) -> Select:
     return stmt
 
 
+def readable_people(actor: User) -> list[User]:
+    """Whose events the caller may read (the same rule as `_visible_events`), by name."""
+    if not actor.has_role(Role.ADMIN):
+        return [actor]
+    return list(db.session.scalars(select(User).order_by(User.full_name, User.id)))
+
+
+# A view (opening a page, a socket connecting) that went through: the noise a reader hides by default.
+_PASSED_VIEW = and_(AuditEvent.outcome == OK, or_(AuditEvent.operation.in_(operations.VIEWS),
+                                                  AuditEvent.operation.startswith(operations.REQUEST_PREFIX)))
+
+
 @use_case("audit.list")
 def list_events(actor: User | None, *, user_id: int | None = None, group_id: int | None = None,
-                operation: str | None = None, after=None, before=None,
+                operation: str | None = None, after=None, before=None, views: bool = True,
                 limit: int | None = None, cursor: str | None = None) -> Page:
+    """The events the caller may read, newest first; `views=False` leaves out views that went
+    through (refused ones stay: someone tried to open what they may not)."""
     actor = authz.require_user(actor)
     if after and before and after >= before:
         raise Invalid(fields={"before": _l("Must be later than 'after'.")})
@@ -291,6 +305,8 @@ def list_events(actor: User | None, *, user_id: int | None = None, group_id: int
         stmt = stmt.where(AuditEvent.occurred_at >= after)
     if before is not None:
         stmt = stmt.where(AuditEvent.occurred_at < before)
+    if not views:
+        stmt = stmt.where(~_PASSED_VIEW)
     return paginate(stmt, AuditEvent.leaf_index, limit=limit, cursor=cursor, descending=True)
 
 

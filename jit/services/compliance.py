@@ -5,7 +5,7 @@ Checks run on demand and only read."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -14,10 +14,11 @@ from sqlalchemy.orm import selectinload
 
 from jit.compliance import engine
 from jit.compliance.core import RULES, VIOLATION, WARNING, Finding, Rule
+from jit.compliance.requests import INSTRUMENT_NAMES  # noqa: F401 (the register's pages name treaties so too)
 from jit.extensions import db
 from jit.models import ComplianceRuleSetting, JointGroup, LegalRequest, Role, User
 from jit.models.types import utcnow
-from jit.services import authz, legal_requests, scope
+from jit.services import authz, legal_requests, naming, scope
 from jit.services.audit import note, use_case
 from jit.services.errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -43,11 +44,17 @@ class GroupSummary:
         return Counter(item.rule for item in self.report.findings)
 
 
+def _named(actor: User, findings: list[Finding]) -> list[Finding]:
+    """The findings with their objects' names (a group's code, an instruction's subject...)."""
+    names = naming.names(actor, ((item.object_type, str(item.object_id)) for item in findings))
+    return [replace(item, object_name=names.get((item.object_type, str(item.object_id)))) for item in findings]
+
+
 @use_case("compliance.group")
 def group_report(actor: User | None, group_id: int) -> Report:
     """The group's findings, for anyone who may see the group."""
-    _, group = scope.load_visible(actor, group_id)
-    report = Report(utcnow(), engine.check_group(group, scope.today()))
+    actor, group = scope.load_visible(actor, group_id)
+    report = Report(utcnow(), _named(actor, engine.check_group(group, scope.today())))
     note(findings=len(report.findings), violations=report.count(VIOLATION))
     return report
 
@@ -67,11 +74,12 @@ def dashboard(actor: User | None) -> tuple[list[GroupSummary], Report]:
     today = scope.today()
     visible = [group for group in db.session.scalars(select(JointGroup).order_by(JointGroup.id))
                if authz.can_view_group(actor, group)]
-    summaries = [GroupSummary(group, Report(utcnow(), engine.check_group(group, today))) for group in visible]
+    summaries = [GroupSummary(group, Report(utcnow(), _named(actor, engine.check_group(group, today))))
+                 for group in visible]
     summaries.sort(key=lambda s: (-s.report.count(VIOLATION), -len(s.report.findings), s.group.id))
     requests = db.session.scalars(legal_requests.visible_requests(actor).options(
         selectinload(LegalRequest.requesting_authority), selectinload(LegalRequest.requested)))
-    return summaries, Report(utcnow(), engine.check_requests(requests, today))
+    return summaries, Report(utcnow(), _named(actor, engine.check_requests(requests, today)))
 
 
 # --- the rules and their settings ----------------------------------------------------------

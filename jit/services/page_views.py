@@ -9,10 +9,15 @@ read, and what it asks for is read after it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from jit.models import Authority, Party, User
-from jit.services import accounts, legal_requests, registry
+from sqlalchemy import select
+
+from jit.extensions import db
+from jit.models import AuditEvent, Authority, JointGroup, Party, User
+from jit.services import accounts, audit, authz, legal_requests, naming, operations, registry
 from jit.services.audit import note, use_case
+from jit.services.errors import Invalid
 from jit.services.pagination import MAX_LIMIT, Page
 
 
@@ -57,3 +62,43 @@ def user_page(actor: User | None, user_id: int) -> tuple[User, list[Authority], 
     failures = accounts.recent_sign_in_failures(actor, user_id)
     note(object_type="user", object_id=user.id)
     return user, authorities, failures
+
+
+@dataclass
+class AuditTrail:
+    """The audit page: the people and groups its filter offers, the events chosen (None while the
+    filter is not valid), why the filter was refused, and the names of what the events mention."""
+
+    people: list[User]
+    groups: list[JointGroup]
+    page: Page | None = None
+    problems: dict = field(default_factory=dict)
+    names: dict[naming.Ref, str] = field(default_factory=dict)
+
+
+def _mentioned(event: AuditEvent) -> list[naming.Ref]:
+    refs = [("user", str(event.user_id)), ("group", str(event.group_id)), (event.object_type, event.object_id)]
+    return refs + [ref for key, value in event.details.items() for ref in operations.references(key, value)]
+
+
+@use_case("audit.list")
+def audit_trail(actor: User | None, criteria: Callable[[list[User], list[JointGroup]], dict | None], *,
+                cursor: str | None = None) -> AuditTrail:
+    """The events `criteria` chooses among the people whose events the caller may read and the
+    groups the caller may see (None: the filter is not valid, nothing is listed)."""
+    actor = authz.require_user(actor)
+    people = audit.readable_people(actor)
+    groups = [group for group in db.session.scalars(select(JointGroup).order_by(JointGroup.code))
+              if authz.can_view_group(actor, group)]
+    trail = AuditTrail(people, groups)
+    chosen = criteria(people, groups)
+    if chosen is None:
+        return trail
+    try:
+        trail.page = audit.list_events(actor, **chosen, cursor=cursor, limit=100)
+    except Invalid as refusal:
+        note(refused=",".join(refusal.fields))
+        trail.problems = refusal.fields
+        return trail
+    trail.names = naming.names(actor, (ref for event in trail.page.items for ref in _mentioned(event)))
+    return trail

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import partial
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from jit.services import work
@@ -15,15 +14,22 @@ from jit.web.admin.routes import bp as admin_bp
 from jit.web.audit.routes import bp as audit_bp
 from jit.web.auth.routes import bp as auth_bp
 from jit.web.channels.routes import bp as channels_bp
-from jit.web.common import actor, file_size, in_words, label_of, page_locale
+from jit.web.common import (
+    OUTCOME_LABELS,
+    ROLE_LABELS,
+    actor,
+    file_size,
+    in_words,
+    label_of,
+    page_locale,
+    short_hash,
+)
 from jit.web.evidence.routes import bp as evidence_bp
 from jit.web.groups.routes import bp as groups_bp
 from jit.web.instructions.routes import bp as instructions_bp
 from jit.web.legal.routes import bp as legal_bp
 from jit.web.main.routes import bp as main_bp
 from jit.web.tasks.routes import bp as tasks_bp
-
-OUTCOME_LABELS = {"ok": _l("ok"), "denied": _l("denied"), "error": _l("error")}
 
 
 def _navigation_counts() -> dict:
@@ -32,13 +38,6 @@ def _navigation_counts() -> dict:
         return {}
     user = actor()
     return {"work_count": work.count_for_navigation(user), "unread_count": unread_total(user)}
-
-
-ROLE_LABELS = {
-    "admin": _l("administrator"),
-    "legal_officer": _l("legal officer"),
-    "investigator": _l("investigator"),
-}
 
 
 def init_web(app: Flask) -> None:
@@ -58,4 +57,5 @@ def init_web(app: Flask) -> None:
     app.add_template_global(partial(label_of, OUTCOME_LABELS), "outcome_label")
     app.add_template_filter(in_words, "in_words")
     app.add_template_filter(file_size, "file_size")
+    app.add_template_filter(short_hash, "short_hash")
     app.context_processor(_navigation_counts)

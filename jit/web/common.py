@@ -15,6 +15,13 @@ from wtforms.fields.choices import SelectChoice
 from jit.models import User
 from jit.storage import digest_header
 
+OUTCOME_LABELS = {"ok": _l("ok"), "denied": _l("denied"), "error": _l("error")}
+ROLE_LABELS = {
+    "admin": _l("administrator"),
+    "legal_officer": _l("legal officer"),
+    "investigator": _l("investigator"),
+}
+
 
 def actor() -> User:
     """The signed-in user (every page that calls a service requires one)."""
@@ -52,6 +59,13 @@ def file_size(size: int) -> str:
     while size >= 1024 and step < len(SIZE_UNITS) - 1:
         size, step = size / 1024, step + 1
     return str(SIZE_UNITS[step]) % {"num": format_decimal(round(size, 1), format="#,##0.#")}
+
+
+SHORT_HASH = 12  # hex digits of a SHA-256 a reader compares at a glance; the full value is on the item's page
+
+
+def short_hash(sha256: str) -> str:
+    return f"{sha256[:SHORT_HASH]}…"
 
 
 def add_filters(bp: Blueprint, function, **tables: dict) -> None:

@@ -55,6 +55,17 @@ async function api(path, options = {}) {
 
 // --- showing messages --------------------------------------------------------------------------
 
+// Dated, in the user's own time zone (their account's, passed by the page), not the browser's clock.
+function dateTimeFormat(timeZone) {
+  const style = {dateStyle: "medium", timeStyle: "short"};
+  try {
+    return new Intl.DateTimeFormat(text.locale, {...style, timeZone});
+  } catch {
+    return new Intl.DateTimeFormat(text.locale, {...style, timeZone: "UTC"}); // a zone this browser does not know
+  }
+}
+const timeFormat = dateTimeFormat(text.timeZone || "UTC");
+
 function render(message, item) {
   item.replaceChildren();
   item.className = "chat-message";
@@ -67,7 +78,7 @@ function render(message, item) {
   author.textContent = message.author.full_name;
   const time = document.createElement("time");
   time.dateTime = message.created_at;
-  time.textContent = new Date(message.created_at).toLocaleTimeString(text.locale, {hour: "2-digit", minute: "2-digit"});
+  time.textContent = timeFormat.format(new Date(message.created_at));
   meta.append(author, " · ", time);
   if (message.edited_at && !message.deleted) {
     meta.append(` (${text.textEdited})`);

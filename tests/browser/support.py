@@ -8,8 +8,9 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 
-def signed_in(new_context, live_server: str, user) -> Page:
-    page = new_context(locale="en-GB").new_page()
+def signed_in(new_context, live_server: str, user, **context) -> Page:
+    """A page signed in as `user` in English (`context`: more browser context options, e.g. `timezone_id`)."""
+    page = new_context(locale="en-GB", **context).new_page()
     page.goto(f"{live_server}/login")
     page.get_by_role("button", name="English").click()
     page.get_by_label("Username").fill(user.username)

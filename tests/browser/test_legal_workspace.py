@@ -32,7 +32,7 @@ def test_the_legal_officer_finds_the_violation_and_the_982(app, live_server, new
     expect(groups.first).to_contain_text("AGR-TERM")
     violation = page.get_by_role("row", name=re.compile("AGR-TERM")).filter(has_text="violation").first
     expect(violation).to_contain_text("the group is still active")
-    violation.get_by_role("link", name=re.compile(r"group \d+")).click()
+    violation.get_by_role("link", name=re.compile(r"^group JIG-\d{4}-\d{3}$")).click()  # by its code, not a number
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "ССОГ по делу о хищении криптовалюты через поддельные биржи")
     expect(page.locator("#compliance-badges")).to_contain_text("1 violations")

@@ -9,6 +9,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from jit.models import AuthorityKind, Role
+from jit.web.common import ROLE_LABELS
 from jit.web.forms import Form
 
 KIND_LABELS = {
@@ -26,8 +27,6 @@ def _optional_int(value):
 
 
 def role_choices() -> list[SelectChoice]:
-    from jit.web import ROLE_LABELS  # jit.web imports this package's routes: look it up when used
-
     return [SelectChoice(role.value, ROLE_LABELS.get(role.value, role.value)) for role in Role]
 
 

@@ -32,6 +32,7 @@ from jit.web.common import (
     offer_people,
     page_locale,
     party_choices,
+    short_hash,
 )
 from jit.web.groups.forms import (
     DECISION_LABELS,
@@ -385,7 +386,7 @@ def attach_file(gid: int, document_id: int):
         flash(" ".join(str(why) for why in refusal.fields.values()) or str(refusal.message), "danger")
         return redirect(_overview_url(gid))
     flash(_("The file of %(reference)s is attached (SHA-256 %(sha)s).", reference=document.reference,
-            sha=document.file_sha256), "success")
+            sha=short_hash(document.file_sha256)), "success")
     return redirect(_overview_url(gid))
 
 

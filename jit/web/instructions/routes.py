@@ -17,7 +17,7 @@ from jit.models import Instruction, InstructionStatus
 from jit.services import group_view, groups, instructions
 from jit.services.errors import Conflict, DomainError, Invalid, TooLarge
 from jit.uploads import accepts_upload
-from jit.web.common import actor, add_filters, badge_of, file_response, label_of, page_locale
+from jit.web.common import actor, add_filters, badge_of, file_response, label_of, page_locale, short_hash
 from jit.web.instructions.forms import (
     EVENT_LABELS,
     MOVE_LABELS,
@@ -203,7 +203,7 @@ def add_document(iid: int):
         _put_on(form, refusal)
         return _detail_page(iid, refusal=refusal, status=refusal.status, document_form=form)
     flash(_("The decision “%(title)s” is attached (SHA-256 %(sha)s).", title=document.title,
-            sha=document.file_sha256), "success")
+            sha=short_hash(document.file_sha256)), "success")
     return redirect(_detail_url(iid))
 
 

@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
+from jit.services.compliance import INSTRUMENT_NAMES
 from jit.web.common import newlines
 from jit.web.forms import Form
 
@@ -26,8 +27,7 @@ STATUS_LABELS = {"sent": _l("sent"), "received": _l("received"), "in_progress": 
 KIND_LABELS = {"legal_assistance": _l("legal assistance"), "extradition": _l("extradition"),
                "transfer_of_proceedings": _l("transfer of proceedings"),
                "service_of_documents": _l("service of documents")}
-INSTRUMENT_LABELS = {"chisinau": _l("Chisinau Convention 2002"), "minsk": _l("Minsk Convention 1993"),
-                     "bilateral": _l("bilateral treaty")}
+INSTRUMENT_LABELS = INSTRUMENT_NAMES
 
 
 def _options(labels: dict) -> list[SelectChoice]:

@@ -23,6 +23,7 @@ from jit.services import (
     group_view,
     legal_exchange,
     legal_requests,
+    naming,
     page_views,
 )
 from jit.services.compliance import SEVERITIES, VIOLATION, WARNING
@@ -210,13 +211,10 @@ OBJECT_LINKS = {
     "legal_request": lambda finding: url_for("legal.request_detail", rid=finding.object_id),
     "evidence": lambda finding: url_for("evidence.detail", eid=finding.object_id),
 }
-OBJECT_LABELS = {"group": _l("group"), "team": _l("national team"), "group_document": _l("decision"),
-                 "party": _l("party"), "instruction": _l("instruction"), "task": _l("task"),
-                 "legal_request": _l("legal-assistance request"), "evidence": _l("evidence item")}
 SEVERITY_LABELS = {VIOLATION: _l("violation"), WARNING: _l("warning")}
 SEVERITY_BADGES = {VIOLATION: "text-bg-danger", WARNING: "text-bg-warning"}
 REGISTER_FINDINGS_SHOWN = 50
-add_filters(bp, label_of, object_type_label=OBJECT_LABELS, severity_label=SEVERITY_LABELS)
+add_filters(bp, label_of, object_type_label=naming.OBJECT_TYPES, severity_label=SEVERITY_LABELS)
 add_filters(bp, badge_of, severity_badge=SEVERITY_BADGES)
 
 
