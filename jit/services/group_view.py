@@ -182,8 +182,6 @@ class EvidencePage:
     recorder_choices: list[User]
     broken: str | None  # why the item's chain does not verify (None: it does)
     member: bool
-    may_record_consent: bool
-    may_designate: bool
     actions: authz.Actions  # what the reader may do with the item now, with what each still lacks
 
 
@@ -195,8 +193,6 @@ def evidence_page(actor: User | None, item_id: int) -> EvidencePage:
         item=item, instructions=instructions.list_instructions(actor, item.group_id, limit=500).items,
         designee=evidence.consent_designee(item), recorder_choices=evidence.consent_recorder_choices(item),
         broken=evidence.verify_item_chain(item), member=evidence.in_group(actor.id if actor else None, item.group),
-        may_record_consent=evidence.may_record_consent(actor, item),
-        may_designate=evidence.may_designate_consent_recorder(actor, item),
         actions=evidence.allowed_actions(actor, item))
     # The instruction list noted the group; the event is about the item.
     note(object_type="evidence", object_id=item.id, group_id=item.group_id)

@@ -235,12 +235,6 @@ def _workflow_from(task: Task) -> list[TaskStatus]:
     return [status for status in TaskStatus if status in TRANSITIONS[task.status]]
 
 
-def moves(actor: User, task: Task) -> list[TaskStatus]:
-    """The statuses the caller may move the task to, in the workflow's order (the board's choices)."""
-    editor = _editor(actor, task)
-    return [target for target in _workflow_from(task) if not any(_move_refusals(actor, task, editor, target))]
-
-
 def _requested(**fields) -> dict[str, Any]:
     """What the caller sent, normalised; None means unchanged."""
     values = {name: value for name, value in fields.items() if value is not None}

@@ -109,3 +109,14 @@ def member_choices(group, blank: str, *extra) -> list[SelectChoice]:
         if user is not None:
             chosen.setdefault(user.id, SelectChoice(user.id, person_label(user)))
     return [SelectChoice("", blank), *sorted(chosen.values(), key=lambda choice: choice.label)]
+
+
+def unmet_of(actions: dict[str, list[str]]) -> list[str]:
+    """What the given actions still lack, each condition once (for a control offering several of them)."""
+    return list(dict.fromkeys(why for unmet in actions.values() for why in unmet))
+
+
+def action_choice(value, label, action: str, unmet: list[str]) -> SelectChoice:
+    """A choice of a select that picks the action to take: it carries the action's verb
+    (data-action), and is disabled while the action lacks something."""
+    return SelectChoice(value, label, render_kw={"data-action": action, **({"disabled": True} if unmet else {})})

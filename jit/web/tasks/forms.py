@@ -83,7 +83,6 @@ class EditForm(Form):
     due_on = DateField(_l("Due date"), id="edit-due_on", validators=[Optional()])
     allow_past_due = BooleanField(_l("Record a due date in the past anyway"), id="edit-allow_past_due")
     priority = SelectField(_l("Priority"), id="edit-priority", choices=_priority_choices())
-    submit = SubmitField(_l("Save changes"), id="edit-submit")
 
 
 class MoveForm(Form):
@@ -108,7 +107,6 @@ class BoardMoveForm(Form):
 class CommentForm(Form):
     body = TextAreaField(_l("Comment"), id="comment-body", render_kw={"rows": 3}, filters=[newlines],
                          validators=[Length(max=COMMENT_LIMIT)])
-    submit = SubmitField(_l("Add the comment"), id="comment-submit")
 
 
 class BoardFilterForm(Form):
