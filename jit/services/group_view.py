@@ -16,6 +16,7 @@ from jit.models import (
     GroupEvaluation,
     Instruction,
     JointGroup,
+    Message,
     NationalTeam,
     Party,
     User,
@@ -36,6 +37,8 @@ from jit.services.audit import note, use_case
 from jit.services.pagination import MAX_LIMIT, Page
 
 Filters = Callable[[JointGroup], dict]
+# How many of the open channel's latest messages the chat panel shows as the page loads.
+RECENT_MESSAGES = 30
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ class Chat:
     current: channels.ChannelSummary | None
     members: list[User]
     writable: bool
+    recent: list[tuple[Message, authz.Actions]]  # the open channel's latest messages, oldest first, with what
+    # the reader may do with each (shown before, and without, the panel's script)
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,9 @@ def _chat(actor: User, group: JointGroup, wanted: int | None) -> Chat:
     else:
         current = summaries[0] if summaries else None
     members = channels.channel_members(actor, current.id) if current else []
-    return Chat(summaries, current, members, channels.takes_messages(group))
+    latest = channels.list_messages(actor, current.id, limit=RECENT_MESSAGES).items if current else []
+    recent = [(message, channels.allowed_actions(actor, message)) for message in reversed(latest)]
+    return Chat(summaries, current, members, channels.takes_messages(group), recent)
 
 
 def _on_the_group(group: JointGroup) -> None:
@@ -197,3 +204,31 @@ def evidence_page(actor: User | None, item_id: int) -> EvidencePage:
     # The instruction list noted the group; the event is about the item.
     note(object_type="evidence", object_id=item.id, group_id=item.group_id)
     return page
+
+
+@use_case("message.read")
+def message_task_form(actor: User | None, message_id: int) -> tuple[Message, PeopleForm]:
+    """Turning a message into a task: the message, and whom and what the task may name."""
+    message = channels.get_message(actor, message_id)
+    offered = people_form(actor, message.channel.group_id, "assignee", with_instructions=True)
+    note(object_type="message", object_id=message.id, group_id=message.channel.group_id)
+    return message, offered
+
+
+@dataclass(frozen=True)
+class MessageLinks:
+    """Linking a message: the message and the group's records it may point at."""
+
+    message: Message
+    instructions: list[Instruction]
+    evidence: list[EvidenceItem]
+
+
+@use_case("message.read")
+def message_link_form(actor: User | None, message_id: int) -> MessageLinks:
+    message = channels.get_message(actor, message_id)
+    group_id = message.channel.group_id
+    links = MessageLinks(message, instructions.list_instructions(actor, group_id, limit=MAX_LIMIT).items,
+                         evidence.list_items(actor, group_id, limit=MAX_LIMIT).items)
+    note(object_type="message", object_id=message.id, group_id=group_id)
+    return links

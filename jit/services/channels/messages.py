@@ -140,6 +140,12 @@ def _mention(message: Message, channel: Channel, author: User) -> None:
                 room=notify.user_room(user.id))
 
 
+@use_case("message.read")
+def get_message(actor: User | None, message_id: int) -> Message:
+    """One message, for whoever may read its channel now (NotFound otherwise)."""
+    return _load_message(actor, message_id)[1]
+
+
 def _deleted_refusal(message: Message) -> authz.Refusal:
     return Inapplicable(_l("The message is deleted.")) if message.deleted_at is not None else None
 
@@ -225,19 +231,28 @@ def allowed_actions(actor: User | None, message: Message) -> authz.Actions:
                          "to_task": [*_unlinked_refusals(message), *tasks.creation_refusals(actor, group)]})
 
 
+def task_title(message: Message) -> str:
+    """What a task made of the message is called unless named otherwise: the message's first line."""
+    return (message.body.splitlines() or [""])[0][: tasks.TITLE_LIMIT]
+
+
 @use_case("message.to_task")
 def message_to_task(actor: User | None, message_id: int, *, assignee_ids: list[int], title: str | None = None,
-                    due_on: date | None = None, priority: str = "normal") -> Task:
-    """Turn a message into a task of the group (by the task rules), the message keeping a link to it."""
+                    description: str | None = None, due_on: date | None = None, priority: str = "normal",
+                    case_id: int | None = None, instruction_id: int | None = None,
+                    allow_past_due: bool = False) -> Task:
+    """Turn a message into a task of the group (by the task rules), the message keeping a link to it
+    and the task's description saying where it came from (after the message's text, or the one given)."""
     actor, message = _load_message(actor, message_id)
     authz.refuse(*_unlinked_refusals(message))
     channel = message.channel
-    first_line = message.body.splitlines()[0][: tasks.TITLE_LIMIT]
     origin = _l("From message no. %(seq)s in channel %(channel)s by %(author)s.", seq=message.seq,
                 channel=channel.name, author=message.author.full_name)
-    task = tasks.create_task(actor, channel.group_id, title=(title or "").strip() or first_line,
-                             description=f"{message.body}\n\n{origin}", assignee_ids=assignee_ids, due_on=due_on,
-                             priority=priority)
+    text = (description or "").strip() or message.body
+    task = tasks.create_task(actor, channel.group_id, title=(title or "").strip() or task_title(message),
+                             description=f"{text}\n\n{origin}", assignee_ids=assignee_ids, due_on=due_on,
+                             priority=priority, case_id=case_id, instruction_id=instruction_id,
+                             allow_past_due=allow_past_due)
     message.link_type, message.link_id = "task", task.id
     note(object_type="message", object_id=message.id, task_id=task.id)
     _updated(message)

@@ -21,7 +21,7 @@ from wtforms.validators import Length, Optional
 
 from jit.models import TaskPriority, TaskStatus
 from jit.services.tasks import COMMENT_LIMIT, TITLE_LIMIT
-from jit.web.common import newlines
+from jit.web.common import instruction_label, newlines, offer_people
 from jit.web.forms import Form
 
 STATUS_LABELS = {
@@ -70,6 +70,18 @@ class TaskForm(Form):
     instruction_id = SelectField(_l("Instruction (optional)"), coerce=_optional_int, validate_choice=False,
                                  render_kw={"data-picker": "instruction"})
     submit = SubmitField(_l("Set the task"))
+
+
+def offer_task_choices(form: TaskForm, offered) -> TaskForm:
+    """Fill a new task's choices from `offered` (`group_view.people_form` with the instructions):
+    the group's cases, the people the caller may assign, the group's instructions."""
+    group = offered.group
+    form.case_id.choices = [SelectChoice("", _l("No case")),
+                            *(SelectChoice(case.id, f"{case.party_code} — {case.number}") for case in group.cases)]
+    offer_people(form.assignee_ids, offered, "assignee")
+    form.instruction_id.choices = [SelectChoice("", _l("No instruction")),
+                                   *(SelectChoice(i.id, instruction_label(i)) for i in offered.instructions)]
+    return form
 
 
 class EditForm(Form):

@@ -24,10 +24,8 @@ from jit.web.common import (
     actor,
     add_filters,
     badge_of,
-    instruction_label,
     label_of,
     member_choices,
-    offer_people,
     unmet_of,
 )
 from jit.web.refusals import form_page, show_refusal
@@ -41,6 +39,7 @@ from jit.web.tasks.forms import (
     EditForm,
     MoveForm,
     TaskForm,
+    offer_task_choices,
 )
 
 bp = Blueprint("tasks", __name__)
@@ -145,12 +144,7 @@ def board_move(tid: int):
 def new(gid: int):
     offered = group_view.people_form(actor(), gid, "assignee", with_instructions=True)
     group = offered.group
-    form = TaskForm()
-    form.case_id.choices = [SelectChoice("", _("No case")),
-                            *(SelectChoice(case.id, f"{case.party_code} — {case.number}") for case in group.cases)]
-    offer_people(form.assignee_ids, offered, "assignee")
-    form.instruction_id.choices = [SelectChoice("", _("No instruction")),
-                                   *(SelectChoice(i.id, instruction_label(i)) for i in offered.instructions)]
+    form = offer_task_choices(TaskForm(), offered)
     status = None
     if form.validate_on_submit():
         try:
