@@ -173,6 +173,11 @@ def creation_refusals(actor: User, group: JointGroup) -> list[authz.Refusal]:
             scope.unworkable_refusal(group)]
 
 
+def board_actions(actor: User, group: JointGroup) -> authz.Actions:
+    """What `actor` may do on the group's task board besides its tasks: `create` (set a task)."""
+    return authz.answer({"create": creation_refusals(actor, group)})
+
+
 @use_case("task.create")
 def create_task(actor: User | None, group_id: int, *, title: str, description: str = "",
                 assignee_ids: list[int], due_on: date | None = None, priority: str = "normal",

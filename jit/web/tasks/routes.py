@@ -112,8 +112,8 @@ def board(gid: int):
                for status in TaskStatus]
     moves = {task.id: _moves(tasks.allowed_actions(actor(), task)) for task in page.items}
     return render_template("tasks/board.html", group=group, form=form, columns=columns, more=bool(page.next_cursor),
-                           moves=moves, is_overdue=tasks.is_overdue, is_unassigned=tasks.is_unassigned), \
-        200 if valid else 422
+                           moves=moves, board_actions=tasks.board_actions(actor(), group),
+                           is_overdue=tasks.is_overdue, is_unassigned=tasks.is_unassigned), 200 if valid else 422
 
 
 def _moved(tid: int, gid: int, message: str, category: str, code: int, **answer):
