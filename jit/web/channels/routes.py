@@ -79,8 +79,9 @@ def _message_url(message: Message) -> str:
 
 def _offered(message: Message, action: str) -> None:
     """A page for an action on the message opens only for whom the service lists it (a blocked one
-    opens too: its use case then says what is missing)."""
-    if action not in channels.allowed_actions(actor(), message):
+    opens too: its use case then says what is missing). What is sent is left to the use case, so a
+    form sent from a page that is out of date (linked meanwhile, say) hears why it is refused."""
+    if request.method == "GET" and action not in channels.allowed_actions(actor(), message):
         raise Forbidden()
 
 
@@ -91,7 +92,8 @@ def delete_message(mid: int):
     `confirm` (with JavaScript, static/js/confirm.js asked in a dialog)."""
     if request.method == "GET" or not request.form.get("confirm"):
         message = channels.get_message(actor(), mid)
-        _offered(message, "delete")
+        if "delete" not in channels.allowed_actions(actor(), message):
+            raise Forbidden()
         return confirmation_page(
             message.channel.group, question=_("Are you sure? Delete your message"),
             consequence=_("It stays in the channel as deleted; its text is kept in the history the group head "
@@ -103,7 +105,7 @@ def delete_message(mid: int):
         flash(str(refusal.message), "danger")
         message = channels.get_message(actor(), mid)
     else:
-        flash(_("The message is deleted."), "success")
+        flash(_("Your message is deleted; its text is kept in its history."), "success")
     return redirect(_message_url(message), 303)
 
 
