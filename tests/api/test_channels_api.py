@@ -263,4 +263,4 @@ def test_a_task_from_a_message_takes_the_description_given_and_still_says_where_
     assert made.status_code == 201, made.get_json()
     description = made.get_json()["description"]
     assert description.startswith("Запросить выписки за 2025 год\n\n") and "Проверить счета" not in description
-    assert f"\n\nFrom message no. {message['seq']} in channel general by " in description
+    assert f"\n\nИз сообщения № {message['seq']} в канале general, автор: " in description
