@@ -28,9 +28,13 @@ from jit.services.pagination import Page, paginate
 CLIENT_ID_LIMIT = 64
 # A subscribe answers with at most this many missed messages; the client asks again from the last.
 CATCH_UP_LIMIT = 500
-# What a message can point at, by its link_type, and how a sentence names one.
+# What a message can point at, by its link_type; whole sentences, so that each language words them its own way.
 LINK_TARGETS = {"task": Task, "instruction": Instruction, "evidence_item": EvidenceItem}
-LINK_NAMES = {"task": _l("a task"), "instruction": _l("an instruction"), "evidence_item": _l("an evidence item")}
+ALREADY_LINKED = {"task": _l("The message is already linked to a task."),
+                  "instruction": _l("The message is already linked to an instruction."),
+                  "evidence_item": _l("The message is already linked to an evidence item.")}
+NOT_OF_THE_GROUP = {"task": _l("Not a task of this group."), "instruction": _l("Not an instruction of this group."),
+                    "evidence_item": _l("Not an evidence item of this group.")}
 # `@username` not preceded by a word character (so e-mail addresses do not count).
 MENTION = re.compile(r"(?<![\w@])@([\w.-]*\w)")
 
@@ -208,8 +212,7 @@ def message_history(actor: User | None, message_id: int) -> tuple[Message, list[
 
 
 def _unlinked_refusals(message: Message) -> list[authz.Refusal]:
-    linked = message.link_type is not None and Inapplicable(
-        _l("The message is already linked to %(what)s.", what=LINK_NAMES[message.link_type]))
+    linked = message.link_type is not None and Inapplicable(ALREADY_LINKED[message.link_type])
     return [_deleted_refusal(message), linked or None]
 
 
@@ -271,7 +274,7 @@ def link_message(actor: User | None, message_id: int, *, link_type: str, link_id
         raise Invalid(fields={"type": _l("One of: %(types)s.", types=", ".join(LINK_TARGETS))})
     target = db.session.get(model, link_id)
     if target is None or target.group_id != group.id:
-        raise Invalid(fields={"id": _l("Not %(what)s of this group.", what=LINK_NAMES[link_type])})
+        raise Invalid(fields={"id": NOT_OF_THE_GROUP[link_type]})
     message.link_type, message.link_id = link_type, target.id
     note(link_type=link_type, link_id=target.id)
     _updated(message)
