@@ -71,6 +71,13 @@ class TaskForm(Form):
                                  render_kw={"data-picker": "instruction"})
     submit = SubmitField(_l("Set the task"))
 
+    def task_fields(self) -> dict:
+        """What the form says, as the task use cases take it."""
+        return {"title": self.title.data or "", "description": self.description.data or "",
+                "assignee_ids": self.assignee_ids.data, "due_on": self.due_on.data, "priority": self.priority.data,
+                "case_id": self.case_id.data, "instruction_id": self.instruction_id.data,
+                "allow_past_due": bool(self.allow_past_due.data)}
+
 
 def offer_task_choices(form: TaskForm, offered) -> TaskForm:
     """Fill a new task's choices from `offered` (`group_view.people_form` with the instructions):

@@ -148,11 +148,7 @@ def new(gid: int):
     status = None
     if form.validate_on_submit():
         try:
-            task = tasks.create_task(
-                actor(), gid, title=form.title.data or "", description=form.description.data or "",
-                assignee_ids=form.assignee_ids.data, due_on=form.due_on.data, priority=form.priority.data,
-                case_id=form.case_id.data, instruction_id=form.instruction_id.data,
-                allow_past_due=bool(form.allow_past_due.data))
+            task = tasks.create_task(actor(), gid, **form.task_fields())
         except (Invalid, Conflict) as refusal:
             status = show_refusal(form, refusal)
         else:
