@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from tests.action_controls_support import actions_on
+from tests.conftest import csrf_token_in
 from tests.evidence_support import evidence_group, register
 from tests.groups_support import advance
 
@@ -105,3 +106,23 @@ def test_the_evidence_page_shows_blocked_custody_actions_disabled_and_leaves_out
     held_by_other = cast.browser("kz_head").get(f"/evidence/{eid}", headers=EN).get_data(as_text=True)
     assert 'id="transfer-heading"' not in held_by_other
     assert "transfer" not in actions_on(held_by_other, f"evidence:{eid}")
+
+
+def test_a_move_refused_by_a_race_returns_to_the_task_page_with_the_reason(cast):
+    setting = evidence_group(cast)
+    tid = _task(cast, setting)
+    member = cast.browser("kz_member")
+    page_url = f"http://localhost/tasks/{tid}"
+    page = member.get(page_url, headers=EN).get_data(as_text=True)
+    assert "to:in_progress" in actions_on(page, f"task:{tid}")
+    # Meanwhile the group head gives the task to someone else.
+    task = cast.api.get(f"/api/v1/tasks/{tid}", headers=cast.headers["creator"]).get_json()
+    assert cast.api.patch(f"/api/v1/tasks/{tid}", json={"assignee_ids": [cast.ids["kz_head"]], "version": task[
+        "version"]}, headers=cast.headers["creator"]).status_code == 200
+    response = member.post(f"/tasks/{tid}", headers={**EN, "Referer": page_url}, data={
+        "action": "move", "version": str(task["version"] + 1), "status": "in_progress",
+        "csrf_token": csrf_token_in(page)})
+    assert response.status_code == 303 and response.headers["Location"] == page_url
+    again = member.get(page_url, headers=EN).get_data(as_text=True)
+    assert "Only the group head, the national head of the task&#39;s team or an assignee can change the task." in again
+    assert actions_on(again, f"task:{tid}") == {"comment"}
