@@ -50,8 +50,9 @@ class Chat:
     current: channels.ChannelSummary | None
     members: list[User]
     writable: bool
-    recent: list[tuple[Message, authz.Actions]]  # the open channel's latest messages, oldest first, with what
-    # the reader may do with each (shown before, and without, the panel's script)
+    # The open channel's latest messages, oldest first, each with what the reader may do with it (the
+    # page shows them before, and without, the panel's script).
+    recent: list[tuple[Message, authz.Actions]]
 
 
 @dataclass(frozen=True)
