@@ -76,6 +76,11 @@ def page_group_reader(ok: int = 200) -> dict:
     return {"anonymous": 302, "investigator": ok, "legal_officer": ok, "admin": ok, "outsider": 404}
 
 
+def page_channel_reader(ok: int = 200) -> dict:
+    """A message's pages, like its API: whoever may not read its channel cannot tell it exists."""
+    return {"anonymous": 302, "investigator": ok, "legal_officer": 404, "admin": 404, "outsider": 404}
+
+
 def page_group_manager(ok: int = 302) -> dict:
     return {"anonymous": 302, "investigator": ok, "legal_officer": 403, "admin": 403, "outsider": 404}
 
@@ -209,6 +214,16 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("channels.page", "GET"): Call(page_group_reader()),
     ("channels.create", "POST"): Call(page_group_manager(), form=lambda ids: {
         "name": "Оперативный штаб", "member_ids": str(ids["head_id"])}),
+    # a message's pages: deleting asks first; a task from it, a link of it (the investigator wrote both)
+    ("channels.delete_message", "GET"): Call(page_channel_reader()),
+    ("channels.delete_message", "POST"): Call(page_channel_reader(303), form={"confirm": "yes"}),
+    ("channels.message_task", "GET"): Call(page_channel_reader(), path_keys={"mid": "active_mid"}),
+    ("channels.message_task", "POST"): Call(page_channel_reader(302), path_keys={"mid": "active_mid"},
+                                            form=lambda ids: {"assignee_ids": str(ids["head_id"]),
+                                                              "priority": "normal", "case_id": ""}),
+    ("channels.message_link", "GET"): Call(page_channel_reader(), path_keys={"mid": "active_mid"}),
+    ("channels.message_link", "POST"): Call(page_channel_reader(302), path_keys={"mid": "active_mid"},
+                                            form=lambda ids: {"target": f"task:{ids['tid']}"}),
     # the JSON API
     ("api_auth.create_token", "POST"): Call({"anonymous": 401, **dict.fromkeys(USERS, 401)},
                                             json={"username": "nobody", "password": "wrong password"}),

@@ -16,6 +16,7 @@ from jit.models import (
     GroupEvaluation,
     Instruction,
     JointGroup,
+    Message,
     NationalTeam,
     Party,
     User,
@@ -36,6 +37,8 @@ from jit.services.audit import note, use_case
 from jit.services.pagination import MAX_LIMIT, Page
 
 Filters = Callable[[JointGroup], dict]
+# How many of the open channel's latest messages the chat panel shows as the page loads.
+RECENT_MESSAGES = 30
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,9 @@ class Chat:
     current: channels.ChannelSummary | None
     members: list[User]
     writable: bool
+    # The open channel's latest messages, oldest first, each with what the reader may do with it (the
+    # page shows them before, and without, the panel's script).
+    recent: list[tuple[Message, authz.Actions]]
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,9 @@ def _chat(actor: User, group: JointGroup, wanted: int | None) -> Chat:
     else:
         current = summaries[0] if summaries else None
     members = channels.channel_members(actor, current.id) if current else []
-    return Chat(summaries, current, members, channels.takes_messages(group))
+    latest = channels.list_messages(actor, current.id, limit=RECENT_MESSAGES).items if current else []
+    recent = [(message, channels.allowed_actions(actor, message)) for message in reversed(latest)]
+    return Chat(summaries, current, members, channels.takes_messages(group), recent)
 
 
 def _on_the_group(group: JointGroup) -> None:
@@ -182,8 +190,6 @@ class EvidencePage:
     recorder_choices: list[User]
     broken: str | None  # why the item's chain does not verify (None: it does)
     member: bool
-    may_record_consent: bool
-    may_designate: bool
     actions: authz.Actions  # what the reader may do with the item now, with what each still lacks
 
 
@@ -195,9 +201,35 @@ def evidence_page(actor: User | None, item_id: int) -> EvidencePage:
         item=item, instructions=instructions.list_instructions(actor, item.group_id, limit=500).items,
         designee=evidence.consent_designee(item), recorder_choices=evidence.consent_recorder_choices(item),
         broken=evidence.verify_item_chain(item), member=evidence.in_group(actor.id if actor else None, item.group),
-        may_record_consent=evidence.may_record_consent(actor, item),
-        may_designate=evidence.may_designate_consent_recorder(actor, item),
         actions=evidence.allowed_actions(actor, item))
     # The instruction list noted the group; the event is about the item.
     note(object_type="evidence", object_id=item.id, group_id=item.group_id)
     return page
+
+
+@use_case("message.read")
+def message_task_form(actor: User | None, message_id: int) -> tuple[Message, PeopleForm]:
+    """Turning a message into a task: the message, and whom and what the task may name."""
+    message = channels.get_message(actor, message_id)
+    offered = people_form(actor, message.channel.group_id, "assignee", with_instructions=True)
+    note(object_type="message", object_id=message.id, group_id=message.channel.group_id)
+    return message, offered
+
+
+@dataclass(frozen=True)
+class MessageLinks:
+    """Linking a message: the message and the group's records it may point at."""
+
+    message: Message
+    instructions: list[Instruction]
+    evidence: list[EvidenceItem]
+
+
+@use_case("message.read")
+def message_link_form(actor: User | None, message_id: int) -> MessageLinks:
+    message = channels.get_message(actor, message_id)
+    group_id = message.channel.group_id
+    links = MessageLinks(message, instructions.list_instructions(actor, group_id, limit=MAX_LIMIT).items,
+                         evidence.list_items(actor, group_id, limit=MAX_LIMIT).items)
+    note(object_type="message", object_id=message.id, group_id=group_id)
+    return links

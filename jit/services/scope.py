@@ -130,8 +130,8 @@ def unworkable_refusal(group: JointGroup, *, on: date | None = None) -> authz.Re
     if halted := halted_refusal(group):
         return halted
     if group.status != GroupStatus.ACTIVE:
-        return Conflict(_l("The group is %(status)s, not active yet: nothing can be done in it before it is active.",
-                           status=group.status.value), code="group_not_active")
+        return Conflict(_l("The group is not active yet: nothing can be done in it before it is active."),
+                        code="group_not_active")
     day = on or today()
     if group.starts_on is not None and day < group.starts_on:
         return Conflict(_l("The group's term starts on %(start)s: nothing can be done in it before then (AGR-TERM).",

@@ -173,6 +173,11 @@ def creation_refusals(actor: User, group: JointGroup) -> list[authz.Refusal]:
             scope.unworkable_refusal(group)]
 
 
+def board_actions(actor: User, group: JointGroup) -> authz.Actions:
+    """What `actor` may do on the group's task board besides its tasks: `create` (set a task)."""
+    return authz.answer({"create": creation_refusals(actor, group)})
+
+
 @use_case("task.create")
 def create_task(actor: User | None, group_id: int, *, title: str, description: str = "",
                 assignee_ids: list[int], due_on: date | None = None, priority: str = "normal",
@@ -233,12 +238,6 @@ def may_reopen(actor: User, task: Task) -> bool:
 
 def _workflow_from(task: Task) -> list[TaskStatus]:
     return [status for status in TaskStatus if status in TRANSITIONS[task.status]]
-
-
-def moves(actor: User, task: Task) -> list[TaskStatus]:
-    """The statuses the caller may move the task to, in the workflow's order (the board's choices)."""
-    editor = _editor(actor, task)
-    return [target for target in _workflow_from(task) if not any(_move_refusals(actor, task, editor, target))]
 
 
 def _requested(**fields) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import Blueprint, send_file, url_for
+from flask import Blueprint, render_template, send_file, url_for
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -123,3 +123,22 @@ def member_choices(group, blank: str, *extra) -> list[SelectChoice]:
         if user is not None:
             chosen.setdefault(user.id, SelectChoice(user.id, person_label(user)))
     return [SelectChoice("", blank), *sorted(chosen.values(), key=lambda choice: choice.label)]
+
+
+def unmet_of(actions: dict[str, list[str]]) -> list[str]:
+    """What the given actions still lack, each condition once (for a control offering several of them)."""
+    return list(dict.fromkeys(why for unmet in actions.values() for why in unmet))
+
+
+def action_choice(value, label, action: str, unmet: list[str]) -> SelectChoice:
+    """A choice of a select that picks the action to take: it carries the action's verb
+    (data-action), and is disabled while the action lacks something."""
+    return SelectChoice(value, label, render_kw={"data-action": action, **({"disabled": True} if unmet else {})})
+
+
+def confirmation_page(group, *, question: str, consequence: str, action: str, button: str, fields: dict,
+                      back: str | None = None):
+    """"Are you sure?" before a step that cannot be undone (templates/groups/confirm.html): the page a
+    form reaches without JavaScript; its form posts `fields` to `action` with `confirm`."""
+    return render_template("groups/confirm.html", group=group, question=question, consequence=consequence,
+                           action=action, button=button, fields=fields, back=back)

@@ -3,7 +3,10 @@
 // channel and, on every (re)connect, subscribes with `after_seq`, so a dropped network loses
 // nothing, and a message that arrives twice (live and in the catch-up) is shown once: messages
 // are kept by their number. Strings come from the page's data- attributes (translated there);
-// message text is only ever set as text, never as markup.
+// message text is only ever set as text, never as markup. Each message offers the actions the
+// server lists for the reader (`allowed_actions`); a message heard over the socket comes without
+// them, so they are asked for. Deleting posts the message's delete form, which static/js/confirm.js
+// asks about first (without this script the page shows the same forms and a confirmation page).
 
 const root = document.querySelector("[data-chat]");
 const text = root.dataset;
@@ -29,7 +32,8 @@ const PAGE = 30;
 // The last sequence number this page has of every channel it follows (the list's channels).
 const lastSeq = new Map([...document.querySelectorAll("[data-channel-list] [data-channel-id]")].map(
   (item) => [Number(item.dataset.channelId), Number(item.dataset.lastSeq)]));
-const shown = new Map(); // seq → <li> of the open channel
+// seq → <li> of the open channel, starting with the messages the page came with.
+const shown = new Map([...list.querySelectorAll("li[data-seq]")].map((item) => [Number(item.dataset.seq), item]));
 const readBy = new Map(); // user id → last read seq, for "seen by"
 const typists = new Map(); // user id → timer
 let olderCursor = null;
@@ -69,7 +73,9 @@ const timeFormat = dateTimeFormat(text.timeZone || "UTC");
 function render(message, item) {
   item.replaceChildren();
   item.className = "chat-message";
+  item.id = `message-${message.seq}`;
   item.dataset.seq = message.seq;
+  item.dataset.object = `message:${message.id}`;
   item.toggleAttribute("data-mine", message.author.id === me);
   const meta = document.createElement("div");
   meta.className = "small text-muted";
@@ -93,24 +99,85 @@ function render(message, item) {
   }
   item.append(meta, body);
   if (message.link) {
+    const [path, label] = LINKS[message.link.type];
     const link = document.createElement("a");
-    link.href = message.link.type === "task" ? `/tasks/${message.link.id}` : `/instructions/${message.link.id}`;
+    link.href = `${path}${message.link.id}`;
     link.className = "small";
-    link.textContent = fill(message.link.type === "task" ? text.textTask : text.textInstruction, {id: message.link.id});
+    link.textContent = fill(label, {id: message.link.id});
     item.append(link);
   }
-  if (message.author.id === me && !message.deleted) {
-    item.append(action(text.textEdit, () => edit(message)), " ", action(text.textDelete, () => remove(message)));
+  const allowed = message.allowed_actions ?? [];
+  if (allowed.includes("edit")) {
+    item.append(action(text.textEdit, "edit", () => edit(message)));
+  }
+  if (allowed.includes("to_task")) {
+    item.append(" ", page(text.textToTask, "to_task", `/messages/${message.id}/task`));
+  }
+  if (allowed.includes("link")) {
+    item.append(" ", page(text.textLink, "link", `/messages/${message.id}/link`));
+  }
+  if (allowed.includes("delete")) {
+    item.append(" ", deleteForm(message));
   }
 }
 
-function action(label, handler) {
+const LINKS = {task: ["/tasks/", text.textTask], instruction: ["/instructions/", text.textInstruction],
+  evidence_item: ["/evidence/", text.textEvidence]};
+
+function action(label, verb, handler) {
   const button = document.createElement("button");
   button.type = "button";
   button.className = "btn btn-sm btn-link p-0 ms-1";
+  button.dataset.action = verb;
   button.textContent = label;
   button.addEventListener("click", handler);
   return button;
+}
+
+function page(label, verb, href) {
+  const link = document.createElement("a");
+  link.className = "btn btn-sm btn-link p-0 ms-1";
+  link.dataset.action = verb;
+  link.href = href;
+  link.textContent = label;
+  return link;
+}
+
+function deleteForm(message) {
+  const form = document.createElement("form");
+  form.className = "d-inline";
+  form.method = "post";
+  form.action = `/messages/${message.id}/delete`;
+  form.dataset.confirm = text.textDeleteConfirm;
+  form.dataset.confirmCancel = text.textCancel;
+  const token = document.createElement("input");
+  token.type = "hidden";
+  token.name = "csrf_token";
+  token.value = text.csrf;
+  const button = document.createElement("button");
+  button.type = "submit";
+  button.className = "btn btn-sm btn-link p-0 ms-1";
+  button.dataset.action = "delete";
+  button.textContent = text.textDelete;
+  form.append(token, button);
+  return form;
+}
+
+// A message heard over the socket carries no allowed_actions (it goes to every reader alike): the
+// reader's own are asked for, and the message shown again with them.
+async function withActions(message) {
+  if (message.allowed_actions) {
+    return;
+  }
+  try {
+    const answer = await api(`/channels/${channelId}/messages?after_seq=${message.seq - 1}&limit=1`);
+    const fresh = answer.items.find((item) => item.seq === message.seq);
+    if (fresh && shown.has(fresh.seq)) {
+      render(fresh, shown.get(fresh.seq));
+    }
+  } catch {
+    // offline or no longer readable: the message stays shown without actions until the next answer
+  }
 }
 
 function show(message) {
@@ -125,6 +192,7 @@ function show(message) {
   }
   root.querySelector("[data-empty]").hidden = true;
   render(message, item);
+  withActions(message);
   lastSeq.set(channelId, Math.max(lastSeq.get(channelId) ?? 0, message.seq));
   if (atBottom) {
     scroller.scrollTop = scroller.scrollHeight;
@@ -227,6 +295,7 @@ socket.on("message", (message) => {
 socket.on("message_updated", (message) => {
   if (message.channel_id === channelId && shown.has(message.seq)) {
     render(message, shown.get(message.seq));
+    withActions(message);
   }
 });
 
@@ -318,15 +387,9 @@ if (composer) {
 async function edit(message) {
   const body = window.prompt(text.textEditPrompt, message.body);
   if (body !== null && body.trim() && body !== message.body) {
-    render(await api(`/messages/${message.id}`, {method: "PATCH", body: JSON.stringify({body})}),
-      shown.get(message.seq));
-  }
-}
-
-async function remove(message) {
-  if (window.confirm(text.textDeleteConfirm)) {
-    render(await api(`/messages/${message.id}`, {method: "DELETE"}), shown.get(message.seq));
-    updateSeenBy();
+    const edited = await api(`/messages/${message.id}`, {method: "PATCH", body: JSON.stringify({body})});
+    render(edited, shown.get(message.seq));
+    withActions(edited);
   }
 }
 

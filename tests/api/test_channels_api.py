@@ -252,3 +252,15 @@ def test_a_flood_from_one_sender_is_limited_and_others_still_send(cast, group, a
         limited = db.session.query(AuditEvent).filter_by(operation="message.send", outcome="denied").all()
         assert [(event.details["code"], event.details["path"]) for event in limited] == [
             ("rate_limited", f"POST /api/v1/channels/{general}/messages")] * 6
+
+
+def test_a_task_from_a_message_takes_the_description_given_and_still_says_where_it_came_from(cast, group):
+    general = channels_of(cast, group["id"], "creator")["general"]["id"]
+    message = post(cast, general, "kz_member", "Проверить счета ТОО «Арман»").get_json()
+    made = cast.api.post(f"/api/v1/messages/{message['id']}/task", json={
+        "assignee_ids": [cast.ids["kz_member"]], "description": "Запросить выписки за 2025 год"},
+        headers=cast.headers["creator"])
+    assert made.status_code == 201, made.get_json()
+    description = made.get_json()["description"]
+    assert description.startswith("Запросить выписки за 2025 год\n\n") and "Проверить счета" not in description
+    assert f"\n\nИз сообщения № {message['seq']} в канале general, автор: " in description

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from jit.extensions import db
 from jit.models import AuditEvent
 from tests import factories
+from tests.channels_support import channels_of, post
 from tests.conftest import sign_in_page
 from tests.evidence_support import evidence_group, register
 from tests.web.test_legal_request_pages import registered
@@ -39,6 +40,8 @@ def test_every_page_view_appends_exactly_one_audit_event(app, cast):
     iid = cast.api.post(f"/api/v1/groups/{gid}/instructions", headers=cast.headers["by_head"], json={
         "from_team_id": teams["BY"], "to_team_id": teams["KZ"], "case_id": cases["BY"], "actions": ["Допрос"],
         "due_on": "2099-01-01", "body": "Прошу допросить"}).get_json()["id"]
+    general = channels_of(cast, gid, "creator")["general"]["id"]
+    mid = post(cast, general, "creator", "Допросить свидетеля").get_json()["id"]
     legal = cast.browser("by_legal")
     rid = registered(cast, legal)
     creator = cast.browser("creator")
@@ -54,7 +57,8 @@ def test_every_page_view_appends_exactly_one_audit_event(app, cast):
         f"/groups/{gid}/tasks", f"/groups/{gid}/tasks/new", f"/tasks/{tid}", f"/groups/{gid}/instructions",
         f"/groups/{gid}/instructions/new", f"/instructions/{iid}", f"/groups/{gid}/evidence",
         f"/groups/{gid}/evidence/new", f"/evidence/{eid}", f"/groups/{gid}/compliance",
-        f"/groups/{gid}/evaluations/{teams['BY']}")]
+        f"/groups/{gid}/evaluations/{teams['BY']}", f"/messages/{mid}/delete", f"/messages/{mid}/task",
+        f"/messages/{mid}/link")]
     pages += [(legal, path) for path in (
         "/legal/", "/legal/rules", "/legal/requests", "/legal/requests/new", f"/legal/requests/{rid}",
         f"/legal/requests/{rid}/edit", "/legal/statistics")]

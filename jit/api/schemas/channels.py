@@ -92,8 +92,13 @@ class MessageHistorySchema(ma.Schema):
 class MessageTaskSchema(ma.Schema):
     assignee_ids = ma.fields.List(Integer(), required=True)
     title = ma.fields.String(load_default=None, metadata={"description": "default: the message's first line"})
+    description = ma.fields.String(load_default=None, metadata={
+        "description": "default: the message's text; where the task came from is added after it"})
     due_on = ma.fields.Date(allow_none=True, load_default=None)
     priority = ma.fields.String(load_default="normal", metadata={"enum": [p.value for p in TaskPriority]})
+    case_id = Integer(allow_none=True, load_default=None)
+    instruction_id = Integer(allow_none=True, load_default=None)
+    allow_past_due = ma.fields.Boolean(load_default=False)
 
 
 class MessageLinkSchema(ma.Schema):

@@ -36,11 +36,13 @@ from jit.services.channels.messages import (
     catch_up,
     delete_message,
     edit_message,
+    get_message,
     link_message,
     list_messages,
     message_history,
     message_to_task,
     send,
+    task_title,
 )
 from jit.services.channels.payloads import ChannelSummary, message_payload
 from jit.services.channels.presence import cut_lost_access, forget_sockets, subscribe, typing, unsubscribe
@@ -60,6 +62,7 @@ __all__ = [
     "delete_message",
     "edit_message",
     "forget_sockets",
+    "get_message",
     "link_message",
     "list_channels",
     "list_messages",
@@ -75,6 +78,7 @@ __all__ = [
     "send",
     "subscribe",
     "takes_messages",
+    "task_title",
     "typing",
     "unread_total",
     "unsubscribe",

@@ -28,8 +28,13 @@ from jit.services.pagination import Page, paginate
 CLIENT_ID_LIMIT = 64
 # A subscribe answers with at most this many missed messages; the client asks again from the last.
 CATCH_UP_LIMIT = 500
-# What a message can point at, by its link_type.
+# What a message can point at, by its link_type; whole sentences, so that each language words them its own way.
 LINK_TARGETS = {"task": Task, "instruction": Instruction, "evidence_item": EvidenceItem}
+ALREADY_LINKED = {"task": _l("The message is already linked to a task."),
+                  "instruction": _l("The message is already linked to an instruction."),
+                  "evidence_item": _l("The message is already linked to an evidence item.")}
+NOT_OF_THE_GROUP = {"task": _l("Not a task of this group."), "instruction": _l("Not an instruction of this group."),
+                    "evidence_item": _l("Not an evidence item of this group.")}
 # `@username` not preceded by a word character (so e-mail addresses do not count).
 MENTION = re.compile(r"(?<![\w@])@([\w.-]*\w)")
 
@@ -140,6 +145,12 @@ def _mention(message: Message, channel: Channel, author: User) -> None:
                 room=notify.user_room(user.id))
 
 
+@use_case("message.read")
+def get_message(actor: User | None, message_id: int) -> Message:
+    """One message, for whoever may read its channel now (NotFound otherwise)."""
+    return _load_message(actor, message_id)[1]
+
+
 def _deleted_refusal(message: Message) -> authz.Refusal:
     return Inapplicable(_l("The message is deleted.")) if message.deleted_at is not None else None
 
@@ -201,8 +212,7 @@ def message_history(actor: User | None, message_id: int) -> tuple[Message, list[
 
 
 def _unlinked_refusals(message: Message) -> list[authz.Refusal]:
-    linked = message.link_type is not None and Inapplicable(
-        _l("The message is already linked to a %(type)s.", type=message.link_type))
+    linked = message.link_type is not None and Inapplicable(ALREADY_LINKED[message.link_type])
     return [_deleted_refusal(message), linked or None]
 
 
@@ -225,19 +235,28 @@ def allowed_actions(actor: User | None, message: Message) -> authz.Actions:
                          "to_task": [*_unlinked_refusals(message), *tasks.creation_refusals(actor, group)]})
 
 
+def task_title(message: Message) -> str:
+    """What a task made of the message is called unless named otherwise: the message's first line."""
+    return (message.body.splitlines() or [""])[0][: tasks.TITLE_LIMIT]
+
+
 @use_case("message.to_task")
 def message_to_task(actor: User | None, message_id: int, *, assignee_ids: list[int], title: str | None = None,
-                    due_on: date | None = None, priority: str = "normal") -> Task:
-    """Turn a message into a task of the group (by the task rules), the message keeping a link to it."""
+                    description: str | None = None, due_on: date | None = None, priority: str = "normal",
+                    case_id: int | None = None, instruction_id: int | None = None,
+                    allow_past_due: bool = False) -> Task:
+    """Turn a message into a task of the group (by the task rules), the message keeping a link to it
+    and the task's description saying where it came from (after the message's text, or the one given)."""
     actor, message = _load_message(actor, message_id)
     authz.refuse(*_unlinked_refusals(message))
     channel = message.channel
-    first_line = message.body.splitlines()[0][: tasks.TITLE_LIMIT]
     origin = _l("From message no. %(seq)s in channel %(channel)s by %(author)s.", seq=message.seq,
                 channel=channel.name, author=message.author.full_name)
-    task = tasks.create_task(actor, channel.group_id, title=(title or "").strip() or first_line,
-                             description=f"{message.body}\n\n{origin}", assignee_ids=assignee_ids, due_on=due_on,
-                             priority=priority)
+    text = (description or "").strip() or message.body
+    task = tasks.create_task(actor, channel.group_id, title=(title or "").strip() or task_title(message),
+                             description=f"{text}\n\n{origin}", assignee_ids=assignee_ids, due_on=due_on,
+                             priority=priority, case_id=case_id, instruction_id=instruction_id,
+                             allow_past_due=allow_past_due)
     message.link_type, message.link_id = "task", task.id
     note(object_type="message", object_id=message.id, task_id=task.id)
     _updated(message)
@@ -255,7 +274,7 @@ def link_message(actor: User | None, message_id: int, *, link_type: str, link_id
         raise Invalid(fields={"type": _l("One of: %(types)s.", types=", ".join(LINK_TARGETS))})
     target = db.session.get(model, link_id)
     if target is None or target.group_id != group.id:
-        raise Invalid(fields={"id": _l("Not a %(type)s of this group.", type=link_type)})
+        raise Invalid(fields={"id": NOT_OF_THE_GROUP[link_type]})
     message.link_type, message.link_id = link_type, target.id
     note(link_type=link_type, link_id=target.id)
     _updated(message)

@@ -26,7 +26,6 @@ from jit.services.evidence.access import (
     in_group,
     may_designate_consent_recorder,
     may_leave_group,
-    may_record_consent,
 )
 from jit.services.evidence.chain import NOTE_LIMIT, PLACE_LIMIT, ledger_name
 from jit.services.evidence.custody_events import (
@@ -76,7 +75,6 @@ __all__ = [
     "list_items",
     "may_designate_consent_recorder",
     "may_leave_group",
-    "may_record_consent",
     "record_consent",
     "record_event",
     "register",

@@ -80,11 +80,6 @@ def _consent_refusal(user: User | None, item: EvidenceItem):
     return None
 
 
-def may_record_consent(user: User | None, item: EvidenceItem) -> bool:
-    """Whether `user` may record the originating party's consent to the item (the page asks)."""
-    return _consent_refusal(user, item) is None
-
-
 def may_designate_consent_recorder(user: User | None, item: EvidenceItem) -> bool:
     """The originating team's national head designates who else records the consent, on an item
     with use conditions."""

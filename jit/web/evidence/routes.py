@@ -17,10 +17,19 @@ from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from jit.models import CustodyType, EvidenceStatus, JointGroup
-from jit.services import authz, evidence, group_view, groups
+from jit.services import evidence, group_view, groups
 from jit.services.errors import Conflict, Invalid, RateLimited, TooLarge
 from jit.uploads import accepts_upload
-from jit.web.common import actor, add_filters, badge_of, file_response, instruction_label, label_of
+from jit.web.common import (
+    action_choice,
+    actor,
+    add_filters,
+    badge_of,
+    file_response,
+    instruction_label,
+    label_of,
+    unmet_of,
+)
 from jit.web.evidence.forms import (
     EVENT_LABELS,
     KIND_LABELS,
@@ -163,17 +172,21 @@ def _detail_page(eid: int, *, status: int = 200, **forms):
     custody.refers_to.choices = [SelectChoice("", _("None: not a correction")), *(
         SelectChoice(event.seq, f"{event.seq}. {label_of(EVENT_LABELS, event.type)} — {event.actor.full_name}, "
                                 f"{event.at:%Y-%m-%d %H:%M}") for event in item.events)]
-    now = set(authz.allowed_now(page.actions))
-    custody.type.choices = [choice for choice in custody.type.choices
-                            if evidence.EVENT_ACTIONS[CustodyType(choice.value)] in now]
+    # Each event the service lists as the reader's, one blocked by an unmet condition disabled.
+    offered = {choice.value: evidence.EVENT_ACTIONS[CustodyType(choice.value)] for choice in custody.type.choices}
+    custody.type.choices = [action_choice(choice.value, choice.label, offered[choice.value],
+                                          page.actions[offered[choice.value]])
+                            for choice in custody.type.choices if offered[choice.value] in page.actions]
+    listed = {action: page.actions[action] for action in offered.values() if action in page.actions}
+    custody_unmet = unmet_of(listed) if listed and all(listed.values()) else []
     choose = forms["designee_form"]
     choose.user_id.choices = [SelectChoice("", _("Nobody: the national head only")), *(
         SelectChoice(user.id, user.full_name) for user in page.recorder_choices)]
     if "designee_form" not in submitted:
         choose.user_id.data = page.designee.id if page.designee else None
     return render_template("evidence/detail.html", item=item, group=group, broken=page.broken, member=page.member,
-                           designee=page.designee, may_record_consent=page.may_record_consent,
-                           may_designate=page.may_designate, now=now, **forms), status
+                           designee=page.designee, actions=page.actions, custody_unmet=custody_unmet,
+                           **forms), status
 
 
 def _submit(eid: int, name: str, form, act, done: str):

@@ -26,6 +26,7 @@ from jit.web.common import (
     actor,
     add_filters,
     badge_of,
+    confirmation_page,
     file_response,
     label_of,
     member_choices,
@@ -172,11 +173,6 @@ def overview(gid: int):
     return _overview_page(gid)
 
 
-def _confirmation(group: JointGroup, *, question: str, consequence: str, action: str, button: str, fields: dict):
-    return render_template("groups/confirm.html", group=group, question=question, consequence=consequence,
-                           action=action, button=button, fields=fields)
-
-
 @bp.route("/<int:gid>/transitions", methods=["POST"])
 @login_required
 def transition(gid: int):
@@ -206,7 +202,7 @@ def confirm_transition(gid: int):
     if f"to:{to}" not in groups.allowed_actions(actor(), group):
         raise Forbidden(_("Only the group head can do this."))
     label = _move_label(group, to)
-    return _confirmation(group, question=_("Are you sure? %(move)s: %(code)s", move=label, code=group.code),
+    return confirmation_page(group, question=_("Are you sure? %(move)s: %(code)s", move=label, code=group.code),
                          consequence=str(IRREVERSIBLE[to]), action=url_for(".transition", gid=gid), button=label,
                          fields={"to": to, "version": group.version, "reason": request.args.get("reason", "")})
 
@@ -298,7 +294,7 @@ def remove_member(gid: int, user_id: int):
         membership = _member(group, user_id)
         if user_id not in groups.removable_members(actor(), group):
             raise Forbidden(_("Only the group head or this team's national head can do this."))
-        return _confirmation(
+        return confirmation_page(
             group, question=_("Are you sure? Remove %(name)s from the group %(code)s",
                               name=membership.user.full_name, code=group.code),
             consequence=_("Their access to the group, its channels and records ends at once; their membership "

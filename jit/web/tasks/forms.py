@@ -21,7 +21,7 @@ from wtforms.validators import Length, Optional
 
 from jit.models import TaskPriority, TaskStatus
 from jit.services.tasks import COMMENT_LIMIT, TITLE_LIMIT
-from jit.web.common import newlines
+from jit.web.common import instruction_label, newlines, offer_people
 from jit.web.forms import Form
 
 STATUS_LABELS = {
@@ -71,6 +71,25 @@ class TaskForm(Form):
                                  render_kw={"data-picker": "instruction"})
     submit = SubmitField(_l("Set the task"))
 
+    def task_fields(self) -> dict:
+        """What the form says, as the task use cases take it."""
+        return {"title": self.title.data or "", "description": self.description.data or "",
+                "assignee_ids": self.assignee_ids.data, "due_on": self.due_on.data, "priority": self.priority.data,
+                "case_id": self.case_id.data, "instruction_id": self.instruction_id.data,
+                "allow_past_due": bool(self.allow_past_due.data)}
+
+
+def offer_task_choices(form: TaskForm, offered) -> TaskForm:
+    """Fill a new task's choices from `offered` (`group_view.people_form` with the instructions):
+    the group's cases, the people the caller may assign, the group's instructions."""
+    group = offered.group
+    form.case_id.choices = [SelectChoice("", _l("No case")),
+                            *(SelectChoice(case.id, f"{case.party_code} — {case.number}") for case in group.cases)]
+    offer_people(form.assignee_ids, offered, "assignee")
+    form.instruction_id.choices = [SelectChoice("", _l("No instruction")),
+                                   *(SelectChoice(i.id, instruction_label(i)) for i in offered.instructions)]
+    return form
+
 
 class EditForm(Form):
     """The task's own fields, edited on its page; `version` is the one the page showed."""
@@ -83,7 +102,6 @@ class EditForm(Form):
     due_on = DateField(_l("Due date"), id="edit-due_on", validators=[Optional()])
     allow_past_due = BooleanField(_l("Record a due date in the past anyway"), id="edit-allow_past_due")
     priority = SelectField(_l("Priority"), id="edit-priority", choices=_priority_choices())
-    submit = SubmitField(_l("Save changes"), id="edit-submit")
 
 
 class MoveForm(Form):
@@ -108,7 +126,6 @@ class BoardMoveForm(Form):
 class CommentForm(Form):
     body = TextAreaField(_l("Comment"), id="comment-body", render_kw={"rows": 3}, filters=[newlines],
                          validators=[Length(max=COMMENT_LIMIT)])
-    submit = SubmitField(_l("Add the comment"), id="comment-submit")
 
 
 class BoardFilterForm(Form):

@@ -9,15 +9,25 @@ as it is now next to what the user sent.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from jit.models import JointGroup, Task, TaskChange, TaskStatus
-from jit.services import group_view, tasks
+from jit.services import authz, group_view, tasks
 from jit.services.errors import Conflict, DomainError, Invalid
-from jit.web.common import actor, add_filters, badge_of, instruction_label, label_of, member_choices, offer_people
+from jit.web.common import (
+    action_choice,
+    actor,
+    add_filters,
+    badge_of,
+    label_of,
+    member_choices,
+    unmet_of,
+)
 from jit.web.refusals import form_page, show_refusal
 from jit.web.tasks.forms import (
     FIELD_LABELS,
@@ -29,6 +39,7 @@ from jit.web.tasks.forms import (
     EditForm,
     MoveForm,
     TaskForm,
+    offer_task_choices,
 )
 
 bp = Blueprint("tasks", __name__)
@@ -99,10 +110,10 @@ def board(gid: int):
     valid = not form.errors
     columns = [{"status": status.value, "tasks": [task for task in page.items if task.status == status]}
                for status in TaskStatus]
-    moves = {task.id: [status.value for status in tasks.moves(actor(), task)] for task in page.items}
+    moves = {task.id: _moves(tasks.allowed_actions(actor(), task)) for task in page.items}
     return render_template("tasks/board.html", group=group, form=form, columns=columns, more=bool(page.next_cursor),
-                           moves=moves, is_overdue=tasks.is_overdue, is_unassigned=tasks.is_unassigned), \
-        200 if valid else 422
+                           moves=moves, board_actions=tasks.board_actions(actor(), group),
+                           is_overdue=tasks.is_overdue, is_unassigned=tasks.is_unassigned), 200 if valid else 422
 
 
 def _moved(tid: int, gid: int, message: str, category: str, code: int, **answer):
@@ -133,20 +144,11 @@ def board_move(tid: int):
 def new(gid: int):
     offered = group_view.people_form(actor(), gid, "assignee", with_instructions=True)
     group = offered.group
-    form = TaskForm()
-    form.case_id.choices = [SelectChoice("", _("No case")),
-                            *(SelectChoice(case.id, f"{case.party_code} — {case.number}") for case in group.cases)]
-    offer_people(form.assignee_ids, offered, "assignee")
-    form.instruction_id.choices = [SelectChoice("", _("No instruction")),
-                                   *(SelectChoice(i.id, instruction_label(i)) for i in offered.instructions)]
+    form = offer_task_choices(TaskForm(), offered)
     status = None
     if form.validate_on_submit():
         try:
-            task = tasks.create_task(
-                actor(), gid, title=form.title.data or "", description=form.description.data or "",
-                assignee_ids=form.assignee_ids.data, due_on=form.due_on.data, priority=form.priority.data,
-                case_id=form.case_id.data, instruction_id=form.instruction_id.data,
-                allow_past_due=bool(form.allow_past_due.data))
+            task = tasks.create_task(actor(), gid, **form.task_fields())
         except (Invalid, Conflict) as refusal:
             status = show_refusal(form, refusal)
         else:
@@ -166,11 +168,24 @@ def _move_form(task: Task) -> MoveForm:
     return MoveForm(formdata=None, version=task.version)
 
 
-def _with_moves(form: MoveForm, task: Task) -> MoveForm:
-    # A closed task offers its one move, reopening, only to those who may reopen it.
-    reopenable = task.status not in tasks.FINAL or tasks.may_reopen(actor(), task)
-    allowed = [status for status in TaskStatus if status in tasks.TRANSITIONS[task.status] and reopenable]
-    form.status.choices = [SelectChoice(status.value, STATUS_LABELS[status.value]) for status in allowed]
+@dataclass(frozen=True)
+class Moves:
+    """The statuses the service lets the reader move a task to, each with what it still lacks; the
+    ones possible now; and, when none is, every condition that blocks them."""
+
+    unmet: dict[str, list[str]]
+    possible: list[str]
+    blocked: list[str]
+
+
+def _moves(actions: authz.Actions) -> Moves:
+    unmet = {action.removeprefix("to:"): why for action, why in actions.items() if action.startswith("to:")}
+    possible = [to for to, why in unmet.items() if not why]
+    return Moves(unmet, possible, [] if possible else unmet_of(unmet))
+
+
+def _with_moves(form: MoveForm, moves: Moves) -> MoveForm:
+    form.status.choices = [action_choice(to, STATUS_LABELS[to], f"to:{to}", unmet) for to, unmet in moves.unmet.items()]
     return form
 
 
@@ -188,6 +203,8 @@ def _detail_page(tid: int, *, status: int = 200, refusal: DomainError | None = N
                  edit_form: EditForm | None = None, move_form: MoveForm | None = None,
                  comment_form: CommentForm | None = None, stale: EditForm | MoveForm | None = None):
     task = tasks.get_task(actor(), tid)
+    actions = tasks.allowed_actions(actor(), task)
+    moves = _moves(actions)
     changed_meanwhile = isinstance(refusal, Conflict) and "version" in refusal.fields
     if changed_meanwhile:
         edit_form, move_form = None, None  # start again from the task as it is now
@@ -198,9 +215,10 @@ def _detail_page(tid: int, *, status: int = 200, refusal: DomainError | None = N
         "tasks/detail.html", task=task, overdue=tasks.is_overdue(task), unassigned=tasks.is_unassigned(task),
         refusal=refusal, refusal_details=details, changed_meanwhile=changed_meanwhile,
         stale_rows=_stale(task, stale) if changed_meanwhile and stale is not None else [],
-        edit_form=edit_form or _edit_form(task), move_form=_with_moves(move_form or _move_form(task), task),
+        edit_form=edit_form or _edit_form(task), move_form=_with_moves(move_form or _move_form(task), moves),
         comment_form=comment_form or CommentForm(formdata=None), history=_history_rows(task),
-        final=task.status in tasks.FINAL,
+        final=task.status in tasks.FINAL, actions=actions,
+        move_unmet=moves.blocked,
     ), status
 
 
