@@ -59,6 +59,7 @@ function render(message, item) {
   item.replaceChildren();
   item.className = "chat-message";
   item.dataset.seq = message.seq;
+  item.dataset.object = `message:${message.id}`;  // its buttons' actions are the message's (data-action)
   item.toggleAttribute("data-mine", message.author.id === me);
   const meta = document.createElement("div");
   meta.className = "small text-muted";
@@ -89,13 +90,15 @@ function render(message, item) {
     item.append(link);
   }
   if (message.author.id === me && !message.deleted) {
-    item.append(action(text.textEdit, () => edit(message)), " ", action(text.textDelete, () => remove(message)));
+    item.append(action(text.textEdit, "edit", () => edit(message)), " ",
+                action(text.textDelete, "delete", () => remove(message)));
   }
 }
 
-function action(label, handler) {
+function action(label, verb, handler) {
   const button = document.createElement("button");
   button.type = "button";
+  button.dataset.action = verb;
   button.className = "btn btn-sm btn-link p-0 ms-1";
   button.textContent = label;
   button.addEventListener("click", handler);

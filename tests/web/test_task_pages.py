@@ -190,9 +190,15 @@ def test_a_legal_observer_reads_but_cannot_comment_or_move_and_anonymous_is_sent
     tid = created(cast, gid)
     legal = cast.browser("by_legal")
     assert legal.get(f"/groups/{gid}/tasks", headers=EN).status_code == 200
-    assert legal.get(f"/tasks/{tid}", headers=EN).status_code == 200
+    page = legal.get(f"/tasks/{tid}", headers=EN)
+    assert page.status_code == 200
+    assert "data-action" not in page.get_data(as_text=True)  # no move, edit or comment is offered to her
     assert submit(legal, f"/tasks/{tid}/comments", {"body": "Замечание"}, form_url=f"/tasks/{tid}").status_code == 403
-    assert move(legal, tid, "in_progress").status_code == 403
+    # A move sent anyway (with the version the head's page shows) is refused.
+    version = version_on(cast.browser("creator").get(f"/tasks/{tid}", headers=EN).get_data(as_text=True), "move")
+    assert legal.post(f"/tasks/{tid}", headers=EN, data={
+        "action": "move", "version": version, "status": "in_progress", "blocked_reason": "",
+        "csrf_token": csrf_token_in(page.get_data(as_text=True))}).status_code == 403
     assert set_task(legal, gid, assignee_ids=str(cast.ids["kz_member"])).status_code == 403
     anonymous = cast.app.test_client()
     for url in (f"/groups/{gid}/tasks", f"/groups/{gid}/tasks/new", f"/tasks/{tid}"):
@@ -218,7 +224,7 @@ def test_each_card_has_a_move_form_that_works_without_script(cast, gid):
     board = member.get(f"/groups/{gid}/tasks", headers=EN).get_data(as_text=True)
     card = _card(board, tid)
     assert f'<label class="visually-hidden" for="move-{tid}">Move “{TITLE}” to</label>' in card
-    assert re.findall(r'<option value="(\w+)">', card) == ["in_progress", "blocked", "cancelled"]
+    assert re.findall(r'<option value="(\w+)"', card) == ["in_progress", "blocked", "cancelled"]
     assert 'src="/static/js/board.js"' in board
     moved = board_move(member, gid, tid, "in_progress")
     assert (moved.status_code, moved.headers["Location"]) == (302, f"/groups/{gid}/tasks#task-{tid}")
@@ -254,7 +260,7 @@ def test_a_done_task_offers_reopening_only_to_who_may(cast, gid):
     assert f'action="/tasks/{tid}/move"' not in head_board
     assert "No further moves" in cast.browser("kz_head").get(f"/tasks/{tid}", headers=EN).get_data(as_text=True)
     creator = cast.browser("creator")
-    assert re.findall(r'<option value="(\w+)">', _card(creator.get(f"/groups/{gid}/tasks", headers=EN)
+    assert re.findall(r'<option value="(\w+)"', _card(creator.get(f"/groups/{gid}/tasks", headers=EN)
                                                        .get_data(as_text=True), tid)) == ["open"]
     assert board_move(creator, gid, tid, "open").status_code == 302
     assert f'id="task-{tid}"' in column(creator.get(f"/groups/{gid}/tasks", headers=EN).get_data(as_text=True),

@@ -164,8 +164,10 @@ def _detail_page(eid: int, *, status: int = 200, **forms):
         SelectChoice(event.seq, f"{event.seq}. {label_of(EVENT_LABELS, event.type)} — {event.actor.full_name}, "
                                 f"{event.at:%Y-%m-%d %H:%M}") for event in item.events)]
     now = set(authz.allowed_now(page.actions))
-    custody.type.choices = [choice for choice in custody.type.choices
-                            if evidence.EVENT_ACTIONS[CustodyType(choice.value)] in now]
+    # Each kind of event is its own action (data-action on its option, for the browser crawl).
+    custody.type.choices = [SelectChoice(choice.value, choice.label, render_kw={"data-action": action})
+                            for choice in custody.type.choices
+                            if (action := evidence.EVENT_ACTIONS[CustodyType(choice.value)]) in now]
     choose = forms["designee_form"]
     choose.user_id.choices = [SelectChoice("", _("Nobody: the national head only")), *(
         SelectChoice(user.id, user.full_name) for user in page.recorder_choices)]

@@ -15,7 +15,7 @@ from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from jit.models import JointGroup, Task, TaskChange, TaskStatus
-from jit.services import group_view, tasks
+from jit.services import authz, group_view, tasks
 from jit.services.errors import Conflict, DomainError, Invalid
 from jit.web.common import actor, add_filters, badge_of, instruction_label, label_of, member_choices, offer_people
 from jit.web.refusals import form_page, show_refusal
@@ -167,10 +167,11 @@ def _move_form(task: Task) -> MoveForm:
 
 
 def _with_moves(form: MoveForm, task: Task) -> MoveForm:
-    # A closed task offers its one move, reopening, only to those who may reopen it.
-    reopenable = task.status not in tasks.FINAL or tasks.may_reopen(actor(), task)
-    allowed = [status for status in TaskStatus if status in tasks.TRANSITIONS[task.status] and reopenable]
-    form.status.choices = [SelectChoice(status.value, STATUS_LABELS[status.value]) for status in allowed]
+    # The moves the service lets this person make (a closed task's reopening only for those who may), each
+    # its own action (data-action on its option, for the browser crawl).
+    form.status.choices = [SelectChoice(status.value, STATUS_LABELS[status.value],
+                                        render_kw={"data-action": f"to:{status.value}"})
+                           for status in tasks.moves(actor(), task)]
     return form
 
 
@@ -200,7 +201,7 @@ def _detail_page(tid: int, *, status: int = 200, refusal: DomainError | None = N
         stale_rows=_stale(task, stale) if changed_meanwhile and stale is not None else [],
         edit_form=edit_form or _edit_form(task), move_form=_with_moves(move_form or _move_form(task), task),
         comment_form=comment_form or CommentForm(formdata=None), history=_history_rows(task),
-        final=task.status in tasks.FINAL,
+        now=authz.allowed_now(tasks.allowed_actions(actor(), task)),
     ), status
 
 
