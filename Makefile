@@ -46,6 +46,9 @@ static/vendor/.copied: node_modules/.installed
 	cp node_modules/sortablejs/modular/sortable.esm.js static/vendor/sortablejs/
 	mkdir -p static/vendor/tom-select
 	cp node_modules/tom-select/dist/js/tom-select.complete.min.js node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css static/vendor/tom-select/
+	# Read by the browser tests' accessibility checks (tests/browser/test_crawl.py), not by the pages.
+	mkdir -p static/vendor/axe-core
+	cp node_modules/axe-core/axe.min.js static/vendor/axe-core/
 	touch $@
 
 translations: $(VENV)/.installed

@@ -44,6 +44,9 @@ function enhance(select) {
     };
   }
   new TomSelect(select, settings);
+  // The select stays in the form (it is what is sent) but Tom Select made it unfocusable and gave its label
+  // to its own control: hidden from assistive technology too, which then hears one named field, not two.
+  select.setAttribute("aria-hidden", "true");
 }
 
 function enhanceAll(root) {

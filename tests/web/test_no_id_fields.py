@@ -5,34 +5,12 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from html.parser import HTMLParser
 
 from tests.evidence_support import evidence_group, register
 from tests.groups_support import TODAY
+from tests.page_support import record_fields, typed_record_fields
 
 EN = {"Accept-Language": "en"}
-# Fields that name a record without an `_id` in their name.
-RECORD_FIELDS = {"assignee", "refers_to", "head", "custodian"}
-
-
-class _Controls(HTMLParser):
-    """Every form control of a page: (tag, name, type)."""
-
-    def __init__(self):
-        super().__init__()
-        self.found: list[tuple[str, str, str]] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag in ("input", "select", "textarea") and attrs.get("name"):
-            self.found.append((tag, attrs["name"], attrs.get("type") or "text"))
-
-
-def _names_a_record(name: str) -> bool:
-    bare = name.split("-")[-1]  # forms of one page take prefixes (custody-refers_to)
-    return bare.endswith(("_id", "_ids")) or bare in RECORD_FIELDS
-
-
 def test_no_form_of_a_group_page_has_a_free_text_id_field(cast):
     setting = evidence_group(cast)
     gid, teams, cases = setting["gid"], setting["teams"], setting["cases"]
@@ -53,14 +31,9 @@ def test_no_form_of_a_group_page_has_a_free_text_id_field(cast):
         for url in pages:
             response = browser.get(url, headers=EN)
             assert response.status_code == 200, (who, url, response.status_code)
-            controls = _Controls()
-            controls.feed(response.get_data(as_text=True))
-            for tag, name, kind in controls.found:
-                if _names_a_record(name):
-                    seen.append(name)
-                    # A checkbox or a hidden field carries an id the server wrote; nobody types it.
-                    if not (tag == "select" or kind in ("hidden", "checkbox")):
-                        typed.append((who, url, tag, name, kind))
+            html = response.get_data(as_text=True)
+            seen += [name for _, name, _ in record_fields(html)]
+            typed += [(who, url, *control) for control in typed_record_fields(html)]
     assert not typed
     # The scan saw the fields it is about (it would pass vacuously on pages that lost their forms).
     assert {"national_head_id", "user_id", "head_id", "handling_investigator_id", "assignee_ids", "instruction_id",

@@ -25,6 +25,7 @@ from jit.services import (
     legal_requests,
     naming,
     page_views,
+    registry,
 )
 from jit.services.compliance import SEVERITIES, VIOLATION, WARNING
 from jit.services.errors import Conflict, Forbidden, Invalid, TooLarge
@@ -219,7 +220,11 @@ add_filters(bp, badge_of, severity_badge=SEVERITY_BADGES)
 
 
 @bp.app_template_global("finding_link")
-def finding_link(finding) -> str:
+def finding_link(finding) -> str | None:
+    """The page of the finding's object, or None where the caller may not open it (a party's page is the
+    registry keeper's)."""
+    if finding.object_type == "party" and not registry.may_keep(actor()):
+        return None
     return OBJECT_LINKS[finding.object_type](finding)
 
 
