@@ -43,11 +43,22 @@ class GroupSummary:
         return Counter(item.rule for item in self.report.findings)
 
 
+def chosen(findings: list[Finding], *, severity: str | None = None, rule: str | None = None) -> list[Finding]:
+    """The findings of one severity and/or one rule (None: any); an unknown one names its field."""
+    if severity and severity not in SEVERITIES:
+        raise Invalid(fields={"severity": _l("One of: %(values)s.", values=", ".join(SEVERITIES))})
+    if rule and rule not in RULES:
+        raise Invalid(fields={"rule": _l("Not a rule of the compliance engine.")})
+    return [item for item in findings
+            if (not severity or item.severity == severity) and (not rule or item.rule == rule)]
+
+
 @use_case("compliance.group")
-def group_report(actor: User | None, group_id: int) -> Report:
-    """The group's findings, for anyone who may see the group."""
+def group_report(actor: User | None, group_id: int, *, severity: str | None = None,
+                 rule: str | None = None) -> Report:
+    """The group's findings (of one severity or rule, if asked), for anyone who may see the group."""
     _, group = scope.load_visible(actor, group_id)
-    report = Report(utcnow(), engine.check_group(group, scope.today()))
+    report = Report(utcnow(), chosen(engine.check_group(group, scope.today()), severity=severity, rule=rule))
     note(findings=len(report.findings), violations=report.count(VIOLATION))
     return report
 
