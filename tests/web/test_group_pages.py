@@ -277,7 +277,7 @@ def test_a_document_file_is_attached_and_downloaded_from_the_page(cast):
     group = create_group(cast)
     document = file_document(cast, group["id"], None, "BY")
     browser = cast.browser("creator")
-    documents = browser.get(f"/groups/{group['id']}/documents", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    documents = _tab(browser, group["id"], "/documents")
     upload_url = f"/groups/{group['id']}/documents/{document['id']}/file"
     assert f'action="{upload_url}"' in documents
     content = "Решение о создании".encode() * 100
@@ -285,7 +285,7 @@ def test_a_document_file_is_attached_and_downloaded_from_the_page(cast):
                                           "csrf_token": csrf_token_in(documents)},
                         content_type="multipart/form-data")
     assert sent.status_code == 302
-    documents = browser.get(f"/groups/{group['id']}/documents", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    documents = _tab(browser, group["id"], "/documents")
     assert f'action="{upload_url}"' not in documents
     download = browser.get(upload_url)
     assert download.data == content
@@ -300,8 +300,7 @@ def test_a_page_upload_without_a_file_is_refused_and_nothing_changes(cast):
     refused = browser.post(f"/groups/{group['id']}/documents/{document['id']}/file",
                            data={"csrf_token": csrf_token_in(documents)}, headers={"Accept-Language": "en"})
     assert refused.status_code == 302
-    assert "Choose a file." in browser.get(f"/groups/{group['id']}/documents", headers={"Accept-Language": "en"}).get_data(
-        as_text=True)
+    assert "Choose a file." in _tab(browser, group["id"], "/documents")
     assert browser.get(f"/groups/{group['id']}/documents/{document['id']}/file").status_code == 404
 
 
