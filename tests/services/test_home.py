@@ -51,7 +51,7 @@ def test_the_home_shows_terms_findings_and_the_overdue_work_each_leads(cast, clo
         assert _overdue(running) == {"group": (1, 2)} and _overdue(lapsed) == {"group": (0, 0)}
         assert running.by_rule == {}  # findings by rule are the legal officers'
         assert {event.group_id for event in head.activity} <= {world.gid, world.lapsed} and head.activity
-        assert [(outcome, details.get("object_type")) for outcome, details in audited("home.read")] == [("ok", None)]
+        assert [outcome for outcome, _ in audited("home.read")] == ["ok"]  # one page view, one event
 
         kz = {glance.group.id: _overdue(glance) for glance in home.home(person(cast, "kz_head")).groups}
         assert kz == {world.gid: {"KZ": (1, 1)}, world.lapsed: {"KZ": (0, 0)}}
