@@ -100,9 +100,9 @@ def file_document(cast: Cast, gid: int, decision: str | None, party: str, **extr
     return response.get_json()
 
 
-def activate(cast: Cast) -> dict:
+def activate(cast: Cast, **fields) -> dict:
     """A group taken from draft to active: request, both teams, both parties' decisions."""
-    gid = create_group(cast)["id"]
+    gid = create_group(cast, **fields)["id"]
     file_document(cast, gid, None, "BY")
     advance(cast, gid, "requested")
     form_teams(cast, gid)

@@ -141,6 +141,10 @@ MATRIX: dict[tuple[str, str], Call] = {
                                   "outsider": 302},
                                  form={"title": "ССОГ", "purpose": "Цель", "place_of_activity": "Минск"}),
     ("groups.overview", "GET"): Call(page_group_reader()),
+    ("groups.members", "GET"): Call(page_group_reader()),
+    ("groups.documents", "GET"): Call(page_group_reader()),
+    ("groups.case_list", "GET"): Call(page_group_reader()),
+    ("groups.timeline", "GET"): Call(page_group_reader()),
     ("groups.edit", "GET"): Call(page_group_reader()),
     ("groups.edit", "POST"): Call(page_group_manager(), form={
         "title": "Новое", "purpose": "Цель", "place_of_activity": "Минск, Астана", "version": "2"}),
@@ -229,6 +233,7 @@ MATRIX: dict[tuple[str, str], Call] = {
                                             json={"username": "nobody", "password": "wrong password"}),
     ("api_auth.revoke_token", "DELETE"): Call(api_any_user(204)),
     ("api_auth.me", "GET"): Call(api_any_user()),
+    ("api_home.home", "GET"): Call(api_any_user()),
     ("api_registry.list_parties", "GET"): Call(api_any_user()),
     ("api_registry.update_party", "PATCH"): Call(api_admin_only(), json={"chisinau_in_force_on": None}),
     ("api_registry.list_authorities", "GET"): Call(api_any_user()),

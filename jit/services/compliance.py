@@ -50,11 +50,23 @@ def _named(actor: User, findings: list[Finding]) -> list[Finding]:
     return [replace(item, object_name=names.get((item.object_type, str(item.object_id)))) for item in findings]
 
 
+def chosen(findings: list[Finding], *, severity: str | None = None, rule: str | None = None) -> list[Finding]:
+    """The findings of one severity and/or one rule (None: any); an unknown one names its field."""
+    if severity and severity not in SEVERITIES:
+        raise Invalid(fields={"severity": _l("One of: %(values)s.", values=", ".join(SEVERITIES))})
+    if rule and rule not in RULES:
+        raise Invalid(fields={"rule": _l("Not a rule of the compliance engine.")})
+    return [item for item in findings
+            if (not severity or item.severity == severity) and (not rule or item.rule == rule)]
+
+
 @use_case("compliance.group")
-def group_report(actor: User | None, group_id: int) -> Report:
-    """The group's findings, for anyone who may see the group."""
+def group_report(actor: User | None, group_id: int, *, severity: str | None = None,
+                 rule: str | None = None) -> Report:
+    """The group's findings (of one severity or rule, if asked), for anyone who may see the group."""
     actor, group = scope.load_visible(actor, group_id)
-    report = Report(utcnow(), _named(actor, engine.check_group(group, scope.today())))
+    findings = chosen(engine.check_group(group, scope.today()), severity=severity, rule=rule)
+    report = Report(utcnow(), _named(actor, findings))
     note(findings=len(report.findings), violations=report.count(VIOLATION))
     return report
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy import func, select
+
+from jit.extensions import db
 from jit.models import (
     Authority,
     EvidenceItem,
@@ -31,6 +34,7 @@ from jit.services import (
     instructions,
     people,
     registry,
+    scope,
     tasks,
 )
 from jit.services.audit import note, use_case
@@ -55,15 +59,36 @@ class Chat:
     recent: list[tuple[Message, authz.Actions]]
 
 
+# The group's pages, one URL each: this module reads the first four and the last; the others are
+# the instruction list, the task board, the evidence register and the chat page below.
+TABS = ("overview", "members", "documents", "cases", "instructions", "tasks", "evidence", "channels", "timeline")
+
+
 @dataclass(frozen=True)
 class GroupPage:
+    """One tab of the group: what every tab shows (the group, what the reader may do with it) and
+    what this one adds (empty on the others)."""
+
     group: JointGroup
+    tab: str
     actions: authz.Actions  # what the reader may do with the group, with what each still lacks
-    removable: dict[int, list[str]]  # the members the reader may remove (by user id), with what blocks it
-    compliance: compliance.Report
-    evaluations: list[tuple[NationalTeam, GroupEvaluation | None]]
+    removable: dict[int, list[str]]  # members tab: whom the reader may remove (by user id), with what blocks it
+    compliance: compliance.Report | None  # overview: the group's findings
+    evaluations: list[tuple[NationalTeam, GroupEvaluation | None]]  # overview: the closure evaluations
     evaluation_due: bool
-    chat: Chat
+    counts: dict[str, int]  # overview: how many records each tab lists
+
+
+def _count(stmt) -> int:
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+
+
+def _counts(actor: User, group: JointGroup) -> dict[str, int]:
+    return {
+        "members": len(scope.current_members(group)), "documents": len(group.documents), "cases": len(group.cases),
+        "instructions": _count(instructions.listed(group)), "tasks": _count(tasks.listed(group)),
+        "evidence": _count(select(EvidenceItem.id).where(EvidenceItem.group_id == group.id)),
+        "channels": len(channels.list_channels(actor, group.id)), "timeline": len(group.events)}
 
 
 def _chat(actor: User, group: JointGroup, wanted: int | None) -> Chat:
@@ -85,16 +110,19 @@ def _on_the_group(group: JointGroup) -> None:
 
 
 @use_case("group.read")
-def group_page(actor: User | None, group_id: int) -> GroupPage:
-    """The group's overview: the group, its possible moves, its compliance findings, the closure
-    evaluations and the chat panel."""
+def group_page(actor: User | None, group_id: int, tab: str = "overview") -> GroupPage:
+    """One of the group's own tabs (`overview`, `members`, `documents`, `cases`, `timeline`): the
+    group, its possible moves, and what that tab shows."""
     group = groups.get_group(actor, group_id)
+    overview = tab == "overview"
     page = GroupPage(
-        group=group, actions=groups.allowed_actions(actor, group), removable=groups.removable_members(actor, group),
-        compliance=compliance.group_report(actor, group_id),
-        evaluations=evaluations.list_evaluations(actor, group_id), evaluation_due=evaluations.is_due(group),
-        chat=_chat(actor, group, None))
+        group=group, tab=tab, actions=groups.allowed_actions(actor, group),
+        removable=groups.removable_members(actor, group) if tab == "members" else {},
+        compliance=compliance.group_report(actor, group_id) if overview else None,
+        evaluations=evaluations.list_evaluations(actor, group_id) if overview else [],
+        evaluation_due=overview and evaluations.is_due(group), counts=_counts(actor, group) if overview else {})
     _on_the_group(group)
+    note(tab=tab)
     return page
 
 
@@ -148,10 +176,10 @@ def task_board(actor: User | None, group_id: int, filters: Filters, *, limit: in
 
 
 @use_case("instruction.list")
-def instruction_list(actor: User | None, group_id: int, *, status: str | None = None,
+def instruction_list(actor: User | None, group_id: int, filters: Filters, *,
                      cursor: str | None = None) -> tuple[JointGroup, Page]:
     group = groups.get_group(actor, group_id)
-    page = instructions.list_instructions(actor, group_id, status=status, cursor=cursor)
+    page = instructions.list_instructions(actor, group_id, **filters(group), cursor=cursor)
     _on_the_group(group)
     return group, page
 
@@ -166,9 +194,10 @@ def evidence_register(actor: User | None, group_id: int, filters: Filters, *,
 
 
 @use_case("compliance.group")
-def compliance_page(actor: User | None, group_id: int) -> tuple[JointGroup, compliance.Report]:
+def compliance_page(actor: User | None, group_id: int, *, severity: str | None = None,
+                    rule: str | None = None) -> tuple[JointGroup, compliance.Report]:
     group = groups.get_group(actor, group_id)
-    report = compliance.group_report(actor, group_id)
+    report = compliance.group_report(actor, group_id, severity=severity, rule=rule)
     _on_the_group(group)
     return group, report
 

@@ -9,7 +9,7 @@ from datetime import date
 from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from jit.extensions import db
@@ -65,17 +65,31 @@ def _load(actor: User | None, instruction_id: int) -> tuple[User, Instruction]:
 
 # --- reading -------------------------------------------------------------------------------
 
-@use_case("instruction.list")
-def list_instructions(actor: User | None, group_id: int, *, status: str | None = None,
-                      limit: int | None = None, cursor: str | None = None) -> Page:
-    """The group's instructions, for anyone who may see the group."""
-    _, group = scope.load_visible(actor, group_id)
-    stmt = select(Instruction).where(Instruction.group_id == group.id).options(
-        selectinload(Instruction.documents), selectinload(Instruction.results))
+def listed(group: JointGroup, *, status: str | None = None, overdue: bool = False,
+           to_team_id: int | None = None) -> Select:
+    """The group's instructions a list shows: of one status, past their due date while still open
+    (drafts included: a draft past its date is late to send), or addressed to one team. The home
+    page counts with the same query, so a number and the list it links to agree."""
+    stmt = select(Instruction).where(Instruction.group_id == group.id)
     if status:
         if status not in {s.value for s in InstructionStatus}:
             raise Invalid(fields={"status": _l("Not a status of an instruction.")})
         stmt = stmt.where(Instruction.status == InstructionStatus(status))
+    if overdue:
+        stmt = stmt.where(Instruction.due_on < scope.today(),
+                          Instruction.status.in_((InstructionStatus.DRAFT, *OPEN_STATUSES)))
+    if to_team_id is not None:
+        stmt = stmt.where(Instruction.to_team_id == to_team_id)
+    return stmt
+
+
+@use_case("instruction.list")
+def list_instructions(actor: User | None, group_id: int, *, status: str | None = None, overdue: bool = False,
+                      to_team_id: int | None = None, limit: int | None = None, cursor: str | None = None) -> Page:
+    """The group's instructions, for anyone who may see the group."""
+    _, group = scope.load_visible(actor, group_id)
+    stmt = listed(group, status=status, overdue=overdue, to_team_id=to_team_id).options(
+        selectinload(Instruction.documents), selectinload(Instruction.results))
     return paginate(stmt, Instruction.id, limit=limit, cursor=cursor, descending=True)
 
 

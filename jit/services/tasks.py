@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -136,14 +136,11 @@ def _json_safe(value: Any) -> Any:
 
 # --- reading -------------------------------------------------------------------------------
 
-@use_case("task.list")
-def list_tasks(actor: User | None, group_id: int, *, status: str | None = None, team_id: int | None = None,
-               assignee_id: int | None = None, case_id: int | None = None, overdue: bool = False,
-               limit: int | None = None, cursor: str | None = None) -> Page:
-    """The group's tasks, oldest first, for anyone who may see the group."""
-    _, group = scope.load_visible(actor, group_id)
-    stmt = select(Task).where(Task.group_id == group.id).options(
-        selectinload(Task.assignments).selectinload(TaskAssignment.user), selectinload(Task.created_by))
+def listed(group: JointGroup, *, status: str | None = None, team_id: int | None = None,
+           assignee_id: int | None = None, case_id: int | None = None, overdue: bool = False) -> Select:
+    """The group's tasks a list shows, filtered; the home page counts with the same query, so a
+    number and the board it links to agree."""
+    stmt = select(Task).where(Task.group_id == group.id)
     if status:
         if status not in {s.value for s in TaskStatus}:
             raise Invalid(fields={"status": _l("One of: %(values)s.", values=", ".join(s.value for s in TaskStatus))})
@@ -156,6 +153,18 @@ def list_tasks(actor: User | None, group_id: int, *, status: str | None = None, 
         stmt = stmt.where(Task.case_id == case_id)
     if overdue:
         stmt = stmt.where(Task.due_on < scope.today(), Task.status.not_in(FINAL))
+    return stmt
+
+
+@use_case("task.list")
+def list_tasks(actor: User | None, group_id: int, *, status: str | None = None, team_id: int | None = None,
+               assignee_id: int | None = None, case_id: int | None = None, overdue: bool = False,
+               limit: int | None = None, cursor: str | None = None) -> Page:
+    """The group's tasks, oldest first, for anyone who may see the group."""
+    _, group = scope.load_visible(actor, group_id)
+    stmt = listed(group, status=status, team_id=team_id, assignee_id=assignee_id, case_id=case_id,
+                  overdue=overdue).options(
+        selectinload(Task.assignments).selectinload(TaskAssignment.user), selectinload(Task.created_by))
     return paginate(stmt, Task.id, limit=limit, cursor=cursor)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import Flask
+from flask import Flask, request
 from flask_login import current_user
 
 from jit.services import work
@@ -40,6 +40,16 @@ def _navigation_counts() -> dict:
     return {"work_count": work.count_for_navigation(user), "unread_count": unread_total(user)}
 
 
+# The top menu's sections, by the blueprint (or endpoint) of the page: the current one is marked.
+SECTIONS = {"main.home": "home", "main.my_work": "work", "groups": "groups", "instructions": "groups",
+            "tasks": "groups", "evidence": "groups", "channels": "groups", "legal.group_compliance": "groups",
+            "legal.evaluation": "groups", "legal": "legal", "audit": "audit", "account": "account", "admin": "admin"}
+
+
+def _navigation_section() -> dict:
+    return {"nav_section": SECTIONS.get(request.endpoint or "", SECTIONS.get(request.blueprint or ""))}
+
+
 def init_web(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
@@ -59,3 +69,4 @@ def init_web(app: Flask) -> None:
     app.add_template_filter(file_size, "file_size")
     app.add_template_filter(short_hash, "short_hash")
     app.context_processor(_navigation_counts)
+    app.context_processor(_navigation_section)

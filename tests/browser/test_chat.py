@@ -38,7 +38,7 @@ def test_two_members_chat_live_and_catch_up_after_going_offline(cast, live_serve
 
     belarusian = signed_in(new_context, live_server, cast.people["by_head"])
     belarusian.goto(f"{live_server}/groups/{gid}")
-    belarusian.get_by_role("link", name="Channels").click()
+    belarusian.get_by_role("navigation", name="Sections of the group").get_by_role("link", name="Channels").click()
     expect(belarusian.get_by_role("heading", name="General")).to_be_visible()
     connected(belarusian)
     kazakh = signed_in(new_context, live_server, cast.people["kz_member"])
@@ -106,13 +106,13 @@ def test_two_members_chat_live_and_catch_up_after_going_offline(cast, live_serve
     expect(kazakh.locator("[data-composer-error]")).to_have_text("")
 
 
-def test_the_group_page_chats_in_the_general_channel_while_the_page_refreshes_live(cast, live_server, new_context):
+def test_the_channels_tab_chats_in_the_general_channel_while_the_page_refreshes_live(cast, live_server, new_context):
     group = active_group_with_member(cast)
     gid = group["id"]
     pages = {}
     for who in ("by_head", "kz_member"):
         pages[who] = signed_in(new_context, live_server, cast.people[who])
-        pages[who].goto(f"{live_server}/groups/{gid}")
+        pages[who].goto(f"{live_server}/groups/{gid}/channels")
         connected(pages[who])
     belarusian, kazakh = pages["by_head"], pages["kz_member"]
     expect(kazakh.locator("[data-presence]")).to_contain_text(cast.people["by_head"].full_name)
@@ -121,12 +121,12 @@ def test_the_group_page_chats_in_the_general_channel_while_the_page_refreshes_li
     belarusian.get_by_role("button", name="Send").click()
     expect(messages(kazakh)).to_have_count(1)
 
-    # A change to the group refreshes the page's content live; the chat below it stays as it was.
-    case = cast.api.post(f"/api/v1/groups/{gid}/cases", json={
-        "party": "BY", "number": "№ 20251640099", "opened_on": "2025-03-12", "articles": "ч. 4 ст. 212 УК",
-        "summary": "Новое дело", "handling_investigator_id": cast.ids["by_head"]}, headers=cast.headers["by_head"])
-    assert case.status_code == 201, case.get_json()
-    expect(kazakh.get_by_role("rowheader", name="№ 20251640099")).to_be_visible()
+    # A change to the group refreshes the tab's content live; the chat below it stays as it was.
+    version = cast.api.get(f"/api/v1/groups/{gid}", headers=cast.headers["creator"]).get_json()["version"]
+    renamed = cast.api.patch(f"/api/v1/groups/{gid}", json={"title": "ССОГ «Тень-2»", "version": version},
+                             headers=cast.headers["creator"])
+    assert renamed.status_code == 200, renamed.get_json()
+    expect(kazakh.get_by_text("ССОГ «Тень-2»")).to_be_visible()
     expect(messages(kazakh)).to_have_count(1)
     kazakh.get_by_role("textbox", name="Message").fill("Вижу, спасибо")
     kazakh.get_by_role("button", name="Send").click()

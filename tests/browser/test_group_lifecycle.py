@@ -24,8 +24,16 @@ def expect_status(page: Page, status: str) -> None:
     expect(page.get_by_label("Status", exact=True)).to_have_text(status)
 
 
+def tab(page: Page, name: str) -> None:
+    """Open one of the group's tabs."""
+    tabs = page.get_by_role("navigation", name=re.compile("Sections of the group"))
+    tabs.get_by_role("link", name=name, exact=True).click()
+    expect(tabs.get_by_role("link", name=name, exact=True)).to_have_attribute("aria-current", "page")
+
+
 def file_document(page: Page, *, kind: str, party: str, authority: str, reference: str,
                   decision: str | None = None, head: str | None = None) -> None:
+    tab(page, "Documents and decisions")
     page.get_by_role("link", name="File a document").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("File a document")
     page.get_by_label("Kind").select_option(label=kind)
@@ -43,6 +51,7 @@ def file_document(page: Page, *, kind: str, party: str, authority: str, referenc
 
 
 def add_team(page: Page, *, party: str, authority: str, head: str) -> None:
+    tab(page, "Members and teams")
     page.get_by_role("link", name="Add a national team").click()
     page.get_by_label("Party").select_option(party)
     page.get_by_label("Authority").select_option(label=authority)
@@ -52,6 +61,7 @@ def add_team(page: Page, *, party: str, authority: str, head: str) -> None:
 
 
 def make_move(page: Page, button: str, status: str, reason: str | None = None) -> None:
+    tab(page, "Overview")
     move = page.get_by_role("form", name=button)
     if reason:
         move.get_by_label("Reason (optional)").fill(reason)
@@ -100,6 +110,7 @@ def test_a_group_head_takes_a_group_from_draft_to_closed(page: Page, app, live_s
     expect(cells.nth(0)).to_have_text(kz_head.username)
     expect(cells.nth(1)).to_have_text("national head")
 
+    tab(page, "Overview")
     activate = page.get_by_role("button", name="Activate")
     expect(activate).to_be_disabled()
     for party, authority in (("BY", IC_BY), ("KZ", MVD_KZ)):
@@ -107,6 +118,7 @@ def test_a_group_head_takes_a_group_from_draft_to_closed(page: Page, app, live_s
                       reference=f"№ 2-{party}")
         file_document(page, kind="decision", decision="to appoint the group head", party=party,
                       authority=authority, reference=f"№ 3-{party}", head="Виктор Соколов")
+    tab(page, "Overview")
     expect(page.get_by_role("form", name="Activate")).to_contain_text("Possible now.")
     expect(activate).to_be_enabled()
     make_move(page, "Activate", "active")
@@ -118,6 +130,7 @@ def test_a_group_head_takes_a_group_from_draft_to_closed(page: Page, app, live_s
                   reference="№ 4-BY")
     make_move(page, "Close the group", "closed")
     expect(page.get_by_text("No further moves: the group is closed.")).to_be_visible()
+    tab(page, "Documents and decisions")
     expect(page.get_by_role("link", name="File a document")).to_have_count(0)
 
     page.get_by_role("link", name="Groups", exact=True).click()

@@ -105,7 +105,8 @@ def test_outsiders_get_the_same_404_for_a_group_they_are_not_in_as_for_none(cast
     gid = activate(cast)["id"]
     browser = cast.browser("outsider")
     token = csrf_token_in(browser.get("/groups/", headers=EN).get_data(as_text=True))
-    for path in ["", "/edit", "/teams/new", "/members/new", "/documents/new", "/cases/new"]:
+    for path in ["", "/members", "/documents", "/cases", "/timeline", "/edit", "/teams/new", "/members/new",
+                 "/documents/new", "/cases/new"]:
         existing = browser.get(f"/groups/{gid}{path}", headers=EN)
         missing = browser.get(f"/groups/99999{path}", headers=EN)
         assert existing.status_code == missing.status_code == 404, path
@@ -120,16 +121,27 @@ def test_outsiders_get_the_same_404_for_a_group_they_are_not_in_as_for_none(cast
     assert read_group(cast, gid)["status"] == "active"
 
 
-def test_the_overview_shows_teams_documents_timeline_and_the_term(cast, clock):
+def _tab(browser, gid: int, tab: str = "") -> str:
+    page = browser.get(f"/groups/{gid}{tab}", headers=EN)
+    assert page.status_code == 200, tab
+    return page.get_data(as_text=True)
+
+
+def test_the_tabs_show_teams_documents_timeline_and_the_overview_the_term(cast, clock):
     gid = activate(cast)["id"]
     clock.advance(days=45)
-    html = cast.browser("kz_head").get(f"/groups/{gid}", headers=EN).get_data(as_text=True)
+    kz_head = cast.browser("kz_head")
+    html = _tab(kz_head, gid, "/members")
     assert "Republic of Kazakhstan" in html and "Republic of Belarus" in html
     assert "Айдос Сейткали" in html
     # Members are named, never numbered: the username stands beside the name, not the user id.
     assert re.search(rf"<td>{cast.people['kz_head'].username}</td>\s*<td>national head</td>", html)
-    assert "decision: to appoint the group head" in html and "creation request" in html
-    assert "Group head appointed" in html and "Status changed" in html
+    documents = _tab(kz_head, gid, "/documents")
+    assert "decision: to appoint the group head" in documents and "creation request" in documents
+    timeline = _tab(kz_head, gid, "/timeline")
+    assert "Group head appointed" in timeline and "Status changed" in timeline
+    html = _tab(kz_head, gid)
+    assert "Republic of Kazakhstan" not in html and "Group head appointed" not in html  # the overview is short
     assert "135 days left" in html and "w-pct-25" in html
     assert re.search(r'aria-labelledby="group-status-label"><span class="badge [^"]+">active</span>', html)
     # the lifecycle panel is the group head's: a national head sees no move; to the head, suspending
@@ -191,8 +203,8 @@ def test_a_refused_transition_shows_the_unmet_conditions_with_409(cast):
                    {"to": "requested", "version": str(read_group(cast, group["id"])["version"]),
                     "reason": "Запрос направлен"}, form_url=f"/groups/{group['id']}")
     assert moved.status_code == 302
-    html = browser.get(f"/groups/{group['id']}", headers=EN).get_data(as_text=True)
-    assert "The group is now requested." in html and "(Запрос направлен)" in html
+    assert "The group is now requested." in _tab(browser, group["id"])
+    assert "(Запрос направлен)" in _tab(browser, group["id"], "/timeline")
 
 
 def test_a_national_head_is_not_removed_from_an_activate(cast):
@@ -207,15 +219,19 @@ def test_a_closed_group_shows_no_action_forms(cast):
     gid = activate(cast)["id"]
     file_document(cast, gid, "terminate", "BY")
     advance(cast, gid, "closed")
-    html = cast.browser("creator").get(f"/groups/{gid}", headers=EN).get_data(as_text=True)
+    browser = cast.browser("creator")
+    html = _tab(browser, gid)
     assert re.search(r'aria-labelledby="group-status-label"><span class="badge [^"]+">closed</span>', html)
     assert "No further moves: the group is closed." in html
-    for action in ("/edit", "/teams/new", "/members/new", "/documents/new", "/cases/new", "/remove",
-                   "/transitions"):
-        assert f"{action}\"" not in html, action
-    main = html.split('id="main"', 1)[1]
-    assert "<form" not in main and 'type="submit"' not in main
+    for tab in ("", "/members", "/documents", "/cases", "/timeline"):
+        html = _tab(browser, gid, tab)
+        for action in ("/edit", "/teams/new", "/members/new", "/documents/new", "/cases/new", "/remove",
+                       "/transitions"):
+            assert f"{action}\"" not in html, (tab, action)
+        main = html.split('id="main"', 1)[1]
+        assert "<form" not in main and 'type="submit"' not in main, tab
     # Its channels can still be read, not written to.
+    main = _tab(browser, gid, "/channels").split('id="main"', 1)[1]
     assert "data-chat" in main and "The group is closed or suspended: its channels can be read" in main
 
 
@@ -261,16 +277,16 @@ def test_a_document_file_is_attached_and_downloaded_from_the_page(cast):
     group = create_group(cast)
     document = file_document(cast, group["id"], None, "BY")
     browser = cast.browser("creator")
-    overview = browser.get(f"/groups/{group['id']}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    documents = _tab(browser, group["id"], "/documents")
     upload_url = f"/groups/{group['id']}/documents/{document['id']}/file"
-    assert f'action="{upload_url}"' in overview
+    assert f'action="{upload_url}"' in documents
     content = "Решение о создании".encode() * 100
     sent = browser.post(upload_url, data={"file": (io.BytesIO(content), "решение.pdf"),
-                                          "csrf_token": csrf_token_in(overview)},
+                                          "csrf_token": csrf_token_in(documents)},
                         content_type="multipart/form-data")
     assert sent.status_code == 302
-    overview = browser.get(f"/groups/{group['id']}", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert f'action="{upload_url}"' not in overview
+    documents = _tab(browser, group["id"], "/documents")
+    assert f'action="{upload_url}"' not in documents
     download = browser.get(upload_url)
     assert download.data == content
     assert download.headers["Digest"] == "sha-256=" + base64.b64encode(hashlib.sha256(content).digest()).decode()
@@ -280,12 +296,11 @@ def test_a_page_upload_without_a_file_is_refused_and_nothing_changes(cast):
     group = create_group(cast)
     document = file_document(cast, group["id"], None, "BY")
     browser = cast.browser("creator")
-    overview = browser.get(f"/groups/{group['id']}").get_data(as_text=True)
+    documents = browser.get(f"/groups/{group['id']}").get_data(as_text=True)
     refused = browser.post(f"/groups/{group['id']}/documents/{document['id']}/file",
-                           data={"csrf_token": csrf_token_in(overview)}, headers={"Accept-Language": "en"})
+                           data={"csrf_token": csrf_token_in(documents)}, headers={"Accept-Language": "en"})
     assert refused.status_code == 302
-    assert "Choose a file." in browser.get(f"/groups/{group['id']}", headers={"Accept-Language": "en"}).get_data(
-        as_text=True)
+    assert "Choose a file." in _tab(browser, group["id"], "/documents")
     assert browser.get(f"/groups/{group['id']}/documents/{document['id']}/file").status_code == 404
 
 
@@ -303,6 +318,7 @@ def _last_leaf(cast) -> int:
 
 
 CHAT = 'id="chat-body"'  # the open channel, read in the same use case as the rest of the page
+LIFECYCLE = 'id="lifecycle-heading"'  # the overview's moves and counts, read with the group
 
 
 def _page(path: str, operation: str, shows: str | None = None, backend: str = "sqlite"):
@@ -312,7 +328,8 @@ def _page(path: str, operation: str, shows: str | None = None, backend: str = "s
 
 # Every page of a group and an evidence item's page; the busiest on both backends, the rest on SQLite.
 @pytest.mark.parametrize(("backend", "path", "operation", "shows"), [
-    _page("/groups/{gid}", "group.read", CHAT), _page("/groups/{gid}", "group.read", CHAT, "postgresql"),
+    _page("/groups/{gid}", "group.read", LIFECYCLE), _page("/groups/{gid}", "group.read", LIFECYCLE, "postgresql"),
+    *(_page(f"/groups/{{gid}}/{tab}", "group.read") for tab in ("members", "documents", "cases", "timeline")),
     _page("/groups/{gid}/channels", "channel.list", CHAT),
     _page("/groups/{gid}/channels", "channel.list", CHAT, "postgresql"),
     *(_page(f"/groups/{{gid}}/{form}", "group.read")

@@ -21,7 +21,6 @@ from jit.models.types import utcnow
 from jit.services import cases, group_documents, group_view, groups
 from jit.services.errors import Conflict, DomainError, Forbidden, Invalid, TooLarge
 from jit.uploads import accepts_upload
-from jit.web.channels.routes import chat_panel
 from jit.web.common import (
     actor,
     add_filters,
@@ -67,6 +66,22 @@ add_filters(bp, label_of, group_status_label=STATUS_LABELS, member_role_label=ME
 add_filters(bp, badge_of, group_status_badge=STATUS_BADGES)
 
 
+TAB_LABELS = {"overview": _l("Overview"), "members": _l("Members and teams"),
+              "documents": _l("Documents and decisions"), "cases": _l("Criminal cases"),
+              "instructions": _l("Instructions"), "tasks": _l("Tasks"),
+              "evidence": _l("Evidence"), "channels": _l("Channels"), "timeline": _l("Timeline")}
+TAB_URLS = {"instructions": "instructions.index", "tasks": "tasks.board", "evidence": "evidence.index",
+            "channels": "channels.page", "cases": "groups.case_list"}
+
+
+@bp.app_template_global()
+def group_tabs(gid: int) -> list[tuple[str, str, str]]:
+    """The group's tabs in order, each (name, label, URL): the instruction list, task board, evidence
+    register and chat page are tabs of the group too."""
+    return [(tab, str(TAB_LABELS[tab]), url_for(TAB_URLS.get(tab, f"groups.{tab}"), gid=gid))
+            for tab in group_view.TABS]
+
+
 def term_of(group: JointGroup, today: date | None = None) -> dict:
     """The term as the pages show it: days left (negative once ended) and the share elapsed,
     rounded to 5% steps for the progress bar's `w-pct-N` class (no inline styles under the CSP)."""
@@ -90,8 +105,8 @@ def _authority_choices(authorities: list[Authority]) -> list[SelectChoice]:
             for authority in ordered]
 
 
-def _overview_url(gid: int) -> str:
-    return url_for(".overview", gid=gid)
+def _tab_url(gid: int, tab: str = "overview") -> str:
+    return url_for(TAB_URLS.get(tab, f"groups.{tab}"), gid=gid)
 
 
 # --- list and create -----------------------------------------------------------------------
@@ -122,7 +137,7 @@ def new():
             status = show_refusal(form, refusal)
         else:
             flash(_("The group %(code)s is drafted.", code=group.code), "success")
-            return redirect(_overview_url(group.id))
+            return redirect(_tab_url(group.id))
     return form_page("groups/new.html", form, status)
 
 
@@ -154,23 +169,55 @@ def _transition_forms(group: JointGroup, actions: dict[str, list[str]]) -> list[
     return moves
 
 
-def _overview_page(gid: int, *, refusal: DomainError | None = None, status: int = 200):
-    page = group_view.group_page(actor(), gid)
+def _tab_page(gid: int, tab: str = "overview", *, refusal: DomainError | None = None, status: int = 200):
+    """One of the group's own tabs; a refused move or removal comes back to its tab with the reasons."""
+    page = group_view.group_page(actor(), gid, tab)
     group = page.group
     unmet = [str(why) for name, why in (refusal.fields.items() if refusal else []) if name != "version"]
+    shown = {"overview": {"term": term_of(group), "moves": _transition_forms(group, page.actions),
+                          "compliance": page.compliance, "evaluations": page.evaluations,
+                          "evaluation_due": page.evaluation_due, "counts": page.counts,
+                          "awaited_heads": groups.pending_appointments(group)},
+             "members": {"removable": page.removable},
+             "documents": {"file_form": DocumentFileForm()}}.get(tab, {})
     return render_template(
-        "groups/overview.html", group=group, term=term_of(group), moves=_transition_forms(group, page.actions),
-        actions=page.actions, removable=page.removable, awaited_heads=groups.pending_appointments(group),
-        closed=group.status == GroupStatus.CLOSED, refusal=refusal, refusal_details=unmet,
-        file_form=DocumentFileForm(), compliance=page.compliance, evaluations=page.evaluations,
-        evaluation_due=page.evaluation_due, chat=chat_panel(group, page.chat),
-    ), status
+        f"groups/{tab}.html", group=group, group_tab=tab, actions=page.actions,
+        closed=group.status == GroupStatus.CLOSED, refusal=refusal, refusal_details=unmet, **shown), status
 
 
 @bp.route("/<int:gid>")
 @login_required
 def overview(gid: int):
-    return _overview_page(gid)
+    """Status, term, lifecycle and how many records each tab holds."""
+    return _tab_page(gid)
+
+
+@bp.route("/<int:gid>/members")
+@login_required
+def members(gid: int):
+    """The national teams and their current members."""
+    return _tab_page(gid, "members")
+
+
+@bp.route("/<int:gid>/documents")
+@login_required
+def documents(gid: int):
+    """The creation requests and decisions on file, with their signed files."""
+    return _tab_page(gid, "documents")
+
+
+@bp.route("/<int:gid>/cases")
+@login_required
+def case_list(gid: int):
+    """The criminal cases linked to the group."""
+    return _tab_page(gid, "cases")
+
+
+@bp.route("/<int:gid>/timeline")
+@login_required
+def timeline(gid: int):
+    """Every lifecycle move, term change and composition change of the group."""
+    return _tab_page(gid, "timeline")
 
 
 @bp.route("/<int:gid>/transitions", methods=["POST"])
@@ -186,9 +233,9 @@ def transition(gid: int):
         group = groups.transition(actor(), gid, to=form.to.data or "", version=form.version.data,
                                   reason=form.reason.data or None)
     except (Invalid, Conflict) as refusal:
-        return _overview_page(gid, refusal=refusal, status=refusal.status)
+        return _tab_page(gid, refusal=refusal, status=refusal.status)
     flash(_("The group is now %(status)s.", status=label_of(STATUS_LABELS, group.status)), "success")
-    return redirect(_overview_url(gid))
+    return redirect(_tab_url(gid))
 
 
 @bp.route("/<int:gid>/transitions", methods=["GET"])
@@ -221,7 +268,7 @@ def edit(gid: int):
                    if form[name].data != getattr(group, name)}
         if not changes:
             flash(_("Nothing was changed."), "info")
-            return redirect(_overview_url(gid))
+            return redirect(_tab_url(gid))
         try:
             group = groups.update_group(actor(), gid, version=form.version.data, **changes)
         except (Invalid, Conflict) as refusal:
@@ -233,7 +280,7 @@ def edit(gid: int):
                 form.version.data, form.version.raw_data = group.version, None
         else:
             flash(_("The group %(code)s is saved.", code=group.code), "success")
-            return redirect(_overview_url(gid))
+            return redirect(_tab_url(gid))
     return form_page("groups/edit.html", form, status, group=group, stale=stale)
 
 
@@ -257,7 +304,7 @@ def new_team(gid: int):
             status = show_refusal(form, refusal)
         else:
             flash(_("The national team of %(party)s is added.", party=team.party_code), "success")
-            return redirect(_overview_url(gid))
+            return redirect(_tab_url(gid, "members"))
     return form_page("groups/team_new.html", form, status, group=group)
 
 
@@ -281,7 +328,7 @@ def new_member(gid: int):
         else:
             flash(_("%(name)s is added to the %(party)s team.", name=membership.user.full_name,
                     party=membership.team.party_code), "success")
-            return redirect(_overview_url(gid))
+            return redirect(_tab_url(gid, "members"))
     return form_page("groups/member_new.html", form, status, group=group)
 
 
@@ -303,9 +350,9 @@ def remove_member(gid: int, user_id: int):
     try:
         membership = groups.remove_member(actor(), gid, user_id)
     except (Invalid, Conflict) as refusal:
-        return _overview_page(gid, refusal=refusal, status=refusal.status)
+        return _tab_page(gid, "members", refusal=refusal, status=refusal.status)
     flash(_("%(name)s is no longer in the group.", name=membership.user.full_name), "success")
-    return redirect(_overview_url(gid))
+    return redirect(_tab_url(gid, "members"))
 
 
 def _member(group: JointGroup, user_id: int):
@@ -337,7 +384,7 @@ def new_document(gid: int):
             status = show_refusal(form, refusal)
         else:
             flash(_("The document %(reference)s is filed.", reference=document.reference), "success")
-            return redirect(_overview_url(gid))
+            return redirect(_tab_url(gid, "documents"))
     return form_page("groups/document_new.html", form, status, group=group)
 
 
@@ -362,7 +409,7 @@ def new_case(gid: int):
             status = show_refusal(form, refusal)
         else:
             flash(_("The case %(number)s is linked to the group.", number=case.number), "success")
-            return redirect(_overview_url(gid))
+            return redirect(_tab_url(gid, "cases"))
     return form_page("groups/case_new.html", form, status, group=group)
 
 
@@ -374,16 +421,16 @@ def attach_file(gid: int, document_id: int):
     form = DocumentFileForm()
     if not form.validate_on_submit():
         flash(" ".join(str(error) for error in form.file.errors) or _("Choose a file."), "danger")
-        return redirect(_overview_url(gid))
+        return redirect(_tab_url(gid, "documents"))
     try:
         document = group_documents.attach_document_file(actor(), document_id, filename=form.file.data.filename,
                                                         stream=form.file.data.stream)
     except (Invalid, Conflict, TooLarge) as refusal:
         flash(" ".join(str(why) for why in refusal.fields.values()) or str(refusal.message), "danger")
-        return redirect(_overview_url(gid))
+        return redirect(_tab_url(gid, "documents"))
     flash(_("The file of %(reference)s is attached (SHA-256 %(sha)s).", reference=document.reference,
             sha=short_hash(document.file_sha256)), "success")
-    return redirect(_overview_url(gid))
+    return redirect(_tab_url(gid, "documents"))
 
 
 @bp.route("/<int:gid>/documents/<int:document_id>/file", methods=["GET"])

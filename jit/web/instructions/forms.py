@@ -92,6 +92,9 @@ class StatusFilterForm(Form):
 
     status = SelectField(_l("Status"), validators=[Optional()], choices=[
         SelectChoice("", _l("All statuses")), *(SelectChoice(value, label) for value, label in STATUS_LABELS.items())])
+    to_team = SelectField(_l("Addressed to"), coerce=lambda value: None if value in (None, "") else int(value),
+                          validators=[Optional()])
+    overdue = BooleanField(_l("Overdue only"))
 
 
 class MoveForm(Form):

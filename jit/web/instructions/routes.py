@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
-from jit.models import Instruction, InstructionStatus
+from jit.models import Instruction, InstructionStatus, JointGroup
 from jit.services import group_view, groups, instructions
 from jit.services.errors import Conflict, DomainError, Invalid, TooLarge
 from jit.uploads import accepts_upload
@@ -57,10 +57,17 @@ def _detail_url(iid: int) -> str:
 @login_required
 def index(gid: int):
     form = StatusFilterForm(request.args)
-    valid = form.validate()
-    status = (form.status.data or None) if valid else None
-    group, page = group_view.instruction_list(actor(), gid, status=status, cursor=request.args.get("cursor") or None)
-    next_url = url_for(".index", gid=gid, status=status, cursor=page.next_cursor) if page.next_cursor else None
+
+    def filters(group: JointGroup) -> dict:
+        form.to_team.choices = [SelectChoice("", _("All teams")),
+                                *(SelectChoice(team.id, team.party_code) for team in group.teams)]
+        return {"status": form.status.data or None, "to_team_id": form.to_team.data,
+                "overdue": bool(form.overdue.data)} if form.validate() else {}
+
+    group, page = group_view.instruction_list(actor(), gid, filters, cursor=request.args.get("cursor") or None)
+    valid = not form.errors
+    next_url = url_for(".index", gid=gid, **request.args.to_dict() | {"cursor": page.next_cursor}) \
+        if page.next_cursor else None
     return render_template("instructions/index.html", group=group, form=form, rows=page.items, next_url=next_url,
                            is_overdue=instructions.is_overdue), 200 if valid else 422
 

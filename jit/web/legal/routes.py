@@ -241,10 +241,13 @@ def dashboard():
 @bp.route("/groups/<int:gid>/compliance")
 @login_required
 def group_compliance(gid: int):
-    group, report = group_view.compliance_page(actor(), gid)
-    by_severity = {severity: [item for item in report.findings if item.severity == severity]
-                   for severity in SEVERITIES}
-    return render_template("legal/group_compliance.html", group=group, report=report, by_severity=by_severity)
+    # The home page's counts link here with `severity` or `rule`: the page lists just what was counted.
+    severity, rule = request.args.get("severity") or None, request.args.get("rule") or None
+    group, report = group_view.compliance_page(actor(), gid, severity=severity, rule=rule)
+    by_severity = {shown: [item for item in report.findings if item.severity == shown]
+                   for shown in ((severity,) if severity else SEVERITIES)}
+    return render_template("legal/group_compliance.html", group=group, report=report, by_severity=by_severity,
+                           filtered=bool(severity or rule), rule=rule)
 
 
 @bp.route("/legal/rules")

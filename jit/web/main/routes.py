@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import login_required
 
-from jit.services import accounts, work
+from jit.services import home as home_view
+from jit.services import work
 from jit.web.common import actor
 
 bp = Blueprint("main", __name__)
@@ -14,8 +15,8 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @login_required
 def home():
-    account = accounts.current_account(actor())
-    return render_template("main/home.html", account=account)
+    """What needs the user, and how their groups are doing."""
+    return render_template("main/home.html", home=home_view.home(actor()))
 
 
 @bp.route("/my-work")
