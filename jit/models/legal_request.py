@@ -7,6 +7,7 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jit.extensions import db
@@ -80,6 +81,9 @@ class LegalRequest(db.Model):
     group_id: Mapped[int | None] = mapped_column(ForeignKey("joint_groups.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Whether the Art. 7 contents are all there (MLA-CONTENT), set when the request is registered: those
+    # fields never change afterwards, and the dashboard counts the gaps without reading every request.
+    art7_complete: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     keeper_authority: Mapped[Authority] = relationship(foreign_keys=[keeper_authority_id])

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from jit.compliance import requests as mla
 from jit.extensions import db
@@ -53,6 +53,12 @@ def visible_requests(actor: User):
         stmt = stmt.where(LegalRequest.keeper_authority_id == (actor.authority_id if authz.keeps_register(actor)
                                                                 else -1))
     return stmt
+
+
+@event.listens_for(LegalRequest, "before_insert")
+def _record_art7_contents(_mapper, _connection, request: LegalRequest) -> None:
+    """Whichever way a request is registered, whether it has every Art. 7 content (MLA-CONTENT)."""
+    request.art7_complete = not mla.art7_gaps({name: getattr(request, name) for name in mla.ART7_FIELDS})
 
 
 def _load(actor: User | None, request_id: int) -> tuple[User, LegalRequest]:

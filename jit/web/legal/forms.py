@@ -50,6 +50,22 @@ class RegisterFilterForm(Form):
     overdue = BooleanField(_l("Overdue only"))
 
 
+class DashboardFilterForm(Form):
+    """The dashboard's filter, a GET form; the groups and parties offered are the service's (set by the
+    route), and the service refuses one the caller may not see."""
+
+    class Meta:
+        csrf = False
+
+    rule = SelectField(_l("Rule"), validators=[Optional()])
+    severity = SelectField(_l("Severity"), validators=[Optional()])
+    group = SelectField(_l("Group"), validators=[Optional()], validate_choice=False)
+    party = SelectField(_l("Party"), validators=[Optional()], validate_choice=False)
+    basis = SelectField(_l("Basis"), validators=[Optional()],
+                        choices=_choices({"confirmed": _l("confirmed"), "unconfirmed": _l("unconfirmed")},
+                                         _l("Any basis")))
+
+
 class StatisticsForm(Form):
     class Meta:
         csrf = False

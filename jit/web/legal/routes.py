@@ -8,8 +8,6 @@ Thin, like every door: each page calls the services, which decide who may see wh
 
 from __future__ import annotations
 
-from collections import Counter
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -35,6 +33,7 @@ from jit.web.legal.forms import (
     INSTRUMENT_LABELS,
     KIND_LABELS,
     STATUS_LABELS,
+    DashboardFilterForm,
     EvaluationForm,
     ImportForm,
     ProgressForm,
@@ -71,7 +70,8 @@ def requests():
 @bp.route("/legal/requests/<int:rid>")
 @login_required
 def request_detail(rid: int):
-    return render_template("legal/request.html", item=legal_requests.get_request(actor(), rid))
+    item, findings = compliance.request_page(actor(), rid)
+    return render_template("legal/request.html", item=item, findings=findings)
 
 
 def _authority_choices(authorities: list[Authority], everything) -> list[SelectChoice]:
@@ -215,7 +215,6 @@ OBJECT_LABELS = {"group": _l("group"), "team": _l("national team"), "group_docum
                  "legal_request": _l("legal-assistance request"), "evidence": _l("evidence item")}
 SEVERITY_LABELS = {VIOLATION: _l("violation"), WARNING: _l("warning")}
 SEVERITY_BADGES = {VIOLATION: "text-bg-danger", WARNING: "text-bg-warning"}
-REGISTER_FINDINGS_SHOWN = 50
 add_filters(bp, label_of, object_type_label=OBJECT_LABELS, severity_label=SEVERITY_LABELS)
 add_filters(bp, badge_of, severity_badge=SEVERITY_BADGES)
 
@@ -228,11 +227,41 @@ def finding_link(finding) -> str:
 @bp.route("/legal/")
 @login_required
 def dashboard():
-    summaries, register = compliance.dashboard(actor())
-    return render_template("legal/dashboard.html", summaries=summaries, register=register,
-                           register_by_rule=Counter(item.rule for item in register.findings),
-                           register_shown=register.findings[:REGISTER_FINDINGS_SHOWN], VIOLATION=VIOLATION,
-                           WARNING=WARNING)
+    form = DashboardFilterForm(request.args)
+    form.rule.choices = [SelectChoice("", _("Every rule"))] + [
+        SelectChoice(rule_id, rule_id) for rule_id in sorted(compliance.RULES)]
+    form.severity.choices = [SelectChoice("", _("Any severity"))] + [
+        SelectChoice(severity, SEVERITY_LABELS[severity]) for severity in SEVERITIES]
+    valid = form.validate()
+    chosen_group = form.group.data if valid and (form.group.data or "").isdigit() else None
+    filters = compliance.Filters(
+        rule=form.rule.data or None, severity=form.severity.data or None,
+        group_id=int(chosen_group) if chosen_group else None, party=form.party.data or None,
+        confirmed_basis={"confirmed": True, "unconfirmed": False}.get(form.basis.data)) \
+        if valid else compliance.Filters()
+    status = 200 if valid else 422
+    try:
+        board = compliance.dashboard(actor(), filters, cursor=request.args.get("cursor") or None)
+    except Invalid as refusal:
+        for name, why in refusal.fields.items():
+            field = form._fields.get(FORM_FIELD_OF.get(name, name))
+            if field is not None:
+                field.errors = [str(why)]
+        board, status = compliance.dashboard(actor()), 422
+    locale = page_locale()
+    form.group.choices = [SelectChoice("", _("Every group"))] + [
+        SelectChoice(str(group.id), f"{group.code} — {group.title}") for group in board.groups]
+    form.party.choices = [SelectChoice("", _("Every party"))] + [
+        SelectChoice(party.code, party.name(locale)) for party in board.parties]
+    next_url = url_for(".dashboard", **{**request.args, "cursor": board.page.next_cursor}) \
+        if board.page.next_cursor else None
+    return render_template("legal/dashboard.html", form=form, board=board, next_url=next_url,
+                           rules=compliance.RULES, group_codes={group.id: group.code for group in board.groups},
+                           VIOLATION=VIOLATION, WARNING=WARNING), status
+
+
+# The dashboard form's field for each name the service gives a filter in a refusal.
+FORM_FIELD_OF = {"group_id": "group"}
 
 
 @bp.route("/groups/<int:gid>/compliance")
