@@ -97,6 +97,11 @@ class LegalRequestFilterSchema(PageArgsSchema):
     direction = ma.fields.String(load_default=None, metadata={"enum": [d.value for d in Direction]})
     status = ma.fields.String(load_default=None, metadata={"enum": [s.value for s in RequestStatus]})
     requested_party = ma.fields.String(load_default=None)
+    party = ma.fields.String(load_default=None, metadata={"description": "a party on either side (requesting or "
+                                                                         "requested)"})
+    requesting_authority_id = Integer(load_default=None)
+    date_from = ma.fields.Date(data_key="from", load_default=None, metadata={"description": "sent on or after"})
+    date_to = ma.fields.Date(data_key="to", load_default=None, metadata={"description": "sent on or before"})
     overdue = ma.fields.Boolean(load_default=False)
 
 

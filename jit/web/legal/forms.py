@@ -47,6 +47,11 @@ class RegisterFilterForm(Form):
     direction = SelectField(_l("Direction"), validators=[Optional()],
                             choices=_choices(DIRECTION_LABELS, _l("Both directions")))
     status = SelectField(_l("Status"), validators=[Optional()], choices=_choices(STATUS_LABELS, _l("All statuses")))
+    # The authorities and parties offered are the registry's (set by the route).
+    requesting_authority_id = SelectField(_l("Requesting authority"), validators=[Optional()])
+    party = SelectField(_l("Party"), validators=[Optional()])
+    date_from = DateField(_l("Sent from"), validators=[Optional()])
+    date_to = DateField(_l("Sent until"), validators=[Optional()])
     overdue = BooleanField(_l("Overdue only"))
 
 

@@ -8,7 +8,10 @@ Thin, like every door: each page calls the services, which decide who may see wh
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -58,13 +61,24 @@ add_filters(bp, label_of, request_direction_label=DIRECTION_LABELS, request_stat
 @login_required
 def requests():
     form = RegisterFilterForm(request.args)
-    valid = form.validate()
-    filters = {"direction": form.direction.data or None, "status": form.status.data or None,
-               "overdue": bool(form.overdue.data)} if valid else {}
-    page = legal_requests.list_requests(actor(), cursor=request.args.get("cursor") or None, **filters)
+    locale = page_locale()
+
+    def filters(parties, authorities) -> dict:
+        form.requesting_authority_id.choices = _authority_choices(authorities, _("Any authority"))
+        form.party.choices = [SelectChoice("", _("Every party"))] + [
+            SelectChoice(party.code, party.name(locale)) for party in parties]
+        if not form.validate():
+            return {}
+        chosen = form.requesting_authority_id.data
+        return {"direction": form.direction.data or None, "status": form.status.data or None,
+                "party": form.party.data or None, "requesting_authority_id": int(chosen) if chosen else None,
+                "date_from": form.date_from.data, "date_to": form.date_to.data, "overdue": bool(form.overdue.data)}
+
+    page, _parties, _authorities = page_views.register_page(actor(), filters,
+                                                            cursor=request.args.get("cursor") or None)
     next_url = url_for(".requests", **{**request.args, "cursor": page.next_cursor}) if page.next_cursor else None
     return render_template("legal/requests.html", form=form, rows=page.items, next_url=next_url,
-                           import_form=ImportForm(formdata=None)), 200 if valid else 422
+                           import_form=ImportForm(formdata=None)), 422 if form.errors else 200
 
 
 @bp.route("/legal/requests/<int:rid>")
@@ -193,9 +207,19 @@ def statistics():
     by_party = charts.horizontal_bars(
         _("Requests by partner party"),
         [(row["party"], row["count"], f"{row['count']} · {round(row['share'] * 100)}%") for row in result["by_party"]])
-    monthly = charts.columns(_("Requests by month"), [(row["month"], row["count"]) for row in result["monthly"]])
+    monthly = charts.columns(_("Requests by month"), month_columns(result["monthly"]))
     return render_template("legal/statistics.html", form=form, result=result, parties=parties,
                            by_party_chart=by_party, monthly_chart=monthly), 200 if valid else 422
+
+
+def month_columns(series: list[dict]) -> list[tuple[str, str, int]]:
+    """Each month's short name in the page's language, the year under the first month and each January."""
+    columns = []
+    for index, row in enumerate(series):
+        month = date.fromisoformat(f"{row['month']}-01")
+        columns.append((format_date(month, "LLL"), str(month.year) if index == 0 or month.month == 1 else "",
+                        row["count"]))
+    return columns
 
 
 # --- compliance ----------------------------------------------------------------------------
