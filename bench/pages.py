@@ -130,6 +130,10 @@ def counting_statements(app: Flask) -> Iterator[list[Statements]]:
         event.remove(engine, "before_cursor_execute", count)
 
 
+def _only(ids: dict, names) -> dict:
+    return {name: value for name, value in ids.items() if name in names}
+
+
 def demo_paths(app: Flask) -> list[str]:
     """Every page of the URL map, its ids taken from the demo's main group (and each group for the group pages)."""
     with app.app_context():
@@ -148,9 +152,10 @@ def demo_paths(app: Flask) -> list[str]:
         if "GET" not in rule.methods or NOT_PAGES.search(rule.endpoint):
             continue
         if "gid" in rule.arguments:
-            paths += [rule.build({**ids, "gid": gid})[1] for gid in group_ids if rule.arguments <= {*ids, "gid"}]
+            paths += [rule.build({**_only(ids, rule.arguments), "gid": gid})[1] for gid in group_ids
+                      if rule.arguments <= {*ids, "gid"}]
         elif rule.arguments <= set(ids):
-            paths.append(rule.build(ids)[1])
+            paths.append(rule.build(_only(ids, rule.arguments))[1])
     return paths + [f"/api/v1/groups/{group_id}/tasks" for group_id in group_ids]
 
 

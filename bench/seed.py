@@ -122,7 +122,7 @@ def _add_groups(target: Size, rng: random.Random) -> None:
     new_groups = target.groups - have.groups
     if new_groups <= 0:
         return
-    per_team = max((target.members - have.members) // (2 * new_groups), 2)
+    per_team = max(-(-(target.members - have.members) // (2 * new_groups)), 2)  # rounded up
     password_hash = passwords.hash_password(PASSWORD)  # one hash for every account: hashing is slow on purpose
     authorities = {party: _central(party) for party in PARTIES}
     for number in range(new_groups):

@@ -3,6 +3,11 @@ counts and pages the register's findings in the database instead of checking eve
 Python. Each condition holds for exactly the requests its rule flags (tests/compliance/
 test_request_queries.py checks them against the rules), and `since` is the day the finding dates
 from (the dashboard lists older ones first).
+
+What MLA-CONTENT and MLA-INSTRUMENT read never changes once a request is registered, except a
+party's treaty dates: so the request keeps both answers (`art7_complete`, `instrument_fits`), set on
+registering and, for the instrument, again when a party's Chisinau date changes
+(jit/services/legal_requests.py). MLA-OVERDUE depends on today and is asked anew each time.
 """
 
 from __future__ import annotations
@@ -11,58 +16,49 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import String, and_, case, cast
-from sqlalchemy.orm import aliased
+from sqlalchemy import String, and_, case, cast, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from jit.compliance.requests import ANSWERED
-from jit.models import Direction, Instrument, LegalRequest, Party
+from jit.models import Direction, Instrument, LegalRequest, Party, RequestStatus
 
-
-def _as_is(stmt):
-    return stmt
+# The statuses of a request still waiting for its response (an index on status and due date serves them).
+WAITING = [status for status in RequestStatus if status not in ANSWERED]
 
 
 @dataclass(frozen=True)
 class RequestQuery:
     condition: Callable[[dict, date], ColumnElement[bool]]
     since: ColumnElement
-    joins: Callable = _as_is  # what the statement must join for the condition
 
 
 def _content(params: dict, today: date) -> ColumnElement[bool]:
-    """The Art. 7 fields never change once a request is registered, so registering records the gap."""
     return LegalRequest.art7_complete.is_(False)
 
 
-def _bound(party, on) -> ColumnElement[bool]:
-    return and_(party.chisinau_in_force_on.is_not(None), party.chisinau_in_force_on <= on)
-
-
-REQUESTING, REQUESTED = aliased(Party), aliased(Party)
-
-
 def _instrument(params: dict, today: date) -> ColumnElement[bool]:
-    """The instrument named is not the fitting one (Chisinau where both parties are bound on the day
-    sent); the statement joins both parties as REQUESTING and REQUESTED (`joins`)."""
-    both_bound = and_(_bound(REQUESTING, LegalRequest.sent_on), _bound(REQUESTED, LegalRequest.sent_on))
-    fitting = case((both_bound, Instrument.CHISINAU.value), else_=Instrument.MINSK.value)
-    return cast(LegalRequest.instrument, String) != fitting
-
-
-def _with_parties(stmt):
-    return stmt.join(REQUESTING, REQUESTING.code == LegalRequest.requesting_party).join(
-        REQUESTED, REQUESTED.code == LegalRequest.requested_party)
+    return LegalRequest.instrument_fits.is_(False)
 
 
 def _overdue(params: dict, today: date) -> ColumnElement[bool]:
-    return and_(LegalRequest.direction == Direction.OUTGOING, LegalRequest.due_on.is_not(None),
-                LegalRequest.status.not_in(ANSWERED),
-                LegalRequest.due_on < today - timedelta(days=params["grace_days"]))
+    return and_(LegalRequest.status.in_(WAITING), LegalRequest.direction == Direction.OUTGOING,
+                LegalRequest.due_on.is_not(None), LegalRequest.due_on < today - timedelta(days=params["grace_days"]))
+
+
+def _bound(party_code) -> ColumnElement[bool]:
+    since = select(Party.chisinau_in_force_on).where(Party.code == party_code).scalar_subquery()
+    return and_(since.is_not(None), since <= LegalRequest.sent_on)
+
+
+def instrument_fits() -> ColumnElement[bool]:
+    """Whether a request names the fitting instrument (`fitting_instrument`, as SQL over its row)."""
+    fitting = case((and_(_bound(LegalRequest.requesting_party), _bound(LegalRequest.requested_party)),
+                    Instrument.CHISINAU.value), else_=Instrument.MINSK.value)
+    return cast(LegalRequest.instrument, String) == fitting
 
 
 QUERIES: dict[str, RequestQuery] = {
     "MLA-CONTENT": RequestQuery(_content, LegalRequest.sent_on),
-    "MLA-INSTRUMENT": RequestQuery(_instrument, LegalRequest.sent_on, _with_parties),
+    "MLA-INSTRUMENT": RequestQuery(_instrument, LegalRequest.sent_on),
     "MLA-OVERDUE": RequestQuery(_overdue, LegalRequest.due_on),
 }

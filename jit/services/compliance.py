@@ -188,18 +188,14 @@ class Filters:
     party: str | None = None
     confirmed_basis: bool | None = None
 
-    def check(self) -> None:
+    def check(self, groups: list[JointGroup], parties: list[Party]) -> None:
+        """Every filter names something that exists; a group the caller does not see is as unknown as
+        one that does not exist."""
         problems = {}
         if self.rule is not None and self.rule not in RULES:
             problems["rule"] = _l("One of: %(values)s.", values=", ".join(RULES))
         if self.severity is not None and self.severity not in SEVERITY_RANK:
             problems["severity"] = _l("One of: %(values)s.", values=", ".join(SEVERITIES))
-        if problems:
-            raise Invalid(fields=problems)
-
-    def check_choices(self, groups: list[JointGroup], parties: list[Party]) -> None:
-        """A group the caller does not see is as unknown as one that does not exist."""
-        problems = {}
         if self.group_id is not None and self.group_id not in {group.id for group in groups}:
             problems["group_id"] = _l("No such group.")
         if self.party is not None and self.party not in {party.code for party in parties}:
@@ -282,10 +278,10 @@ def _request_rows(actor: User, filters: Filters, today: date) -> list:
         if not filters.keeps(rule):
             continue
         query = request_queries.QUERIES[rule.id]
-        stmt = query.joins(select(
-            _typed(SOURCE_REQUEST, Integer).label("source"), LegalRequest.id.label("ident"),
-            _typed(rule.id, String).label("rule"), _typed(rule.severity, String).label("severity"),
-            query.since.label("since"), LegalRequest.group_id.label("group_id"))).where(query.condition(params, today))
+        stmt = select(_typed(SOURCE_REQUEST, Integer).label("source"), LegalRequest.id.label("ident"),
+                      _typed(rule.id, String).label("rule"), _typed(rule.severity, String).label("severity"),
+                      query.since.label("since"), LegalRequest.group_id.label("group_id")).where(
+            query.condition(params, today))
         if visible is not None:
             stmt = stmt.where(visible)
         if filters.group_id is not None:
@@ -317,12 +313,14 @@ def _findings_of(rows) -> list[Listed]:
     their rules run on the page's requests."""
     stored = {row.id: row for row in db.session.scalars(select(GroupFinding).where(
         GroupFinding.id.in_([row.ident for row in rows if row.source == SOURCE_GROUP])))}
-    requests = {request.id: request for request in db.session.scalars(
-        select(LegalRequest).where(LegalRequest.id.in_([row.ident for row in rows if row.source == SOURCE_REQUEST]))
-        .options(selectinload(LegalRequest.requesting_authority).selectinload(Authority.party),
-                 selectinload(LegalRequest.requested)))}
+    requests = list(db.session.scalars(select(LegalRequest).where(
+        LegalRequest.id.in_([row.ident for row in rows if row.source == SOURCE_REQUEST]))))
+    # The rules read each request's authority and parties: loaded here in one statement (the parties
+    # are loaded already), so that the count of statements does not depend on what the page shows.
+    list(db.session.scalars(select(Authority).where(
+        Authority.id.in_({request.requesting_authority_id for request in requests}))))
     found = {(item.rule, item.object_id): item
-             for item in engine.check_requests(requests.values(), scope.today())}
+             for item in engine.check_requests(requests, scope.today())}
     listed = []
     for row in rows:
         if row.source == SOURCE_GROUP:
@@ -345,7 +343,6 @@ def dashboard(actor: User | None, filters: Filters | None = None, *, limit: int 
     actor = _require_legal_reader(actor)
     filters = filters or Filters()
     note(object_type="compliance", **{name: value for name, value in vars(filters).items() if value is not None})
-    filters.check()
     limit = pagination.checked_limit(limit)
     key = _decode_cursor(cursor) if cursor else None
     today = scope.today()
@@ -354,7 +351,7 @@ def dashboard(actor: User | None, filters: Filters | None = None, *, limit: int 
             selectinload(JointGroup.teams).selectinload(NationalTeam.memberships)))
         if authz.can_view_group(actor, group)]
     parties = list(db.session.scalars(select(Party).order_by(Party.code)))
-    filters.check_choices(groups, parties)
+    filters.check(groups, parties)
     _store_checks(groups, today)
     group_rows = _group_rows(filters, [group.id for group in groups], today)
     selects = ([group_rows] if group_rows is not None else []) + _request_rows(actor, filters, today)

@@ -15,8 +15,10 @@ from collections import Counter, defaultdict
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, and_, case, cast, event, extract, func, or_, select
+from sqlalchemy import Integer, and_, case, cast, event, extract, func, inspect, or_, select, update
+from sqlalchemy.orm import Session
 
+from jit.compliance import request_queries
 from jit.compliance import requests as mla
 from jit.extensions import db
 from jit.models import (
@@ -56,9 +58,25 @@ def visible_requests(actor: User):
 
 
 @event.listens_for(LegalRequest, "before_insert")
-def _record_art7_contents(_mapper, _connection, request: LegalRequest) -> None:
-    """Whichever way a request is registered, whether it has every Art. 7 content (MLA-CONTENT)."""
+def _record_fixed_findings(_mapper, _connection, request: LegalRequest) -> None:
+    """Whichever way a request is registered, whether it has every Art. 7 content (MLA-CONTENT) and
+    names the fitting instrument (MLA-INSTRUMENT), from fields that never change afterwards."""
     request.art7_complete = not mla.art7_gaps({name: getattr(request, name) for name in mla.ART7_FIELDS})
+    session = Session.object_session(request)
+    with session.no_autoflush:  # the parties are in the session already (Registry)
+        parties = [session.get(Party, code) for code in (request.requesting_party, request.requested_party)]
+    request.instrument_fits = request.instrument == mla.fitting_instrument(*parties, request.sent_on)
+
+
+@event.listens_for(Session, "after_flush")
+def _refit_instruments(session: Session, _context) -> None:
+    """A party's Chisinau date changed: which instrument fits its requests is worked out again."""
+    changed = [party.code for party in session.dirty if isinstance(party, Party)
+               and inspect(party).attrs.chisinau_in_force_on.history.has_changes()]
+    if changed:
+        session.connection().execute(update(LegalRequest.__table__).where(or_(
+            LegalRequest.requesting_party.in_(changed), LegalRequest.requested_party.in_(changed)))
+            .values(instrument_fits=request_queries.instrument_fits()))
 
 
 def _load(actor: User | None, request_id: int) -> tuple[User, LegalRequest]:
