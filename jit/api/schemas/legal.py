@@ -161,6 +161,43 @@ class FindingSchema(ma.Schema):
     action = ma.fields.String(metadata={"description": "what to do"})
 
 
+class FindingFilterSchema(PageArgsSchema):
+    rule = ma.fields.String(load_default=None, metadata={"description": "a rule's id (GET /compliance/rules)"})
+    severity = ma.fields.String(load_default=None, metadata={"enum": ["violation", "warning"]})
+    group_id = Integer(load_default=None, metadata={"description": "a group the caller may see"})
+    party = ma.fields.String(load_default=None, metadata={
+        "description": "a party's code: the groups where it has a team, the requests where it is either side"})
+    confirmed_basis = ma.fields.Boolean(load_default=None, metadata={
+        "description": "only findings of rules on a confirmed (true) or an unconfirmed (false) provision"})
+
+
+class ListedFindingSchema(FindingSchema):
+    group_id = Integer(allow_none=True, metadata={"description": "the group, or the group a request is tied to"})
+    since = ma.fields.Date(allow_none=True, metadata={"description": "the day the finding dates from, when known"})
+
+
+class FindingCountSchema(ma.Schema):
+    violations = Integer()
+    warnings = Integer()
+    total = Integer()
+
+
+class RuleCountSchema(FindingCountSchema):
+    rule = ma.fields.String()
+
+
+class GroupCountSchema(FindingCountSchema):
+    group_id = Integer(allow_none=True, metadata={"description": "null: register entries tied to no group"})
+
+
+class FindingPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(ListedFindingSchema))
+    next_cursor = ma.fields.String(allow_none=True)
+    total = ma.fields.Nested(FindingCountSchema)
+    by_rule = ma.fields.List(ma.fields.Nested(RuleCountSchema))
+    by_group = ma.fields.List(ma.fields.Nested(GroupCountSchema))
+
+
 class ComplianceReportSchema(ma.Schema):
     checked_at = ma.fields.AwareDateTime()
     findings = ma.fields.List(ma.fields.Nested(FindingSchema))
