@@ -39,6 +39,9 @@ def upgrade():
         op.add_column('legal_requests', sa.Column(column, sa.Boolean(), server_default=sa.true(), nullable=False))
         op.create_index(f'ix_legal_requests_{column}', 'legal_requests', [column])
     op.create_index('ix_legal_requests_status_due_on', 'legal_requests', ['status', 'due_on'])
+    op.create_index('ix_legal_requests_figures', 'legal_requests', [
+        'keeper_authority_id', 'direction', 'sent_on', 'requested_party', 'requesting_party', 'status', 'due_on',
+        'executed_on'])
     bind = op.get_bind()
     treaty = {row.code: row for row in bind.execute(sa.select(parties))}
     rows = bind.execute(sa.select(legal_requests)).all()
@@ -73,6 +76,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index('ix_legal_requests_figures', table_name='legal_requests')
     op.drop_index('ix_legal_requests_status_due_on', table_name='legal_requests')
     for column in ('art7_complete', 'instrument_fits'):
         op.drop_index(f'ix_legal_requests_{column}', table_name='legal_requests')
