@@ -358,6 +358,8 @@ MATRIX: dict[tuple[str, str], Call] = {
     # Not a CSV: refused with what is wrong with the file, after the rights check.
     ("api_legal.import_requests", "POST"): Call(api_any_user(422), upload=True),
     ("api_legal.group_compliance", "GET"): Call(group_reader()),
+    ("api_legal.list_findings", "GET"): Call({"anonymous": 401, "investigator": 403, "legal_officer": 200,
+                                              "admin": 200, "outsider": 403}),
     ("api_legal.list_rules", "GET"): Call(api_any_user()),
     ("api_legal.update_rule", "PATCH"): Call(api_admin_only(), json={"enabled": False, "version": 0}),
     ("api_legal.list_evaluations", "GET"): Call(group_reader()),

@@ -13,6 +13,8 @@ from jit.api.schemas.legal import (
     EvaluationSaveSchema,
     EvaluationSchema,
     ExportArgsSchema,
+    FindingFilterSchema,
+    FindingPageSchema,
     ImportFileSchema,
     ImportResultSchema,
     LegalRequestCreateSchema,
@@ -115,6 +117,24 @@ def import_requests(files):
 def group_compliance(gid):
     """The group checked now against every rule switched on; violations first."""
     return compliance.group_report(actor(), gid)
+
+
+@blp.route("/compliance/findings", methods=["GET"])
+@blp.arguments(FindingFilterSchema, location="query")
+@blp.response(200, FindingPageSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="not a legal officer or an administrator")
+@blp.alt_response(422, schema=ErrorSchema, description="`fields` names a filter naming nothing known (a group the "
+                                                       "caller does not see is unknown), or a cursor not issued here")
+def list_findings(args):
+    """The findings in every group the caller may see and in the register they keep, violations first
+    then the oldest, with the counts by rule and by group of everything the filters keep."""
+    limit, cursor = args.pop("limit"), args.pop("cursor")
+    board = compliance.dashboard(actor(), compliance.Filters(**args), limit=limit, cursor=cursor)
+    return {"items": board.page.items, "next_cursor": board.page.next_cursor, "total": board.total,
+            "by_rule": [{"rule": rule, "violations": count.violations, "warnings": count.warnings,
+                         "total": count.total} for rule, count in board.by_rule.items()],
+            "by_group": [{"group_id": group_id, "violations": count.violations, "warnings": count.warnings,
+                          "total": count.total} for group_id, count in board.by_group.items()]}
 
 
 @blp.route("/compliance/rules", methods=["GET"])

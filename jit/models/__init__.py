@@ -12,7 +12,7 @@ from jit.models.channel import (
     ReadPosition,
     RevisionAction,
 )
-from jit.models.compliance import ComplianceRuleSetting
+from jit.models.compliance import ComplianceRuleSetting, GroupCheck, GroupFinding
 from jit.models.evaluation import GroupEvaluation
 from jit.models.evidence import (
     CustodyEvent,
@@ -61,7 +61,8 @@ __all__ = [
     "ApiToken", "AuditEvent", "Authority", "AuthorityKind", "Channel", "ChannelKind", "ChannelMember",
     "ChannelSubscription", "ComplianceRuleSetting", "CriminalCase", "CustodyEvent", "CustodyType", "DecisionKind",
     "Direction", "DocumentKind", "EvidenceConsent", "EvidenceFile", "EvidenceItem", "EvidenceKind",
-    "EvidenceStatus", "GroupDocument", "GroupEvaluation", "GroupEvent", "GroupStatus", "Instruction",
+    "EvidenceStatus", "GroupCheck", "GroupDocument", "GroupEvaluation", "GroupEvent",
+    "GroupFinding", "GroupStatus", "Instruction",
     "InstructionDocument", "InstructionEvent", "InstructionResult", "InstructionStatus", "Instrument", "JointGroup",
     "KnownSignInAddress",
     "LedgerCheckpoint", "LedgerHead", "LedgerNode", "LegalRequest", "MemberRole", "Membership", "Message",

@@ -6,7 +6,8 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jit.extensions import db
@@ -80,6 +81,12 @@ class LegalRequest(db.Model):
     group_id: Mapped[int | None] = mapped_column(ForeignKey("joint_groups.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Whether the Art. 7 contents are all there (MLA-CONTENT), set when the request is registered: those
+    # fields never change afterwards, and the dashboard counts the gaps without reading every request.
+    art7_complete: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true(), index=True)
+    # Whether the instrument named is the fitting one for the two parties on the day sent (MLA-INSTRUMENT),
+    # set when the request is registered and again whenever a party's treaty dates change.
+    instrument_fits: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true(), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     keeper_authority: Mapped[Authority] = relationship(foreign_keys=[keeper_authority_id])
@@ -91,3 +98,10 @@ class LegalRequest(db.Model):
 
     # A concurrent write of an older version fails instead of overwriting (optimistic locking).
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by SQLAlchemy
+    __table_args__ = (
+        # The register's open requests by due date: the overdue ones (MLA-OVERDUE) are a range of it.
+        Index("ix_legal_requests_status_due_on", "status", "due_on"),
+        # Every column the statistics count, so that counting reads the index and not the requests' texts.
+        Index("ix_legal_requests_figures", "keeper_authority_id", "direction", "sent_on", "requested_party",
+              "requesting_party", "status", "due_on", "executed_on"),
+    )

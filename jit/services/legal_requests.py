@@ -15,8 +15,10 @@ from collections import Counter, defaultdict
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Integer, and_, case, cast, event, extract, func, inspect, or_, select, update
+from sqlalchemy.orm import Session
 
+from jit.compliance import request_queries
 from jit.compliance import requests as mla
 from jit.extensions import db
 from jit.models import (
@@ -53,6 +55,28 @@ def visible_requests(actor: User):
         stmt = stmt.where(LegalRequest.keeper_authority_id == (actor.authority_id if authz.keeps_register(actor)
                                                                 else -1))
     return stmt
+
+
+@event.listens_for(LegalRequest, "before_insert")
+def _record_fixed_findings(_mapper, _connection, request: LegalRequest) -> None:
+    """Whichever way a request is registered, whether it has every Art. 7 content (MLA-CONTENT) and
+    names the fitting instrument (MLA-INSTRUMENT), from fields that never change afterwards."""
+    request.art7_complete = not mla.art7_gaps({name: getattr(request, name) for name in mla.ART7_FIELDS})
+    session = Session.object_session(request)
+    with session.no_autoflush:  # the parties are in the session already (Registry)
+        parties = [session.get(Party, code) for code in (request.requesting_party, request.requested_party)]
+    request.instrument_fits = request.instrument == mla.fitting_instrument(*parties, request.sent_on)
+
+
+@event.listens_for(Session, "after_flush")
+def _refit_instruments(session: Session, _context) -> None:
+    """A party's Chisinau date changed: which instrument fits its requests is worked out again."""
+    changed = [party.code for party in session.dirty if isinstance(party, Party)
+               and inspect(party).attrs.chisinau_in_force_on.history.has_changes()]
+    if changed:
+        session.connection().execute(update(LegalRequest.__table__).where(or_(
+            LegalRequest.requesting_party.in_(changed), LegalRequest.requested_party.in_(changed)))
+            .values(instrument_fits=request_queries.instrument_fits()))
 
 
 def _load(actor: User | None, request_id: int) -> tuple[User, LegalRequest]:
@@ -185,9 +209,13 @@ def require_keeper(actor: User | None) -> User:
 
 @use_case("legal_request.list")
 def list_requests(actor: User | None, *, direction: str | None = None, status: str | None = None,
-                  requested_party: str | None = None, overdue: bool = False, limit: int | None = None,
+                  requested_party: str | None = None, party: str | None = None,
+                  requesting_authority_id: int | None = None, date_from: date | None = None,
+                  date_to: date | None = None, overdue: bool = False, limit: int | None = None,
                   cursor: str | None = None) -> Page:
-    """The caller's authority's register (admins: every one), newest first."""
+    """The caller's authority's register (admins: every one), newest first: by direction, status,
+    requested party, party on either side, requesting authority, the date sent (from, to) and whether
+    overdue. (A text search over the register belongs to the search service.)"""
     actor = authz.require_user(actor)
     note(object_type="legal_request")
     stmt = visible_requests(actor)
@@ -196,10 +224,21 @@ def list_requests(actor: User | None, *, direction: str | None = None, status: s
         stmt = stmt.where(LegalRequest.direction == choice(Direction, direction, "direction", problems))
     if status:
         stmt = stmt.where(LegalRequest.status == choice(RequestStatus, status, "status", problems))
+    if date_from and date_to and date_from > date_to:
+        problems["to"] = _l("Must not be before 'from'.")
     if problems:
         raise Invalid(fields=problems)
     if requested_party:
         stmt = stmt.where(LegalRequest.requested_party == requested_party.upper())
+    if party:
+        stmt = stmt.where(or_(LegalRequest.requested_party == party.upper(),
+                              LegalRequest.requesting_party == party.upper()))
+    if requesting_authority_id is not None:
+        stmt = stmt.where(LegalRequest.requesting_authority_id == requesting_authority_id)
+    if date_from:
+        stmt = stmt.where(LegalRequest.sent_on >= date_from)
+    if date_to:
+        stmt = stmt.where(LegalRequest.sent_on <= date_to)
     if overdue:
         stmt = stmt.where(LegalRequest.direction == Direction.OUTGOING, LegalRequest.due_on < scope.today(),
                           LegalRequest.status.not_in(mla.ANSWERED))
@@ -250,11 +289,6 @@ def update_request(actor: User | None, request_id: int, *, version: int | None, 
 
 # --- statistics ----------------------------------------------------------------------------
 
-def _partner(direction: Direction, requesting: str, requested: str) -> str:
-    """The other party: the requested one for outgoing requests, the requesting one for incoming."""
-    return requested if direction == Direction.OUTGOING else requesting
-
-
 def _months(first: date, last: date) -> list[str]:
     months, year, month = [], first.year, first.month
     while (year, month) <= (last.year, last.month):
@@ -274,18 +308,28 @@ def _ranked(counts: Counter, total: int) -> list[dict]:
     return rows
 
 
+def _days_to_execution(dialect: str):
+    if dialect == "postgresql":
+        return LegalRequest.executed_on - LegalRequest.sent_on
+    return cast(func.julianday(LegalRequest.executed_on) - func.julianday(LegalRequest.sent_on), Integer)
+
+
+def _median(frequencies: Counter) -> float | None:
+    """The median of values given as value → how many times."""
+    ordered = sorted(frequencies.elements())
+    return stats.median(ordered) if ordered else None
+
+
 @use_case("legal_request.stats")
 def statistics(actor: User | None, *, direction: str | None = None, date_from: date | None = None,
                date_to: date | None = None, requesting_authority_id: int | None = None) -> dict:
-    """Totals, counts / shares / ranks by partner party, the monthly series, overdue counts, the
-    median days to execution, and whether a group with the partner party exists; an empty period
-    gives zeros."""
+    """Totals, counts / shares / ranks by partner party, the monthly series (from the first month
+    with a request to the last), overdue counts, the median days to execution, and whether a group
+    with the partner party exists; an empty period gives zeros. Counted in the database."""
     actor = authz.require_user(actor)
     note(object_type="legal_request", direction=direction, date_from=date_from, date_to=date_to)
     problems: dict = {}
-    stmt = visible_requests(actor).with_only_columns(
-        LegalRequest.direction, LegalRequest.requesting_party, LegalRequest.requested_party, LegalRequest.sent_on,
-        LegalRequest.executed_on, LegalRequest.due_on, LegalRequest.status)
+    stmt = visible_requests(actor)
     if direction:
         stmt = stmt.where(LegalRequest.direction == choice(Direction, direction, "direction", problems))
     if date_from and date_to and date_from > date_to:
@@ -298,28 +342,34 @@ def statistics(actor: User | None, *, direction: str | None = None, date_from: d
         stmt = stmt.where(LegalRequest.sent_on <= date_to)
     if requesting_authority_id is not None:
         stmt = stmt.where(LegalRequest.requesting_authority_id == requesting_authority_id)
-    today = scope.today()
-    counts, monthly, overdue, days = Counter(), Counter(), Counter(), defaultdict(list)
-    first = last = None
-    for row in db.session.execute(stmt):
-        partner = _partner(row.direction, row.requesting_party, row.requested_party)
-        counts[partner] += 1
-        monthly[f"{row.sent_on.year:04d}-{row.sent_on.month:02d}"] += 1
-        first, last = min(first or row.sent_on, row.sent_on), max(last or row.sent_on, row.sent_on)
-        if row.executed_on is not None:
-            days[partner].append((row.executed_on - row.sent_on).days)
-        if (row.direction == Direction.OUTGOING and row.due_on is not None and row.due_on < today
-                and row.status not in mla.ANSWERED):
-            overdue[partner] += 1
+    partner = case((LegalRequest.direction == Direction.OUTGOING, LegalRequest.requested_party),
+                   else_=LegalRequest.requesting_party).label("partner")
+    overdue_now = and_(LegalRequest.direction == Direction.OUTGOING, LegalRequest.due_on < scope.today(),
+                       LegalRequest.status.not_in(mla.ANSWERED))
+    year, month = extract("year", LegalRequest.sent_on).label("year"), extract("month", LegalRequest.sent_on).label(
+        "month")
+    counts, monthly, overdue, days = Counter(), Counter(), Counter(), defaultdict(Counter)
+    for row in db.session.execute(stmt.with_only_columns(
+            partner, year, month, func.count(), func.sum(case((overdue_now, 1), else_=0))).group_by(
+            partner, year, month)):
+        counts[row.partner] += row[3]
+        monthly[f"{int(row.year):04d}-{int(row.month):02d}"] += row[3]
+        overdue[row.partner] += row[4]
+    elapsed = _days_to_execution(db.session.get_bind().dialect.name).label("days")
+    for row in db.session.execute(stmt.with_only_columns(partner, elapsed, func.count()).where(
+            LegalRequest.executed_on.is_not(None)).group_by(partner, elapsed)):
+        days[row.partner][row.days] += row[2]
     total = sum(counts.values())
     by_party = _ranked(counts, total)
     grouped = _parties_with_groups(actor)
     for item in by_party:
         item["overdue"] = overdue[item["party"]]
-        item["median_days_to_execution"] = stats.median(days[item["party"]]) if days[item["party"]] else None
+        item["median_days_to_execution"] = _median(days[item["party"]])
         item["group_exists"] = item["party"] in grouped
-    span = (date_from or first, date_to or last)
-    series = [{"month": month, "count": monthly[month]} for month in _months(*span)] if all(span) else []
+    series = []
+    if monthly:
+        first, last = (date.fromisoformat(f"{month}-01") for month in (min(monthly), max(monthly)))
+        series = [{"month": month, "count": monthly[month]} for month in _months(first, last)]
     return {"total": total, "by_party": by_party, "monthly": series, "overdue": sum(overdue.values())}
 
 

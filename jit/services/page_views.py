@@ -46,6 +46,14 @@ def statistics_page(actor: User | None, criteria: Callable[[list[Authority]], di
     return legal_requests.statistics(actor, **chosen), parties
 
 
+@use_case("legal_request.list")
+def register_page(actor: User | None, filters: Callable[[list[Party], list[Authority]], dict], *,
+                  cursor: str | None = None) -> tuple[Page, list[Party], list[Authority]]:
+    """The register entries `filters` chooses among the parties and authorities, with those."""
+    parties, authorities = _parties(actor), _authorities(actor)
+    return legal_requests.list_requests(actor, **filters(parties, authorities), cursor=cursor), parties, authorities
+
+
 @use_case("authority.list")
 def authority_register(actor: User | None, filters: Callable[[list[Party]], dict], *,
                        cursor: str | None = None) -> Page:

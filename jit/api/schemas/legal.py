@@ -97,6 +97,11 @@ class LegalRequestFilterSchema(PageArgsSchema):
     direction = ma.fields.String(load_default=None, metadata={"enum": [d.value for d in Direction]})
     status = ma.fields.String(load_default=None, metadata={"enum": [s.value for s in RequestStatus]})
     requested_party = ma.fields.String(load_default=None)
+    party = ma.fields.String(load_default=None, metadata={"description": "a party on either side (requesting or "
+                                                                         "requested)"})
+    requesting_authority_id = Integer(load_default=None)
+    date_from = ma.fields.Date(data_key="from", load_default=None, metadata={"description": "sent on or after"})
+    date_to = ma.fields.Date(data_key="to", load_default=None, metadata={"description": "sent on or before"})
     overdue = ma.fields.Boolean(load_default=False)
 
 
@@ -154,6 +159,43 @@ class FindingSchema(ma.Schema):
     object = ma.fields.Nested(ObjectRefSchema)
     message = ma.fields.String(metadata={"description": "what is wrong, in the caller's language"})
     action = ma.fields.String(metadata={"description": "what to do"})
+
+
+class FindingFilterSchema(PageArgsSchema):
+    rule = ma.fields.String(load_default=None, metadata={"description": "a rule's id (GET /compliance/rules)"})
+    severity = ma.fields.String(load_default=None, metadata={"enum": ["violation", "warning"]})
+    group_id = Integer(load_default=None, metadata={"description": "a group the caller may see"})
+    party = ma.fields.String(load_default=None, metadata={
+        "description": "a party's code: the groups where it has a team, the requests where it is either side"})
+    confirmed_basis = ma.fields.Boolean(load_default=None, metadata={
+        "description": "only findings of rules on a confirmed (true) or an unconfirmed (false) provision"})
+
+
+class ListedFindingSchema(FindingSchema):
+    group_id = Integer(allow_none=True, metadata={"description": "the group, or the group a request is tied to"})
+    since = ma.fields.Date(allow_none=True, metadata={"description": "the day the finding dates from, when known"})
+
+
+class FindingCountSchema(ma.Schema):
+    violations = Integer()
+    warnings = Integer()
+    total = Integer()
+
+
+class RuleCountSchema(FindingCountSchema):
+    rule = ma.fields.String()
+
+
+class GroupCountSchema(FindingCountSchema):
+    group_id = Integer(allow_none=True, metadata={"description": "null: register entries tied to no group"})
+
+
+class FindingPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(ListedFindingSchema))
+    next_cursor = ma.fields.String(allow_none=True)
+    total = ma.fields.Nested(FindingCountSchema)
+    by_rule = ma.fields.List(ma.fields.Nested(RuleCountSchema))
+    by_group = ma.fields.List(ma.fields.Nested(GroupCountSchema))
 
 
 class ComplianceReportSchema(ma.Schema):

@@ -26,13 +26,14 @@ def horizontal_bars(title: str, rows: list[tuple[str, int, str]]) -> Markup:
     return _svg(title, WIDTH, height, parts)
 
 
-def columns(title: str, rows: list[tuple[str, int]]) -> Markup:
-    """One column per (label, value), in the order given (months)."""
-    height, base, top = 220, 190, 24
+def columns(title: str, rows: list[tuple[str, str, int]]) -> Markup:
+    """One column per (label, second line, value), in the order given (months: the month's short
+    name, the year under the first and under each January)."""
+    height, base, top = 236, 190, 24
     slot = (WIDTH - 20) / max(len(rows), 1)
-    largest = max((value for _, value in rows), default=0) or 1
+    largest = max((value for _, _, value in rows), default=0) or 1
     parts = [f'<line class="chart-axis" x1="10" y1="{base}" x2="{WIDTH - 10}" y2="{base}"></line>']
-    for index, (label, value) in enumerate(rows):
+    for index, (label, second, value) in enumerate(rows):
         x = 10 + index * slot
         tall = round(value / largest * (base - top))
         parts.append(
@@ -42,6 +43,9 @@ def columns(title: str, rows: list[tuple[str, int]]) -> Markup:
             f'{value}</text>'
             f'<text class="chart-label" x="{x + slot / 2:.1f}" y="{base + 16}" text-anchor="middle">{escape(label)}'
             f'</text>')
+        if second:
+            parts.append(f'<text class="chart-label" x="{x + slot / 2:.1f}" y="{base + 32}" text-anchor="middle">'
+                         f'{escape(second)}</text>')
     return _svg(title, WIDTH, height, parts)
 
 

@@ -47,7 +47,28 @@ class RegisterFilterForm(Form):
     direction = SelectField(_l("Direction"), validators=[Optional()],
                             choices=_choices(DIRECTION_LABELS, _l("Both directions")))
     status = SelectField(_l("Status"), validators=[Optional()], choices=_choices(STATUS_LABELS, _l("All statuses")))
+    # The authorities and parties offered are the registry's (set by the route).
+    requesting_authority_id = SelectField(_l("Requesting authority"), validators=[Optional()])
+    party = SelectField(_l("Party"), validators=[Optional()])
+    date_from = DateField(_l("Sent from"), validators=[Optional()])
+    date_to = DateField(_l("Sent until"), validators=[Optional()])
     overdue = BooleanField(_l("Overdue only"))
+
+
+class DashboardFilterForm(Form):
+    """The dashboard's filter, a GET form; the groups and parties offered are the service's (set by the
+    route), and the service refuses one the caller may not see."""
+
+    class Meta:
+        csrf = False
+
+    rule = SelectField(_l("Rule"), validators=[Optional()])
+    severity = SelectField(_l("Severity"), validators=[Optional()])
+    group = SelectField(_l("Group"), validators=[Optional()], validate_choice=False)
+    party = SelectField(_l("Party"), validators=[Optional()], validate_choice=False)
+    basis = SelectField(_l("Basis"), validators=[Optional()],
+                        choices=_choices({"confirmed": _l("confirmed"), "unconfirmed": _l("unconfirmed")},
+                                         _l("Any basis")))
 
 
 class StatisticsForm(Form):

@@ -8,9 +8,10 @@ Thin, like every door: each page calls the services, which decide who may see wh
 
 from __future__ import annotations
 
-from collections import Counter
+from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -37,6 +38,7 @@ from jit.web.legal.forms import (
     INSTRUMENT_LABELS,
     KIND_LABELS,
     STATUS_LABELS,
+    DashboardFilterForm,
     EvaluationForm,
     ImportForm,
     ProgressForm,
@@ -61,19 +63,31 @@ add_filters(bp, label_of, request_direction_label=DIRECTION_LABELS, request_stat
 @login_required
 def requests():
     form = RegisterFilterForm(request.args)
-    valid = form.validate()
-    filters = {"direction": form.direction.data or None, "status": form.status.data or None,
-               "overdue": bool(form.overdue.data)} if valid else {}
-    page = legal_requests.list_requests(actor(), cursor=request.args.get("cursor") or None, **filters)
+    locale = page_locale()
+
+    def filters(parties, authorities) -> dict:
+        form.requesting_authority_id.choices = _authority_choices(authorities, _("Any authority"))
+        form.party.choices = [SelectChoice("", _("Every party"))] + [
+            SelectChoice(party.code, party.name(locale)) for party in parties]
+        if not form.validate():
+            return {}
+        chosen = form.requesting_authority_id.data
+        return {"direction": form.direction.data or None, "status": form.status.data or None,
+                "party": form.party.data or None, "requesting_authority_id": int(chosen) if chosen else None,
+                "date_from": form.date_from.data, "date_to": form.date_to.data, "overdue": bool(form.overdue.data)}
+
+    page, _parties, _authorities = page_views.register_page(actor(), filters,
+                                                            cursor=request.args.get("cursor") or None)
     next_url = url_for(".requests", **{**request.args, "cursor": page.next_cursor}) if page.next_cursor else None
     return render_template("legal/requests.html", form=form, rows=page.items, next_url=next_url,
-                           import_form=ImportForm(formdata=None)), 200 if valid else 422
+                           import_form=ImportForm(formdata=None)), 422 if form.errors else 200
 
 
 @bp.route("/legal/requests/<int:rid>")
 @login_required
 def request_detail(rid: int):
-    return render_template("legal/request.html", item=legal_requests.get_request(actor(), rid))
+    item, findings = compliance.request_page(actor(), rid)
+    return render_template("legal/request.html", item=item, findings=findings)
 
 
 def _authority_choices(authorities: list[Authority], everything) -> list[SelectChoice]:
@@ -195,9 +209,19 @@ def statistics():
     by_party = charts.horizontal_bars(
         _("Requests by partner party"),
         [(row["party"], row["count"], f"{row['count']} · {round(row['share'] * 100)}%") for row in result["by_party"]])
-    monthly = charts.columns(_("Requests by month"), [(row["month"], row["count"]) for row in result["monthly"]])
+    monthly = charts.columns(_("Requests by month"), month_columns(result["monthly"]))
     return render_template("legal/statistics.html", form=form, result=result, parties=parties,
                            by_party_chart=by_party, monthly_chart=monthly), 200 if valid else 422
+
+
+def month_columns(series: list[dict]) -> list[tuple[str, str, int]]:
+    """Each month's short name in the page's language, the year under the first month and each January."""
+    columns = []
+    for index, row in enumerate(series):
+        month = date.fromisoformat(f"{row['month']}-01")
+        columns.append((format_date(month, "LLL"), str(month.year) if index == 0 or month.month == 1 else "",
+                        row["count"]))
+    return columns
 
 
 # --- compliance ----------------------------------------------------------------------------
@@ -214,7 +238,6 @@ OBJECT_LINKS = {
 }
 SEVERITY_LABELS = {VIOLATION: _l("violation"), WARNING: _l("warning")}
 SEVERITY_BADGES = {VIOLATION: "text-bg-danger", WARNING: "text-bg-warning"}
-REGISTER_FINDINGS_SHOWN = 50
 add_filters(bp, label_of, object_type_label=naming.OBJECT_TYPES, severity_label=SEVERITY_LABELS)
 add_filters(bp, badge_of, severity_badge=SEVERITY_BADGES)
 
@@ -231,11 +254,41 @@ def finding_link(finding) -> str | None:
 @bp.route("/legal/")
 @login_required
 def dashboard():
-    summaries, register = compliance.dashboard(actor())
-    return render_template("legal/dashboard.html", summaries=summaries, register=register,
-                           register_by_rule=Counter(item.rule for item in register.findings),
-                           register_shown=register.findings[:REGISTER_FINDINGS_SHOWN], VIOLATION=VIOLATION,
-                           WARNING=WARNING)
+    form = DashboardFilterForm(request.args)
+    form.rule.choices = [SelectChoice("", _("Every rule"))] + [
+        SelectChoice(rule_id, rule_id) for rule_id in sorted(compliance.RULES)]
+    form.severity.choices = [SelectChoice("", _("Any severity"))] + [
+        SelectChoice(severity, SEVERITY_LABELS[severity]) for severity in SEVERITIES]
+    valid = form.validate()
+    chosen_group = form.group.data if valid and (form.group.data or "").isdigit() else None
+    filters = compliance.Filters(
+        rule=form.rule.data or None, severity=form.severity.data or None,
+        group_id=int(chosen_group) if chosen_group else None, party=form.party.data or None,
+        confirmed_basis={"confirmed": True, "unconfirmed": False}.get(form.basis.data)) \
+        if valid else compliance.Filters()
+    status = 200 if valid else 422
+    try:
+        board = compliance.dashboard(actor(), filters, cursor=request.args.get("cursor") or None)
+    except Invalid as refusal:
+        for name, why in refusal.fields.items():
+            field = form._fields.get(FORM_FIELD_OF.get(name, name))
+            if field is not None:
+                field.errors = [str(why)]
+        board, status = compliance.dashboard(actor()), 422
+    locale = page_locale()
+    form.group.choices = [SelectChoice("", _("Every group"))] + [
+        SelectChoice(str(group.id), f"{group.code} — {group.title}") for group in board.groups]
+    form.party.choices = [SelectChoice("", _("Every party"))] + [
+        SelectChoice(party.code, party.name(locale)) for party in board.parties]
+    next_url = url_for(".dashboard", **{**request.args, "cursor": board.page.next_cursor}) \
+        if board.page.next_cursor else None
+    return render_template("legal/dashboard.html", form=form, board=board, next_url=next_url,
+                           rules=compliance.RULES, group_codes={group.id: group.code for group in board.groups},
+                           VIOLATION=VIOLATION, WARNING=WARNING), status
+
+
+# The dashboard form's field for each name the service gives a filter in a refusal.
+FORM_FIELD_OF = {"group_id": "group"}
 
 
 @bp.route("/groups/<int:gid>/compliance")
