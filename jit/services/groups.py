@@ -79,7 +79,9 @@ def list_groups(actor: User | None, *, limit: int | None = None, cursor: str | N
 
 @use_case("group.read")
 def get_group(actor: User | None, group_id: int) -> JointGroup:
-    return scope.load_visible(actor, group_id)[1]
+    actor, group = scope.load_visible(actor, group_id)
+    notifications.opened(actor, group)
+    return group
 
 
 # --- creating and editing ------------------------------------------------------------------

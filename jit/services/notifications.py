@@ -30,7 +30,7 @@ from jit.models import (
 from jit.models.types import utcnow
 from jit.services import authz
 from jit.services.audit import note, use_case
-from jit.services.errors import Invalid
+from jit.services.errors import Invalid, NotFound
 from jit.services.pagination import Page, paginate
 
 # What each kind says, with the parameters `tell` stored (`actor` is the actor's name at read time).
@@ -75,6 +75,7 @@ KEPT_AFTER_REMOVAL = "member.removed"
 class Inbox:
     page: Page
     unread: int
+    groups: list[JointGroup]  # the groups the caller's notices are about (a filter's choices)
 
 
 # --- what a notice is about ------------------------------------------------------------------
@@ -220,7 +221,22 @@ def inbox(actor: User | None, *, unread: bool = False, kind: str | None = None, 
     page = paginate(stmt, Notification.id, limit=limit, cursor=cursor, descending=True)
     page.items = [item for item in page.items if _visible(actor, item)]
     note(unread=unread, kind=kind, group_id=group_id)
-    return Inbox(page=page, unread=unread_count(actor))
+    mentioned = select(Notification.group_id).where(Notification.recipient_id == actor.id).distinct()
+    groups = [group for group in db.session.scalars(select(JointGroup).where(JointGroup.id.in_(mentioned))
+                                                    .order_by(JointGroup.code)) if authz.can_view_group(actor, group)]
+    return Inbox(page=page, unread=unread_count(actor), groups=groups)
+
+
+@use_case("notification.open")
+def open_notice(actor: User | None, notification_id: int) -> Notification:
+    """One of the caller's notices, to follow to its object (NotFound for another's, or one whose
+    object the caller may no longer see)."""
+    actor = authz.require_user(actor)
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.recipient_id != actor.id or not _visible(actor, notification):
+        raise NotFound()
+    note(object_type="notification", object_id=notification.id, group_id=notification.group_id)
+    return notification
 
 
 @use_case("notification.read")
@@ -252,10 +268,12 @@ def read_channel_up_to(user: User, channel_id: int, seq: int, *, messages: int) 
 
 
 def _mark_where(user: User, *conditions, always: bool = False, messages: int | None = None) -> None:
-    marked = db.session.execute(update(Notification).where(
-        Notification.recipient_id == user.id, Notification.read_at.is_(None), *conditions).values(
-        read_at=utcnow())).rowcount
-    if marked or always:
+    # Looked for first: a read use case that finds nothing unread stays a read (it writes nothing).
+    unread = Notification.recipient_id == user.id, Notification.read_at.is_(None), *conditions
+    found = list(db.session.scalars(select(Notification.id).where(*unread)))
+    if found:
+        db.session.execute(update(Notification).where(Notification.id.in_(found)).values(read_at=utcnow()))
+    if found or always:
         counts_changed(user, messages=messages)
 
 

@@ -54,7 +54,7 @@ def test_every_page_view_appends_exactly_one_audit_event(app, cast):
         f"/groups/{gid}/tasks", f"/groups/{gid}/tasks/new", f"/tasks/{tid}", f"/groups/{gid}/instructions",
         f"/groups/{gid}/instructions/new", f"/instructions/{iid}", f"/groups/{gid}/evidence",
         f"/groups/{gid}/evidence/new", f"/evidence/{eid}", f"/groups/{gid}/compliance",
-        f"/groups/{gid}/evaluations/{teams['BY']}")]
+        f"/groups/{gid}/evaluations/{teams['BY']}", "/notifications")]
     pages += [(legal, path) for path in (
         "/legal/", "/legal/rules", "/legal/requests", "/legal/requests/new", f"/legal/requests/{rid}",
         f"/legal/requests/{rid}/edit", "/legal/statistics")]

@@ -121,7 +121,16 @@ def send(actor: User | None, channel_id: int, body: str | None, *, client_msg_id
     note(message_id=message.id, seq=message.seq)
     notify.emit_after_commit("message", message_payload(message), room=notify.channel_room(channel.id))
     _mention(message, channel, actor)
+    _tell_readers(channel, actor)
     return message
+
+
+def _tell_readers(channel: Channel, author: User) -> None:
+    """Every other reader's unread count in the menu rises at once, on whatever page they are."""
+    for user_id in sorted(scope.audience(channel.group) - {author.id}):
+        reader = db.session.get(User, user_id)
+        if reader is not None and authz.can_read_channel(reader, channel):
+            notify.emit_after_commit("unread", {"channel_id": channel.id}, room=notify.user_room(user_id))
 
 
 def mentioned_usernames(text: str) -> set[str]:
