@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from jit import demo
 from jit.models import Role
-from jit.services import accounts, audit, evidence, files
+from jit.services import accounts, audit, evidence, files, reminders
 from jit.services.errors import DomainError
 from jit.storage import LEFTOVER_AGE_SECONDS
 
@@ -97,3 +97,14 @@ def _report(what: str, result, good: str) -> None:
         where = f" at entry {result.first_broken_index}" if result.first_broken_index is not None else ""
         raise click.ClickException(f"{what} BROKEN{where}: {result.problem} ({result.checked} entries checked)")
     click.echo(f"{what} OK: {result.checked} entries, {good}")
+
+
+notify_cli = AppGroup("notify", help="Notifications.")
+jit_cli.add_command(notify_cli)
+
+
+@notify_cli.command("due")
+def notify_due():
+    """Send the due-date, term, compliance and overdue-request reminders not sent yet (idempotent:
+    safe to run every minute, on several processes at once)."""
+    click.echo(f"{reminders.send_due()} reminder(s) sent")

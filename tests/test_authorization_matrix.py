@@ -112,6 +112,11 @@ MATRIX: dict[tuple[str, str], Call] = {
         "current_password": "not mine at all", "new_password": "seven ravens over the steppe",
         "confirm": "seven ravens over the steppe"}),
     ("audit.events", "GET"): Call(page_any_user()),
+    ("notifications.inbox", "GET"): Call(page_any_user()),
+    ("notifications.mark_all_read", "POST"): Call(page_any_user(302)),
+    # someone else's notification, or none: it does not exist for the caller
+    ("notifications.follow", "GET"): Call({"anonymous": 302, **dict.fromkeys(USERS, 404)},
+                                          path_keys={"nid": "instruction_id"}),
     # administration pages
     ("admin.index", "GET"): Call(page_admin_only()),
     # The registry is reference data every user may read; only changing it is the admins'.
@@ -252,6 +257,8 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("api_auth.change_password", "POST"): Call(api_any_user(422), json={
         "current_password": "not mine at all", "new_password": "seven ravens over the steppe"}),
     ("api_audit.list_events", "GET"): Call(api_any_user()),
+    ("api_notifications.list_notifications", "GET"): Call(api_any_user()),
+    ("api_notifications.mark_read", "POST"): Call(api_any_user(204), json={"all": True}),
     ("api_audit.checkpoint", "GET"): Call(api_admin_only()),
     ("api_audit.inclusion", "GET"): Call(api_admin_only(), query={"leaf_index": 0, "tree_size": 1}),
     ("api_audit.consistency", "GET"): Call(api_admin_only(), query={"first": 1, "second": 1}),

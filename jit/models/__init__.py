@@ -42,6 +42,7 @@ from jit.models.instruction import (
     InstructionStatus,
 )
 from jit.models.legal_request import Direction, Instrument, LegalRequest, RequestKind, RequestStatus
+from jit.models.notification import Notification
 from jit.models.registry import Authority, AuthorityKind, Party
 from jit.models.socket_connection import SocketConnection, SocketServer
 from jit.models.task import Task, TaskAssignment, TaskChange, TaskComment, TaskPriority, TaskStatus
@@ -66,7 +67,7 @@ __all__ = [
     "InstructionDocument", "InstructionEvent", "InstructionResult", "InstructionStatus", "Instrument", "JointGroup",
     "KnownSignInAddress",
     "LedgerCheckpoint", "LedgerHead", "LedgerNode", "LegalRequest", "MemberRole", "Membership", "Message",
-    "MessageRevision", "NationalTeam", "Party", "PreviousPassword", "ReadPosition", "RecoveryCode",
+    "MessageRevision", "NationalTeam", "Notification", "Party", "PreviousPassword", "ReadPosition", "RecoveryCode",
     "RequestKind", "RequestStatus", "RevisionAction", "Role", "SignInFailure", "SocketConnection", "SocketServer",
     "Task", "TaskAssignment", "TaskChange", "TaskComment", "TaskPriority", "TaskStatus", "User", "UserRole",
     "UserSession",

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from jit.extensions import db
 from jit.models import DecisionKind, DocumentKind, GroupDocument, JointGroup, User
-from jit.services import authz, channels, files, groups, scope, values
+from jit.services import authz, channels, files, groups, notifications, scope, values
 from jit.services.audit import note, use_case
 from jit.services.errors import Conflict, Invalid, NotFound
 
@@ -64,6 +64,8 @@ def add_document(actor: User | None, group_id: int, *, kind: str, decision: str 
     note(document_id=document.id, kind=kind, decision=decision)
     scope.record(group, actor, "document_added", document_id=document.id, kind=kind, decision=decision,
                  party=party)
+    if is_decision:
+        notifications.tell("group.decision", group, notifications.national_heads(group), actor=actor)
     _apply_decisions(group, actor)
     return document
 

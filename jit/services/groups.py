@@ -27,7 +27,7 @@ from jit.models import (
     Role,
     User,
 )
-from jit.services import authz, channels, scope, values
+from jit.services import authz, channels, notifications, scope, values
 from jit.services.audit import note, use_case
 from jit.services.errors import Conflict, Forbidden, Invalid, NotFound
 from jit.services.pagination import Page, paginate
@@ -79,7 +79,9 @@ def list_groups(actor: User | None, *, limit: int | None = None, cursor: str | N
 
 @use_case("group.read")
 def get_group(actor: User | None, group_id: int) -> JointGroup:
-    return scope.load_visible(actor, group_id)[1]
+    actor, group = scope.load_visible(actor, group_id)
+    notifications.opened(actor, group)
+    return group
 
 
 # --- creating and editing ------------------------------------------------------------------
@@ -220,6 +222,7 @@ def add_member(actor: User | None, group_id: int, *, user_id: int, team_id: int,
     db.session.flush()
     note(member_id=user.id, team_id=team.id)
     scope.record(group, actor, "member.added", user_id=user.id, team_id=team.id, role=role)
+    notifications.tell("member.added", group, [user.id], actor=actor)
     return membership
 
 
@@ -245,6 +248,8 @@ def remove_member(actor: User | None, group_id: int, user_id: int) -> Membership
     membership.ends_on = scope.today()
     note(member_id=user_id, team_id=membership.team_id)
     channels.cut_lost_access(group, user_id)
+    notifications.forget_group(user_id, group.id)
+    notifications.tell("member.removed", group, [user_id], actor=actor)
     scope.record(group, actor, "member.removed", user_id=user_id, team_id=membership.team_id)
     return membership
 
@@ -373,6 +378,7 @@ def transition(actor: User | None, group_id: int, *, to: str, version: int | Non
     note(to=target.value)
     authz.refuse(_move_refusal(group, target))
     previous, group.status = group.status, target
+    notifications.tell("group.status", group, notifications.national_heads(group), actor=actor)
     scope.record(group, actor, "transitioned", **{"from": previous.value, "to": target.value,
                                                   "reason": (reason or "").strip()[:500] or None})
     return group

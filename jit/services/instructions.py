@@ -26,7 +26,7 @@ from jit.models import (
 )
 from jit.models.instruction import SUBJECT_LIMIT
 from jit.models.types import utcnow
-from jit.services import authz, files, scope, values
+from jit.services import authz, files, notifications, scope, values
 from jit.services.audit import note, use_case
 from jit.services.errors import Conflict, Forbidden, Inapplicable, Invalid, NotFound
 from jit.services.pagination import Page, paginate
@@ -95,7 +95,9 @@ def list_instructions(actor: User | None, group_id: int, *, status: str | None =
 
 @use_case("instruction.read")
 def get_instruction(actor: User | None, instruction_id: int) -> Instruction:
-    return _load(actor, instruction_id)[1]
+    actor, instruction = _load(actor, instruction_id)
+    notifications.opened(actor, instruction)
+    return instruction
 
 
 # --- drafting ------------------------------------------------------------------------------
@@ -238,6 +240,7 @@ def add_result(actor: User | None, instruction_id: int, *, text: str, filename: 
     db.session.add(result)
     db.session.flush()
     note(result_id=result.id, sha256=result.file_sha256)
+    notifications.tell("instruction.results", instruction, heads(instruction)[:1], actor=actor)
     _record(instruction, actor, "result_added", result_id=result.id)
     return result
 
@@ -300,8 +303,30 @@ def transition(actor: User | None, instruction_id: int, *, to: str, version: int
     if target == InstructionStatus.REFUSED:
         instruction.refusal_reason = reason.strip()[:BODY_LIMIT]
     note(to=target.value)
+    _tell_moved(instruction, actor, target)
     _record(instruction, actor, target.value, **{"from": previous.value, "reason": (reason or "").strip() or None})
     return instruction
+
+
+# What each move tells: sending, the requested team's head; answering, the requesting team's head.
+MOVE_NOTICES = {InstructionStatus.SENT: "instruction.sent", InstructionStatus.ACCEPTED: "instruction.accepted",
+                InstructionStatus.REFUSED: "instruction.refused", InstructionStatus.EXECUTED: "instruction.executed",
+                InstructionStatus.PARTIALLY_EXECUTED: "instruction.executed"}
+
+
+def heads(instruction: Instruction) -> tuple[int | None, int | None]:
+    """The national heads of the requesting and the requested team, now."""
+    return tuple(team.national_head.id if team.national_head else None
+                 for team in (instruction.from_team, instruction.to_team))
+
+
+def _tell_moved(instruction: Instruction, actor: User, target: InstructionStatus) -> None:
+    kind = MOVE_NOTICES.get(target)
+    if kind is None:
+        return
+    requesting, requested = heads(instruction)
+    notifications.tell(kind, instruction, [requested if target == InstructionStatus.SENT else requesting],
+                       actor=actor, reason=instruction.refusal_reason)
 
 
 # --- files ---------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from jit.models import (
     Role,
     User,
 )
-from jit.services import authz, scope
+from jit.services import authz, notifications, scope
 from jit.services import values as storable
 from jit.services.audit import note, use_case
 from jit.services.errors import Forbidden, Invalid
@@ -247,7 +247,9 @@ def list_requests(actor: User | None, *, direction: str | None = None, status: s
 
 @use_case("legal_request.read")
 def get_request(actor: User | None, request_id: int) -> LegalRequest:
-    return _load(actor, request_id)[1]
+    actor, request = _load(actor, request_id)
+    notifications.opened(actor, request)
+    return request
 
 
 @use_case("legal_request.create")

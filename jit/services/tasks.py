@@ -27,7 +27,7 @@ from jit.models import (
     TaskStatus,
     User,
 )
-from jit.services import authz, scope
+from jit.services import authz, notifications, scope
 from jit.services import values as storable
 from jit.services.audit import note, use_case
 from jit.services.errors import Conflict, Forbidden, Inapplicable, Invalid
@@ -170,7 +170,14 @@ def list_tasks(actor: User | None, group_id: int, *, status: str | None = None, 
 
 @use_case("task.read")
 def get_task(actor: User | None, task_id: int) -> Task:
-    return _load(actor, task_id)[1]
+    actor, task = _load(actor, task_id)
+    notifications.opened(actor, task)
+    return task
+
+
+def concerned(task: Task) -> set[int]:
+    """Who hears of what happens to a task: its assignees and the one who set it."""
+    return {assignment.user_id for assignment in task.assignments} | {task.created_by_id}
 
 
 # --- creating and editing ------------------------------------------------------------------
@@ -212,6 +219,7 @@ def create_task(actor: User | None, group_id: int, *, title: str, description: s
     created = {**_snapshot(task), "team_id": team_id, "case_id": case_id, "instruction_id": instruction_id}
     db.session.add(TaskChange(task=task, actor_id=actor.id, field="created", old={}, new=created))
     note(object_type="task", object_id=task.id, assignees=",".join(map(str, values["assignee_ids"])))
+    notifications.tell("task.assigned", task, values["assignee_ids"], actor=actor)
     scope.announce(group, "task.created", {"task_id": task.id, "title": task.title, "status": task.status.value,
                                            "assignee_ids": values["assignee_ids"], "team_id": team_id})
     return task
@@ -351,12 +359,25 @@ def update_task(actor: User | None, task_id: int, *, version: int | None, status
         changes["blocked_reason"] = None  # leaving blocked clears the reason
     reopened = task.status in FINAL
     _apply(task, actor, before, changes)
+    _tell_update(task, actor, before, changes)
     note(fields=",".join(sorted(changes)))
     if reopened:
         note(reopened=True)
     scope.announce(group, "task.updated", {"task_id": task.id, "fields": sorted(changes),
                                            "status": task.status.value, "version": task.version})
     return task
+
+
+def _tell_update(task: Task, actor: User, before: dict[str, Any], changes: dict[str, Any]) -> None:
+    """New assignees hear they were assigned, the others (those taken off included) that the assignees changed; everyone
+    concerned that it was blocked, and why."""
+    if "assignee_ids" in changes:
+        added = set(changes["assignee_ids"]) - set(before["assignee_ids"])
+        notifications.tell("task.assigned", task, added, actor=actor)
+        notifications.tell("task.reassigned", task, (concerned(task) | set(before["assignee_ids"])) - added,
+                           actor=actor)
+    if changes.get("status") == TaskStatus.BLOCKED.value:
+        notifications.tell("task.blocked", task, concerned(task), actor=actor, reason=task.blocked_reason)
 
 
 def _apply(task: Task, actor: User, before: dict[str, Any], changes: dict[str, Any]) -> None:
@@ -403,6 +424,7 @@ def add_comment(actor: User | None, task_id: int, body: str) -> TaskComment:
     db.session.add(comment)
     db.session.flush()
     note(comment_id=comment.id)
+    notifications.tell("task.commented", task, concerned(task), actor=actor)
     scope.announce(group, "task.commented", {"task_id": task.id, "comment_id": comment.id,
                                              "author_id": actor.id})
     return comment

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from jit.services import work
 from jit.services.channels import unread_total
+from jit.services.notifications import unread_count as unread_notifications
 from jit.web.account.routes import bp as account_bp
 from jit.web.admin.routes import bp as admin_bp
 from jit.web.audit.routes import bp as audit_bp
@@ -29,15 +30,17 @@ from jit.web.groups.routes import bp as groups_bp
 from jit.web.instructions.routes import bp as instructions_bp
 from jit.web.legal.routes import bp as legal_bp
 from jit.web.main.routes import bp as main_bp
+from jit.web.notifications.routes import bp as notifications_bp
 from jit.web.tasks.routes import bp as tasks_bp
 
 
 def _navigation_counts() -> dict:
-    """The numbers beside "My work" and "Groups" (unread messages) in the navigation, for a signed-in user."""
+    """The numbers beside "My work", "Groups" (unread messages) and the bell in the navigation, for a signed-in user."""
     if not current_user.is_authenticated:
         return {}
     user = actor()
-    return {"work_count": work.count_for_navigation(user), "unread_count": unread_total(user)}
+    return {"work_count": work.count_for_navigation(user), "unread_count": unread_total(user),
+            "notification_count": unread_notifications(user)}
 
 
 # The top menu's sections, by the blueprint (or endpoint) of the page: the current one is marked.
@@ -62,6 +65,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(notifications_bp)
     app.add_template_global(page_locale, "current_locale")
     app.add_template_filter(partial(label_of, ROLE_LABELS), "role_label")
     app.add_template_global(partial(label_of, OUTCOME_LABELS), "outcome_label")

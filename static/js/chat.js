@@ -404,6 +404,12 @@ earlierButton.addEventListener("click", loadEarlier);
   reads.items.forEach((position) => readBy.set(position.user.id, position.last_read_seq));
   updateSeenBy();
   scroller.scrollTop = scroller.scrollHeight;
+  // Arrived from a notification: show the message it is about.
+  const linked = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
+  if (linked !== null && list.contains(linked)) {
+    linked.classList.add("chat-message-linked");
+    linked.scrollIntoView({block: "center"});
+  }
   ready = true;
   if (socket.connected) {
     subscribe(channelId);

@@ -76,7 +76,8 @@ document.addEventListener("input", (event) => {
 });
 
 if (watchedGroup !== undefined && typeof window.io === "function") {
-  const socket = window.io({transports: ["websocket", "polling"]});
+  // notifications.js (loaded first on every signed-in page) opened the page's socket.
+  const socket = window.jitSocket ?? window.io({transports: ["websocket", "polling"]});
   let connectedBefore = false;
   socket.on("connect", () => {
     body.dataset.liveConnected = "";

@@ -59,7 +59,7 @@ def test_every_page_view_appends_exactly_one_audit_event(app, cast):
         f"/groups/{gid}/instructions/new", f"/instructions/{iid}", f"/groups/{gid}/evidence",
         f"/groups/{gid}/evidence/new", f"/evidence/{eid}", f"/groups/{gid}/compliance",
         f"/groups/{gid}/evaluations/{teams['BY']}", f"/messages/{mid}/delete", f"/messages/{mid}/task",
-        f"/messages/{mid}/link")]
+        f"/messages/{mid}/link", "/notifications")]
     pages += [(legal, path) for path in (
         "/legal/", "/legal/rules", "/legal/requests", "/legal/requests/new", f"/legal/requests/{rid}",
         f"/legal/requests/{rid}/edit", "/legal/statistics")]

@@ -18,7 +18,7 @@ from jit import notify
 from jit.extensions import db
 from jit.models import Channel, EvidenceItem, Instruction, Message, MessageRevision, RevisionAction, Task, User
 from jit.models.types import utcnow
-from jit.services import authz, scope, tasks, values
+from jit.services import authz, notifications, scope, tasks, values
 from jit.services.audit import note, use_case
 from jit.services.channels.access import _load_channel, _load_message, _require_writable, _take
 from jit.services.channels.payloads import message_payload
@@ -126,7 +126,16 @@ def send(actor: User | None, channel_id: int, body: str | None, *, client_msg_id
     note(message_id=message.id, seq=message.seq)
     notify.emit_after_commit("message", message_payload(message), room=notify.channel_room(channel.id))
     _mention(message, channel, actor)
+    _tell_readers(channel, actor)
     return message
+
+
+def _tell_readers(channel: Channel, author: User) -> None:
+    """Every other reader's unread count in the menu rises at once, on whatever page they are."""
+    for user_id in sorted(scope.audience(channel.group) - {author.id}):
+        reader = db.session.get(User, user_id)
+        if reader is not None and authz.can_read_channel(reader, channel):
+            notify.emit_after_commit("unread", {"channel_id": channel.id}, room=notify.user_room(user_id))
 
 
 def mentioned_usernames(text: str) -> set[str]:
@@ -138,11 +147,14 @@ def _mention(message: Message, channel: Channel, author: User) -> None:
     names = mentioned_usernames(message.body)
     if not names:
         return
-    for user in db.session.scalars(select(User).where(func.lower(User.username).in_(names))):
-        if user.id != author.id and user.active and authz.can_read_channel(user, channel):
-            notify.emit_after_commit("event", {"type": "message.mention", "group_id": channel.group_id, "data": {
-                "channel_id": channel.id, "message_id": message.id, "seq": message.seq, "author_id": author.id}},
-                room=notify.user_room(user.id))
+    readers = [user for user in db.session.scalars(select(User).where(func.lower(User.username).in_(names)))
+               if user.id != author.id and user.active and authz.can_read_channel(user, channel)]
+    notifications.tell("mention", message, [user.id for user in readers], actor=author, group=channel.group.code,
+                       channel=channel.name, channel_id=channel.id, seq=message.seq, title=channel.name)
+    for user in readers:
+        notify.emit_after_commit("event", {"type": "message.mention", "group_id": channel.group_id, "data": {
+            "channel_id": channel.id, "message_id": message.id, "seq": message.seq, "author_id": author.id}},
+            room=notify.user_room(user.id))
 
 
 @use_case("message.read")

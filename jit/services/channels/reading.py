@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from jit import notify
 from jit.extensions import db
 from jit.models import Channel, JointGroup, Membership, NationalTeam, ReadPosition, User
-from jit.services import authz
+from jit.services import authz, notifications
 from jit.services.audit import note, use_case
 from jit.services.channels.access import _load_channel
 from jit.services.channels.payloads import ChannelSummary, _summaries
@@ -30,6 +30,7 @@ def mark_read(actor: User | None, channel_id: int, seq: int) -> ChannelSummary:
         notify.emit_after_commit("read", {"channel_id": channel.id, "user_id": actor.id, "seq": target},
                                  room=notify.channel_room(channel.id))
     db.session.flush()
+    notifications.read_channel_up_to(actor, channel.id, position.last_read_seq, messages=unread_total(actor))
     note(seq=position.last_read_seq)
     return _summaries(actor, [channel])[0]
 

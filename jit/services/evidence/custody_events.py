@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from jit.extensions import db
 from jit.models import CustodyEvent, CustodyType, EvidenceConsent, EvidenceItem, EvidenceStatus, Instruction, User
 from jit.models.types import utcnow
-from jit.services import authz, files
+from jit.services import authz, files, notifications
 from jit.services import scope as group_scope  # a consent has a `scope` of its own
 from jit.services import values as storable
 from jit.services.audit import note, use_case
@@ -137,7 +137,12 @@ def record_event(actor: User | None, item_id: int, *, event_type: str, place: st
         change.to, change.status = None, EvidenceStatus(kind.value)
     if kind == CustodyType.HASH_VERIFIED:
         change.verified = _hashes_match(item)
-    return _append(item, actor, kind, change)
+    event = _append(item, actor, kind, change)
+    if kind == CustodyType.TRANSFERRED and isinstance(change.to, User):
+        notifications.tell("evidence.handed_over", item, [change.to.id], actor=actor)
+    if change.verified is False:
+        notifications.tell("evidence.hash_failed", item, [item.custodian_id, item.group.head_id], actor=actor)
+    return event
 
 
 def verify_files(actor: User | None, item_id: int, *, place: str = "", note_text: str = "") -> CustodyEvent:
@@ -176,6 +181,7 @@ def record_consent(actor: User | None, item_id: int, *, reference: str, dated: d
     _append(item, actor, CustodyType.CONSENT_RECORDED, _Change(consent=_consent_record(consent),
                                                      extra={"consent_id": consent.id}),
             at=recorded_at.replace(microsecond=0))
+    notifications.tell("evidence.consent_recorded", item, [item.custodian_id, item.created_by_id], actor=actor)
     return consent
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from jit.models import CustodyEvent, EvidenceFile, EvidenceItem, EvidenceKind, User
-from jit.services import files, scope
+from jit.services import files, notifications, scope
 from jit.services.audit import note, use_case
 from jit.services.errors import Invalid, NotFound
 from jit.services.evidence.access import _load
@@ -39,7 +39,9 @@ def list_items(actor: User | None, group_id: int, *, case_id: int | None = None,
 
 @use_case("evidence.read")
 def get_item(actor: User | None, item_id: int) -> EvidenceItem:
-    return _load(actor, item_id)[1]
+    actor, item = _load(actor, item_id)
+    notifications.opened(actor, item)
+    return item
 
 
 @use_case("evidence.custody_read")

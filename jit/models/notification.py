@@ -1,0 +1,42 @@
+"""A person's inbox: what happened that needs them (who did what to which object, when), kept so
+nothing is lost while they are away; the text is rendered from `params` in the reader's language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from jit.extensions import db
+from jit.models.types import UTCDateTime, utcnow
+from jit.models.user import User
+
+
+class Notification(db.Model):
+    __tablename__ = "notifications"
+    __table_args__ = (
+        # The scheduled command's notices carry a key (event and threshold): one per recipient, however
+        # often and on however many processes the command runs.
+        UniqueConstraint("recipient_id", "dedup_key", name="uq_notifications_recipient_key"),
+        # The inbox, newest first, and its unread count.
+        Index("ix_notifications_recipient_id_id", "recipient_id", "id"),
+        Index("ix_notifications_recipient_unread", "recipient_id", "read_at"),
+        # Opening an object marks its notices read.
+        Index("ix_notifications_recipient_object", "recipient_id", "object_type", "object_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("joint_groups.id", ondelete="CASCADE"), index=True)
+    object_type: Mapped[str] = mapped_column(String(20))
+    object_id: Mapped[int] = mapped_column(Integer)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    dedup_key: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    recipient: Mapped[User] = relationship(foreign_keys=[recipient_id])
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])

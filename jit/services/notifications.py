@@ -1,0 +1,284 @@
+"""Each person's inbox (issue 17): the use case that causes a notice stores it in its own
+transaction (`tell`), for the people who may see the object now, never the actor; it reaches the
+recipient's open pages after commit (`notification`, then `counts`). The text is rendered from the
+stored parameters in the reader's language when it is read, and a notice whose object the reader
+can no longer see is not shown (need-to-know holds at read time too)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from jit import notify
+from jit.extensions import db
+from jit.models import (
+    EvidenceItem,
+    Instruction,
+    JointGroup,
+    LegalRequest,
+    Message,
+    Notification,
+    Task,
+    User,
+)
+from jit.models.types import utcnow
+from jit.services import authz
+from jit.services.audit import note, use_case
+from jit.services.errors import Invalid, NotFound
+from jit.services.pagination import Page, paginate
+
+# What each kind says, with the parameters `tell` stored (`actor` is the actor's name at read time).
+KINDS = {
+    "mention": _l("%(actor)s mentioned you in %(group)s, channel %(channel)s"),
+    "task.assigned": _l("%(actor)s assigned you the task “%(title)s”"),
+    "task.reassigned": _l("%(actor)s changed who works on the task “%(title)s”"),
+    "task.commented": _l("%(actor)s commented on the task “%(title)s”"),
+    "task.blocked": _l("%(actor)s marked the task “%(title)s” blocked: %(reason)s"),
+    "task.due_tomorrow": _l("The task “%(title)s” is due tomorrow"),
+    "task.overdue": _l("The task “%(title)s” is overdue"),
+    "instruction.sent": _l("%(actor)s sent your team the instruction “%(title)s”"),
+    "instruction.accepted": _l("%(actor)s accepted the instruction “%(title)s”"),
+    "instruction.refused": _l("%(actor)s refused the instruction “%(title)s”: %(reason)s"),
+    "instruction.results": _l("%(actor)s reported results of the instruction “%(title)s”"),
+    "instruction.executed": _l("%(actor)s marked the instruction “%(title)s” executed"),
+    "instruction.due_soon": _l("The instruction “%(title)s” is due in 3 days"),
+    "instruction.overdue": _l("The instruction “%(title)s” is overdue"),
+    "evidence.handed_over": _l("%(actor)s handed the item %(title)s over to you"),
+    "evidence.consent_requested": _l("%(actor)s asks for your party's consent to use the item %(title)s"),
+    "evidence.consent_recorded": _l("%(actor)s recorded the consent to use the item %(title)s"),
+    "evidence.hash_failed": _l("The hash check of the item %(title)s failed"),
+    "member.added": _l("%(actor)s added you to the group %(title)s"),
+    "member.removed": _l("%(actor)s removed you from the group %(title)s"),
+    "group.decision": _l("%(actor)s filed a decision in the group %(title)s"),
+    "group.status": _l("%(actor)s changed the status of the group %(title)s"),
+    "group.term_30": _l("The term of the group %(title)s ends in 30 days"),
+    "group.term_7": _l("The term of the group %(title)s ends in 7 days"),
+    "group.term_past": _l("The term of the group %(title)s has ended"),
+    "compliance.error": _l("A compliance check found an error in the group %(title)s (%(rule)s)"),
+    "legal_request.overdue": _l("The legal assistance request %(title)s is overdue without an answer"),
+}
+# The object a notice points at, by its stored type.
+OBJECT_TYPES = {JointGroup: "group", Task: "task", Instruction: "instruction", EvidenceItem: "evidence",
+                Message: "message", LegalRequest: "legal_request"}
+MODELS = {name: model for model, name in OBJECT_TYPES.items()}
+# A notice about being removed is the one a former member keeps: it names a group they no longer see.
+KEPT_AFTER_REMOVAL = "member.removed"
+
+
+@dataclass
+class Inbox:
+    page: Page
+    unread: int
+    groups: list[JointGroup]  # the groups the caller's notices are about (a filter's choices)
+
+
+# --- what a notice is about ------------------------------------------------------------------
+
+def _title(subject) -> str:
+    """How a notice names its object (stored, so that the text needs no object to render)."""
+    if isinstance(subject, JointGroup):
+        return subject.code
+    if isinstance(subject, Instruction):
+        return subject.subject or f"#{subject.id}"
+    if isinstance(subject, EvidenceItem):
+        return f"{subject.number} {subject.title}"
+    if isinstance(subject, LegalRequest):
+        return subject.case_number
+    return getattr(subject, "title", "")
+
+
+def _group_id(subject) -> int | None:
+    if isinstance(subject, Message):
+        return subject.channel.group_id
+    return subject.id if isinstance(subject, JointGroup) else getattr(subject, "group_id", None)
+
+
+def national_heads(group: JointGroup) -> list[int]:
+    """The group's national heads now."""
+    return [team.national_head.id for team in group.teams if team.national_head is not None]
+
+
+def may_see(user: User, object_type: str, object_id: int) -> bool:
+    """Whether `user` may see the object now (as the object's own read use case would decide)."""
+    subject = db.session.get(MODELS[object_type], object_id)
+    if subject is None or not user.active:
+        return False
+    if isinstance(subject, Message):
+        return authz.can_read_channel(user, subject.channel)
+    if isinstance(subject, LegalRequest):
+        return authz.can_view_request(user, subject)
+    return authz.can_view_group(user, subject if isinstance(subject, JointGroup) else subject.group)
+
+
+def _visible(user: User, notification: Notification) -> bool:
+    return notification.kind == KEPT_AFTER_REMOVAL or may_see(user, notification.object_type, notification.object_id)
+
+
+# --- telling ---------------------------------------------------------------------------------
+
+def tell(kind: str, subject, recipient_ids: Iterable[int | None], *, actor: User | None = None,
+         key: str | None = None, **params) -> list[Notification]:
+    """Store a notice of `kind` about `subject` for each recipient who may see it now (never the
+    actor) in the running use case's transaction, and push it to them after commit. With `key`
+    (scheduled reminders) a recipient who already has a notice with that key gets no second one."""
+    object_type = OBJECT_TYPES[type(subject)]
+    params = {"title": _title(subject), **params}
+    group_id = None if kind == KEPT_AFTER_REMOVAL else _group_id(subject)
+    stored = []
+    for user_id in sorted({user_id for user_id in recipient_ids if user_id is not None} - {getattr(actor, "id", None)}):
+        user = db.session.get(User, user_id)
+        if user is None or not (kind == KEPT_AFTER_REMOVAL or may_see(user, object_type, subject.id)):
+            continue
+        notification = Notification(recipient_id=user_id, kind=kind, group_id=group_id, object_type=object_type,
+                                    object_id=subject.id, actor_id=getattr(actor, "id", None), params=params,
+                                    dedup_key=key, created_at=utcnow())
+        if key is not None and not _add_once(notification):
+            continue
+        if key is None:
+            db.session.add(notification)
+            db.session.flush()
+        _push(user, notification)
+        stored.append(notification)
+    return stored
+
+
+def _add_once(notification: Notification) -> bool:
+    """Add a keyed notice unless the recipient has it: a concurrent run that got there first makes
+    the insert fail on the unique key, and only this savepoint is rolled back."""
+    exists = db.session.scalar(select(Notification.id).where(Notification.recipient_id == notification.recipient_id,
+                                                             Notification.dedup_key == notification.dedup_key))
+    if exists is not None:
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(notification)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _push(user: User, notification: Notification) -> None:
+    with force_locale(user.locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "en")):
+        payload = payload_of(notification)
+    notify.emit_after_commit("notification", payload, room=notify.user_room(user.id))
+    counts_changed(user)
+
+
+def text_of(notification: Notification) -> str:
+    """The notice in the current language (the reader's)."""
+    actor = notification.actor.full_name if notification.actor is not None else gettext("Someone")
+    return str(KINDS[notification.kind]) % {**notification.params, "actor": actor}
+
+
+def payload_of(notification: Notification) -> dict:
+    """As the API and the socket give it (API.md)."""
+    actor = notification.actor
+    return {"id": notification.id, "kind": notification.kind, "group_id": notification.group_id,
+            "object": {"type": notification.object_type, "id": notification.object_id},
+            "actor": None if actor is None else {"id": actor.id, "username": actor.username,
+                                                  "full_name": actor.full_name},
+            "text": text_of(notification), "params": notification.params,
+            "created_at": notification.created_at.isoformat(),
+            "read_at": notification.read_at.isoformat() if notification.read_at else None}
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.recipient_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def counts_changed(user: User, *, messages: int | None = None) -> None:
+    """Tell the user's open pages their unread count after commit (and the unread messages, when the
+    caller knows them): every tab and device updates its bell and its menu at once."""
+    data = {"notifications": unread_count(user)}
+    if messages is not None:
+        data["messages"] = messages
+    notify.emit_after_commit("counts", data, room=notify.user_room(user.id))
+
+
+@use_case("notification.list")
+def inbox(actor: User | None, *, unread: bool = False, kind: str | None = None, group_id: int | None = None,
+          limit: int | None = None, cursor: str | None = None) -> Inbox:
+    """The caller's notices, newest first, with the filters; only those whose object they may still see."""
+    actor = authz.require_user(actor)
+    if kind is not None and kind not in KINDS:
+        raise Invalid(fields={"kind": _l("One of: %(values)s.", values=", ".join(KINDS))})
+    stmt = select(Notification).where(Notification.recipient_id == actor.id)
+    if unread:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    if kind is not None:
+        stmt = stmt.where(Notification.kind == kind)
+    if group_id is not None:
+        stmt = stmt.where(Notification.group_id == group_id)
+    page = paginate(stmt, Notification.id, limit=limit, cursor=cursor, descending=True)
+    page.items = [item for item in page.items if _visible(actor, item)]
+    note(unread=unread, kind=kind, group_id=group_id)
+    mentioned = select(Notification.group_id).where(Notification.recipient_id == actor.id).distinct()
+    groups = [group for group in db.session.scalars(select(JointGroup).where(JointGroup.id.in_(mentioned))
+                                                    .order_by(JointGroup.code)) if authz.can_view_group(actor, group)]
+    return Inbox(page=page, unread=unread_count(actor), groups=groups)
+
+
+@use_case("notification.open")
+def open_notice(actor: User | None, notification_id: int) -> Notification:
+    """One of the caller's notices, to follow to its object (NotFound for another's, or one whose
+    object the caller may no longer see)."""
+    actor = authz.require_user(actor)
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.recipient_id != actor.id or not _visible(actor, notification):
+        raise NotFound()
+    note(object_type="notification", object_id=notification.id, group_id=notification.group_id)
+    return notification
+
+
+@use_case("notification.read")
+def mark_read(actor: User | None, *, ids: list[int] | None = None, everything: bool = False) -> int:
+    """Mark the caller's notices read: these ids (others' ids are ignored, as if absent) or all."""
+    actor = authz.require_user(actor)
+    if not everything and not ids:
+        raise Invalid(fields={"ids": _l("Send the notices to mark read, or all.")})
+    stmt = update(Notification).where(Notification.recipient_id == actor.id, Notification.read_at.is_(None))
+    if not everything:
+        stmt = stmt.where(Notification.id.in_(ids))
+    marked = db.session.execute(stmt.values(read_at=utcnow())).rowcount
+    note(marked=marked, all=everything)
+    counts_changed(actor)
+    return marked
+
+
+def opened(user: User, subject) -> None:
+    """The user opened `subject` (its read use case calls this): its notices to them are read."""
+    _mark_where(user, Notification.object_type == OBJECT_TYPES[type(subject)], Notification.object_id == subject.id)
+
+
+def read_channel_up_to(user: User, channel_id: int, seq: int, *, messages: int) -> None:
+    """The user read a channel up to `seq`: the mentions in it so far are read; every open page of theirs
+    hears the new counts (`messages`: their unread messages now)."""
+    mentioned = select(Message.id).where(Message.channel_id == channel_id, Message.seq <= seq)
+    _mark_where(user, Notification.object_type == "message", Notification.object_id.in_(mentioned), always=True,
+                messages=messages)
+
+
+def _mark_where(user: User, *conditions, always: bool = False, messages: int | None = None) -> None:
+    # Looked for first: a read use case that finds nothing unread stays a read (it writes nothing).
+    unread = Notification.recipient_id == user.id, Notification.read_at.is_(None), *conditions
+    found = list(db.session.scalars(select(Notification.id).where(*unread)))
+    if found:
+        db.session.execute(update(Notification).where(Notification.id.in_(found)).values(read_at=utcnow()))
+    if found or always:
+        counts_changed(user, messages=messages)
+
+
+def forget_group(user_id: int, group_id: int) -> None:
+    """The person left the group: its notices leave their inbox (need-to-know)."""
+    db.session.execute(delete(Notification).where(Notification.recipient_id == user_id,
+                                                  Notification.group_id == group_id,
+                                                  Notification.kind != KEPT_AFTER_REMOVAL))
