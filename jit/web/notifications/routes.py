@@ -59,7 +59,8 @@ def link_of(notification: Notification) -> str | None:
         "evidence": lambda: url_for("evidence.detail", eid=object_id),
         "legal_request": lambda: url_for("legal.request_detail", rid=object_id),
         "message": lambda: url_for("channels.page", gid=notification.group_id,
-                                   channel=notification.params.get("channel_id"), _anchor=f"message-{notification.params.get('seq')}"),
+                                   channel=notification.params.get("channel_id"),
+                                   _anchor=f"message-{notification.params.get('seq')}"),
     }
     return links[notification.object_type]()
 
