@@ -8,7 +8,7 @@ from flask import Flask
 from flask_smorest import Api
 from werkzeug.routing import IntegerConverter
 
-from jit.api import audit, auth, channels, evidence, groups, instructions, legal, registry, tasks, users
+from jit.api import audit, auth, channels, evidence, groups, instructions, legal, registry, search, tasks, users
 from jit.api.common import API_PREFIX
 from jit.api.errors import ErrorSchema
 from jit.services import values
@@ -50,6 +50,6 @@ def init_api(app: Flask) -> JitApi:
     # Every integer in an API path is a row id, and the id columns are 32-bit.
     api.register_converter(IntegerConverter, lambda _: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
     for blueprint in (auth.blp, registry.blp, users.blp, audit.blp, groups.blp, instructions.blp, tasks.blp,
-                      evidence.blp, legal.blp, channels.blp):
+                      evidence.blp, legal.blp, channels.blp, search.blp):
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)
     return api
