@@ -107,6 +107,7 @@ MATRIX: dict[tuple[str, str], Call] = {
         "current_password": "not mine at all", "new_password": "seven ravens over the steppe",
         "confirm": "seven ravens over the steppe"}),
     ("audit.events", "GET"): Call(page_any_user()),
+    ("search.results", "GET"): Call(page_any_user(), query={"q": "выемка"}),
     # administration pages
     ("admin.index", "GET"): Call(page_admin_only()),
     # The registry is reference data every user may read; only changing it is the admins'.
@@ -232,6 +233,7 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("api_auth.change_password", "POST"): Call(api_any_user(422), json={
         "current_password": "not mine at all", "new_password": "seven ravens over the steppe"}),
     ("api_audit.list_events", "GET"): Call(api_any_user()),
+    ("api_search.find", "GET"): Call(api_any_user(), query={"q": "выемка"}),
     ("api_audit.checkpoint", "GET"): Call(api_admin_only()),
     ("api_audit.inclusion", "GET"): Call(api_admin_only(), query={"leaf_index": 0, "tree_size": 1}),
     ("api_audit.consistency", "GET"): Call(api_admin_only(), query={"first": 1, "second": 1}),

@@ -38,8 +38,11 @@ def replace(session: Session, kind: str, object_ids: Iterable[int]) -> int:
     # The delete comes first: on SQLite it takes the write lock before the records are read.
     session.execute(delete(SearchEntry).where(SearchEntry.kind == kind, SearchEntry.object_id.in_(ids))
                     .execution_options(synchronize_session=False))
-    _, build = BUILDERS[kind]
+    model, build = BUILDERS[kind]
     with session.no_autoflush:
+        # One query for the batch, held here so the builders find the rows in the identity map (which keeps
+        # no row nothing else refers to).
+        _loaded = session.scalars(select(model).where(model.id.in_(ids))).all()
         rows = [row for row in (build(session, object_id) for object_id in ids) if row is not None]
     if rows:
         session.execute(insert(SearchEntry), rows)

@@ -25,6 +25,11 @@ def _pending(session: Session) -> dict[str, set[int]]:
     return session.info.setdefault(_PENDING, {})
 
 
+def note_written(session: Session, kind: str, object_ids) -> None:
+    """Records written around the ORM's unit of work (a bulk insert): indexed before the commit like the rest."""
+    _pending(session).setdefault(kind, set()).update(object_ids)
+
+
 @event.listens_for(Session, "after_flush")
 def _note_flushed(session: Session, flush_context) -> None:
     for instance in (*session.new, *session.dirty, *session.deleted):
@@ -34,7 +39,7 @@ def _note_flushed(session: Session, flush_context) -> None:
         kind, attribute = affected
         object_id = getattr(instance, attribute)
         if object_id is not None:
-            _pending(session).setdefault(kind, set()).add(object_id)
+            note_written(session, kind, [object_id])
 
 
 @event.listens_for(Session, "before_commit")

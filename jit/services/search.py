@@ -9,14 +9,15 @@ how many results it found.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
 
 from jit.extensions import db
-from jit.models import Channel, JointGroup, Membership, Role, SearchEntry, TaskComment, User
+from jit.models import Channel, JointGroup, LegalRequest, Membership, Party, Role, SearchEntry, TaskComment, User
 from jit.search import index
 from jit.search import sync as index_sync
 from jit.search.documents import GROUP_KINDS, KINDS
@@ -24,7 +25,7 @@ from jit.search.text import highlight, parse_query
 from jit.services import authz, values
 from jit.services.audit import note, use_case
 from jit.services.errors import Invalid, NotFound
-from jit.services.pagination import offset_cursor, read_offset_cursor
+from jit.services.pagination import Page, offset_cursor, read_offset_cursor
 
 QUERY_LIMIT = 200
 PAGE_SIZE = 20
@@ -65,12 +66,16 @@ class Access:
     group_ids: frozenset[int]
     channel_ids: frozenset[int]
     register: ColumnElement | None  # the register entries they may read (None: none)
-    people: ColumnElement
+    colleagues: Select | None  # the ids of the people they may find besides themselves (None: everyone)
+    actor_id: int
+
+    def may_find_person(self, user_id: ColumnElement) -> ColumnElement:
+        return true() if self.colleagues is None else or_(user_id == self.actor_id, user_id.in_(self.colleagues))
 
     def clause(self) -> ColumnElement:
         parts = [and_(SearchEntry.kind.in_(GROUP_KINDS), SearchEntry.group_id.in_(self.group_ids)),
                  and_(SearchEntry.kind == "message", SearchEntry.channel_id.in_(self.channel_ids)),
-                 and_(SearchEntry.kind == "person", self.people)]
+                 and_(SearchEntry.kind == "person", self.may_find_person(SearchEntry.object_id))]
         if self.register is not None:
             parts.append(and_(SearchEntry.kind == "request", self.register))
         return or_(*parts)
@@ -92,14 +97,14 @@ def access_of(actor: User) -> Access:
     group_ids = frozenset(group.id for group in groups)
     channels = db.session.scalars(select(Channel).where(Channel.group_id.in_(group_ids))) if group_ids else []
     if actor.has_role(Role.ADMIN):
-        register, people = true(), true()
+        register, colleagues = true(), None
     else:
         register = (SearchEntry.keeper_authority_id == actor.authority_id) if authz.keeps_register(actor) else None
+        # The current members of the groups they see.
         colleagues = select(Membership.user_id).where(Membership.group_id.in_(group_ids), Membership.ends_on.is_(None))
-        people = or_(SearchEntry.object_id == actor.id, SearchEntry.object_id.in_(colleagues))
     return Access(group_ids=group_ids,
                   channel_ids=frozenset(channel.id for channel in channels if authz.can_read_channel(actor, channel)),
-                  register=register, people=people)
+                  register=register, colleagues=colleagues, actor_id=actor.id)
 
 
 def _day_start(day: date) -> datetime:
@@ -176,7 +181,49 @@ def search(actor: User | None, q: str, *, kind: str | None = None, group_id: int
     return results
 
 
-def reindex(progress: index_sync.Progress | None = None) -> dict[str, int]:
+@use_case("legal_request.search")
+def search_register(actor: User | None, q: str, *, cursor: str | None = None) -> Page:
+    """The register entries the caller may read matching `q`, best match first (the register page's box)."""
+    results = search(actor, q, kind="request", cursor=cursor)
+    ids = [hit.id for hit in results.items]
+    rows = {row.id: row for row in db.session.scalars(select(LegalRequest).where(LegalRequest.id.in_(ids)))}
+    return Page(items=[rows[i] for i in ids if i in rows], next_cursor=results.next_cursor)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the filters of a search page offer, by name: the groups the caller sees, the parties, the people."""
+
+    groups: list[JointGroup]
+    parties: list[Party]
+    people: list[User]
+
+
+@use_case("search.filters")
+def filter_choices(actor: User | None) -> Choices:
+    actor = authz.require_user(actor)
+    access = access_of(actor)
+    groups = sorted(_visible_groups(actor), key=lambda group: group.code)
+    people = db.session.scalars(select(User).where(User.active.is_(True), access.may_find_person(User.id))
+                                .order_by(User.full_name))
+    return Choices(groups=groups, parties=list(db.session.scalars(select(Party).order_by(Party.code))),
+                   people=list(people))
+
+
+@use_case("search.page")
+def search_page(actor: User | None, criteria: Callable[[Choices], dict | None]) -> tuple[Choices, Results | None]:
+    """The search page in one read: the filters' choices, then the search `criteria` asks for with
+    them (None: the page only shows the form)."""
+    choices = filter_choices(actor)
+    wanted = criteria(choices)
+    note(object_type="search")
+    return choices, None if wanted is None else search(actor, **wanted)
+
+
+def reindex(progress: index_sync.Progress | None = None, *, if_empty: bool = False) -> dict[str, int] | None:
     """Rebuild the whole index from the records (`flask jit search reindex`; an operator's command,
-    not a use case: it reads and writes no one's records but the index's)."""
+    not a use case: it writes nothing but the index). With `if_empty`, only an index with no entry
+    at all is built (a database upgraded to the index's migration), and None says it was not."""
+    if if_empty and db.session.scalar(select(SearchEntry.id).limit(1)) is not None:
+        return None
     return index_sync.rebuild(db.session, progress)

@@ -21,6 +21,7 @@ from jit.web.groups.routes import bp as groups_bp
 from jit.web.instructions.routes import bp as instructions_bp
 from jit.web.legal.routes import bp as legal_bp
 from jit.web.main.routes import bp as main_bp
+from jit.web.search.routes import bp as search_bp
 from jit.web.tasks.routes import bp as tasks_bp
 
 OUTCOME_LABELS = {"ok": _l("ok"), "denied": _l("denied"), "error": _l("error")}
@@ -53,6 +54,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(search_bp)
     app.add_template_global(page_locale, "current_locale")
     app.add_template_filter(partial(label_of, ROLE_LABELS), "role_label")
     app.add_template_global(partial(label_of, OUTCOME_LABELS), "outcome_label")

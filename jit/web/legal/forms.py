@@ -8,6 +8,7 @@ from wtforms import (
     DateField,
     HiddenField,
     IntegerField,
+    SearchField,
     SelectField,
     StringField,
     SubmitField,
@@ -16,6 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
+from jit.services.search import QUERY_LIMIT
 from jit.web.common import newlines
 from jit.web.forms import Form
 
@@ -48,6 +50,8 @@ class RegisterFilterForm(Form):
                             choices=_choices(DIRECTION_LABELS, _l("Both directions")))
     status = SelectField(_l("Status"), validators=[Optional()], choices=_choices(STATUS_LABELS, _l("All statuses")))
     overdue = BooleanField(_l("Overdue only"))
+    # Searches the register with the platform's search (case number, authorities, persons in any case ending).
+    q = SearchField(_l("Search the register"), validators=[Optional(), Length(max=QUERY_LIMIT)])
 
 
 class StatisticsForm(Form):

@@ -24,6 +24,7 @@ from jit.services import (
     legal_exchange,
     legal_requests,
     page_views,
+    search,
 )
 from jit.services.compliance import SEVERITIES, VIOLATION, WARNING
 from jit.services.errors import Conflict, Forbidden, Invalid, TooLarge
@@ -62,7 +63,10 @@ def requests():
     valid = form.validate()
     filters = {"direction": form.direction.data or None, "status": form.status.data or None,
                "overdue": bool(form.overdue.data)} if valid else {}
-    page = legal_requests.list_requests(actor(), cursor=request.args.get("cursor") or None, **filters)
+    if valid and (form.q.data or "").strip():
+        page = search.search_register(actor(), form.q.data, cursor=request.args.get("cursor") or None)
+    else:
+        page = legal_requests.list_requests(actor(), cursor=request.args.get("cursor") or None, **filters)
     next_url = url_for(".requests", **{**request.args, "cursor": page.next_cursor}) if page.next_cursor else None
     return render_template("legal/requests.html", form=form, rows=page.items, next_url=next_url,
                            import_form=ImportForm(formdata=None)), 200 if valid else 422
