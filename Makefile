@@ -11,6 +11,7 @@ PORT   ?= 5000
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) jit demo --if-empty
+	$(FLASK) jit search reindex --if-empty
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(BIN)/gunicorn -w 1 --threads 100 --no-control-socket --graceful-timeout 3 -b $(HOST):$(PORT) wsgi:app
 

@@ -11,6 +11,7 @@ export SOCKETIO_MESSAGE_QUEUE="${REDIS_URL:-redis://127.0.0.1:6379/0}"
   || { echo "Redis is not reachable at $SOCKETIO_MESSAGE_QUEUE" >&2; exit 1; }
 "$BIN/flask" --app wsgi db upgrade
 "$BIN/flask" --app wsgi jit demo --if-empty
+"$BIN/flask" --app wsgi jit search reindex --if-empty
 pids=""
 trap 'kill $pids 2>/dev/null; wait' INT TERM EXIT
 for port in 5001 5002; do

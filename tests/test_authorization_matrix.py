@@ -117,6 +117,7 @@ MATRIX: dict[tuple[str, str], Call] = {
     # someone else's notification, or none: it does not exist for the caller
     ("notifications.follow", "GET"): Call({"anonymous": 302, **dict.fromkeys(USERS, 404)},
                                           path_keys={"nid": "instruction_id"}),
+    ("search.results", "GET"): Call(page_any_user(), query={"q": "выемка"}),
     # administration pages
     ("admin.index", "GET"): Call(page_admin_only()),
     # The registry is reference data every user may read; only changing it is the admins'.
@@ -259,6 +260,7 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("api_audit.list_events", "GET"): Call(api_any_user()),
     ("api_notifications.list_notifications", "GET"): Call(api_any_user()),
     ("api_notifications.mark_read", "POST"): Call(api_any_user(204), json={"all": True}),
+    ("api_search.find", "GET"): Call(api_any_user(), query={"q": "выемка"}),
     ("api_audit.checkpoint", "GET"): Call(api_admin_only()),
     ("api_audit.inclusion", "GET"): Call(api_admin_only(), query={"leaf_index": 0, "tree_size": 1}),
     ("api_audit.consistency", "GET"): Call(api_admin_only(), query={"first": 1, "second": 1}),

@@ -19,6 +19,7 @@ from jit.api import (
     legal,
     notifications,
     registry,
+    search,
     tasks,
     users,
 )
@@ -63,6 +64,6 @@ def init_api(app: Flask) -> JitApi:
     # Every integer in an API path is a row id, and the id columns are 32-bit.
     api.register_converter(IntegerConverter, lambda _: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
     for blueprint in (auth.blp, registry.blp, users.blp, audit.blp, groups.blp, instructions.blp, tasks.blp,
-                      evidence.blp, legal.blp, channels.blp, home.blp, notifications.blp):
+                      evidence.blp, legal.blp, channels.blp, home.blp, notifications.blp, search.blp):
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)
     return api

@@ -15,6 +15,7 @@ from jit.compliance.requests import fitting_instrument
 from jit.extensions import db
 from jit.models import Direction, LegalRequest, Party, RequestKind, RequestStatus, User
 from jit.models.types import utcnow
+from jit.search import sync as index_sync
 from jit.services import legal_requests
 
 PERIOD_START, PERIOD_DAYS = date(2025, 1, 1), 304  # 1 January – 31 October 2025
@@ -80,6 +81,9 @@ def _load_bulk(keeper_id: int, legal_officer: User, *, kz_authority_id: int, tod
                          "Следственный комитет Республики Беларусь", sent_on, sent_on + timedelta(days=30),
                          Direction.INCOMING, len(rows) + 1))
     db.session.execute(insert(LegalRequest), rows)
+    # A bulk insert passes no flush the index follows: say which rows to index with the commit.
+    index_sync.note_written(db.session, "request", db.session.scalars(
+        select(LegalRequest.id).where(LegalRequest.keeper_authority_id == keeper_id)))
 
 
 def _row(rng: random.Random, keeper_id: int, created_by_id: int, requesting_authority_id: int, requesting: Party,

@@ -44,6 +44,7 @@ from jit.models.instruction import (
 from jit.models.legal_request import Direction, Instrument, LegalRequest, RequestKind, RequestStatus
 from jit.models.notification import Notification
 from jit.models.registry import Authority, AuthorityKind, Party
+from jit.models.search import SearchEntry
 from jit.models.socket_connection import SocketConnection, SocketServer
 from jit.models.task import Task, TaskAssignment, TaskChange, TaskComment, TaskPriority, TaskStatus
 from jit.models.user import (
@@ -68,7 +69,8 @@ __all__ = [
     "KnownSignInAddress",
     "LedgerCheckpoint", "LedgerHead", "LedgerNode", "LegalRequest", "MemberRole", "Membership", "Message",
     "MessageRevision", "NationalTeam", "Notification", "Party", "PreviousPassword", "ReadPosition", "RecoveryCode",
-    "RequestKind", "RequestStatus", "RevisionAction", "Role", "SignInFailure", "SocketConnection", "SocketServer",
+    "RequestKind", "RequestStatus", "RevisionAction", "Role", "SearchEntry", "SignInFailure", "SocketConnection",
+    "SocketServer",
     "Task", "TaskAssignment", "TaskChange", "TaskComment", "TaskPriority", "TaskStatus", "User", "UserRole",
     "UserSession",
 ]

@@ -73,3 +73,17 @@ def paginate(stmt: Select, key_column, *, limit: int | None, cursor: str | None,
     has_more = len(rows) > limit
     next_cursor = encode(getattr(items[-1], key_column.key)) if has_more else None
     return Page(items=items, next_cursor=next_cursor)
+
+
+def offset_cursor(offset: int) -> str:
+    """A cursor for results ordered by something no key follows (relevance): how many came before."""
+    return encode(offset)
+
+
+def read_offset_cursor(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    offset = _decode(cursor, int)
+    if offset < 0:
+        raise Invalid(fields={"cursor": _l("Not a cursor this server issued.")})
+    return offset

@@ -31,6 +31,7 @@ from jit.web.instructions.routes import bp as instructions_bp
 from jit.web.legal.routes import bp as legal_bp
 from jit.web.main.routes import bp as main_bp
 from jit.web.notifications.routes import bp as notifications_bp
+from jit.web.search.routes import bp as search_bp
 from jit.web.tasks.routes import bp as tasks_bp
 
 
@@ -66,6 +67,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(search_bp)
     app.add_template_global(page_locale, "current_locale")
     app.add_template_filter(partial(label_of, ROLE_LABELS), "role_label")
     app.add_template_global(partial(label_of, OUTCOME_LABELS), "outcome_label")

@@ -66,7 +66,7 @@ def test_every_page_view_appends_exactly_one_audit_event(app, cast):
     pages += [(admin_browser, path) for path in (
         "/admin/", "/admin/parties", "/admin/parties/BY", "/admin/authorities", "/admin/authorities/new",
         f"/admin/authorities/{cast.ids['ic_by']}", "/admin/users", "/admin/users/new",
-        f"/admin/users/{cast.ids['kz_head']}", "/audit/")]
+        f"/admin/users/{cast.ids['kz_head']}", "/audit/", "/search", "/search?q=Check")]
 
     seen = {}
     for browser, path in pages:

@@ -8,6 +8,7 @@ from wtforms import (
     DateField,
     HiddenField,
     IntegerField,
+    SearchField,
     SelectField,
     StringField,
     SubmitField,
@@ -17,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
 from jit.services.compliance import INSTRUMENT_NAMES
+from jit.services.search import QUERY_LIMIT
 from jit.web.common import newlines
 from jit.web.forms import Form
 
@@ -53,6 +55,8 @@ class RegisterFilterForm(Form):
     date_from = DateField(_l("Sent from"), validators=[Optional()])
     date_to = DateField(_l("Sent until"), validators=[Optional()])
     overdue = BooleanField(_l("Overdue only"))
+    # Searches the register with the platform's search (case number, authorities, persons in any case ending).
+    q = SearchField(_l("Search the register"), validators=[Optional(), Length(max=QUERY_LIMIT)])
 
 
 class DashboardFilterForm(Form):

@@ -3,8 +3,8 @@ anything in the group is written (jit/services/compliance.py says when a check i
 whether each legal-assistance request has every Chisinau Art. 7 content (MLA-CONTENT) and names the
 fitting instrument (MLA-INSTRUMENT), worked out for the requests already registered.
 
-Revision ID: 0014_legal
-Revises: 0013_instruction_subject
+Revision ID: 0015_legal
+Revises: 0014_notify
 Create Date: 2026-12-06
 
 """
@@ -14,8 +14,8 @@ from alembic import op
 from jit.compliance.requests import art7_gaps, fitting_instrument
 
 # revision identifiers, used by Alembic.
-revision = '0014_legal'
-down_revision = '0013_instruction_subject'
+revision = '0015_legal'
+down_revision = '0014_notify'
 branch_labels = None
 depends_on = None
 
