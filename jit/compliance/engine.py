@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 # Importing the rule modules registers their rules.
 from jit.compliance import groups as _group_rules  # noqa: F401
@@ -28,13 +29,30 @@ def _effective(rule: Rule, setting: ComplianceRuleSetting | None) -> dict | None
     return {**rule.defaults(), **setting.params} if setting.enabled else None
 
 
+# Rules with no stored setting, as seen in the running transaction. A stored one stays in the session's
+# identity map, but an absent one would be asked for again by every guard: a list of 30 tasks asked 30 times.
+UNSET = "jit_unset_rule_settings"
+
+
 def rule_params(rule_id: str) -> dict | None:
     """One rule's effective parameters, None while it is switched off (for guards outside a check run)."""
     rule = RULES[rule_id]
+    unset = db.session.info.setdefault(UNSET, set())
+    if rule_id in unset and not any(isinstance(record, ComplianceRuleSetting) for record in db.session.new):
+        return rule.defaults()
     # A guard reads the setting mid-use-case: flushing the caller's pending changes here would move
     # their version counters before the caller compares them.
     with db.session.no_autoflush:
-        return _effective(rule, db.session.get(ComplianceRuleSetting, rule_id))
+        setting = db.session.get(ComplianceRuleSetting, rule_id)
+    if setting is None:
+        unset.add(rule_id)
+    return _effective(rule, setting)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_unset_settings(session: Session, _transaction) -> None:
+    # Another process may store a setting once this transaction is over.
+    session.info.pop(UNSET, None)
 
 
 def active_rules(scope: str) -> list[tuple[Rule, dict]]:
