@@ -17,7 +17,9 @@ LIFECYCLE_AND_COMPOSITION = ('aria-label="Suspend"', 'aria-label="Close the grou
 
 def test_only_the_group_head_sees_suspend_close_remove_and_adding(cast):
     gid = evidence_group(cast)["gid"]
-    pages = {who: cast.browser(who).get(f"/groups/{gid}", headers=EN).get_data(as_text=True)
+    # The lifecycle is on the overview, removing and adding members on their tab, filing on the documents tab.
+    tabs = (f"/groups/{gid}", f"/groups/{gid}/members", f"/groups/{gid}/documents")
+    pages = {who: "".join(cast.browser(who).get(tab, headers=EN).get_data(as_text=True) for tab in tabs)
              for who in ("creator", "kz_member", "by_legal")}
     for control in LIFECYCLE_AND_COMPOSITION:
         assert control in pages["creator"], control

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from jit.extensions import db
 from jit.models import User
 from tests.channels_support import active_group_with_member, channels_of, post
@@ -32,20 +34,32 @@ def test_the_chat_page_lists_readable_channels_with_unread_counts(cast):
     assert cast.browser("outsider").get(f"/groups/{gid}/channels").status_code == 404
 
 
-def test_the_group_page_carries_the_chat_panel_of_its_general_channel(cast):
+def _live_region_and_after(page: str) -> tuple[str, str]:
+    """The HTML inside the element live.js replaces, and what follows it up to the end of <main>."""
+    start = page.index('<div data-live-region="content"')
+    depth, position = 0, start
+    for tag in re.finditer(r"<(/?)div\b", page[start:]):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            position = start + tag.end()
+            break
+    return page[start:position], page[position:page.index("</main>")]
+
+
+def test_the_channels_tab_keeps_its_chat_panel_out_of_the_live_region(cast):
     group = active_group_with_member(cast)
     gid = group["id"]
     general = channels_of(cast, gid, "kz_member")["general"]["id"]
     assert post(cast, general, "kz_head", "Совещание в 15:00").status_code == 201
 
-    page = cast.browser("kz_member").get(f"/groups/{gid}", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    content, steady = page.split('<div data-live-region="content">', 1)[1].split("</main>", 1)[0].rsplit(
-        'aria-labelledby="chat-heading"', 1)
+    page = cast.browser("kz_member").get(f"/groups/{gid}/channels", headers={"Accept-Language": "en"}).get_data(
+        as_text=True)
+    content, steady = _live_region_and_after(page)
     # Outside the region live.js replaces: a refresh of the page must not take the chat from under the reader.
-    assert "data-chat" not in content
+    assert "data-chat" not in content and "Channels" in content
     assert f'data-chat\n           data-channel-id="{general}"' in steady and "data-composer" in steady
     assert "js/chat.js" in page
-    observer = cast.browser("by_legal").get(f"/groups/{gid}").get_data(as_text=True)
+    observer = cast.browser("by_legal").get(f"/groups/{gid}/channels").get_data(as_text=True)
     assert "data-chat" not in observer and "js/chat.js" not in observer
 
 
