@@ -142,6 +142,17 @@ OPERATIONS: dict[str, Operation] = {
     "user.unlock": Operation(_l("Clearing an account's failed sign-ins")),
     "user.update": Operation(_l("Changing an account")),
     "work.mine": _view(_l("Viewing My work")),
+    "home.read": _view(_l("Viewing the home page")),
+    # A search is itself a record in a law-enforcement system: never hidden as a page view.
+    "legal_request.search": Operation(_l("Searching the register of legal-assistance requests")),
+    "message.read": _view(_l("Viewing a message")),
+    "notification.due": Operation(_l("Sending due-date and term reminders")),
+    "notification.list": _view(_l("Viewing the notifications")),
+    "notification.open": _view(_l("Opening a notification")),
+    "notification.read": Operation(_l("Marking notifications read")),
+    "search.filters": _view(_l("Viewing the search filters")),
+    "search.page": Operation(_l("Searching (page)")),
+    "search.query": Operation(_l("Searching")),
 }
 VIEWS = frozenset(name for name, operation in OPERATIONS.items() if operation.view)
 REQUEST_LABEL = _l("Request to %(path)s")
@@ -191,6 +202,8 @@ DETAILS: dict[str, LazyString] = {
     "throttled_for_seconds": _l("blocked for, seconds"), "to": _l("to"), "to_external": _l("outside the group"),
     "to_user_id": _l("recipient"), "tokens_revoked": _l("tokens revoked"), "tree_size": _l("ledger size"),
     "type": _l("type"), "username": _l("username"), "violations": _l("violations"), "withheld": _l("withheld"),
+    "all": _l("all"), "day": _l("day"), "marked": _l("marked"), "query": _l("query"), "results": _l("results"),
+    "sent": _l("sent"), "tab": _l("tab"), "unread": _l("unread only"),
 }
 # Details that hold a record's number (a list of them, comma-separated): shown by the record's name.
 DETAIL_REFERENCES = {"assignees": "user", "members": "user", "member_id": "user", "designee_id": "user",

@@ -48,6 +48,7 @@ SERVICE_RULES = {
     "POST /api/v1/groups/{gid}/evaluations": "a team of the group",
     "POST /api/v1/users": "a known time zone name",
     "POST /api/v1/authorities": "a party to the Agreement",
+    "POST /api/v1/notifications/read": "`ids` or `all: true`",
     "PATCH /api/v1/authorities/{authority_id}": "delisted after it was listed",
     "POST /api/v1/groups/{gid}/documents": "a decision's kind with its own fields; dated no later than today",
     "PATCH /api/v1/users/{user_id}": "a known time zone name; an admin keeps their own admin role",
