@@ -325,8 +325,8 @@ def _median(frequencies: Counter) -> float | None:
 @use_case("legal_request.stats")
 def statistics(actor: User | None, *, direction: str | None = None, date_from: date | None = None,
                date_to: date | None = None, requesting_authority_id: int | None = None) -> dict:
-    """Totals, counts / shares / ranks by partner party, the monthly series (from the first month
-    with a request to the last), overdue counts, the median days to execution, and whether a group
+    """Totals, counts / shares / ranks by partner party, the monthly series (every month of
+    the period), overdue counts, the median days to execution, and whether a group
     with the partner party exists; an empty period gives zeros. Counted in the database."""
     actor = authz.require_user(actor)
     note(object_type="legal_request", direction=direction, date_from=date_from, date_to=date_to)
@@ -368,9 +368,11 @@ def statistics(actor: User | None, *, direction: str | None = None, date_from: d
         item["overdue"] = overdue[item["party"]]
         item["median_days_to_execution"] = _median(days[item["party"]])
         item["group_exists"] = item["party"] in grouped
+    # Every month of the period asked for (API clients count on it); with an open end, up to the data.
     series = []
-    if monthly:
-        first, last = (date.fromisoformat(f"{month}-01") for month in (min(monthly), max(monthly)))
+    if monthly or (date_from and date_to):
+        first = date_from or date.fromisoformat(f"{min(monthly)}-01")
+        last = date_to or date.fromisoformat(f"{max(monthly)}-01")
         series = [{"month": month, "count": monthly[month]} for month in _months(first, last)]
     return {"total": total, "by_party": by_party, "monthly": series, "overdue": sum(overdue.values())}
 

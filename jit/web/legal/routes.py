@@ -219,7 +219,10 @@ def statistics():
 
 
 def month_columns(series: list[dict]) -> list[tuple[str, str, int]]:
-    """Each month's short name in the page's language, the year under the first month and each January."""
+    """Each month's short name in the page's language, the year under the first month and each January;
+    the months before the first request and after the last left out (the chart shows the data)."""
+    counted = [index for index, row in enumerate(series) if row["count"]]
+    series = series[counted[0]:counted[-1] + 1] if counted else []
     columns = []
     for index, row in enumerate(series):
         month = date.fromisoformat(f"{row['month']}-01")
