@@ -31,8 +31,9 @@ def _listed(page: str, kind: str) -> set[str]:
         return set(re.findall(r'<a class="stretched-link" href="/instructions/(\d+)"', page))
     if kind == "tasks":
         return set(re.findall(r'<article class="card[^"]*" id="task-(\d+)"', page))
-    return set(re.findall(r'<tr>\s*<td><span class="badge [^"]+">[^<]+</span> <code>([^<]+)</code>.*?'
-                          r'<a href="([^"]+)"', page, re.S))
+    # A finding's row: its rule and what it names (an object some readers see without a link, a party).
+    return {(rule, re.sub(r"\s+", " ", row)) for row in re.findall(r"<tr>(.*?)</tr>", page, re.S)
+            for rule in re.findall(r'<td><span class="badge [^"]+">[^<]+</span> <code>([^<]+)</code>', row)}
 
 
 def _follow(browser, fragment: str) -> dict[str, tuple[int, set]]:
