@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from jit.extensions import db
 from jit.models import AuditEvent, Authority, JointGroup, Party, User
-from jit.services import accounts, audit, authz, legal_requests, naming, operations, registry
+from jit.services import accounts, audit, authz, legal_requests, naming, operations, registry, search
 from jit.services.audit import note, use_case
 from jit.services.errors import Invalid
 from jit.services.pagination import MAX_LIMIT, Page
@@ -49,9 +49,14 @@ def statistics_page(actor: User | None, criteria: Callable[[list[Authority]], di
 @use_case("legal_request.list")
 def register_page(actor: User | None, filters: Callable[[list[Party], list[Authority]], dict], *,
                   cursor: str | None = None) -> tuple[Page, list[Party], list[Authority]]:
-    """The register entries `filters` chooses among the parties and authorities, with those."""
+    """The register entries `filters` chooses among the parties and authorities, with those; a text `q`
+    among them searches the register instead (case numbers, authorities, persons in any case ending)."""
     parties, authorities = _parties(actor), _authorities(actor)
-    return legal_requests.list_requests(actor, **filters(parties, authorities), cursor=cursor), parties, authorities
+    chosen = filters(parties, authorities)
+    text = (chosen.pop("q", None) or "").strip()
+    if text:
+        return search.search_register(actor, text, cursor=cursor), parties, authorities
+    return legal_requests.list_requests(actor, **chosen, cursor=cursor), parties, authorities
 
 
 @use_case("authority.list")

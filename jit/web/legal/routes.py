@@ -27,7 +27,6 @@ from jit.services import (
     naming,
     page_views,
     registry,
-    search,
 )
 from jit.services.compliance import SEVERITIES, VIOLATION, WARNING
 from jit.services.errors import Conflict, Forbidden, Invalid, TooLarge
@@ -75,13 +74,11 @@ def requests():
         chosen = form.requesting_authority_id.data
         return {"direction": form.direction.data or None, "status": form.status.data or None,
                 "party": form.party.data or None, "requesting_authority_id": int(chosen) if chosen else None,
-                "date_from": form.date_from.data, "date_to": form.date_to.data, "overdue": bool(form.overdue.data)}
+                "date_from": form.date_from.data, "date_to": form.date_to.data, "overdue": bool(form.overdue.data),
+                "q": form.q.data}
 
-    cursor = request.args.get("cursor") or None
-    if (request.args.get("q") or "").strip() and form.validate():
-        page = search.search_register(actor(), form.q.data, cursor=cursor)
-    else:
-        page, _parties, _authorities = page_views.register_page(actor(), filters, cursor=cursor)
+    page, _parties, _authorities = page_views.register_page(actor(), filters,
+                                                            cursor=request.args.get("cursor") or None)
     next_url = url_for(".requests", **{**request.args, "cursor": page.next_cursor}) if page.next_cursor else None
     return render_template("legal/requests.html", form=form, rows=page.items, next_url=next_url,
                            import_form=ImportForm(formdata=None)), 422 if form.errors else 200
