@@ -70,7 +70,7 @@ def column(board: str, status: str) -> str:
 def test_a_task_is_set_seen_on_the_board_moved_to_done_and_its_history_kept(cast, gid):
     creator = cast.browser("creator")
     overview = creator.get(f"/groups/{gid}", headers=EN).get_data(as_text=True)
-    assert f'href="/groups/{gid}/tasks">Task board</a>' in overview
+    assert f'href="/groups/{gid}/tasks">Tasks</a>' in overview  # the group's tasks tab
     form = creator.get(f"/groups/{gid}/tasks/new", headers=EN).get_data(as_text=True)
     for field, label in (("title", "Title"), ("assignee_ids", "Assignees"), ("due_on", "Due date"),
                          ("priority", "Priority"), ("case_id", "Criminal case (optional)")):
