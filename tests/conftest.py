@@ -396,6 +396,12 @@ def live_server(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.stop()
     thread.join(timeout=5)
+    # A closed page's socket is let go by a disconnect handler that may still run after its request thread
+    # (engine.io ends it from its own thread): the reset after the test then deadlocked with its delete on
+    # PostgreSQL. The handler deletes the socket's row, so the test ends when none is left (bounded).
+    with app.app_context():
+        wait_until(lambda: not db.session.scalar(text("SELECT count(*) FROM socket_connections")), timeout=10)
+        db.session.remove()
 
 
 def wait_until(condition, timeout: float = 20.0) -> bool:
