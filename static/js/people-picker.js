@@ -32,15 +32,26 @@ function enhance(select) {
   const settings = {
     valueField: "value", labelField: "text", searchField: ["text", "username"],
     plugins: select.multiple ? ["remove_button"] : [], maxOptions: 50, closeAfterSelect: !select.multiple,
+    // Filter the options already here as each key is typed: with Tom Select's default 300 ms delay, Enter
+    // pressed sooner takes the line that was first before the filter, and the late filter reopens the list.
+    refreshThrottle: 0,
     render: { option: renderOption },
   };
   if (url) {
-    settings.load = (query, done) => {
+    settings.load = function load(query, done) {
       const address = new URL(url, window.location.href);
       address.searchParams.set("q", query);
+      const settle = (items) => {
+        // An answer that comes after the person chose or closed the list must not open it again over the form.
+        const open = this.isOpen;
+        done(items);
+        if (!open) {
+          this.close();
+        }
+      };
       fetch(address, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then((answer) => (answer.ok ? answer.json() : { items: [] }))
-        .then((body) => done(body.items.map(fromApi)), () => done());
+        .then((body) => settle(body.items.map(fromApi)), () => settle());
     };
   }
   new TomSelect(select, settings);

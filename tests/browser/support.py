@@ -3,6 +3,7 @@ socket, check that a page was never reloaded, choose a file for an upload."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -47,6 +48,9 @@ def pick(page: Page, field_id: str, typed: str, option: str) -> None:
     else:
         control.fill(typed)
     dropdown = page.locator(f"#{field_id}-ts-dropdown")
+    # The answer is in once the picker stops loading: the line offered first is then the server's.
+    expect(control.locator("xpath=ancestor::div[contains(@class, 'ts-wrapper')]")).not_to_have_class(
+        re.compile(r"\bloading\b"))
     expect(dropdown.locator(".option.active")).to_contain_text(option)
     control.press("Enter")
     control.press("Escape")

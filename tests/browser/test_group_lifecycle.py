@@ -29,6 +29,9 @@ def tab(page: Page, name: str) -> None:
     tabs = page.get_by_role("navigation", name=re.compile("Sections of the group"))
     tabs.get_by_role("link", name=name, exact=True).click()
     expect(tabs.get_by_role("link", name=name, exact=True)).to_have_attribute("aria-current", "page")
+    # The confirmation dialog is a module script, run only once the page has loaded: a click before that
+    # sends the form without it (to the server's confirmation page, as without JavaScript).
+    page.wait_for_load_state()
 
 
 def file_document(page: Page, *, kind: str, party: str, authority: str, reference: str,
