@@ -29,6 +29,7 @@ from sqlalchemy import (
     tuple_,
     union_all,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from jit.compliance import engine, request_queries
@@ -90,7 +91,7 @@ def group_report(actor: User | None, group_id: int, *, severity: str | None = No
                  rule: str | None = None) -> Report:
     """The group's findings (of one severity or rule, if asked), for anyone who may see the group."""
     actor, group = scope.load_visible(actor, group_id)
-    findings = chosen(engine.check_group(group, scope.today()), severity=severity, rule=rule)
+    findings = chosen(stored_findings([group], scope.today())[group.id], severity=severity, rule=rule)
     report = Report(utcnow(), _named(actor, findings))
     note(findings=len(report.findings), violations=report.count(VIOLATION))
     return report
@@ -176,27 +177,73 @@ def _in_every_language(text) -> StoredText:
     return texts
 
 
+_CHECKS = GroupCheck.__table__
+_DIALECT_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def _claim_checks(group_ids: list[int], today: date) -> set[int]:
+    """Mark the groups checked today; the ones this transaction marked, whose findings it must store.
+
+    Readers store checks too (every home page does), so two may claim a group at once: an insert
+    that skips a claimed key, where a plain one would die on it. On PostgreSQL the second waits for
+    the first's commit, then finds the group claimed and reads the findings the first stored."""
+    db.session.execute(delete(GroupCheck).where(GroupCheck.group_id.in_(group_ids), GroupCheck.checked_on != today))
+    claim = _DIALECT_INSERT[db.session.get_bind().dialect.name](_CHECKS).values(
+        [{"group_id": group_id, "checked_on": today} for group_id in sorted(group_ids)])
+    return set(db.session.scalars(claim.on_conflict_do_nothing(index_elements=[_CHECKS.c.group_id])
+                                  .returning(_CHECKS.c.group_id)))
+
+
 def _store_checks(groups: list[JointGroup], today: date) -> None:
     """Check the groups whose stored check is missing or of another day, and store their findings."""
     ids = [group.id for group in groups]
+    # Read first: a reading that writes nothing keeps what it loaded for the page after its commit.
     fresh = set(db.session.scalars(select(GroupCheck.group_id).where(
         GroupCheck.group_id.in_(ids), GroupCheck.checked_on == today))) if ids else set()
-    stale = [group for group in groups if group.id not in fresh]
-    if not stale:
+    stale = [group_id for group_id in ids if group_id not in fresh]
+    claimed = _claim_checks(stale, today) if stale else set()
+    if not claimed:
         return
-    stale_ids = [group.id for group in stale]
-    db.session.execute(delete(GroupFinding).where(GroupFinding.group_id.in_(stale_ids)))
-    db.session.execute(delete(GroupCheck).where(GroupCheck.group_id.in_(stale_ids)))
+    db.session.execute(delete(GroupFinding).where(GroupFinding.group_id.in_(claimed)))
     rows = []
-    for group in stale:
-        rows += [{"group_id": group.id, "rule": item.rule, "severity": item.severity,
-                  "confirmed_basis": item.confirmed_basis, "object_type": item.object_type,
-                  "object_id": str(item.object_id), "message": _in_every_language(item.message),
-                  "action": _in_every_language(item.action), "reference": _in_every_language(item.reference)}
-                 for item in engine.check_group(group, today)]
+    for group in groups:
+        if group.id in claimed:
+            rows += [{"group_id": group.id, "rule": item.rule, "severity": item.severity,
+                      "confirmed_basis": item.confirmed_basis, "object_type": item.object_type,
+                      "object_id": str(item.object_id), "message": _in_every_language(item.message),
+                      "action": _in_every_language(item.action), "reference": _in_every_language(item.reference)}
+                     for item in engine.check_group(group, today)]
     if rows:
         db.session.execute(insert(GroupFinding), rows)
-    db.session.execute(insert(GroupCheck), [{"group_id": group_id, "checked_on": today} for group_id in stale_ids])
+
+
+def _as_finding(stored: GroupFinding) -> Finding:
+    object_id = int(stored.object_id) if stored.object_id.isdigit() else stored.object_id
+    return Finding(rule=stored.rule, severity=stored.severity, confirmed_basis=stored.confirmed_basis,
+                   reference=StoredText(stored.reference), object_type=stored.object_type, object_id=object_id,
+                   message=StoredText(stored.message), action=StoredText(stored.action), group_id=stored.group_id)
+
+
+def finding_counts(groups: list[JointGroup], today: date) -> dict[int, Counter]:
+    """How many findings of today each group has, by (severity, rule), counted in the stored checks."""
+    _store_checks(groups, today)
+    counts: dict[int, Counter] = {group.id: Counter() for group in groups}
+    for group_id, severity, rule, n in db.session.execute(
+            select(GroupFinding.group_id, GroupFinding.severity, GroupFinding.rule, func.count())
+            .where(GroupFinding.group_id.in_(counts))
+            .group_by(GroupFinding.group_id, GroupFinding.severity, GroupFinding.rule)):
+        counts[group_id][severity, rule] = n
+    return counts
+
+
+def stored_findings(groups: list[JointGroup], today: date) -> dict[int, list[Finding]]:
+    """Each group's findings of today, from its stored check (made now where it is missing or outdated)."""
+    _store_checks(groups, today)
+    found: dict[int, list[Finding]] = {group.id: [] for group in groups}
+    for stored in db.session.scalars(select(GroupFinding).where(GroupFinding.group_id.in_(found))
+                                     .order_by(GroupFinding.id)):
+        found[stored.group_id].append(_as_finding(stored))
+    return found
 
 
 @dataclass
@@ -343,12 +390,7 @@ def _findings_of(rows) -> list[Listed]:
     listed = []
     for row in rows:
         if row.source == SOURCE_GROUP:
-            item = stored[row.ident]
-            object_id = int(item.object_id) if item.object_id.isdigit() else item.object_id
-            listed.append(Listed(Finding(
-                rule=item.rule, severity=item.severity, confirmed_basis=item.confirmed_basis,
-                reference=StoredText(item.reference), object_type=item.object_type, object_id=object_id,
-                message=StoredText(item.message), action=StoredText(item.action), group_id=item.group_id), None))
+            listed.append(Listed(_as_finding(stored[row.ident]), None))
         elif (row.rule, row.ident) in found:  # the rule and its condition agree (tests hold them to it)
             listed.append(Listed(found[row.rule, row.ident], row.since))
     return listed

@@ -22,6 +22,8 @@ from jit.models import (
     Message,
     NationalTeam,
     Party,
+    Task,
+    TaskStatus,
     User,
 )
 from jit.services import (
@@ -57,6 +59,20 @@ class Chat:
     # The open channel's latest messages, oldest first, each with what the reader may do with it (the
     # page shows them before, and without, the panel's script).
     recent: list[tuple[Message, authz.Actions]]
+
+
+# A board column shows its first cards (done: the latest); its own page lists them all, a page at a time.
+# Each card costs the page about a millisecond to render: the full board stays within its time budget.
+BOARD_CARDS = 25
+COLUMN_PAGE = 100
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    status: TaskStatus
+    tasks: list[Task]
+    total: int  # under the board's filter, shown or not
+    next_cursor: str | None
 
 
 # The group's pages, one URL each: this module reads the first four and the last; the others are
@@ -168,11 +184,20 @@ def people_form(actor: User | None, group_id: int, *purposes: str, with_instruct
 
 
 @use_case("task.list")
-def task_board(actor: User | None, group_id: int, filters: Filters, *, limit: int) -> tuple[JointGroup, Page]:
+def task_board(actor: User | None, group_id: int, filters: Filters, *, status: TaskStatus | None = None,
+               cursor: str | None = None) -> tuple[JointGroup, list[BoardColumn]]:
+    """The board: each status's first cards and how many it holds under the filter; with `status`,
+    that column alone, a page at a time."""
     group = groups.get_group(actor, group_id)
-    page = tasks.list_tasks(actor, group_id, limit=limit, **filters(group))
+    chosen = filters(group)
+    totals = tasks.count_by_status(actor, group_id, **chosen)
+    columns = []
+    for column in [status] if status else TaskStatus:
+        page = tasks.list_tasks(actor, group_id, status=column.value, limit=COLUMN_PAGE if status else BOARD_CARDS,
+                                cursor=cursor if status else None, newest_first=column == TaskStatus.DONE, **chosen)
+        columns.append(BoardColumn(column, page.items, totals.get(column, 0), page.next_cursor))
     _on_the_group(group)
-    return group, page
+    return group, columns
 
 
 @use_case("instruction.list")

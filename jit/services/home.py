@@ -1,6 +1,7 @@
 """The home page: what needs the person, and how their groups are doing. One read use case, so
 opening it is one audit event; every figure is counted with the query of the list it links to
-(`instructions.listed`, `tasks.listed`, `compliance.chosen`), so a number and its list agree.
+(`instructions.listed`, `tasks.listed`; findings from the stored checks the compliance pages list),
+so a number and its list agree.
 Like `group_view`, a page's view composed of reads: it lists the groups through the group service."""
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from datetime import date
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
-from jit.compliance import engine
 from jit.extensions import db
 from jit.models import GroupEvent, GroupStatus, JointGroup, MemberRole, NationalTeam, Role, User
 from jit.services import authz, compliance, groups, instructions, scope, tasks, work
@@ -76,13 +76,17 @@ def _overdue(actor: User, group: JointGroup) -> list[Overdue]:
     return figures
 
 
-def _glance(actor: User, group: JointGroup, today: date, legal: bool) -> GroupGlance:
-    findings = engine.check_group(group, today)
+def _glance(actor: User, group: JointGroup, findings: Counter, today: date, legal: bool) -> GroupGlance:
+    """`findings`: the group's counts by (severity, rule)."""
     running = group.ends_on is not None and group.status != GroupStatus.CLOSED
+    by_rule = Counter()
+    for (_, rule), n in findings.items():
+        by_rule[rule] += n
     return GroupGlance(
         group=group, days_left=(group.ends_on - today).days if running else None,
-        findings={severity: len(compliance.chosen(findings, severity=severity)) for severity in compliance.SEVERITIES},
-        by_rule=dict(sorted(Counter(item.rule for item in findings).items())) if legal else {},
+        findings={severity: sum(n for (of, _), n in findings.items() if of == severity)
+                  for severity in compliance.SEVERITIES},
+        by_rule=dict(sorted(by_rule.items())) if legal else {},
         overdue=_overdue(actor, group))
 
 
@@ -98,6 +102,8 @@ def home(actor: User | None) -> Home:
         select(GroupEvent).where(GroupEvent.group_id.in_([group.id for group in visible]))
         .options(selectinload(GroupEvent.group), selectinload(GroupEvent.actor))
         .order_by(GroupEvent.at.desc(), GroupEvent.id.desc()).limit(RECENT_EVENTS)).all()
+    findings = compliance.finding_counts(visible, today)
     note(object_type="user", object_id=actor.id)
-    return Home(account=actor, groups=[_glance(actor, group, today, legal) for group in visible], work=mine,
+    return Home(account=actor, groups=[_glance(actor, group, findings[group.id], today, legal) for group in visible],
+                work=mine,
                 activity=list(activity), legal=legal)

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -159,13 +159,22 @@ def listed(group: JointGroup, *, status: str | None = None, team_id: int | None 
 @use_case("task.list")
 def list_tasks(actor: User | None, group_id: int, *, status: str | None = None, team_id: int | None = None,
                assignee_id: int | None = None, case_id: int | None = None, overdue: bool = False,
-               limit: int | None = None, cursor: str | None = None) -> Page:
-    """The group's tasks, oldest first, for anyone who may see the group."""
+               limit: int | None = None, cursor: str | None = None, newest_first: bool = False) -> Page:
+    """The group's tasks, oldest first (or newest), for anyone who may see the group."""
     _, group = scope.load_visible(actor, group_id)
     stmt = listed(group, status=status, team_id=team_id, assignee_id=assignee_id, case_id=case_id,
                   overdue=overdue).options(
         selectinload(Task.assignments).selectinload(TaskAssignment.user), selectinload(Task.created_by))
-    return paginate(stmt, Task.id, limit=limit, cursor=cursor)
+    return paginate(stmt, Task.id, limit=limit, cursor=cursor, descending=newest_first)
+
+
+@use_case("task.list")
+def count_by_status(actor: User | None, group_id: int, **filters) -> dict[TaskStatus, int]:
+    """How many of the group's tasks each status holds under `filters` (those of `listed`)."""
+    _, group = scope.load_visible(actor, group_id)
+    tasks = listed(group, **filters).subquery()
+    counted = db.session.execute(select(tasks.c.status, func.count()).group_by(tasks.c.status))
+    return {status: n for status, n in counted}
 
 
 @use_case("task.read")

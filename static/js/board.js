@@ -13,7 +13,8 @@ function say(text, ok) {
 function recount() {
   for (const column of document.querySelectorAll("[data-board-column]")) {
     const section = column.closest("section");
-    const count = column.querySelectorAll(".board-card").length;
+    // The column's own count: the cards shown and those the board leaves out (data-board-hidden).
+    const count = column.querySelectorAll(".board-card").length + Number(column.dataset.boardHidden || 0);
     section.querySelector("[data-board-count]").textContent = String(count);
     section.querySelector("[data-board-empty]").hidden = count > 0;
   }
@@ -24,7 +25,14 @@ async function reloadCard(id) {
   if (!response.ok) {
     return;
   }
-  const fresh = new DOMParser().parseFromString(await response.text(), "text/html").getElementById(id);
+  const page = new DOMParser().parseFromString(await response.text(), "text/html");
+  for (const column of page.querySelectorAll("[data-board-column]")) {
+    const shown = document.querySelector(`[data-board-column="${column.dataset.boardColumn}"]`);
+    if (shown !== null) {
+      shown.dataset.boardHidden = column.dataset.boardHidden;
+    }
+  }
+  const fresh = page.getElementById(id);
   const card = document.getElementById(id);
   if (card === null) {
     return;

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from jit.services import group_view
 from tests.conftest import csrf_token_in
 from tests.groups_support import TODAY, activate
 
@@ -184,6 +185,35 @@ def test_the_board_filters_and_my_work_links_to_the_task(cast, gid):
     assert creator.get(f"/groups/{gid}/tasks?assignee=x", headers=EN).status_code == 422
     work = cast.browser("kz_member").get("/my-work", headers=EN).get_data(as_text=True)
     assert f'href="/tasks/{tid}">{TITLE}</a>' in work
+
+
+def test_a_long_column_shows_its_first_cards_its_count_and_its_own_pages(cast, gid, monkeypatch):
+    monkeypatch.setattr(group_view, "BOARD_CARDS", 3)
+    monkeypatch.setattr(group_view, "COLUMN_PAGE", 4)
+    creator = cast.browser("creator")
+    opened = [created(cast, gid) for _ in range(6)]
+    done = [created(cast, gid) for _ in range(4)]
+    for tid, status in ((tid, status) for tid in done for status in ("in_progress", "done")):
+        version = cast.api.get(f"/api/v1/tasks/{tid}", headers=cast.headers["creator"]).get_json()["version"]
+        moved = cast.api.patch(f"/api/v1/tasks/{tid}", json={"status": status, "version": version},
+                               headers=cast.headers["creator"])
+        assert moved.status_code == 200, moved.get_json()
+    board = creator.get(f"/groups/{gid}/tasks", headers=EN).get_data(as_text=True)
+    shown = column(board, "open")
+    assert [tid for tid in opened if f'id="task-{tid}"' in shown] == opened[:3]  # the oldest open tasks
+    assert "data-board-count>6</span>" in shown and 'data-board-hidden="3"' in shown
+    assert f'href="/groups/{gid}/tasks?status=open">All 6 tasks of this column</a>' in shown
+    latest = column(board, "done")
+    assert [tid for tid in done if f'id="task-{tid}"' in latest] == done[1:]  # the latest done tasks
+    assert "column-in_progress" in board and "data-board-count>0</span>" in column(board, "in_progress")
+
+    first = creator.get(f"/groups/{gid}/tasks?status=open", headers=EN).get_data(as_text=True)
+    assert "column-done" not in first and "Back to the whole board" in first
+    assert [tid for tid in opened if f'id="task-{tid}"' in first] == opened[:4]
+    more = re.search(r'href="(/groups/\d+/tasks\?status=open&amp;cursor=[^"]+)">Next tasks', first).group(1)
+    rest = creator.get(more.replace("&amp;", "&"), headers=EN).get_data(as_text=True)
+    assert [tid for tid in opened if f'id="task-{tid}"' in rest] == opened[4:] and "Next tasks" not in rest
+    assert creator.get(f"/groups/{gid}/tasks?status=lost", headers=EN).status_code == 422
 
 
 def test_a_legal_observer_reads_but_cannot_comment_or_move_and_anonymous_is_sent_to_sign_in(cast, gid):

@@ -139,3 +139,6 @@ class BoardFilterForm(Form):
                            render_kw={"data-picker": "person"})
     case = SelectField(_l("Criminal case"), coerce=_optional_int, validators=[Optional()])
     overdue = BooleanField(_l("Overdue only"))
+    # One column alone, all its cards a page at a time (a link under the column), not a field of the form.
+    status = SelectField(_l("Status"), validators=[Optional()],
+                         choices=[SelectChoice(""), *(SelectChoice(status.value) for status in TaskStatus)])

@@ -106,12 +106,12 @@ def board(gid: int):
         return {"team_id": form.team.data, "assignee_id": form.assignee.data, "case_id": form.case.data,
                 "overdue": bool(form.overdue.data)} if form.validate() else {}
 
-    group, page = group_view.task_board(actor(), gid, filters, limit=500)
+    column = next((status for status in TaskStatus if status.value == form.status.data), None)
+    group, columns = group_view.task_board(actor(), gid, filters, status=column, cursor=request.args.get("cursor"))
     valid = not form.errors
-    columns = [{"status": status.value, "tasks": [task for task in page.items if task.status == status]}
-               for status in TaskStatus]
-    moves = {task.id: _moves(tasks.allowed_actions(actor(), task)) for task in page.items}
-    return render_template("tasks/board.html", group=group, form=form, columns=columns, more=bool(page.next_cursor),
+    moves = {task.id: _moves(tasks.allowed_actions(actor(), task)) for column in columns for task in column.tasks}
+    shown = {name: value for name, value in request.args.items() if name not in ("status", "cursor")}
+    return render_template("tasks/board.html", group=group, form=form, columns=columns, single=column, shown=shown,
                            moves=moves, board_actions=tasks.board_actions(actor(), group),
                            is_overdue=tasks.is_overdue, is_unassigned=tasks.is_unassigned), 200 if valid else 422
 
