@@ -15,7 +15,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
 
-from sqlalchemy import ColumnElement, Select, case, column, delete, func, insert, literal, literal_column, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    case,
+    column,
+    delete,
+    event,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    table,
+)
 from sqlalchemy.orm import Session
 
 from jit.models import SearchEntry
@@ -44,11 +57,21 @@ def replace(session: Session, kind: str, object_ids: Iterable[int]) -> int:
     session.execute(delete(SearchEntry).where(SearchEntry.kind == kind, SearchEntry.object_id.in_(ids))
                     .execution_options(synchronize_session=False))
     model, build = BUILDERS[kind]
-    with session.no_autoflush:
-        # One query for the batch, held here so the builders find the rows in the identity map (which keeps
-        # no row nothing else refers to).
-        _loaded = session.scalars(select(model).where(model.id.in_(ids))).all()
-        rows = [row for row in (build(session, object_id) for object_id in ids) if row is not None]
+    # Every row loaded for the batch is held until it is built, so the builders find the records and
+    # what they refer to (a message's channel, a request's authority) in the identity map, which
+    # keeps no row nothing else refers to: loaded once per batch, not once per entry.
+    held: list = []
+
+    def hold(_session: Session, instance) -> None:
+        held.append(instance)
+
+    event.listen(session, "loaded_as_persistent", hold)
+    try:
+        with session.no_autoflush:
+            session.scalars(select(model).where(model.id.in_(ids))).all()  # one query for the batch
+            rows = [row for row in (build(session, object_id) for object_id in ids) if row is not None]
+    finally:
+        event.remove(session, "loaded_as_persistent", hold)
     if rows:
         session.execute(insert(SearchEntry), rows)
     return len(rows)
