@@ -5,11 +5,15 @@ the models rather than through the use cases row by row.
 Evidence items are the exception: each is a leaf of its group's evidence ledger (RFC 9162 tree,
 with its nodes), so they are registered through the evidence service, whose chain and ledger the
 pages verify; a thousand take seconds, not minutes.
+
+The records' texts are numbered phrases unless a `Wording` says otherwise (the search benchmark
+writes varied ones).
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -68,6 +72,24 @@ class Size:
 # Ten times the demo (issue 16, item 6).
 TEN_TIMES_DEMO = Size(groups=10, members=500, tasks=20_000, instructions=5_000, evidence=1_000, messages=100_000,
                       requests=89_000)
+
+
+Say = Callable[[int], str]  # a record's text from its number
+
+
+@dataclass(frozen=True)
+class Wording:
+    """What the seeded records say, each from the record's number."""
+
+    task_title: Say = "Задача № {}".format
+    task_description: Say = "Провести мероприятия и доложить".format  # (the number is left out)
+    instruction_subject: Say = "Допрос свидетеля № {}".format
+    instruction_body: Say = "Поручение № {}".format
+    message: Say = "Сообщение № {}: сведения по эпизоду".format
+    evidence_title: Say = "Носитель информации № {}".format
+
+
+NUMBERED = Wording()
 
 
 def inserted(model, rows: list[dict]) -> list[int]:
@@ -168,7 +190,7 @@ def _teams() -> list[Team]:
     return teams
 
 
-def _add_instructions(target: Size, teams: list[Team], rng: random.Random) -> None:
+def _add_instructions(target: Size, teams: list[Team], rng: random.Random, wording: Wording) -> None:
     today = datetime.now(UTC).date()
     pairs = [(a, b) for a in teams for b in teams if a.group_id == b.group_id and a.team_id != b.team_id]
     statuses = list(InstructionStatus)
@@ -179,7 +201,7 @@ def _add_instructions(target: Size, teams: list[Team], rng: random.Random) -> No
         rows.append({
             "group_id": source.group_id, "from_team_id": source.team_id, "to_team_id": addressee.team_id,
             "case_id": source.case_id, "actions": ["Допрос свидетеля", "Выемка документов"],
-            "subject": f"Допрос свидетеля № {number + 1}", "body": f"Поручение № {number + 1}",
+            "subject": wording.instruction_subject(number + 1), "body": wording.instruction_body(number + 1),
             "due_on": today + timedelta(days=rng.randint(-30, 60)), "status": status,
             "refusal_reason": "Нет оснований" if status == InstructionStatus.REFUSED else None,
             "created_by_id": source.head_id,
@@ -188,7 +210,7 @@ def _add_instructions(target: Size, teams: list[Team], rng: random.Random) -> No
     db.session.commit()
 
 
-def _add_tasks(target: Size, teams: list[Team], rng: random.Random) -> None:
+def _add_tasks(target: Size, teams: list[Team], rng: random.Random, wording: Wording) -> None:
     today = datetime.now(UTC).date()
     states, weights = list(TASK_STATES), list(TASK_STATES.values())
     rows, assignees = [], []
@@ -196,8 +218,8 @@ def _add_tasks(target: Size, teams: list[Team], rng: random.Random) -> None:
         team = teams[number % len(teams)]
         status = rng.choices(states, weights)[0]
         rows.append({
-            "group_id": team.group_id, "team_id": team.team_id, "title": f"Задача № {number + 1}",
-            "description": "Провести мероприятия и доложить", "status": status,
+            "group_id": team.group_id, "team_id": team.team_id, "title": wording.task_title(number + 1),
+            "description": wording.task_description(number + 1), "status": status,
             "blocked_reason": "Ждём ответа банка" if status == TaskStatus.BLOCKED else None,
             "priority": rng.choice(list(TaskPriority)),
             "due_on": today + timedelta(days=rng.randint(-45, 90)) if rng.random() < 0.9 else None,
@@ -214,7 +236,7 @@ def _add_tasks(target: Size, teams: list[Team], rng: random.Random) -> None:
     db.session.commit()
 
 
-def _add_messages(target: Size, rng: random.Random) -> None:
+def _add_messages(target: Size, rng: random.Random, wording: Wording) -> None:
     """Messages spread over every channel, numbered on from each channel's last number."""
     channels = list(db.session.scalars(select(Channel).order_by(Channel.id)))
     authors = {}
@@ -230,7 +252,7 @@ def _add_messages(target: Size, rng: random.Random) -> None:
         channel = channels[number % len(channels)]
         last[channel.id] += 1
         rows.append({"channel_id": channel.id, "seq": last[channel.id], "author_id": rng.choice(authors[channel.id]),
-                     "body": f"Сообщение № {number + 1}: сведения по эпизоду",
+                     "body": wording.message(number + 1),
                      "created_at": start + timedelta(seconds=number * 50)})
     for begin in range(0, len(rows), INSERT_CHUNK * 4):
         db.session.execute(insert(Message), rows[begin:begin + INSERT_CHUNK * 4])
@@ -260,7 +282,7 @@ def _add_requests(target: Size, rng: random.Random) -> None:
     db.session.commit()
 
 
-def _add_evidence(target: Size, teams: list[Team]) -> None:
+def _add_evidence(target: Size, teams: list[Team], wording: Wording) -> None:
     """Registered through the evidence service (each item is a ledger leaf), by each team's members in turn."""
     now = datetime.now(UTC)
     actors = {user.id: user for user in db.session.scalars(select(User).where(
@@ -268,17 +290,17 @@ def _add_evidence(target: Size, teams: list[Team]) -> None:
     for number in range(current().evidence, target.evidence):
         team = teams[number % len(teams)]
         member = actors[team.member_ids[number % len(team.member_ids)]]
-        evidence.register(member, team.group_id, case_id=team.case_id, title=f"Носитель информации № {number + 1}",
+        evidence.register(member, team.group_id, case_id=team.case_id, title=wording.evidence_title(number + 1),
                           kind="device", obtained_at=now - timedelta(days=30), obtained_place="г. Минск",
                           obtained_under=f"Протокол обыска № {number + 1}")
 
 
-def grow(target: Size, rng: random.Random) -> None:
+def grow(target: Size, rng: random.Random, wording: Wording = NUMBERED) -> None:
     """Add to the database (the demo) until it holds `target` of everything."""
     _add_groups(target, rng)
     teams = _teams()
-    _add_instructions(target, teams, rng)
-    _add_tasks(target, teams, rng)
-    _add_messages(target, rng)
+    _add_instructions(target, teams, rng, wording)
+    _add_tasks(target, teams, rng, wording)
+    _add_messages(target, rng, wording)
     _add_requests(target, rng)
-    _add_evidence(target, teams)
+    _add_evidence(target, teams, wording)

@@ -9,12 +9,14 @@ rolled-back savepoint, and the full rebuild alike.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from jit.models import (
+    Authority,
     Channel,
     CriminalCase,
     EvidenceFile,
@@ -174,4 +176,23 @@ AFFECTS: dict[type, tuple[str, str]] = {
     InstructionResult: ("instruction", "instruction_id"),
     InstructionDocument: ("instruction", "instruction_id"),
     EvidenceFile: ("evidence", "item_id"),
+}
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """Another record's name written into entries: when one of `names` changes, the entries of each
+    (kind, the column of its records that refers to the renamed one) are rewritten."""
+
+    names: tuple[str, ...]
+    entries: tuple[tuple[str, InstrumentedAttribute], ...]
+
+
+# A person's full name and username are their own entry's; a group's title is in no entry.
+EMBEDDED: dict[type, Embedded] = {
+    Channel: Embedded(("name",), (("message", Message.channel_id),)),
+    Task: Embedded(("title",), (("comment", TaskComment.task_id),)),
+    Authority: Embedded(("name_ru", "name_en"), (("document", GroupDocument.authority_id),
+                                                 ("request", LegalRequest.requesting_authority_id),
+                                                 ("person", User.authority_id))),
 }

@@ -3,14 +3,32 @@
 PostgreSQL: a GIN index on `to_tsvector('simple', terms)` (the terms are stemmed already; 'simple'
 only splits them), queried with prefix `to_tsquery` and ranked by `ts_rank`. SQLite: the FTS5
 table `search_fts` (kept in step with `search_entries` by triggers), queried with prefix MATCH and
-ranked by bm25. Both match the same terms the same way, so they find the same records.
+ranked by bm25. Both match the same terms the same way, so they find the same records; an entry
+matching more of a query's terms comes first on both, the back end's relevance only orders those
+matching as many.
 """
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import reduce
 
-from sqlalchemy import ColumnElement, Select, column, delete, func, insert, literal_column, select, table, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    case,
+    column,
+    delete,
+    event,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    table,
+)
 from sqlalchemy.orm import Session
 
 from jit.models import SearchEntry
@@ -39,33 +57,72 @@ def replace(session: Session, kind: str, object_ids: Iterable[int]) -> int:
     session.execute(delete(SearchEntry).where(SearchEntry.kind == kind, SearchEntry.object_id.in_(ids))
                     .execution_options(synchronize_session=False))
     model, build = BUILDERS[kind]
-    with session.no_autoflush:
-        # One query for the batch, held here so the builders find the rows in the identity map (which keeps
-        # no row nothing else refers to).
-        _loaded = session.scalars(select(model).where(model.id.in_(ids))).all()
-        rows = [row for row in (build(session, object_id) for object_id in ids) if row is not None]
+    # Every row loaded for the batch is held until it is built, so the builders find the records and
+    # what they refer to (a message's channel, a request's authority) in the identity map, which
+    # keeps no row nothing else refers to: loaded once per batch, not once per entry.
+    held: list = []
+
+    def hold(_session: Session, instance) -> None:
+        held.append(instance)
+
+    event.listen(session, "loaded_as_persistent", hold)
+    try:
+        with session.no_autoflush:
+            session.scalars(select(model).where(model.id.in_(ids))).all()  # one query for the batch
+            rows = [row for row in (build(session, object_id) for object_id in ids) if row is not None]
+    finally:
+        event.remove(session, "loaded_as_persistent", hold)
     if rows:
         session.execute(insert(SearchEntry), rows)
     return len(rows)
 
 
-def _fts5_expression(query: Query) -> str:
+def _fts5_term(term: tuple[str, ...]) -> str:
     # Terms are runs of letters or of digits (jit.search.text.WORD): nothing in them needs escaping.
-    return " AND ".join("(" + " OR ".join(f'"{prefix}"*' for prefix in term) + ")" for term in query.terms)
+    return "(" + " OR ".join(f'"{prefix}"*' for prefix in term) + ")"
 
 
-def _tsquery_expression(query: Query) -> str:
-    return " & ".join("(" + " | ".join(f"'{prefix}':*" for prefix in term) + ")" for term in query.terms)
+def _tsquery_term(term: tuple[str, ...]) -> str:
+    return "(" + " | ".join(f"'{prefix}':*" for prefix in term) + ")"
 
 
-def matching(session: Session, query: Query) -> tuple[Select, ColumnElement]:
-    """The entries matching `query` (a select of SearchEntry the caller narrows further), and the
-    relevance of each (higher is better)."""
+def _terms_matched(matches: list[ColumnElement]) -> ColumnElement | None:
+    """How many of the terms an entry matches (None for one term: every match matches it)."""
+    if len(matches) < 2:
+        return None
+    return reduce(operator.add, (case((match, 1), else_=0) for match in matches))
+
+
+@dataclass(frozen=True)
+class Matching:
+    """The entries matching any term of a query (a select of SearchEntry the caller narrows further)
+    and what orders them, higher first: how many of the terms each matches (a question's every word
+    need not be in a record; None when the query has one term), and the relevance among equals."""
+
+    stmt: Select
+    terms_matched: ColumnElement | None
+    relevance: ColumnElement
+
+
+def matching(session: Session, query: Query) -> Matching:
     if session.get_bind().dialect.name == "postgresql":
         # Spelled as the GIN index is, so the planner uses it.
         vector = func.to_tsvector(literal_column("'simple'::regconfig"), SearchEntry.terms)
-        tsquery = func.to_tsquery(literal_column("'simple'::regconfig"), _tsquery_expression(query))
-        return select(SearchEntry).where(vector.op("@@")(tsquery)), func.ts_rank(vector, tsquery)
-    stmt = (select(SearchEntry).join(_fts, _fts.c.rowid == SearchEntry.id)
-            .where(text(f"{FTS_TABLE} MATCH :search_expression").bindparams(search_expression=_fts5_expression(query))))
-    return stmt, -func.bm25(literal_column(FTS_TABLE))
+
+        def tsquery(expression: str) -> ColumnElement:
+            return func.to_tsquery(literal_column("'simple'::regconfig"), expression)
+
+        any_term = tsquery(" | ".join(_tsquery_term(term) for term in query.terms))
+        return Matching(select(SearchEntry).where(vector.op("@@")(any_term)),
+                        _terms_matched([vector.op("@@")(tsquery(_tsquery_term(term))) for term in query.terms]),
+                        func.ts_rank(vector, any_term))
+
+    def fts_match(expression: str) -> ColumnElement:
+        return literal_column(FTS_TABLE).op("MATCH")(literal(expression))
+
+    # One MATCH per term, each run once over the FTS index (not once per entry), then looked up by id.
+    each_term = [SearchEntry.id.in_(select(_fts.c.rowid).where(fts_match(_fts5_term(term))).correlate(None))
+                 for term in query.terms]
+    return Matching(select(SearchEntry).join(_fts, _fts.c.rowid == SearchEntry.id)
+                    .where(fts_match(" OR ".join(_fts5_term(term) for term in query.terms))),
+                    _terms_matched(each_term), -func.bm25(literal_column(FTS_TABLE)))

@@ -1,8 +1,9 @@
 """The index is written in the record's own transaction, whichever use case writes the record.
 
-After each flush, the indexed rows that were inserted, changed or deleted are noted on the session;
-just before the commit their entries are rewritten from what the transaction now holds, so the
-commit carries the record and its entry together and a rollback drops both. `rebuild` rewrites
+After each flush, the indexed rows that were inserted, changed or deleted are noted on the session,
+and so are the records renamed whose name other entries carry (a channel's in its messages'); just
+before the commit those entries are rewritten from what the transaction now holds, so the commit
+carries the record and its entry together and a rollback drops both. `rebuild` rewrites
 everything in small batches (`flask jit search reindex`).
 """
 
@@ -10,14 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import delete, event, func, inspect, select
 from sqlalchemy.orm import Session
 
 from jit.models import SearchEntry
 from jit.search import index
-from jit.search.documents import AFFECTS, BUILDERS
+from jit.search.documents import AFFECTS, BUILDERS, EMBEDDED
 
 _PENDING = "jit_search_pending"  # session.info: {kind: {object ids}} to rewrite before the commit
+_RENAMED = "jit_search_renamed"  # session.info: {(model, id)} renamed, whose name other entries carry
 BATCH = 500
 
 
@@ -40,21 +42,38 @@ def _note_flushed(session: Session, flush_context) -> None:
         object_id = getattr(instance, attribute)
         if object_id is not None:
             note_written(session, kind, [object_id])
+    for instance in session.dirty:
+        embedded = EMBEDDED.get(type(instance))
+        # The attributes' history still holds the flushed change here.
+        if embedded and any(inspect(instance).attrs[name].history.has_changes() for name in embedded.names):
+            session.info.setdefault(_RENAMED, set()).add((type(instance), instance.id))
+
+
+def _note_renamed(session: Session) -> None:
+    """The entries carrying a renamed record's name, noted to be rewritten with the new name."""
+    for model, record_id in session.info.pop(_RENAMED, ()):
+        for kind, refers in EMBEDDED[model].entries:
+            entry_model, _ = BUILDERS[kind]
+            note_written(session, kind, session.scalars(select(entry_model.id).where(refers == record_id)))
 
 
 @event.listens_for(Session, "before_commit")
 def _write_pending(session: Session) -> None:
     session.flush()
+    _note_renamed(session)
     # Rewriting may load rows that flush nothing new, but loop in case a builder's load did.
     while pending := session.info.pop(_PENDING, None):
         for kind, object_ids in pending.items():
-            index.replace(session, kind, object_ids)
+            ids = sorted(object_ids)  # a renamed channel's messages may be many: in batches
+            for start in range(0, len(ids), BATCH):
+                index.replace(session, kind, ids[start:start + BATCH])
 
 
 @event.listens_for(Session, "after_rollback")
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_pending(session: Session, *args) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_RENAMED, None)
 
 
 Progress = Callable[[str, int, int], None]

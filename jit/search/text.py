@@ -9,7 +9,8 @@ A word is indexed as its stem and as written (lower case, ё as е), so that a s
 the stemmer cuts short («Ивановым» → «иван») is still found by its nominative. A run of digit
 groups («4400 1234 5678 1234», «+7 (701) 123-45-67», «№ 2025164012») is also indexed joined, and
 the joined number's tails of four digits or more, so a number is found by any part typed with or
-without separators. Every query word matches as a prefix; all words must match.
+without separators. Every query word matches as a prefix; a record matching any of them is found,
+those matching more of them first. Words a question is made of (stop words) are not looked up.
 """
 
 from __future__ import annotations
@@ -28,9 +29,16 @@ CYRILLIC = re.compile(r"[а-яіїєўқңғүұһәө]")
 LATIN = re.compile(r"[a-z]")
 SHORTEST_NUMBER_PART = 4  # the shortest tail of a number that is indexed on its own
 LONGEST_NUMBER = 24  # longer digit runs are not joined (they are data, not an identifier)
-# Words a question is made of that no record is looked up by («что мы знаем про выемку в Алматы»).
-_STOP_WORDS = ("а и в во на с со к ко о об от по про за из у для что как мы вы я он она они это ли же или не "
-               "the a an and or of in on at to for by with what we is are about")
+# Words a question is made of that no record is looked up by («что мы знаем про выемку в Алматы»),
+# folded (е for ё). Kept short and here: the general lists of packages hold words that are what an
+# investigator looks for («дело», «год», «раз»).
+_STOP_WORDS = ("а и в во на над под при с со к ко о об обо от до по про за из у для через что чтобы как мы вы я "
+               "ты он она оно они нам нас мне меня его ее их это этот эта эти тот та те ли же или не ни но да бы "
+               "был была было были есть где когда кто чей чья чье чьи какой какая какое какие который которая "
+               "которое которые зачем почему сколько знаем знаете знает известно все всех "
+               "the a an and or of in on at to for by with from what which who whom whose where when why how "
+               "we you i he she they it its is are was were be been do does did have has had about any there "
+               "this that these those know known our us me my")
 QUERY_STOP_WORDS = frozenset(_STOP_WORDS.split())
 
 
@@ -90,7 +98,7 @@ def index_terms(*texts: str | None) -> str:
 
 @dataclass(frozen=True)
 class Query:
-    """A parsed query: each term is matched by any of its prefixes; a record matches all terms."""
+    """A parsed query: each term is matched by any of its prefixes; a record matches any of the terms."""
 
     terms: tuple[tuple[str, ...], ...]
 

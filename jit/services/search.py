@@ -152,8 +152,8 @@ def search(actor: User | None, q: str, *, kind: str | None = None, group_id: int
     if group_id is not None and group_id not in access.group_ids:
         raise NotFound()
     query = parse_query(q)
-    stmt, rank = index.matching(db.session, query)
-    stmt = stmt.where(access.clause())
+    matching = index.matching(db.session, query)
+    stmt = matching.stmt.where(access.clause())
     if group_id is not None:
         stmt = stmt.where(SearchEntry.group_id == group_id)
     if party:
@@ -168,8 +168,11 @@ def search(actor: User | None, q: str, *, kind: str | None = None, group_id: int
                                      .group_by(SearchEntry.kind)).all())
     if kind is not None:
         stmt = stmt.where(SearchEntry.kind == kind)
+    # Whichever the order, the entries matching all the words come first, then those matching fewer.
+    most_terms = () if matching.terms_matched is None else (matching.terms_matched.desc(),)
     newest = (SearchEntry.created_at.desc(), SearchEntry.id.desc())
-    stmt = stmt.order_by(*newest) if order == "newest" else stmt.order_by(rank.desc(), *newest)
+    best = () if order == "newest" else (matching.relevance.desc(),)
+    stmt = stmt.order_by(*most_terms, *best, *newest)
     entries = list(db.session.scalars(stmt.offset(offset).limit(limit + 1)))
     more, entries = len(entries) > limit, entries[:limit]
     parents = _parents(entries)

@@ -1,6 +1,7 @@
 """Issue 18's "done when", in the browser: the Belarusian member types «выемк» in the header's box and
 finds the instruction, the task and the evidence item about the seizure, but not the Kazakh team
-channel's message with the same word, which the Kazakh member finds."""
+channel's message with the same word, which the Kazakh member finds; the register's search finds a
+request by a person's surname in another case ending."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tests.browser.support import signed_in
 from tests.channels_support import channels_of, post
 from tests.evidence_support import evidence_group, register
 from tests.groups_support import TODAY
+from tests.web.test_legal_request_pages import registered
 
 pytestmark = pytest.mark.browser
 
@@ -69,3 +71,19 @@ def test_the_belarusian_member_finds_the_seizure_but_not_the_kazakh_team_channel
     expect(messages).to_contain_text("в Алматы завершена, протокол у нас")
     messages.get_by_role("link").first.click()
     expect(kz_member.get_by_text(TEAM_MESSAGE)).to_be_visible()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_register_s_search_finds_a_request_by_a_surname_in_another_case(cast, live_server, new_context):
+    keeper = cast.browser("by_legal")
+    wanted = registered(cast, keeper, persons="Сидорова Анна Викторовна; KZ; г. Алматы; свидетель")
+    other = registered(cast, keeper)
+    page = signed_in(new_context, live_server, cast.people["by_legal"])
+    page.goto(f"{live_server}/legal/requests")
+    expect(page.get_by_role("link", name=f"No. {other}")).to_be_visible()
+    box = page.get_by_role("searchbox", name="Search the register")
+    box.fill("Сидоровой")
+    box.press("Enter")
+    expect(page.get_by_role("link", name=f"No. {wanted}", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name=f"No. {other}", exact=True)).to_have_count(0)
+    expect(box).to_have_value("Сидоровой")
