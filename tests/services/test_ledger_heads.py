@@ -3,32 +3,13 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
-from sqlalchemy import text
 
 from jit import ledger
 from jit.extensions import db
 from jit.services import ledgers
-
-LOCK_WAIT_TIMEOUT = 10.0
-
-
-def _wait_until_a_transaction_waits_on_a_lock() -> bool:
-    """True once another session of this database is blocked on a lock (bounded by LOCK_WAIT_TIMEOUT)."""
-    deadline = time.monotonic() + LOCK_WAIT_TIMEOUT
-    # Autocommit: PostgreSQL keeps one snapshot of pg_stat_activity for a whole transaction, so
-    # polls inside one transaction would never see the other session start waiting.
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as watcher:
-        while time.monotonic() < deadline:
-            waiting = watcher.execute(text(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND wait_event_type = 'Lock'")).scalar()
-            if waiting:
-                return True
-            time.sleep(0.02)
-    return False
+from tests.service_support import LOCK_WAIT_TIMEOUT, wait_until_a_transaction_waits_on_a_lock
 
 
 def test_concurrent_first_appends_to_a_new_ledger_both_land(app, backend):
@@ -44,7 +25,7 @@ def test_concurrent_first_appends_to_a_new_ledger_both_land(app, backend):
             first_appended.set()
             # Commit only once the second transaction is blocked behind this one's new head row:
             # the moment where a plain insert of the head collides on its key.
-            outcome["second_blocked"] = _wait_until_a_transaction_waits_on_a_lock()
+            outcome["second_blocked"] = wait_until_a_transaction_waits_on_a_lock()
             db.session.commit()
 
     def append_second():
