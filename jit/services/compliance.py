@@ -64,10 +64,12 @@ SEVERITIES = (VIOLATION, WARNING)  # the order pages list findings in
 @dataclass
 class Report:
     checked_at: datetime
-    findings: list[Finding]
+    findings: list[Finding]  # all of them, or the first of each severity a page lists
+    totals: Counter  # by severity, listed or not
+    by_rule: Counter  # by (severity, rule), listed or not
 
     def count(self, severity: str) -> int:
-        return sum(1 for item in self.findings if item.severity == severity)
+        return self.totals[severity]
 
 
 def _named(actor: User, findings: list[Finding]) -> list[Finding]:
@@ -88,12 +90,18 @@ def chosen(findings: list[Finding], *, severity: str | None = None, rule: str | 
 
 @use_case("compliance.group")
 def group_report(actor: User | None, group_id: int, *, severity: str | None = None,
-                 rule: str | None = None) -> Report:
-    """The group's findings (of one severity or rule, if asked), for anyone who may see the group."""
+                 rule: str | None = None, per_severity: int | None = None) -> Report:
+    """The group's findings (of one severity or rule, if asked), for anyone who may see the group;
+    with `per_severity`, only the first so many of each severity, counted all the same."""
     actor, group = scope.load_visible(actor, group_id)
     findings = chosen(stored_findings([group], scope.today())[group.id], severity=severity, rule=rule)
-    report = Report(utcnow(), _named(actor, findings))
-    note(findings=len(report.findings), violations=report.count(VIOLATION))
+    totals = Counter(item.severity for item in findings)
+    by_rule = Counter((item.severity, item.rule) for item in findings)
+    if per_severity is not None:
+        findings = [item for shown in SEVERITIES
+                    for item in [item for item in findings if item.severity == shown][:per_severity]]
+    report = Report(utcnow(), _named(actor, findings), totals, by_rule)
+    note(findings=sum(totals.values()), violations=totals[VIOLATION])
     return report
 
 

@@ -7,6 +7,7 @@ page's form can only be checked once the group is read, and the list is read aft
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -61,6 +62,8 @@ class Chat:
     recent: list[tuple[Message, authz.Actions]]
 
 
+# The group's compliance page lists this many findings of each severity, and counts them all by rule.
+FINDINGS_LISTED = 100
 # A board column shows its first cards (done: the latest); its own page lists them all, a page at a time.
 # Each card costs the page about a millisecond to render: the full board stays within its time budget.
 BOARD_CARDS = 25
@@ -89,7 +92,7 @@ class GroupPage:
     tab: str
     actions: authz.Actions  # what the reader may do with the group, with what each still lacks
     removable: dict[int, list[str]]  # members tab: whom the reader may remove (by user id), with what blocks it
-    compliance: compliance.Report | None  # overview: the group's findings
+    compliance: Counter  # overview: how many findings the group has of each severity
     evaluations: list[tuple[NationalTeam, GroupEvaluation | None]]  # overview: the closure evaluations
     evaluation_due: bool
     counts: dict[str, int]  # overview: how many records each tab lists
@@ -120,6 +123,13 @@ def _chat(actor: User, group: JointGroup, wanted: int | None) -> Chat:
     return Chat(summaries, current, members, channels.takes_messages(group), recent)
 
 
+def _severities(group: JointGroup) -> Counter:
+    counts = Counter()
+    for (severity, _), n in compliance.finding_counts([group], scope.today())[group.id].items():
+        counts[severity] += n
+    return counts
+
+
 def _on_the_group(group: JointGroup) -> None:
     # The joined reads noted what each read (a channel, say); the event is about the group.
     note(object_type="group", object_id=group.id, group_id=group.id)
@@ -134,7 +144,7 @@ def group_page(actor: User | None, group_id: int, tab: str = "overview") -> Grou
     page = GroupPage(
         group=group, tab=tab, actions=groups.allowed_actions(actor, group),
         removable=groups.removable_members(actor, group) if tab == "members" else {},
-        compliance=compliance.group_report(actor, group_id) if overview else None,
+        compliance=_severities(group) if overview else Counter(),
         evaluations=evaluations.list_evaluations(actor, group_id) if overview else [],
         evaluation_due=overview and evaluations.is_due(group), counts=_counts(actor, group) if overview else {})
     _on_the_group(group)
@@ -222,7 +232,7 @@ def evidence_register(actor: User | None, group_id: int, filters: Filters, *,
 def compliance_page(actor: User | None, group_id: int, *, severity: str | None = None,
                     rule: str | None = None) -> tuple[JointGroup, compliance.Report]:
     group = groups.get_group(actor, group_id)
-    report = compliance.group_report(actor, group_id, severity=severity, rule=rule)
+    report = compliance.group_report(actor, group_id, severity=severity, rule=rule, per_severity=FINDINGS_LISTED)
     _on_the_group(group)
     return group, report
 

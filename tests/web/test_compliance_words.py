@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from jit.extensions import db
 from jit.models import User
+from jit.services import group_view
 from tests.groups_support import activate
 from tests.web.test_words_not_codes import visible_text
 
@@ -31,3 +32,17 @@ def test_the_compliance_page_names_objects_and_parties_in_russian(cast):
     assert "сторона ¦ Республика Казахстан" not in text  # the object's kind and name are one link text
     assert "сторона Республика Казахстан" in text
     assert "сторона KZ" not in text and "стороны KZ" not in text
+
+
+def test_a_long_report_lists_the_first_findings_of_each_severity_and_counts_them_all_by_rule(cast, monkeypatch):
+    monkeypatch.setattr(group_view, "FINDINGS_LISTED", 1)
+    group = activate(cast)  # AGR-PARTY warns for each of the two parties
+    page = cast.browser("by_legal").get(f"/groups/{group['id']}/compliance", headers={"Accept-Language": "en"})
+    html = page.get_data(as_text=True)
+    text, _ = visible_text(html)
+    assert page.status_code == 200
+    assert "The first 1 of 2 are listed. By rule:" in text
+    assert html.count("<code>AGR-PARTY</code></td>") == 1  # one row listed
+    assert f'href="/groups/{group["id"]}/compliance?severity=warning&amp;rule=AGR-PARTY"><code>AGR-PARTY</code> (2)</a>' in html
+    report = cast.api.get(f"/api/v1/groups/{group['id']}/compliance", headers=cast.headers["by_legal"]).get_json()
+    assert len([f for f in report["findings"] if f["rule"] == "AGR-PARTY"]) == 2  # the API lists them all
