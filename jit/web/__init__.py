@@ -27,6 +27,7 @@ from jit.web.common import (
 )
 from jit.web.evidence.routes import bp as evidence_bp
 from jit.web.groups.routes import bp as groups_bp
+from jit.web.identifiers.routes import bp as identifiers_bp
 from jit.web.instructions.routes import bp as instructions_bp
 from jit.web.legal.routes import bp as legal_bp
 from jit.web.main.routes import bp as main_bp
@@ -61,6 +62,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(instructions_bp)
     app.register_blueprint(tasks_bp)
     app.register_blueprint(evidence_bp)
+    app.register_blueprint(identifiers_bp)
     app.register_blueprint(legal_bp)
     app.register_blueprint(channels_bp)
     app.register_blueprint(account_bp)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from jit.identifiers import Kind, Refused, masked, normalise, normalise_unverified
+from jit.identifiers import REASONS, Kind, Refused, masked, normalise, normalise_unverified
 
 
 @pytest.mark.parametrize(("kind", "typed", "region", "normalised"), [
@@ -73,3 +73,10 @@ def test_an_unverified_value_is_matched_without_separators_or_case():
 def test_a_card_is_masked_but_for_its_first_and_last_four_digits():
     assert masked(Kind.PAYMENT_CARD, "4400430180000009") == "4400 •••• •••• 0009"
     assert masked(Kind.PHONE, "+375291234567") == "+375291234567"
+
+
+def test_every_reason_and_kind_has_its_words():
+    from jit.services import identifiers
+
+    assert set(identifiers.REASONS) == set(REASONS)
+    assert set(identifiers.KIND_NAMES) == set(Kind)
