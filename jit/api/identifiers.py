@@ -10,6 +10,11 @@ from jit.api.schemas.identifiers import (
     IdentifierListArgsSchema,
     IdentifierListSchema,
     IdentifierSchema,
+    InquiryCreateSchema,
+    InquiryDecisionSchema,
+    InquiryListArgsSchema,
+    InquiryListSchema,
+    InquirySchema,
 )
 from jit.services import identifiers
 
@@ -60,5 +65,48 @@ def record_identifiers(body, gid):
 @blp.alt_response(404, **GROUP_NOT_FOUND)
 def get_identifier(identifier_id):
     """The identifier and every record of its group it was seen in that the caller may read; a card
-    number in full to the group head and to the members who recorded it."""
+    number in full to the group head and to the members who recorded it; `hits`: other groups that
+    hold it, named only by the holder's authority."""
     return identifiers.get_identifier(actor(), identifier_id)
+
+
+NO_INQUIRY = {"schema": ErrorSchema, "description": "no such inquiry, or not one the caller sent or decides"}
+
+
+@blp.route("/identifiers/<int:identifier_id>/inquiries", methods=["POST"])
+@blp.doc(**links("GET /inquiries/{inquiry_id}", "POST /inquiries/{inquiry_id}/decision"))
+@blp.arguments(InquiryCreateSchema)
+@blp.response(201, InquirySchema)
+@blp.alt_response(404, **GROUP_NOT_FOUND)
+@blp.alt_response(409, schema=ErrorSchema, description="an inquiry to that holder awaits its answer")
+@blp.alt_response(422, **INVALID)
+def send_inquiry(body, identifier_id):
+    """Ask the group that also holds the identifier what it has on it; its head and the national head
+    of the team that recorded it decide."""
+    return identifiers.send_inquiry(actor(), identifier_id, **body)
+
+
+@blp.route("/inquiries", methods=["GET"])
+@blp.arguments(InquiryListArgsSchema, location="query")
+@blp.response(200, InquiryListSchema)
+def list_inquiries(args):
+    """The inquiries the caller sent (`outgoing`) or must decide (`incoming`)."""
+    return {"items": identifiers.list_inquiries(actor(), **args)}
+
+
+@blp.route("/inquiries/<int:inquiry_id>", methods=["GET"])
+@blp.response(200, InquirySchema)
+@blp.alt_response(404, **NO_INQUIRY)
+def get_inquiry(inquiry_id):
+    return identifiers.get_inquiry(actor(), inquiry_id)
+
+
+@blp.route("/inquiries/<int:inquiry_id>/decision", methods=["POST"])
+@blp.arguments(InquiryDecisionSchema)
+@blp.response(200, InquirySchema)
+@blp.alt_response(404, **NO_INQUIRY)
+@blp.alt_response(409, schema=ErrorSchema, description="answered already")
+@blp.alt_response(422, **INVALID)
+def decide_inquiry(body, inquiry_id):
+    """Disclose (the inquirer sees the group code, the case number and its summary) or decline with a reason."""
+    return identifiers.decide_inquiry(actor(), inquiry_id, **body)

@@ -9,9 +9,16 @@ normalised form are the same identifier: +375 29 123-45-67, 8 029 1234567 and 80
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import hashlib
+import hmac
 import ipaddress
+import os
+import pathlib
 import re
+import secrets
+import tempfile
 from urllib.parse import urlsplit, urlunsplit
 
 import base58
@@ -289,3 +296,37 @@ def masked(kind: str, normalised: str) -> str:
         return normalised
     hidden = (len(normalised) - 8 + 3) // 4
     return " ".join([normalised[:4], *["••••"] * hidden, normalised[-4:]])
+
+
+# --- matching across groups -----------------------------------------------------------------
+
+MATCH_KEY_BYTES = 32
+
+
+def match_hash(key: bytes, kind: str, normalised: str) -> str:
+    """HMAC-SHA256 of kind and normalised value under a key kept outside the database: groups are
+    matched by it, and a copy of the database alone does not tell which values other groups hold
+    (a plain hash of a phone number is undone by hashing every phone number)."""
+    return hmac.new(key, f"{kind}\x00{normalised}".encode(), hashlib.sha256).hexdigest()
+
+
+def load_or_create_match_key(path: pathlib.Path) -> bytes:
+    """The key at `path`, first created (random, readable by the owner only) if missing; written to a
+    temporary file and hard-linked into place, so processes starting together share the one that won."""
+    if not path.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # mode 0600
+        temporary = pathlib.Path(name)
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(secrets.token_bytes(MATCH_KEY_BYTES))
+                file.flush()
+                os.fsync(file.fileno())
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            temporary.unlink()
+    key = path.read_bytes()
+    if len(key) < MATCH_KEY_BYTES:
+        raise ValueError(f"{path}: the identifier matching key is shorter than {MATCH_KEY_BYTES} bytes")
+    return key

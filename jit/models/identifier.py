@@ -3,15 +3,16 @@ identifier per normalised value in a group, one sighting per record it was found
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jit.extensions import db
 from jit.models.case import CriminalCase
 from jit.models.group import JointGroup, NationalTeam
-from jit.models.types import UTCDateTime, utcnow
+from jit.models.types import UTCDateTime, enum_values, utcnow
 from jit.models.user import User
 
 
@@ -26,6 +27,9 @@ class Identifier(db.Model):
     group_id: Mapped[int] = mapped_column(ForeignKey("joint_groups.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     normalized: Mapped[str] = mapped_column(String(300))
+    # HMAC-SHA256 of kind and normalised value under JIT_IDENTIFIER_KEY_FILE's key: what other groups'
+    # identifiers are matched by (jit/identifiers.match_hash).
+    match_hash: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     group: Mapped[JointGroup] = relationship()
@@ -63,3 +67,38 @@ class IdentifierSighting(db.Model):
     case: Mapped[CriminalCase | None] = relationship()
     recorded_by: Mapped[User] = relationship()
     team: Mapped[NationalTeam | None] = relationship()
+
+
+class InquiryStatus(enum.StrEnum):
+    PENDING = "pending"
+    DISCLOSED = "disclosed"
+    DECLINED = "declined"
+
+
+class IdentifierInquiry(db.Model):
+    """A match inquiry: a member of the inquiring group, whose identifier another group also holds,
+    asks that group for what it has on it; that group's head or the national head of the team that
+    recorded it discloses (group code, case number, the case's summary) or declines with a reason."""
+
+    __tablename__ = "identifier_inquiries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    identifier_id: Mapped[int] = mapped_column(ForeignKey("identifiers.id"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("joint_groups.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("criminal_cases.id"))
+    inquirer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    held_identifier_id: Mapped[int] = mapped_column(ForeignKey("identifiers.id"), index=True)
+    status: Mapped[InquiryStatus] = mapped_column(
+        Enum(InquiryStatus, name="inquiry_status", values_callable=enum_values), default=InquiryStatus.PENDING)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    identifier: Mapped[Identifier] = relationship(foreign_keys=[identifier_id])
+    held_identifier: Mapped[Identifier] = relationship(foreign_keys=[held_identifier_id])
+    group: Mapped[JointGroup] = relationship()
+    case: Mapped[CriminalCase] = relationship()
+    inquirer: Mapped[User] = relationship(foreign_keys=[inquirer_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

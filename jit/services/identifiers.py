@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from flask import current_app
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -21,16 +23,21 @@ from sqlalchemy.orm import selectinload
 from jit import identifiers as kinds
 from jit.extensions import db
 from jit.models import (
+    Authority,
     CriminalCase,
     EvidenceItem,
     Identifier,
+    IdentifierInquiry,
     IdentifierSighting,
+    InquiryStatus,
     Instruction,
     JointGroup,
+    MemberRole,
     Message,
     Task,
     User,
 )
+from jit.models.types import utcnow
 from jit.services import authz, scope, values
 from jit.services.audit import note, use_case
 from jit.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -93,14 +100,25 @@ class Link:
 
 
 @dataclass
+class Hit:
+    """Another group holds the same identifier (and may share it): all the reader learns of it is the
+    holder's authority, until the holder discloses more in answer to an inquiry."""
+
+    match_id: int  # names the hit in an inquiry; opens nothing
+    holder_authority: Authority
+    inquiry_id: int | None  # the reader's group's latest inquiry about it
+
+
+@dataclass
 class IdentifierView:
-    """An identifier as one reader sees it: its value shown in full or masked, and its links."""
+    """An identifier as one reader sees it: its value shown in full or masked, its links and hits."""
 
     identifier: Identifier
     value: str
     normalized: str
     full: bool
     links: list[Link] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
 
     @property
     def id(self) -> int:
@@ -180,7 +198,43 @@ def _view(actor: User, identifier: Identifier, *, full: bool) -> IdentifierView 
     if not links:
         return None
     return IdentifierView(identifier=identifier, value=links[0].value, normalized=shown(identifier.normalized),
-                          full=full, links=links)
+                          full=full, links=links, hits=_hits(identifier))
+
+
+# --- matching across groups -----------------------------------------------------------------
+
+def _match_hash(kind: str, normalized: str) -> str:
+    key = kinds.load_or_create_match_key(Path(current_app.config["JIT_IDENTIFIER_KEY_FILE"]))
+    return kinds.match_hash(key, kind, normalized)
+
+
+def _shared_sighting(identifier: Identifier) -> IdentifierSighting | None:
+    """What the holder may tell of an identifier: its first sighting marked shareable."""
+    return next((s for s in identifier.sightings if s.shareable), None)
+
+
+def _holder_authority(sighting: IdentifierSighting) -> Authority:
+    """The recording team's authority (the group head's own, for a head outside the teams)."""
+    return sighting.team.authority if sighting.team else sighting.recorded_by.authority
+
+
+def _held_elsewhere(identifier: Identifier) -> list[Identifier]:
+    """Other groups' identifiers of the same value that their holders let be found."""
+    found = db.session.scalars(select(Identifier).where(Identifier.match_hash == identifier.match_hash,
+                                                        Identifier.group_id != identifier.group_id)
+                               .order_by(Identifier.id))
+    return [held for held in found if _shared_sighting(held) is not None]
+
+
+def _hits(identifier: Identifier) -> list[Hit]:
+    hits = []
+    for held in _held_elsewhere(identifier):
+        inquiry = db.session.scalar(select(IdentifierInquiry).where(
+            IdentifierInquiry.group_id == identifier.group_id, IdentifierInquiry.held_identifier_id == held.id)
+            .order_by(IdentifierInquiry.id.desc()).limit(1))
+        hits.append(Hit(match_id=held.id, holder_authority=_holder_authority(_shared_sighting(held)),
+                        inquiry_id=inquiry.id if inquiry else None))
+    return hits
 
 
 # --- recording ------------------------------------------------------------------------------
@@ -230,7 +284,8 @@ def _identifier(group: JointGroup, kind: str, normalized: str) -> Identifier:
     identifier = db.session.scalar(select(Identifier).where(
         Identifier.group_id == group.id, Identifier.kind == kind, Identifier.normalized == normalized))
     if identifier is None:
-        identifier = Identifier(group=group, kind=kind, normalized=normalized)
+        identifier = Identifier(group=group, kind=kind, normalized=normalized,
+                                match_hash=_match_hash(kind, normalized))
         db.session.add(identifier)
         db.session.flush()
     return identifier
@@ -360,3 +415,138 @@ def get_identifier(actor: User | None, identifier_id: int) -> IdentifierView:
     if view is None:
         raise NotFound()
     return view
+
+
+# --- match inquiries ------------------------------------------------------------------------
+
+def _deciders(held: Identifier) -> set[int]:
+    """Who answers an inquiry about a held identifier: its group's head and the current national heads
+    of the teams that recorded it."""
+    teams = {s.team for s in held.sightings if s.team is not None}
+    heads = {m.user_id for team in teams for m in team.current_members if m.role == MemberRole.NATIONAL_HEAD}
+    return heads | ({held.group.head_id} - {None})
+
+
+def _may_read_inquiry(actor: User, inquiry: IdentifierInquiry) -> bool:
+    return actor.id == inquiry.inquirer_id or actor.id in _deciders(inquiry.held_identifier)
+
+
+@dataclass
+class InquiryView:
+    """An inquiry as its reader sees it: the inquirer sees the disclosure once made, nothing of the
+    holder before; the deciders see what is asked about their own identifier."""
+
+    inquiry: IdentifierInquiry
+    direction: str  # "outgoing" for the inquirer, "incoming" for those who decide
+    disclosure: dict | None
+
+    @property
+    def id(self) -> int:
+        return self.inquiry.id
+
+    @property
+    def status(self) -> str:
+        return self.inquiry.status.value
+
+
+def _inquiry_view(actor: User, inquiry: IdentifierInquiry) -> InquiryView:
+    disclosure = None
+    if inquiry.status == InquiryStatus.DISCLOSED:
+        held = inquiry.held_identifier
+        case = (_shared_sighting(held) or held.sightings[0]).case
+        disclosure = {"group_code": held.group.code, "case_number": case.number if case else None,
+                      "summary": case.summary if case else None}
+    return InquiryView(inquiry=inquiry, direction="outgoing" if actor.id == inquiry.inquirer_id else "incoming",
+                       disclosure=disclosure)
+
+
+@use_case("identifier.inquire")
+def send_inquiry(actor: User | None, identifier_id: int, *, reason: str, case_id: int,
+                 match_id: int | None = None) -> InquiryView:
+    """Ask the group that also holds the identifier what it has on it: `reason`, the inquiring case,
+    and the hit (`match_id`; needed only when several groups hold it)."""
+    actor, identifier = scope.load_in_group(actor, Identifier, identifier_id, "identifier")
+    group = identifier.group
+    if _view(actor, identifier, full=False) is None:
+        raise NotFound()
+    if not in_group(actor.id, group):
+        raise Forbidden(_l("Only members of the group send match inquiries."))
+    scope.require_workable(group)
+    hits = {hit.match_id: hit for hit in _hits(identifier)}
+    problems = {}
+    if problem := values.text_problem(reason, TEXT_LIMITS["note"]):
+        problems["reason"] = problem
+    if all(case.id != case_id for case in group.cases):
+        problems["case_id"] = _l("No such case in this group.")
+    chosen = hits.get(match_id) if match_id is not None else (next(iter(hits.values())) if len(hits) == 1 else None)
+    if chosen is None:
+        problems["match_id"] = (_l("No other group holds this identifier.") if not hits
+                                else _l("Choose which holder to ask."))
+    if problems:
+        raise Invalid(fields=problems)
+    held = db.session.get(Identifier, chosen.match_id)
+    if any(i.status == InquiryStatus.PENDING for i in db.session.scalars(select(IdentifierInquiry).where(
+            IdentifierInquiry.group_id == group.id, IdentifierInquiry.held_identifier_id == held.id))):
+        raise Conflict(_l("An inquiry to this holder is already awaiting its answer."))
+    inquiry = IdentifierInquiry(identifier=identifier, group=group, case_id=case_id, inquirer_id=actor.id,
+                                reason=reason.strip(), held_identifier=held)
+    db.session.add(inquiry)
+    db.session.flush()
+    # The holder learns of the hit now, from the inquiry: the event names both groups.
+    note(object_type="identifier_inquiry", object_id=inquiry.id, group_id=group.id, held_group_id=held.group_id)
+    for user_id in _deciders(held):
+        scope.announce(held.group, "identifier.inquiry", {"inquiry_id": inquiry.id}, also={user_id})
+    return _inquiry_view(actor, inquiry)
+
+
+@use_case("identifier.inquiries")
+def list_inquiries(actor: User | None, *, direction: str = "outgoing") -> list[InquiryView]:
+    """The inquiries the caller sent (`outgoing`) or must decide (`incoming`), newest first."""
+    actor = authz.require_user(actor)
+    note(direction=direction)
+    if direction == "outgoing":
+        found = db.session.scalars(select(IdentifierInquiry).where(IdentifierInquiry.inquirer_id == actor.id)
+                                   .order_by(IdentifierInquiry.id.desc()))
+    else:
+        found = [inquiry for inquiry in db.session.scalars(select(IdentifierInquiry)
+                                                           .order_by(IdentifierInquiry.id.desc()))
+                 if actor.id in _deciders(inquiry.held_identifier)]
+    return [_inquiry_view(actor, inquiry) for inquiry in found]
+
+
+def _load_inquiry(actor: User | None, inquiry_id: int) -> tuple[User, IdentifierInquiry]:
+    actor = authz.require_user(actor)
+    inquiry = db.session.get(IdentifierInquiry, inquiry_id)
+    if inquiry is None or not _may_read_inquiry(actor, inquiry):
+        raise NotFound()
+    note(object_type="identifier_inquiry", object_id=inquiry.id, group_id=inquiry.group_id,
+         held_group_id=inquiry.held_identifier.group_id)
+    return actor, inquiry
+
+
+@use_case("identifier.inquiry_read")
+def get_inquiry(actor: User | None, inquiry_id: int) -> InquiryView:
+    actor, inquiry = _load_inquiry(actor, inquiry_id)
+    return _inquiry_view(actor, inquiry)
+
+
+@use_case("identifier.inquiry_decide")
+def decide_inquiry(actor: User | None, inquiry_id: int, *, disclose: bool, reason: str | None = None) -> InquiryView:
+    """The holder's group head, or the national head of the team that recorded it, discloses (the
+    inquirer then sees the holder's group code, the case number and its summary) or declines with a reason."""
+    actor, inquiry = _load_inquiry(actor, inquiry_id)
+    held = inquiry.held_identifier
+    if actor.id not in _deciders(held):
+        raise NotFound()
+    if inquiry.status != InquiryStatus.PENDING:
+        raise Conflict(_l("The inquiry has been answered already."))
+    if not disclose and (problem := values.text_problem(reason, TEXT_LIMITS["note"])):
+        raise Invalid(fields={"reason": problem})
+    inquiry.status = InquiryStatus.DISCLOSED if disclose else InquiryStatus.DECLINED
+    inquiry.decided_by_id, inquiry.decided_at = actor.id, utcnow()
+    inquiry.decision_reason = (reason or "").strip() or None
+    # The decision is the holder's act: its event is in the holder's group and names the inquiring one.
+    note(group_id=held.group_id, inquiring_group_id=inquiry.group_id, decision=inquiry.status.value)
+    scope.announce(inquiry.group, "identifier.inquiry_decided", {"inquiry_id": inquiry.id},
+                   also={inquiry.inquirer_id})
+    return _inquiry_view(actor, inquiry)

@@ -47,7 +47,8 @@ def _navigation_counts() -> dict:
 
 # The top menu's sections, by the blueprint (or endpoint) of the page: the current one is marked.
 SECTIONS = {"main.home": "home", "main.my_work": "work", "groups": "groups", "instructions": "groups",
-            "tasks": "groups", "evidence": "groups", "channels": "groups", "legal.group_compliance": "groups",
+            "tasks": "groups", "evidence": "groups", "identifiers": "groups", "channels": "groups",
+            "legal.group_compliance": "groups",
             "legal.evaluation": "groups", "legal": "legal", "audit": "audit", "account": "account", "admin": "admin"}
 
 

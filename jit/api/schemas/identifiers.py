@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from jit.api.schemas.common import Integer, JsonBoolean, PersonSchema, one_of, text
+from jit.api.schemas.common import AuthorityRefSchema, Integer, JsonBoolean, PersonSchema, one_of, text
 from jit.identifiers import MAX_VALUE_LENGTH, Kind
 from jit.services.identifiers import MAX_AT_ONCE, TEXT_LIMITS
 
@@ -58,6 +58,12 @@ class IdentifierLinkSchema(ma.Schema):
     recorded_at = ma.fields.DateTime(attribute="sighting.created_at")
 
 
+class HitSchema(ma.Schema):
+    match_id = Integer(metadata={"description": "names this hit in an inquiry (`match_id`); opens nothing"})
+    holder_authority = ma.fields.Nested(AuthorityRefSchema)
+    inquiry_id = Integer(allow_none=True, metadata={"description": "the group's latest inquiry about it"})
+
+
 class IdentifierSchema(ma.Schema):
     id = Integer()
     kind = ma.fields.String(metadata={"enum": [kind.value for kind in Kind]})
@@ -68,7 +74,49 @@ class IdentifierSchema(ma.Schema):
     links = ma.fields.List(ma.fields.Nested(IdentifierLinkSchema),
                            metadata={"description": "the records of the group it was seen in that the caller "
                                                     "may read"})
+    hits = ma.fields.List(ma.fields.Nested(HitSchema), metadata={
+        "description": "other groups holding the same value and letting it be found: only the holder's authority"})
 
 
 class IdentifierListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(IdentifierSchema))
+
+
+class InquiryCreateSchema(ma.Schema):
+    reason = text(TEXT_LIMITS["note"], required=True)
+    case_id = Integer(required=True, metadata={"description": "the inquiring group's case"})
+    match_id = Integer(load_default=None, metadata={"description": "which hit; needed when several groups hold it"})
+
+
+class InquiryListArgsSchema(ma.Schema):
+    direction = ma.fields.String(load_default="outgoing", validate=ma.validate.OneOf(["incoming", "outgoing"]))
+
+
+class InquiryDecisionSchema(ma.Schema):
+    disclose = JsonBoolean(required=True)
+    reason = ma.fields.String(load_default=None, metadata={"description": "required to decline",
+                                                           "maxLength": TEXT_LIMITS["note"]})
+
+
+class DisclosureSchema(ma.Schema):
+    group_code = ma.fields.String()
+    case_number = ma.fields.String(allow_none=True)
+    summary = ma.fields.String(allow_none=True)
+
+
+class InquirySchema(ma.Schema):
+    id = Integer()
+    status = ma.fields.String(metadata={"enum": ["pending", "disclosed", "declined"]})
+    direction = ma.fields.String(metadata={"enum": ["incoming", "outgoing"]})
+    reason = ma.fields.String(attribute="inquiry.reason")
+    inquirer = ma.fields.Nested(PersonSchema, attribute="inquiry.inquirer")
+    inquirer_authority = ma.fields.Nested(AuthorityRefSchema, attribute="inquiry.inquirer.authority", allow_none=True)
+    decision_reason = ma.fields.String(attribute="inquiry.decision_reason", allow_none=True)
+    decided_at = ma.fields.DateTime(attribute="inquiry.decided_at", allow_none=True)
+    created_at = ma.fields.DateTime(attribute="inquiry.created_at")
+    disclosure = ma.fields.Nested(DisclosureSchema, allow_none=True, metadata={
+        "description": "once disclosed, to the inquirer: the holder's group code, case number and its summary"})
+
+
+class InquiryListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(InquirySchema))
