@@ -106,7 +106,11 @@ class Hit:
 
     match_id: int  # names the hit in an inquiry; opens nothing
     holder_authority: Authority
-    inquiry_id: int | None  # the reader's group's latest inquiry about it
+    inquiry: InquiryView | None  # the reader's group's latest inquiry about it
+
+    @property
+    def inquiry_id(self) -> int | None:
+        return self.inquiry.id if self.inquiry else None
 
 
 @dataclass
@@ -198,7 +202,7 @@ def _view(actor: User, identifier: Identifier, *, full: bool) -> IdentifierView 
     if not links:
         return None
     return IdentifierView(identifier=identifier, value=links[0].value, normalized=shown(identifier.normalized),
-                          full=full, links=links, hits=_hits(identifier))
+                          full=full, links=links, hits=_hits(actor, identifier))
 
 
 # --- matching across groups -----------------------------------------------------------------
@@ -226,14 +230,14 @@ def _held_elsewhere(identifier: Identifier) -> list[Identifier]:
     return [held for held in found if _shared_sighting(held) is not None]
 
 
-def _hits(identifier: Identifier) -> list[Hit]:
+def _hits(actor: User, identifier: Identifier) -> list[Hit]:
     hits = []
     for held in _held_elsewhere(identifier):
         inquiry = db.session.scalar(select(IdentifierInquiry).where(
             IdentifierInquiry.group_id == identifier.group_id, IdentifierInquiry.held_identifier_id == held.id)
             .order_by(IdentifierInquiry.id.desc()).limit(1))
         hits.append(Hit(match_id=held.id, holder_authority=_holder_authority(_shared_sighting(held)),
-                        inquiry_id=inquiry.id if inquiry else None))
+                        inquiry=_inquiry_view(actor, inquiry) if inquiry else None))
     return hits
 
 
@@ -450,14 +454,17 @@ class InquiryView:
 
 
 def _inquiry_view(actor: User, inquiry: IdentifierInquiry) -> InquiryView:
+    """What was disclosed goes to the inquirer (the deciders know it already); the inquirer's
+    colleagues see that an inquiry was sent and how it stands."""
+    deciders = _deciders(inquiry.held_identifier)
     disclosure = None
-    if inquiry.status == InquiryStatus.DISCLOSED:
+    if inquiry.status == InquiryStatus.DISCLOSED and actor.id in deciders | {inquiry.inquirer_id}:
         held = inquiry.held_identifier
         case = (_shared_sighting(held) or held.sightings[0]).case
         disclosure = {"group_code": held.group.code, "case_number": case.number if case else None,
                       "summary": case.summary if case else None}
-    return InquiryView(inquiry=inquiry, direction="outgoing" if actor.id == inquiry.inquirer_id else "incoming",
-                       disclosure=disclosure)
+    incoming = actor.id in deciders and actor.id != inquiry.inquirer_id
+    return InquiryView(inquiry=inquiry, direction="incoming" if incoming else "outgoing", disclosure=disclosure)
 
 
 @use_case("identifier.inquire")
@@ -472,7 +479,7 @@ def send_inquiry(actor: User | None, identifier_id: int, *, reason: str, case_id
     if not in_group(actor.id, group):
         raise Forbidden(_l("Only members of the group send match inquiries."))
     scope.require_workable(group)
-    hits = {hit.match_id: hit for hit in _hits(identifier)}
+    hits = {hit.match_id: hit for hit in _hits(actor, identifier)}
     problems = {}
     if problem := values.text_problem(reason, TEXT_LIMITS["note"]):
         problems["reason"] = problem
@@ -499,11 +506,7 @@ def send_inquiry(actor: User | None, identifier_id: int, *, reason: str, case_id
     return _inquiry_view(actor, inquiry)
 
 
-@use_case("identifier.inquiries")
-def list_inquiries(actor: User | None, *, direction: str = "outgoing") -> list[InquiryView]:
-    """The inquiries the caller sent (`outgoing`) or must decide (`incoming`), newest first."""
-    actor = authz.require_user(actor)
-    note(direction=direction)
+def _inquiries(actor: User, direction: str) -> list[InquiryView]:
     if direction == "outgoing":
         found = db.session.scalars(select(IdentifierInquiry).where(IdentifierInquiry.inquirer_id == actor.id)
                                    .order_by(IdentifierInquiry.id.desc()))
@@ -512,6 +515,21 @@ def list_inquiries(actor: User | None, *, direction: str = "outgoing") -> list[I
                                                            .order_by(IdentifierInquiry.id.desc()))
                  if actor.id in _deciders(inquiry.held_identifier)]
     return [_inquiry_view(actor, inquiry) for inquiry in found]
+
+
+@use_case("identifier.inquiries")
+def list_inquiries(actor: User | None, *, direction: str = "outgoing") -> list[InquiryView]:
+    """The inquiries the caller sent (`outgoing`) or must decide (`incoming`), newest first."""
+    actor = authz.require_user(actor)
+    note(direction=direction)
+    return _inquiries(actor, direction)
+
+
+@use_case("identifier.inquiries")
+def inquiry_lists(actor: User | None) -> tuple[list[InquiryView], list[InquiryView]]:
+    """(incoming, outgoing) for the inquiries page."""
+    actor = authz.require_user(actor)
+    return _inquiries(actor, "incoming"), _inquiries(actor, "outgoing")
 
 
 def _load_inquiry(actor: User | None, inquiry_id: int) -> tuple[User, IdentifierInquiry]:

@@ -24,7 +24,8 @@ def record(cast, setting, who: str = "by_head", **body):
             "shareable": True, **body}
     if not any(key.endswith("_id") for key in body):
         body["case_id"] = setting["cases"]["BY"]
-    return cast.api.post(f"/api/v1/groups/{setting['gid']}/identifiers", json=body, headers=cast.headers[who])
+    return cast.api.post(f"/api/v1/groups/{setting['gid']}/identifiers", json=body,
+                         headers={**cast.headers[who], "Accept-Language": "en"})
 
 
 def read(cast, identifier_id: int, who: str):

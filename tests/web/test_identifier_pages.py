@@ -59,3 +59,30 @@ def test_outsiders_and_observers(cast):
     assert cast.browser("outsider").get(f"/groups/{gid}/identifiers").status_code == 404
     observer = cast.browser("by_legal").get(f"/groups/{gid}/identifiers", headers=EN).get_data(as_text=True)
     assert "Record identifiers" not in observer
+
+
+def test_a_hit_is_asked_about_and_decided_on_the_pages(cast):
+    from tests.api.test_identifier_hits import _holding_group, _record
+
+    setting = evidence_group(cast)
+    holder = _holding_group(cast)
+    mine = _record(cast, setting["gid"], setting["cases"]["BY"], "by_head")
+    by = cast.browser("by_head")
+    page = by.get(f"/identifiers/{mine['id']}", headers=EN).get_data(as_text=True)
+    assert "also held in another group; its holder is" in page and holder["group"]["code"] not in page
+    token = csrf_token_in(page)
+    sent = by.post(f"/identifiers/{mine['id']}/inquiries", headers=EN, data={
+        "csrf_token": token, "match_id": mine["hits"][0]["match_id"], "case_id": setting["cases"]["BY"],
+        "reason": "Тот же номер"})
+    assert sent.status_code == 302
+    kz = cast.browser("kz_head")
+    inbox = kz.get("/inquiries", headers=EN).get_data(as_text=True)
+    assert "Тот же номер" in inbox and "awaiting the decision" in inbox
+    inquiry_id = cast.api.get("/api/v1/inquiries?direction=incoming", headers=cast.headers["kz_head"]).get_json()[
+        "items"][0]["id"]
+    prefix = f"inquiry-{inquiry_id}"
+    decided = kz.post(f"/inquiries/{inquiry_id}/decision", headers=EN, data={
+        f"{prefix}-csrf_token": csrf_token_in(inbox), f"{prefix}-disclose": "Disclose", f"{prefix}-reason": ""})
+    assert decided.status_code == 302
+    page = by.get(f"/identifiers/{mine['id']}", headers=EN).get_data(as_text=True)
+    assert f"held in the group {holder['group']['code']}, case № 259900000777" in page

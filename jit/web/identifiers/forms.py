@@ -2,7 +2,7 @@
 `jit.services.identifiers`, whose field errors the routes put back on these forms."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
@@ -52,3 +52,20 @@ class RecordForm(Form):
         self.kind.choices = _kinds(_l("— choose —"))
         self.record.choices = [SelectChoice("", _l("— choose —")),
                                *(SelectChoice(value, label, optgroup=group) for value, label, group in records)]
+
+
+class InquiryForm(Form):
+    """A match inquiry about one hit; the case choices are the group's, filled by the route."""
+
+    match_id = HiddenField()
+    case_id = SelectField(_l("Inquiring case"), coerce=lambda value: int(value) if value else None)
+    reason = TextAreaField(_l("Reason"), render_kw={"rows": 2}, filters=[newlines],
+                           validators=[Length(max=TEXT_LIMITS["note"])])
+    submit = SubmitField(_l("Send a match inquiry"))
+
+
+class DecisionForm(Form):
+    reason = TextAreaField(_l("Reason (required to decline)"), render_kw={"rows": 2}, filters=[newlines],
+                           validators=[Length(max=TEXT_LIMITS["note"])])
+    disclose = SubmitField(_l("Disclose"))
+    decline = SubmitField(_l("Decline"))

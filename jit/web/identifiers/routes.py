@@ -13,18 +13,27 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
+from jit.identifiers import masked
 from jit.models import JointGroup
 from jit.services import identifiers
 from jit.services.errors import Conflict, Forbidden, Invalid
 from jit.web.common import actor, add_filters, label_of
-from jit.web.identifiers.forms import FilterForm, RecordForm
+from jit.web.identifiers.forms import DecisionForm, FilterForm, InquiryForm, RecordForm
 from jit.web.refusals import form_page, show_refusal
 
 bp = Blueprint("identifiers", __name__)
 
 RECORD_LABELS = {"case": _l("criminal case"), "evidence": _l("evidence item"), "instruction": _l("instruction"),
                  "task": _l("task"), "message": _l("message")}
-add_filters(bp, label_of, identifier_record_label=RECORD_LABELS, identifier_kind_label=identifiers.KIND_NAMES)
+INQUIRY_STATUS_LABELS = {"pending": _l("awaiting the decision"), "disclosed": _l("disclosed"),
+                         "declined": _l("declined")}
+add_filters(bp, label_of, identifier_record_label=RECORD_LABELS, identifier_kind_label=identifiers.KIND_NAMES,
+            inquiry_status_label=INQUIRY_STATUS_LABELS)
+
+
+@bp.app_template_filter("mask_identifier")
+def mask_identifier(normalized: str, kind: str) -> str:
+    return masked(kind, normalized)
 
 
 @bp.app_template_global()
@@ -97,8 +106,63 @@ def new(gid: int):
     return form_page("identifiers/new.html", form, status, group=group)
 
 
+def _inquiry_forms(view: identifiers.IdentifierView, posted: InquiryForm | None) -> dict[int, InquiryForm]:
+    """An inquiry form per hit not yet asked about (a refused one comes back with its errors)."""
+    forms = {}
+    for hit in view.hits:
+        form = posted if posted is not None and posted.match_id.data == str(hit.match_id) else InquiryForm(
+            formdata=None, match_id=hit.match_id)
+        form.case_id.choices = [SelectChoice(case.id, f"{case.party_code} — {case.number}")
+                                for case in view.identifier.group.cases]
+        forms[hit.match_id] = form
+    return forms
+
+
+def _detail_page(identifier_id: int, posted: InquiryForm | None = None, status: int = 200):
+    view = identifiers.get_identifier(actor(), identifier_id)
+    return render_template("identifiers/detail.html", group=view.identifier.group, identifier=view,
+                           inquiry_forms=_inquiry_forms(view, posted)), status
+
+
 @bp.route("/identifiers/<int:identifier_id>")
 @login_required
 def detail(identifier_id: int):
-    view = identifiers.get_identifier(actor(), identifier_id)
-    return render_template("identifiers/detail.html", group=view.identifier.group, identifier=view)
+    return _detail_page(identifier_id)
+
+
+@bp.route("/identifiers/<int:identifier_id>/inquiries", methods=["POST"])
+@login_required
+def inquire(identifier_id: int):
+    form = InquiryForm()
+    form.case_id.choices = None  # any case: the service checks it is the group's
+    form.case_id.validate_choice = False
+    if form.validate_on_submit():
+        try:
+            identifiers.send_inquiry(actor(), identifier_id, reason=form.reason.data, case_id=form.case_id.data,
+                                     match_id=int(form.match_id.data) if form.match_id.data.isdigit() else None)
+        except (Invalid, Conflict, Forbidden) as refusal:
+            return _detail_page(identifier_id, form, show_refusal(form, refusal))
+        flash(_("The inquiry is sent; the holding group decides whether to disclose."), "success")
+    return redirect(url_for(".detail", identifier_id=identifier_id))
+
+
+@bp.route("/inquiries")
+@login_required
+def inquiries():
+    incoming, outgoing = identifiers.inquiry_lists(actor())
+    forms = {view.id: DecisionForm(formdata=None, prefix=f"inquiry-{view.id}") for view in incoming}
+    return render_template("identifiers/inquiries.html", incoming=incoming, outgoing=outgoing, forms=forms)
+
+
+@bp.route("/inquiries/<int:inquiry_id>/decision", methods=["POST"])
+@login_required
+def decide(inquiry_id: int):
+    form = DecisionForm(prefix=f"inquiry-{inquiry_id}")
+    if form.validate_on_submit():
+        try:
+            identifiers.decide_inquiry(actor(), inquiry_id, disclose=bool(form.disclose.data), reason=form.reason.data)
+        except (Invalid, Conflict) as refusal:
+            show_refusal(form, refusal)
+        else:
+            flash(_("The decision is recorded."), "success")
+    return redirect(url_for(".inquiries"))
