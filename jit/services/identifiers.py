@@ -501,8 +501,7 @@ def send_inquiry(actor: User | None, identifier_id: int, *, reason: str, case_id
     db.session.flush()
     # The holder learns of the hit now, from the inquiry: the event names both groups.
     note(object_type="identifier_inquiry", object_id=inquiry.id, group_id=group.id, held_group_id=held.group_id)
-    for user_id in _deciders(held):
-        scope.announce(held.group, "identifier.inquiry", {"inquiry_id": inquiry.id}, also={user_id})
+    scope.announce(held.group, "identifier.inquiry", {"inquiry_id": inquiry.id}, also=_deciders(held))
     return _inquiry_view(actor, inquiry)
 
 

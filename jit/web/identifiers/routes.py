@@ -134,12 +134,12 @@ def detail(identifier_id: int):
 @login_required
 def inquire(identifier_id: int):
     form = InquiryForm()
-    form.case_id.choices = None  # any case: the service checks it is the group's
+    form.case_id.choices = []  # any case: the service checks that it is the group's
     form.case_id.validate_choice = False
     if form.validate_on_submit():
         try:
             identifiers.send_inquiry(actor(), identifier_id, reason=form.reason.data, case_id=form.case_id.data,
-                                     match_id=int(form.match_id.data) if form.match_id.data.isdigit() else None)
+                                     match_id=int(form.match_id.data) if (form.match_id.data or "").isdigit() else None)
         except (Invalid, Conflict, Forbidden) as refusal:
             return _detail_page(identifier_id, form, show_refusal(form, refusal))
         flash(_("The inquiry is sent; the holding group decides whether to disclose."), "success")
