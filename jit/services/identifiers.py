@@ -374,6 +374,8 @@ def list_identifiers(actor: User | None, group_id: int, *, kind: str | None = No
     """The group's register as `actor` may read it, cards masked: of a `kind`, seen in a case, or
     seen in more than one case (`several_cases`), newest first."""
     actor, group = scope.load_visible(actor, group_id)
+    if kind is not None and kind not in set(kinds.Kind):
+        raise Invalid(fields={"kind": REASONS["unknown_kind"]})
     return _filtered(actor, group, kind=kind, case_id=case_id, several_cases=several_cases)
 
 

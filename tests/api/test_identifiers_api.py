@@ -162,3 +162,9 @@ def test_a_legal_observer_reads_but_does_not_record(cast, setting):
 def test_exactly_one_record_is_named(cast, setting):
     both = record(cast, setting, case_id=setting["cases"]["BY"], task_id=1)
     assert both.status_code == 422 and "record" in both.get_json()["error"]["fields"]
+
+
+def test_the_register_refuses_an_unknown_kind(cast, setting):
+    response = cast.api.get(f"/api/v1/groups/{setting['gid']}/identifiers", query_string={"kind": "fax"},
+                            headers=cast.headers["by_head"])
+    assert response.status_code == 422 and "kind" in response.get_json()["error"]["fields"]
