@@ -82,6 +82,9 @@ class Config:
         self.JIT_REQUIRE_2FA = _env_flag("JIT_REQUIRE_2FA")
         # The key that signs ledger checkpoints lives outside the database on purpose.
         self.JIT_LEDGER_KEY_FILE = env.get("JIT_LEDGER_KEY_FILE") or str(INSTANCE_DIR / "ledger-signing-key.pem")
+        # So is the key of the hashes that match identifiers across groups (jit/identifiers).
+        self.JIT_IDENTIFIER_KEY_FILE = (env.get("JIT_IDENTIFIER_KEY_FILE")
+                                        or str(INSTANCE_DIR / "identifier-match-key"))
         self.JIT_LOCALES = ("ru", "en")
         self.BABEL_DEFAULT_LOCALE = "ru"
         self.BABEL_DEFAULT_TIMEZONE = "UTC"

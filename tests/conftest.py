@@ -99,7 +99,9 @@ LEDGER_KEY_FILE = os.path.join(TEST_FILES, "ledger-signing-key.pem")
 
 
 def make_config(database_url: str, **overrides) -> TestingConfig:
-    settings = {"JIT_LEDGER_KEY_FILE": LEDGER_KEY_FILE, "JIT_EVIDENCE_DIR": os.path.join(TEST_FILES, "files"),
+    settings = {"JIT_LEDGER_KEY_FILE": LEDGER_KEY_FILE,
+                "JIT_IDENTIFIER_KEY_FILE": os.path.join(TEST_FILES, "identifier-match-key"),
+                "JIT_EVIDENCE_DIR": os.path.join(TEST_FILES, "files"),
                 "SOCKETIO_CHANNEL": SOCKETIO_CHANNEL, **overrides}
     return TestingConfig(SQLALCHEMY_DATABASE_URI=database_url, **settings)
 

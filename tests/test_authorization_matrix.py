@@ -17,7 +17,17 @@ import pytest
 from jit.extensions import db, socketio
 from jit.models import AuthorityKind, User
 from jit.models.types import utcnow
-from jit.services import cases, channels, evidence, group_documents, groups, instructions, legal_requests, tasks
+from jit.services import (
+    cases,
+    channels,
+    evidence,
+    group_documents,
+    groups,
+    identifiers,
+    instructions,
+    legal_requests,
+    tasks,
+)
 from tests import factories
 from tests.conftest import csrf_token_in, sign_in_api, sign_in_page
 
@@ -193,6 +203,20 @@ MATRIX: dict[tuple[str, str], Call] = {
                                                                   "custody-place": "Минск"}),
     ("evidence.consent", "POST"): Call(page_group_manager(), form={"reference": "№ 1", "dated": "2025-01-10"}),
     ("evidence.designate", "POST"): Call(page_group_manager(), form={"designee-user_id": ""}),
+    # identifier pages, on the active group, where the investigator persona is the Belarusian national head
+    ("identifiers.index", "GET"): Call(page_group_reader(), path_keys={"gid": "active_gid"}),
+    ("identifiers.new", "GET"): Call(page_group_reader(), path_keys={"gid": "active_gid"}),
+    ("identifiers.new", "POST"): Call(page_group_manager(), path_keys={"gid": "active_gid"}, form=lambda ids: {
+        "kind": "imei", "value": "490154203237518", "record": f"case:{ids['active_case_id']}",
+        "obtained_under": "Протокол № 3"}),
+    ("identifiers.detail", "GET"): Call(page_group_reader()),
+    # No other group holds it: the member's inquiry is refused on the page (422); observers may not ask.
+    ("identifiers.inquire", "POST"): Call(page_group_manager(422), form=lambda ids: {
+        "case_id": ids["active_case_id"], "reason": "Проверка"}),
+    ("identifiers.inquiries", "GET"): Call(page_any_user()),
+    # An inquiry nobody sent: nobody can tell it from one they may not see.
+    ("identifiers.decide", "POST"): Call({"anonymous": 302, **dict.fromkeys(USERS, 404)},
+                                         path_keys={"inquiry_id": "missing_id"}),
     # instruction pages
     ("instructions.index", "GET"): Call(page_group_reader()),
     ("instructions.new", "GET"): Call(page_group_reader()),
@@ -311,6 +335,24 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("api_tasks.add_comment", "POST"): Call(group_manager(201), json={"body": "Выполняю"}),
     # evidence, on the active group, where the investigator persona is the Belarusian national head
     ("api_evidence.list_items", "GET"): Call(group_reader(), path_keys={"gid": "active_gid"}),
+    ("api_identifiers.list_identifiers", "GET"): Call(group_reader(), path_keys={"gid": "active_gid"}),
+    ("api_identifiers.record_identifier", "POST"): Call(group_manager(201), path_keys={"gid": "active_gid"},
+                                                        json=lambda ids: {
+        "kind": "imei", "value": "490154203237518", "case_id": ids["active_case_id"], "obtained_under": "Протокол",
+        "shareable": False}),
+    ("api_identifiers.record_identifiers", "POST"): Call(group_manager(201), path_keys={"gid": "active_gid"},
+                                                         json=lambda ids: {"items": [{
+        "kind": "domain", "value": "bank-login.example", "case_id": ids["active_case_id"], "obtained_under": "Протокол",
+        "shareable": False}]}),
+    ("api_identifiers.get_identifier", "GET"): Call(group_reader()),
+    ("api_identifiers.send_inquiry", "POST"): Call(group_manager(422), json=lambda ids: {
+        "reason": "Проверка", "case_id": ids["active_case_id"]}),
+    ("api_identifiers.list_inquiries", "GET"): Call(api_any_user()),
+    ("api_identifiers.get_inquiry", "GET"): Call({"anonymous": 401, **dict.fromkeys(USERS, 404)},
+                                                 path_keys={"inquiry_id": "missing_id"}),
+    ("api_identifiers.decide_inquiry", "POST"): Call({"anonymous": 401, **dict.fromkeys(USERS, 404)},
+                                                     path_keys={"inquiry_id": "missing_id"},
+                                                     json={"disclose": True}),
     ("api_evidence.register", "POST"): Call(group_manager(201), path_keys={"gid": "active_gid"}, json=lambda ids: {
         "case_id": ids["active_case_id"], "title": "Образ диска", "kind": "digital_copy",
         "obtained_at": "2025-11-11T09:30:00+00:00", "obtained_place": "Минск", "obtained_under": "Протокол № 1"}),
@@ -497,8 +539,10 @@ def _active_group_with_a_task(manager: factories.UserInfo, belarus) -> dict:
     evidence_file = evidence.attach_file(actor, item.id, filename="a.csv", stream=io.BytesIO(b"1;2"))
     general = next(channel for channel in channels.list_channels(actor, group.id) if channel.kind == "general")
     message = channels.send(actor, general.id, "Проверить выписки")
+    identifier = identifiers.record_identifier(actor, group.id, kind="phone", value="+375 29 123-45-67",
+                                               case_id=case.id, obtained_under="Протокол № 1", shareable=False)
     return {"active_gid": group.id, "tid": task.id, "active_case_id": case.id, "eid": item.id,
-            "fid": evidence_file.id, "active_mid": message.id}
+            "fid": evidence_file.id, "active_mid": message.id, "identifier_id": identifier.id, "missing_id": 99999}
 
 
 def _instruction_to_russia(manager: factories.UserInfo, group):

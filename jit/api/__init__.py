@@ -15,6 +15,7 @@ from jit.api import (
     evidence,
     groups,
     home,
+    identifiers,
     instructions,
     legal,
     notifications,
@@ -64,6 +65,7 @@ def init_api(app: Flask) -> JitApi:
     # Every integer in an API path is a row id, and the id columns are 32-bit.
     api.register_converter(IntegerConverter, lambda _: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
     for blueprint in (auth.blp, registry.blp, users.blp, audit.blp, groups.blp, instructions.blp, tasks.blp,
-                      evidence.blp, legal.blp, channels.blp, home.blp, notifications.blp, search.blp):
+                      evidence.blp, legal.blp, channels.blp, home.blp, notifications.blp, search.blp,
+                      identifiers.blp):
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)
     return api

@@ -40,7 +40,8 @@ GROUP_OPERATIONS = ("GET /groups/{gid}", "PATCH /groups/{gid}", "POST /groups/{g
                     "POST /groups/{gid}/tasks", "GET /groups/{gid}/evidence", "POST /groups/{gid}/evidence",
                     "GET /groups/{gid}/channels", "POST /groups/{gid}/channels", "GET /groups/{gid}/compliance",
                     "GET /groups/{gid}/evaluations", "GET /groups/{gid}/ledger/checkpoint",
-                    "GET /groups/{gid}/ledger/entries", "GET /groups/{gid}/evidence/verification")
+                    "GET /groups/{gid}/ledger/entries", "GET /groups/{gid}/evidence/verification",
+                    "GET /groups/{gid}/identifiers", "POST /groups/{gid}/identifiers")
 
 
 @blp.route("/groups", methods=["GET"])

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from jit.models import User
 from jit.models.types import utcnow
-from jit.services import cases, evidence, group_documents, groups, instructions, tasks
+from jit.services import cases, evidence, group_documents, groups, identifiers, instructions, tasks
 
 SIGNATORIES = {
     "ic_by": "Председатель Следственного комитета Республики Беларусь",
@@ -293,3 +293,23 @@ def _load_evidence(people: dict[str, User], by_case, kz_case, working) -> None:
                           place="г. Минск, СК", note_text="Передана для приобщения к делу")
     evidence.record_event(petrov, items[11].id, event_type="returned", place="г. Минск, СК",
                           note_text="Возвращены владельцу по постановлению")
+    _load_identifiers(people, by_case, kz_case, phone)
+
+
+def _load_identifiers(people: dict[str, User], by_case, kz_case, phone_image) -> None:
+    """What ties Minsk to Almaty: a Kazakh card the Belarusian victims paid to, seen in both cases; the
+    organiser's phone, typed in Belarus as 8 029 ... and found in the Kazakh phone image; a TRON wallet."""
+    petrov, nurlanov, seitkali = people["i.petrov"], people["a.nurlanov"], people["d.seitkali"]
+    gid = by_case.group_id
+    identifiers.record_identifier(nurlanov, gid, kind="payment_card", value="4400 4301 8000 0009",
+                                  case_id=kz_case.id, obtained_under="Ответ АО «Банк» № 12/455",
+                                  note="Карта дропа, обналичивание в Алматы", shareable=True)
+    identifiers.record_identifier(petrov, gid, kind="payment_card", value="4400430180000009", case_id=by_case.id,
+                                  obtained_under="Протокол допроса потерпевшего", shareable=True)
+    identifiers.record_identifier(petrov, gid, kind="phone", value="8 029 123 45 67", case_id=by_case.id,
+                                  obtained_under="Протокол допроса потерпевшего", note="Звонил от имени банка",
+                                  shareable=True)
+    identifiers.record_identifier(seitkali, gid, kind="phone", value="+375 29 123-45-67", evidence_id=phone_image.id,
+                                  obtained_under="Протокол осмотра образа", shareable=False)
+    identifiers.record_identifier(nurlanov, gid, kind="crypto_wallet", value="TJRabPrwbZy45sbavfcjinPJC18kjpRTv8",
+                                  case_id=kz_case.id, obtained_under="Ответ биржи № 77", shareable=False)

@@ -34,6 +34,7 @@ from jit.models.group import (
     Membership,
     NationalTeam,
 )
+from jit.models.identifier import Identifier, IdentifierInquiry, IdentifierSighting, InquiryStatus
 from jit.models.instruction import (
     Instruction,
     InstructionDocument,
@@ -64,7 +65,8 @@ __all__ = [
     "ChannelSubscription", "ComplianceRuleSetting", "CriminalCase", "CustodyEvent", "CustodyType", "DecisionKind",
     "Direction", "DocumentKind", "EvidenceConsent", "EvidenceFile", "EvidenceItem", "EvidenceKind",
     "EvidenceStatus", "GroupCheck", "GroupDocument", "GroupEvaluation", "GroupEvent",
-    "GroupFinding", "GroupStatus", "Instruction",
+    "GroupFinding", "GroupStatus", "Identifier", "IdentifierInquiry", "IdentifierSighting", "InquiryStatus",
+    "Instruction",
     "InstructionDocument", "InstructionEvent", "InstructionResult", "InstructionStatus", "Instrument", "JointGroup",
     "KnownSignInAddress",
     "LedgerCheckpoint", "LedgerHead", "LedgerNode", "LegalRequest", "MemberRole", "Membership", "Message",

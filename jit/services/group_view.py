@@ -79,8 +79,9 @@ class BoardColumn:
 
 
 # The group's pages, one URL each: this module reads the first four and the last; the others are
-# the instruction list, the task board, the evidence register and the chat page below.
-TABS = ("overview", "members", "documents", "cases", "instructions", "tasks", "evidence", "channels", "timeline")
+# the instruction list, the task board, the evidence register, the identifier register and the chat page.
+TABS = ("overview", "members", "documents", "cases", "instructions", "tasks", "evidence", "identifiers", "channels",
+        "timeline")
 
 
 @dataclass(frozen=True)

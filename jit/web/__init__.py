@@ -27,6 +27,7 @@ from jit.web.common import (
 )
 from jit.web.evidence.routes import bp as evidence_bp
 from jit.web.groups.routes import bp as groups_bp
+from jit.web.identifiers.routes import bp as identifiers_bp
 from jit.web.instructions.routes import bp as instructions_bp
 from jit.web.legal.routes import bp as legal_bp
 from jit.web.main.routes import bp as main_bp
@@ -46,7 +47,8 @@ def _navigation_counts() -> dict:
 
 # The top menu's sections, by the blueprint (or endpoint) of the page: the current one is marked.
 SECTIONS = {"main.home": "home", "main.my_work": "work", "groups": "groups", "instructions": "groups",
-            "tasks": "groups", "evidence": "groups", "channels": "groups", "legal.group_compliance": "groups",
+            "tasks": "groups", "evidence": "groups", "identifiers": "groups", "channels": "groups",
+            "legal.group_compliance": "groups",
             "legal.evaluation": "groups", "legal": "legal", "audit": "audit", "account": "account", "admin": "admin"}
 
 
@@ -61,6 +63,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(instructions_bp)
     app.register_blueprint(tasks_bp)
     app.register_blueprint(evidence_bp)
+    app.register_blueprint(identifiers_bp)
     app.register_blueprint(legal_bp)
     app.register_blueprint(channels_bp)
     app.register_blueprint(account_bp)

@@ -53,6 +53,10 @@ SERVICE_RULES = {
     "POST /api/v1/groups/{gid}/documents": "a decision's kind with its own fields; dated no later than today",
     "PATCH /api/v1/users/{user_id}": "a known time zone name; an admin keeps their own admin role",
     "POST /api/v1/me/password": "the caller's current password",
+    "POST /api/v1/groups/{gid}/identifiers": "a value passing its kind's check; exactly one record of the group",
+    "POST /api/v1/groups/{gid}/identifiers/batch": "each value passing its kind's check, on one record of the group",
+    "POST /api/v1/identifiers/{identifier_id}/inquiries": "another group holds it; a case of the group",
+    "POST /api/v1/inquiries/{inquiry_id}/decision": "a reason to decline",
 }
 
 

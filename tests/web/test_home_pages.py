@@ -14,7 +14,8 @@ from tests.home_support import LATE_BY, late_world
 
 EN = {"Accept-Language": "en"}
 LINK = re.compile(r'<a[^>]*href="([^"]+)"[^>]*data-link="([^"]+)"><span[^>]*>(\d+)</span>')
-TABS = ("", "/members", "/documents", "/cases", "/instructions", "/tasks", "/evidence", "/channels", "/timeline")
+TABS = ("", "/members", "/documents", "/cases", "/instructions", "/tasks", "/evidence", "/identifiers", "/channels",
+        "/timeline")
 
 
 def _glance(page: str, gid: int) -> str:

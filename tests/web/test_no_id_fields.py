@@ -23,7 +23,8 @@ def test_no_form_of_a_group_page_has_a_free_text_id_field(cast):
     ).get_json()["id"]
     pages = [f"/groups/{gid}{tail}" for tail in (
         "", "/edit", "/teams/new", "/members/new", "/documents/new", "/cases/new", "/tasks/new", "/tasks",
-        "/instructions/new", "/instructions", "/evidence/new", "/evidence", "/channels")]
+        "/instructions/new", "/instructions", "/evidence/new", "/evidence", "/identifiers/new", "/identifiers",
+        "/channels")]
     pages += [f"/evidence/{item}", f"/tasks/{tid}", f"/instructions/{iid}"]
     seen, typed = [], []
     for who in ("creator", "by_head", "kz_member"):

@@ -42,6 +42,9 @@ def test_every_page_view_appends_exactly_one_audit_event(app, cast):
         "due_on": "2099-01-01", "body": "Прошу допросить"}).get_json()["id"]
     general = channels_of(cast, gid, "creator")["general"]["id"]
     mid = post(cast, general, "creator", "Допросить свидетеля").get_json()["id"]
+    identifier = cast.api.post(f"/api/v1/groups/{gid}/identifiers", headers=cast.headers["by_head"], json={
+        "kind": "phone", "value": "+375 29 123-45-67", "case_id": cases["BY"], "obtained_under": "Протокол",
+        "shareable": False}).get_json()["id"]
     legal = cast.browser("by_legal")
     rid = registered(cast, legal)
     creator = cast.browser("creator")
@@ -57,7 +60,8 @@ def test_every_page_view_appends_exactly_one_audit_event(app, cast):
         f"/groups/{gid}/documents/new", f"/groups/{gid}/cases/new", f"/groups/{gid}/channels",
         f"/groups/{gid}/tasks", f"/groups/{gid}/tasks/new", f"/tasks/{tid}", f"/groups/{gid}/instructions",
         f"/groups/{gid}/instructions/new", f"/instructions/{iid}", f"/groups/{gid}/evidence",
-        f"/groups/{gid}/evidence/new", f"/evidence/{eid}", f"/groups/{gid}/compliance",
+        f"/groups/{gid}/evidence/new", f"/evidence/{eid}", f"/groups/{gid}/identifiers",
+        f"/groups/{gid}/identifiers/new", f"/identifiers/{identifier}", f"/groups/{gid}/compliance",
         f"/groups/{gid}/evaluations/{teams['BY']}", f"/messages/{mid}/delete", f"/messages/{mid}/task",
         f"/messages/{mid}/link", "/notifications")]
     pages += [(legal, path) for path in (

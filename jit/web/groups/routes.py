@@ -69,9 +69,10 @@ add_filters(bp, badge_of, group_status_badge=STATUS_BADGES)
 TAB_LABELS = {"overview": _l("Overview"), "members": _l("Members and teams"),
               "documents": _l("Documents and decisions"), "cases": _l("Criminal cases"),
               "instructions": _l("Instructions"), "tasks": _l("Tasks"),
-              "evidence": _l("Evidence"), "channels": _l("Channels"), "timeline": _l("Timeline")}
+              "evidence": _l("Evidence"), "identifiers": _l("Identifiers"), "channels": _l("Channels"),
+              "timeline": _l("Timeline")}
 TAB_URLS = {"instructions": "instructions.index", "tasks": "tasks.board", "evidence": "evidence.index",
-            "channels": "channels.page", "cases": "groups.case_list"}
+            "identifiers": "identifiers.index", "channels": "channels.page", "cases": "groups.case_list"}
 
 
 @bp.app_template_global()
