@@ -82,6 +82,11 @@ class Config:
         self.JIT_REQUIRE_2FA = _env_flag("JIT_REQUIRE_2FA")
         # The key that signs ledger checkpoints lives outside the database on purpose.
         self.JIT_LEDGER_KEY_FILE = env.get("JIT_LEDGER_KEY_FILE") or str(INSTANCE_DIR / "ledger-signing-key.pem")
+        # Notification e-mail (optional): smtp://[user:password@]host[:port][?starttls=1] or smtps://...;
+        # unset, notices stay in the inbox. JIT_BASE_URL is the address the mails link to.
+        self.JIT_SMTP_URL = env.get("JIT_SMTP_URL") or None
+        self.JIT_MAIL_FROM = env.get("JIT_MAIL_FROM") or None
+        self.JIT_BASE_URL = (env.get("JIT_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
         self.JIT_LOCALES = ("ru", "en")
         self.BABEL_DEFAULT_LOCALE = "ru"
         self.BABEL_DEFAULT_TIMEZONE = "UTC"
