@@ -36,7 +36,7 @@ class Mailbox:
         self.mails: list[email.message.EmailMessage] = []
         self.recipients: list[list[str]] = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope):
         self.mails.append(email.message_from_bytes(envelope.content, policy=policy.default))
         self.recipients.append(envelope.rcpt_tos)
         return "250 OK"
@@ -223,6 +223,7 @@ def test_the_digest_gathers_a_days_notices_in_one_mail(cast, smtp, clock):
     clock.advance(days=1)
     assert _mail_run(cast).startswith("1 mail(s) sent")
     mention, digest = smtp.mailbox.mails
+    assert mention["Subject"].startswith("Вас упомянули")
     assert digest["Subject"].startswith("Платформа ССОГ: ваши уведомления за ")
     body = _text(digest)
     assert all(title in body for title in ("Допросить свидетеля", "Изъять документы", "Назначить экспертизу"))

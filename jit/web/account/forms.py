@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, SelectField, StringField, SubmitField, TimeField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from jit.services import notification_settings
@@ -47,5 +48,6 @@ class NotificationPreferencesForm(Form):
 
 # One choice per kind, in the inbox filter's order and words.
 for _kind, _label in KIND_LABELS.items():
-    setattr(NotificationPreferencesForm, kind_field(_kind),
-            SelectField(_label, choices=list(EMAIL_MODE_LABELS.items()), default=notification_settings.OFF))
+    setattr(NotificationPreferencesForm, kind_field(_kind), SelectField(
+        _label, choices=[SelectChoice(mode, label) for mode, label in EMAIL_MODE_LABELS.items()],
+        default=notification_settings.OFF))
