@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from jit.extensions import db
 from jit.models import Notification, NotificationSettings, OutgoingMail, User
@@ -135,15 +136,16 @@ def next_digest(time_zone: str, now: datetime) -> datetime:
     return today if local < today else _at(local.date() + timedelta(days=1), DIGEST_HOUR, zone)
 
 
-def queue_mail(user: User, notification: Notification) -> None:
-    """Put the notice in the outbox if the person has it mailed (nothing without an SMTP server)."""
-    settings = settings_of(user.id)
-    if settings is None or settings.email is None or not mail_enabled():
+def queue_mail(told: list[tuple[User, Notification]]) -> None:
+    """Put each notice in the outbox if its recipient has it mailed (nothing without an SMTP server)."""
+    if not told or not mail_enabled():
         return
-    mode = settings.email_kinds.get(notification.kind, OFF)
-    if mode == OFF:
-        return
+    chosen = {settings.user_id: settings for settings in db.session.scalars(select(NotificationSettings).where(
+        NotificationSettings.user_id.in_([user.id for user, _ in told]), NotificationSettings.email.is_not(None)))}
     now = utcnow()
-    db.session.add(OutgoingMail(recipient_id=user.id, notification_id=notification.id, digest=mode == DIGEST,
-                                due_at=next_digest(user.time_zone, now) if mode == DIGEST else now,
-                                created_at=now))
+    for user, notification in told:
+        mode = chosen[user.id].email_kinds.get(notification.kind, OFF) if user.id in chosen else OFF
+        if mode != OFF:
+            db.session.add(OutgoingMail(recipient_id=user.id, notification_id=notification.id,
+                                        digest=mode == DIGEST, created_at=now,
+                                        due_at=next_digest(user.time_zone, now) if mode == DIGEST else now))

@@ -101,23 +101,27 @@ def tell(kind: str, subject, recipient_ids: Iterable[int | None], *, actor: User
     object_type = OBJECT_TYPES[type(subject)]
     params = {"title": _title(subject), **params}
     group_id = None if kind == KEPT_AFTER_REMOVAL else _group_id(subject)
-    stored = []
-    for user_id in sorted({user_id for user_id in recipient_ids if user_id is not None} - {getattr(actor, "id", None)}):
-        user = db.session.get(User, user_id)
-        if user is None or not (kind == KEPT_AFTER_REMOVAL or may_see(user, object_type, subject.id)):
-            continue
-        notification = Notification(recipient_id=user_id, kind=kind, group_id=group_id, object_type=object_type,
-                                    object_id=subject.id, actor_id=getattr(actor, "id", None), params=params,
-                                    dedup_key=key, created_at=utcnow())
-        if key is not None and not _add_once(notification):
-            continue
-        if key is None:
-            db.session.add(notification)
-            db.session.flush()
-        _push(user, notification)
-        notification_settings.queue_mail(user, notification)
-        stored.append(notification)
-    return stored
+    wanted = {user_id for user_id in recipient_ids if user_id is not None} - {getattr(actor, "id", None)}
+    if not wanted:
+        return []
+    recipients = [user for user in db.session.scalars(select(User).where(User.id.in_(wanted)).order_by(User.id))
+                  if kind == KEPT_AFTER_REMOVAL or may_see(user, object_type, subject.id)]
+    now = utcnow()
+    notices = {user.id: Notification(recipient_id=user.id, kind=kind, group_id=group_id, object_type=object_type,
+                                     object_id=subject.id, actor_id=getattr(actor, "id", None), params=params,
+                                     dedup_key=key, created_at=now) for user in recipients}
+    if key is None:
+        # One flush for them all: a message mentioning fifty people is one multi-row insert, not fifty.
+        db.session.add_all(notices.values())
+        db.session.flush()
+    else:
+        notices = {user_id: notice for user_id, notice in notices.items() if _add_once(notice)}
+    told = [user for user in recipients if user.id in notices]
+    unread = _unread_counts([user.id for user in told])
+    for user in told:
+        _push(user, notices[user.id], unread.get(user.id, 0))
+    notification_settings.queue_mail([(user, notices[user.id]) for user in told])
+    return list(notices.values())
 
 
 def _add_once(notification: Notification) -> bool:
@@ -135,11 +139,11 @@ def _add_once(notification: Notification) -> bool:
     return True
 
 
-def _push(user: User, notification: Notification) -> None:
+def _push(user: User, notification: Notification, unread: int) -> None:
     with force_locale(user.locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "en")):
         payload = payload_of(notification)
     notify.emit_after_commit("notification", payload, room=notify.user_room(user.id))
-    counts_changed(user)
+    notify.emit_after_commit("counts", {"notifications": unread}, room=notify.user_room(user.id))
 
 
 def text_of(notification: Notification) -> str:
@@ -165,6 +169,15 @@ def payload_of(notification: Notification) -> dict:
 def unread_count(user: User) -> int:
     return db.session.scalar(select(func.count(Notification.id)).where(
         Notification.recipient_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def _unread_counts(user_ids: list[int]) -> dict[int, int]:
+    """Several people's unread counts in one query."""
+    if not user_ids:
+        return {}
+    return dict(db.session.execute(select(Notification.recipient_id, func.count(Notification.id)).where(
+        Notification.recipient_id.in_(user_ids), Notification.read_at.is_(None))
+        .group_by(Notification.recipient_id)).tuples().all())
 
 
 def counts_changed(user: User, *, messages: int | None = None) -> None:
