@@ -175,9 +175,9 @@ def _unread_counts(user_ids: list[int]) -> dict[int, int]:
     """Several people's unread counts in one query."""
     if not user_ids:
         return {}
-    return dict(db.session.execute(select(Notification.recipient_id, func.count(Notification.id)).where(
-        Notification.recipient_id.in_(user_ids), Notification.read_at.is_(None))
-        .group_by(Notification.recipient_id)).tuples().all())
+    rows = db.session.execute(select(Notification.recipient_id, func.count(Notification.id)).where(
+        Notification.recipient_id.in_(user_ids), Notification.read_at.is_(None)).group_by(Notification.recipient_id))
+    return {recipient_id: count for recipient_id, count in rows}
 
 
 def counts_changed(user: User, *, messages: int | None = None) -> None:
