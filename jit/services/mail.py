@@ -45,6 +45,7 @@ class Delivery:
     sent: int = 0  # mails
     failed: int = 0  # mails left for a later try
     deferred: int = 0  # mails waiting for the end of quiet hours
+    dropped: int = 0  # mails no longer to be sent (the notice left the inbox, or its kind is no longer mailed)
 
 
 class MailServerUnavailable(Exception):
@@ -79,7 +80,7 @@ def compose(user: User, rows: list[OutgoingMail], address: str) -> EmailMessage:
     with force_locale(language):
         lines = [(_mail_text(row.notification), _link(row.notification)) for row in rows]
         if rows[0].digest:
-            day = rows[0].due_at.astimezone(ZoneInfo(user.time_zone)).date()
+            day = rows[0].notification.created_at.astimezone(ZoneInfo(user.time_zone)).date()
             subject = str(DIGEST_SUBJECT) % {"day": day.isoformat()}
         else:
             subject = lines[0][0]
@@ -140,20 +141,22 @@ def deliver_pending(now: datetime | None = None) -> Delivery:
         return delivery
     for ids in _due_batches(now or utcnow()):
         outcome = send_mail(ids, now=now)
-        setattr(delivery, outcome, getattr(delivery, outcome) + 1)
+        if outcome is not None:
+            setattr(delivery, outcome, getattr(delivery, outcome) + 1)
     return delivery
 
 
 @use_case("notification.mail")
-def send_mail(ids: list[int], *, now: datetime | None = None) -> str:
-    """Send one mail of these outbox rows: "sent", "failed" (kept for a later try) or "deferred"."""
+def send_mail(ids: list[int], *, now: datetime | None = None) -> str | None:
+    """Send one mail of these outbox rows: "sent", "failed" (kept for a later try), "deferred" (quiet
+    hours), "dropped" (nothing left to send), or None when another run has them."""
     now = now or utcnow()
     # Locked, so that a second sender running now skips them; rows another took or sent are left out.
     rows = list(db.session.scalars(select(OutgoingMail).where(
         OutgoingMail.id.in_(ids), OutgoingMail.sent_at.is_(None), OutgoingMail.due_at <= now)
         .order_by(OutgoingMail.id).with_for_update(skip_locked=True)))
     if not rows:
-        return "deferred"
+        return None
     user = rows[0].recipient
     settings = notification_settings.settings_of(user.id)
     note(to_user_id=user.id, items=len(rows), digest=rows[0].digest)
@@ -164,7 +167,7 @@ def send_mail(ids: list[int], *, now: datetime | None = None) -> str:
     for row in set(rows) - set(wanted):
         db.session.delete(row)
     if not wanted:
-        return "deferred"
+        return "dropped"
     quiet_until = notification_settings.quiet_end(settings, user.time_zone, now)
     if quiet_until is not None:
         for row in wanted:

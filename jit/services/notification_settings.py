@@ -103,7 +103,7 @@ def update_preferences(actor: User | None, *, email: str | None, email_kinds: di
     settings.email = email
     settings.email_kinds = {kind: mode for kind, mode in sorted(email_kinds.items()) if mode != OFF}
     settings.quiet_from, settings.quiet_until = quiet_from, quiet_until
-    note(fields="email,email_kinds,quiet_hours", kinds=",".join(settings.email_kinds) or None,
+    note(kinds=",".join(settings.email_kinds) or None,
          quiet=f"{quiet_from:%H:%M}-{quiet_until:%H:%M}" if quiet_from else None)
     return _preferences(actor)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from jit import notify
@@ -106,16 +106,18 @@ def tell(kind: str, subject, recipient_ids: Iterable[int | None], *, actor: User
         return []
     recipients = [user for user in db.session.scalars(select(User).where(User.id.in_(wanted)).order_by(User.id))
                   if kind == KEPT_AFTER_REMOVAL or may_see(user, object_type, subject.id)]
-    now = utcnow()
-    notices = {user.id: Notification(recipient_id=user.id, kind=kind, group_id=group_id, object_type=object_type,
-                                     object_id=subject.id, actor_id=getattr(actor, "id", None), params=params,
-                                     dedup_key=key, created_at=now) for user in recipients}
+    if not recipients:
+        return []
+    rows = [{"recipient_id": user.id, "kind": kind, "group_id": group_id, "object_type": object_type,
+             "object_id": subject.id, "actor_id": getattr(actor, "id", None), "params": params, "dedup_key": key,
+             "created_at": utcnow()} for user in recipients]
     if key is None:
-        # One flush for them all: a message mentioning fifty people is one multi-row insert, not fifty.
-        db.session.add_all(notices.values())
-        db.session.flush()
+        # One multi-row insert (a message mentioning fifty people is one statement, not fifty), then the rows.
+        ids = db.session.scalars(insert(Notification).returning(Notification.id), rows).all()
+        notices = {notice.recipient_id: notice
+                   for notice in db.session.scalars(select(Notification).where(Notification.id.in_(ids)))}
     else:
-        notices = {user_id: notice for user_id, notice in notices.items() if _add_once(notice)}
+        notices = {row["recipient_id"]: notice for row in rows if _add_once(notice := Notification(**row))}
     told = [user for user in recipients if user.id in notices]
     unread = _unread_counts([user.id for user in told])
     for user in told:
