@@ -54,10 +54,11 @@ def test_the_choices_are_kept_and_replaced_whole(cast):
     ({"email": None, "email_kinds": {"mention": "immediate"}}, "email"),
     ({"email": "a@example.kz", "email_kinds": {"mention": "weekly"}}, "email_kinds.mention"),
     ({"email": "a@example.kz", "email_kinds": {"gossip": "immediate"}}, "email_kinds.gossip"),
-    ({"email": "a@example.kz", "quiet_from": "22:00"}, "quiet_until"),
-    ({"email": "a@example.kz", "quiet_until": "07:00"}, "quiet_from"),
-    ({"email": "a@example.kz", "quiet_from": "07:00", "quiet_until": "07:00"}, "quiet_until"),
-    ({"email": "a@example.kz", "quiet_from": "25:00", "quiet_until": "07:00"}, "quiet_from"),
+    ({"email": "a@example.kz", "email_kinds": {}, "quiet_from": "22:00"}, "quiet_until"),
+    ({"email": "a@example.kz", "email_kinds": {}, "quiet_until": "07:00"}, "quiet_from"),
+    ({"email": "a@example.kz", "email_kinds": {}, "quiet_from": "07:00", "quiet_until": "07:00"}, "quiet_until"),
+    ({"email": "a@example.kz", "email_kinds": {}, "quiet_from": "25:00", "quiet_until": "07:00"}, "quiet_from"),
+    ({"email": "a@example.kz"}, "email_kinds"),  # a replacement says what is mailed, if only `{}`
 ])
 def test_a_refusal_names_the_field_and_changes_nothing(cast, body, field):
     refused = cast.api.put(PATH, json=body, headers=cast.headers["kz_member"])

@@ -49,9 +49,9 @@ class NotificationPreferencesSchema(ma.Schema):
     email = ma.fields.String(allow_none=True, load_default=None, metadata={
         "maxLength": EMAIL_MAX_LENGTH, "pattern": EMAIL_PATTERN.pattern,
         "description": "where notices are mailed; required when any kind is mailed"})
-    email_kinds = ma.fields.Dict(keys=one_of(KINDS), values=one_of(EMAIL_MODES), load_default=dict, metadata={
+    email_kinds = ma.fields.Dict(keys=one_of(KINDS), values=one_of(EMAIL_MODES), required=True, metadata={
         "description": "per kind: `off`, `immediate` or `digest` (one mail a day at 08:00 in the caller's time "
-                       "zone); a kind left out is `off`. The inbox always has every notice"})
+                       "zone); a kind left out is `off` (`{}`: nothing mailed). The inbox always has every notice"})
     quiet_from = ma.fields.Time(format="%H:%M", allow_none=True, load_default=None, metadata={
         "pattern": HOUR_AND_MINUTE, "description": "HH:MM in the caller's time zone; no mail until quiet_until"})
     quiet_until = ma.fields.Time(format="%H:%M", allow_none=True, load_default=None, metadata={
