@@ -85,6 +85,11 @@ class Config:
         # So is the key of the hashes that match identifiers across groups (jit/identifiers).
         self.JIT_IDENTIFIER_KEY_FILE = (env.get("JIT_IDENTIFIER_KEY_FILE")
                                         or str(INSTANCE_DIR / "identifier-match-key"))
+        # Notification e-mail (optional): smtp://[user:password@]host[:port][?starttls=1] or smtps://...;
+        # unset, notices stay in the inbox. JIT_BASE_URL is the address the mails link to.
+        self.JIT_SMTP_URL = env.get("JIT_SMTP_URL") or None
+        self.JIT_MAIL_FROM = env.get("JIT_MAIL_FROM") or None
+        self.JIT_BASE_URL = (env.get("JIT_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
         self.JIT_LOCALES = ("ru", "en")
         self.BABEL_DEFAULT_LOCALE = "ru"
         self.BABEL_DEFAULT_TIMEZONE = "UTC"

@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from jit import demo
 from jit.models import Role
-from jit.services import accounts, audit, evidence, files, reminders, search
+from jit.services import accounts, audit, evidence, files, mail, reminders, search
 from jit.services.errors import DomainError
 from jit.storage import LEFTOVER_AGE_SECONDS
 
@@ -127,3 +127,12 @@ def notify_due():
     """Send the due-date, term, compliance and overdue-request reminders not sent yet (idempotent:
     safe to run every minute, on several processes at once)."""
     click.echo(f"{reminders.send_due()} reminder(s) sent")
+
+
+@notify_cli.command("mail")
+def notify_mail():
+    """Send the notification e-mail that is due: immediate notices, daily digests, earlier failures
+    whose next try has come (idempotent: safe to run every minute, on several processes at once)."""
+    delivery = mail.deliver_pending()
+    click.echo(f"{delivery.sent} mail(s) sent, {delivery.failed} left for a later try, "
+               f"{delivery.deferred} waiting (quiet hours), {delivery.dropped} no longer to be sent")

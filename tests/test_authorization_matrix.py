@@ -121,6 +121,9 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("account.change_password", "POST"): Call(page_any_user(422), form={  # wrong current password: form again
         "current_password": "not mine at all", "new_password": "seven ravens over the steppe",
         "confirm": "seven ravens over the steppe"}),
+    ("account.notification_preferences", "GET"): Call(page_any_user()),
+    ("account.notification_preferences", "POST"): Call(page_any_user(422), form={  # no address: form again
+        "email": "", "kind_mention": "immediate"}),
     ("audit.events", "GET"): Call(page_any_user()),
     ("notifications.inbox", "GET"): Call(page_any_user()),
     ("notifications.mark_all_read", "POST"): Call(page_any_user(302)),
@@ -284,6 +287,9 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("api_audit.list_events", "GET"): Call(api_any_user()),
     ("api_notifications.list_notifications", "GET"): Call(api_any_user()),
     ("api_notifications.mark_read", "POST"): Call(api_any_user(204), json={"all": True}),
+    ("api_notifications.preferences", "GET"): Call(api_any_user()),
+    ("api_notifications.update_preferences", "PUT"): Call(api_any_user(), json={
+        "email": "someone@example.org", "email_kinds": {"mention": "digest"}}),
     ("api_search.find", "GET"): Call(api_any_user(), query={"q": "выемка"}),
     ("api_audit.checkpoint", "GET"): Call(api_admin_only()),
     ("api_audit.inclusion", "GET"): Call(api_admin_only(), query={"leaf_index": 0, "tree_size": 1}),

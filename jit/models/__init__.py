@@ -43,7 +43,7 @@ from jit.models.instruction import (
     InstructionStatus,
 )
 from jit.models.legal_request import Direction, Instrument, LegalRequest, RequestKind, RequestStatus
-from jit.models.notification import Notification
+from jit.models.notification import Notification, NotificationSettings, OutgoingMail
 from jit.models.registry import Authority, AuthorityKind, Party
 from jit.models.search import SearchEntry
 from jit.models.socket_connection import SocketConnection, SocketServer
@@ -70,7 +70,8 @@ __all__ = [
     "InstructionDocument", "InstructionEvent", "InstructionResult", "InstructionStatus", "Instrument", "JointGroup",
     "KnownSignInAddress",
     "LedgerCheckpoint", "LedgerHead", "LedgerNode", "LegalRequest", "MemberRole", "Membership", "Message",
-    "MessageRevision", "NationalTeam", "Notification", "Party", "PreviousPassword", "ReadPosition", "RecoveryCode",
+    "MessageRevision", "NationalTeam", "Notification", "NotificationSettings", "OutgoingMail", "Party",
+    "PreviousPassword", "ReadPosition", "RecoveryCode",
     "RequestKind", "RequestStatus", "RevisionAction", "Role", "SearchEntry", "SignInFailure", "SocketConnection",
     "SocketServer",
     "Task", "TaskAssignment", "TaskChange", "TaskComment", "TaskPriority", "TaskStatus", "User", "UserRole",

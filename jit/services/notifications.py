@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from jit import notify
@@ -28,41 +28,12 @@ from jit.models import (
     User,
 )
 from jit.models.types import utcnow
-from jit.services import authz
+from jit.services import authz, notification_settings
 from jit.services.audit import note, use_case
 from jit.services.errors import Invalid, NotFound
+from jit.services.notification_kinds import KINDS
 from jit.services.pagination import Page, paginate
 
-# What each kind says, with the parameters `tell` stored (`actor` is the actor's name at read time).
-KINDS = {
-    "mention": _l("%(actor)s mentioned you in %(group)s, channel %(channel)s"),
-    "task.assigned": _l("%(actor)s assigned you the task “%(title)s”"),
-    "task.reassigned": _l("%(actor)s changed who works on the task “%(title)s”"),
-    "task.commented": _l("%(actor)s commented on the task “%(title)s”"),
-    "task.blocked": _l("%(actor)s marked the task “%(title)s” blocked: %(reason)s"),
-    "task.due_tomorrow": _l("The task “%(title)s” is due tomorrow"),
-    "task.overdue": _l("The task “%(title)s” is overdue"),
-    "instruction.sent": _l("%(actor)s sent your team the instruction “%(title)s”"),
-    "instruction.accepted": _l("%(actor)s accepted the instruction “%(title)s”"),
-    "instruction.refused": _l("%(actor)s refused the instruction “%(title)s”: %(reason)s"),
-    "instruction.results": _l("%(actor)s reported results of the instruction “%(title)s”"),
-    "instruction.executed": _l("%(actor)s marked the instruction “%(title)s” executed"),
-    "instruction.due_soon": _l("The instruction “%(title)s” is due in 3 days"),
-    "instruction.overdue": _l("The instruction “%(title)s” is overdue"),
-    "evidence.handed_over": _l("%(actor)s handed the item %(title)s over to you"),
-    "evidence.consent_requested": _l("%(actor)s asks for your party's consent to use the item %(title)s"),
-    "evidence.consent_recorded": _l("%(actor)s recorded the consent to use the item %(title)s"),
-    "evidence.hash_failed": _l("The hash check of the item %(title)s failed"),
-    "member.added": _l("%(actor)s added you to the group %(title)s"),
-    "member.removed": _l("%(actor)s removed you from the group %(title)s"),
-    "group.decision": _l("%(actor)s filed a decision in the group %(title)s"),
-    "group.status": _l("%(actor)s changed the status of the group %(title)s"),
-    "group.term_30": _l("The term of the group %(title)s ends in 30 days"),
-    "group.term_7": _l("The term of the group %(title)s ends in 7 days"),
-    "group.term_past": _l("The term of the group %(title)s has ended"),
-    "compliance.error": _l("A compliance check found an error in the group %(title)s (%(rule)s)"),
-    "legal_request.overdue": _l("The legal assistance request %(title)s is overdue without an answer"),
-}
 # The object a notice points at, by its stored type.
 OBJECT_TYPES = {JointGroup: "group", Task: "task", Instruction: "instruction", EvidenceItem: "evidence",
                 Message: "message", LegalRequest: "legal_request"}
@@ -130,22 +101,29 @@ def tell(kind: str, subject, recipient_ids: Iterable[int | None], *, actor: User
     object_type = OBJECT_TYPES[type(subject)]
     params = {"title": _title(subject), **params}
     group_id = None if kind == KEPT_AFTER_REMOVAL else _group_id(subject)
-    stored = []
-    for user_id in sorted({user_id for user_id in recipient_ids if user_id is not None} - {getattr(actor, "id", None)}):
-        user = db.session.get(User, user_id)
-        if user is None or not (kind == KEPT_AFTER_REMOVAL or may_see(user, object_type, subject.id)):
-            continue
-        notification = Notification(recipient_id=user_id, kind=kind, group_id=group_id, object_type=object_type,
-                                    object_id=subject.id, actor_id=getattr(actor, "id", None), params=params,
-                                    dedup_key=key, created_at=utcnow())
-        if key is not None and not _add_once(notification):
-            continue
-        if key is None:
-            db.session.add(notification)
-            db.session.flush()
-        _push(user, notification)
-        stored.append(notification)
-    return stored
+    wanted = {user_id for user_id in recipient_ids if user_id is not None} - {getattr(actor, "id", None)}
+    if not wanted:
+        return []
+    recipients = [user for user in db.session.scalars(select(User).where(User.id.in_(wanted)).order_by(User.id))
+                  if kind == KEPT_AFTER_REMOVAL or may_see(user, object_type, subject.id)]
+    if not recipients:
+        return []
+    rows = [{"recipient_id": user.id, "kind": kind, "group_id": group_id, "object_type": object_type,
+             "object_id": subject.id, "actor_id": getattr(actor, "id", None), "params": params, "dedup_key": key,
+             "created_at": utcnow()} for user in recipients]
+    if key is None:
+        # One multi-row insert (a message mentioning fifty people is one statement, not fifty), then the rows.
+        ids = db.session.scalars(insert(Notification).returning(Notification.id), rows).all()
+        notices = {notice.recipient_id: notice
+                   for notice in db.session.scalars(select(Notification).where(Notification.id.in_(ids)))}
+    else:
+        notices = {row["recipient_id"]: notice for row in rows if _add_once(notice := Notification(**row))}
+    told = [user for user in recipients if user.id in notices]
+    unread = _unread_counts([user.id for user in told])
+    for user in told:
+        _push(user, notices[user.id], unread.get(user.id, 0))
+    notification_settings.queue_mail([(user, notices[user.id]) for user in told])
+    return list(notices.values())
 
 
 def _add_once(notification: Notification) -> bool:
@@ -163,11 +141,11 @@ def _add_once(notification: Notification) -> bool:
     return True
 
 
-def _push(user: User, notification: Notification) -> None:
+def _push(user: User, notification: Notification, unread: int) -> None:
     with force_locale(user.locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "en")):
         payload = payload_of(notification)
     notify.emit_after_commit("notification", payload, room=notify.user_room(user.id))
-    counts_changed(user)
+    notify.emit_after_commit("counts", {"notifications": unread}, room=notify.user_room(user.id))
 
 
 def text_of(notification: Notification) -> str:
@@ -193,6 +171,15 @@ def payload_of(notification: Notification) -> dict:
 def unread_count(user: User) -> int:
     return db.session.scalar(select(func.count(Notification.id)).where(
         Notification.recipient_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def _unread_counts(user_ids: list[int]) -> dict[int, int]:
+    """Several people's unread counts in one query."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(select(Notification.recipient_id, func.count(Notification.id)).where(
+        Notification.recipient_id.in_(user_ids), Notification.read_at.is_(None)).group_by(Notification.recipient_id))
+    return {recipient_id: count for recipient_id, count in rows}
 
 
 def counts_changed(user: User, *, messages: int | None = None) -> None:

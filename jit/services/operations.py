@@ -156,7 +156,10 @@ OPERATIONS: dict[str, Operation] = {
     "message.read": _view(_l("Viewing a message")),
     "notification.due": Operation(_l("Sending due-date and term reminders")),
     "notification.list": _view(_l("Viewing the notifications")),
+    "notification.mail": Operation(_l("Mailing notifications")),
     "notification.open": _view(_l("Opening a notification")),
+    "notification.preferences": _view(_l("Viewing one's notification settings")),
+    "notification.preferences_update": Operation(_l("Changing one's notification settings")),
     "notification.read": Operation(_l("Marking notifications read")),
     "search.filters": _view(_l("Viewing the search filters")),
     "search.page": Operation(_l("Searching (page)")),
@@ -213,6 +216,8 @@ DETAILS: dict[str, LazyString] = {
     "type": _l("type"), "username": _l("username"), "violations": _l("violations"), "withheld": _l("withheld"),
     "all": _l("all"), "day": _l("day"), "marked": _l("marked"), "query": _l("query"), "results": _l("results"),
     "sent": _l("sent"), "tab": _l("tab"), "unread": _l("unread only"),
+    "attempts": _l("tries"), "digest": _l("daily digest"), "error": _l("error"), "kinds": _l("kinds mailed"),
+    "quiet": _l("quiet hours"),
 }
 # Details that hold a record's number (a list of them, comma-separated): shown by the record's name.
 DETAIL_REFERENCES = {"assignees": "user", "members": "user", "member_id": "user", "designee_id": "user",

@@ -49,6 +49,8 @@ SERVICE_RULES = {
     "POST /api/v1/users": "a known time zone name",
     "POST /api/v1/authorities": "a party to the Agreement",
     "POST /api/v1/notifications/read": "`ids` or `all: true`",
+    "PUT /api/v1/me/notification-preferences": "known kinds; an address when any is mailed; both ends of the quiet "
+                                               "hours, apart",
     "PATCH /api/v1/authorities/{authority_id}": "delisted after it was listed",
     "POST /api/v1/groups/{gid}/documents": "a decision's kind with its own fields; dated no later than today",
     "PATCH /api/v1/users/{user_id}": "a known time zone name; an admin keeps their own admin role",

@@ -3,7 +3,6 @@ hears of their own act, and removal from a group takes the group's notices out o
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
 import pytest
@@ -12,8 +11,8 @@ from jit.models.types import utcnow
 from jit.services import reminders
 from tests.channels_support import active_group_with_member, channels_of, post
 from tests.evidence_support import custody, evidence_group, register
-from tests.groups_support import TODAY, activate_with_case
-from tests.notifications_support import inbox, kinds, mark_read
+from tests.groups_support import TODAY
+from tests.notifications_support import draft_instruction, inbox, kinds, mark_read, send_instruction
 
 
 @pytest.fixture
@@ -150,20 +149,7 @@ def test_marking_read_after_removal_leaves_the_removal_notice(cast):
 
 
 def _sent_instruction(cast) -> dict:
-    group, teams, case_id = activate_with_case(cast)
-    draft = cast.api.post(f"/api/v1/groups/{group['id']}/instructions", json={
-        "from_team_id": teams["BY"], "to_team_id": teams["KZ"], "case_id": case_id,
-        "due_on": (TODAY + timedelta(days=30)).isoformat(), "actions": ["Допросить свидетеля Иванова И.И."],
-        "body": "Прошу провести допрос."}, headers=cast.headers["by_head"]).get_json()
-    attached = cast.api.post(f"/api/v1/instructions/{draft['id']}/documents", data={
-        "title": "Постановление", "certified": "true", "is_sanction": "false",
-        "file": (io.BytesIO(b"%PDF-1.4"), "postanovlenie.pdf")}, headers=cast.headers["by_head"],
-        content_type="multipart/form-data")
-    assert attached.status_code == 201, attached.get_json()
-    sent = cast.api.post(f"/api/v1/instructions/{draft['id']}/transitions", json={"to": "sent", "version": 1},
-                         headers=cast.headers["by_head"])
-    assert sent.status_code == 200, sent.get_json()
-    return sent.get_json()
+    return send_instruction(cast, draft_instruction(cast))
 
 
 def test_instruction_sent_reaches_the_requested_head_and_a_refusal_the_requesting_head(cast):

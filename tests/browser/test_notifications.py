@@ -1,7 +1,7 @@
 """Issue 17's "done when", in the browser: the Belarusian head mentions the Kazakh member in the
 general channel; the Kazakh member, with two tabs open on other pages, sees the bell count rise and
-a toast, follows it to the message, and the count falls in both tabs; a task set for them arrives
-the same way."""
+a toast, follows it to the message, and the count falls in both tabs; a task set for them, and an
+instruction sent to the Kazakh head, arrive the same way and are followed from the bell's page."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.support import signed_in
 from tests.channels_support import active_group_with_member
+from tests.notifications_support import draft_instruction, send_instruction
 
 pytestmark = pytest.mark.browser
 
@@ -64,4 +65,40 @@ def test_a_mention_rings_the_bell_in_every_tab_and_reading_it_quiets_them(cast, 
     assert set_task.status_code == 201
     expect(bell(other_tab)).to_have_text("1")
     expect(bell(kazakh)).to_have_text("1")
+    follow_from_the_bell(kazakh, "assigned you the task “Допросить свидетеля”", rf"/tasks/{set_task.get_json()['id']}$")
+    for page in (kazakh, other_tab):
+        expect(bell(page)).to_be_hidden()
 
+
+def follow_from_the_bell(page: Page, text: str, lands_on: str) -> None:
+    """Open the bell's page and follow the unread notice saying `text` to its object."""
+    page.bring_to_front()
+    page.locator("[data-bell]").click()
+    page.locator("[data-notifications]").get_by_role("link", name=re.compile(re.escape(text))).click()
+    expect(page).to_have_url(re.compile(lands_on))
+
+
+def expect_count(page: Page, count: int) -> None:
+    if count:
+        expect(bell(page)).to_have_text(str(count))
+    else:
+        expect(bell(page)).to_be_hidden()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_an_instruction_sent_rings_the_requested_heads_bell_in_every_tab(cast, live_server, new_context):
+    draft = draft_instruction(cast)
+    head = signed_in(new_context, live_server, cast.people["kz_head"])
+    other_tab = head.context.new_page()
+    other_tab.goto(f"{live_server}/my-work")
+    head.goto(f"{live_server}/")
+    for page in (head, other_tab):
+        listening(page)
+    before = int(bell(head).text_content())  # the group's own notices (added, decisions, status)
+    instruction = send_instruction(cast, draft)
+    for page in (head, other_tab):
+        expect_count(page, before + 1)
+    follow_from_the_bell(head, "sent your team the instruction", rf"/instructions/{instruction['id']}$")
+    expect(head.get_by_role("main")).to_contain_text("Допросить свидетеля Иванова И.И.")
+    for page in (head, other_tab):
+        expect_count(page, before)

@@ -54,7 +54,8 @@ def test_every_page_view_appends_exactly_one_audit_event(app, cast):
     assert sign_in_page(admin_browser, admin).status_code == 302
 
     pages = [(creator, path) for path in (
-        "/", "/my-work", "/account/", "/account/second-factor", "/account/password", "/groups/", "/groups/new",
+        "/", "/my-work", "/account/", "/account/second-factor", "/account/password", "/account/notifications",
+        "/groups/", "/groups/new",
         f"/groups/{gid}", f"/groups/{gid}/members", f"/groups/{gid}/documents", f"/groups/{gid}/cases",
         f"/groups/{gid}/timeline", f"/groups/{gid}/edit", f"/groups/{gid}/teams/new", f"/groups/{gid}/members/new",
         f"/groups/{gid}/documents/new", f"/groups/{gid}/cases/new", f"/groups/{gid}/channels",

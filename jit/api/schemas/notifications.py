@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from jit.api.schemas.common import Integer, JsonBoolean, PageArgsSchema, PersonSchema, one_of
+from jit.services.notification_settings import EMAIL_MAX_LENGTH, EMAIL_MODES, EMAIL_PATTERN
 from jit.services.notifications import KINDS, OBJECT_TYPES
 
 
@@ -39,3 +40,22 @@ class NotificationPageSchema(ma.Schema):
 class NotificationReadSchema(ma.Schema):
     ids = ma.fields.List(Integer(), load_default=None)
     all = JsonBoolean(load_default=False)
+
+
+HOUR_AND_MINUTE = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+class NotificationPreferencesSchema(ma.Schema):
+    email = ma.fields.String(allow_none=True, load_default=None, metadata={
+        "maxLength": EMAIL_MAX_LENGTH, "pattern": EMAIL_PATTERN.pattern,
+        "description": "where notices are mailed; required when any kind is mailed"})
+    email_kinds = ma.fields.Dict(keys=one_of(KINDS), values=one_of(EMAIL_MODES), required=True, metadata={
+        "description": "per kind: `off`, `immediate` or `digest` (one mail a day at 08:00 in the caller's time "
+                       "zone); a kind left out is `off` (`{}`: nothing mailed). The inbox always has every notice"})
+    quiet_from = ma.fields.Time(format="%H:%M", allow_none=True, load_default=None, metadata={
+        "pattern": HOUR_AND_MINUTE, "description": "HH:MM in the caller's time zone; no mail until quiet_until"})
+    quiet_until = ma.fields.Time(format="%H:%M", allow_none=True, load_default=None, metadata={
+        "pattern": HOUR_AND_MINUTE, "description": "HH:MM; may be earlier than quiet_from (overnight)"})
+    time_zone = ma.fields.String(dump_only=True, metadata={"description": "the caller's, which quiet hours are in"})
+    mail_enabled = ma.fields.Boolean(dump_only=True, metadata={
+        "description": "whether this server sends e-mail at all (JIT_SMTP_URL); false: in-app only"})

@@ -132,10 +132,11 @@ def send(actor: User | None, channel_id: int, body: str | None, *, client_msg_id
 
 def _tell_readers(channel: Channel, author: User) -> None:
     """Every other reader's unread count in the menu rises at once, on whatever page they are."""
-    for user_id in sorted(scope.audience(channel.group) - {author.id}):
-        reader = db.session.get(User, user_id)
-        if reader is not None and authz.can_read_channel(reader, channel):
-            notify.emit_after_commit("unread", {"channel_id": channel.id}, room=notify.user_room(user_id))
+    others = scope.audience(channel.group) - {author.id}
+    # One query for the whole audience (a group of 200 is 2 statements, not 400).
+    for reader in db.session.scalars(select(User).where(User.id.in_(others)).order_by(User.id)):
+        if authz.can_read_channel(reader, channel):
+            notify.emit_after_commit("unread", {"channel_id": channel.id}, room=notify.user_room(reader.id))
 
 
 def mentioned_usernames(text: str) -> set[str]:

@@ -1,4 +1,5 @@
-"""The user's own account: details and the second factor (TOTP) set-up."""
+"""The user's own account: details, the password, the second factor (TOTP) set-up and how they hear of
+their notifications."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from jit.services import accounts, second_factors
+from jit.services import accounts, notification_settings, second_factors
 from jit.services.errors import Conflict, Invalid, RateLimited
 from jit.session import start_session
-from jit.web.account.forms import EnrolForm, PasswordChangeForm
+from jit.web.account.forms import EnrolForm, NotificationPreferencesForm, PasswordChangeForm, kind_field
 from jit.web.common import actor
+from jit.web.notifications.routes import KIND_LABELS
 from jit.web.refusals import form_page, show_refusal
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -66,3 +68,29 @@ def change_password():
             flash(_("Your password is changed. Sign in with it from now on."), "success")
             return redirect(url_for(".overview"))
     return form_page("account/password.html", form, status, account=account)
+
+
+@bp.route("/notifications", methods=["GET", "POST"])
+@login_required
+def notification_preferences():
+    """Which notices are mailed (at once or in the daily digest), where, and the quiet hours."""
+    form = NotificationPreferencesForm()
+    status = None
+    if form.validate_on_submit():
+        try:
+            notification_settings.update_preferences(
+                actor(), email=form.email.data, email_kinds=form.email_kinds(),
+                quiet_from=form.quiet_from.data, quiet_until=form.quiet_until.data)
+        except Invalid as refusal:
+            status = show_refusal(form, refusal)
+        else:
+            flash(_("Your notification settings are saved."), "success")
+            return redirect(url_for(".notification_preferences"))
+    chosen = notification_settings.preferences(actor())
+    if not form.is_submitted():
+        form.email.data, form.quiet_from.data, form.quiet_until.data = (
+            chosen.email, chosen.quiet_from, chosen.quiet_until)
+        for kind, mode in chosen.email_kinds.items():
+            form[kind_field(kind)].data = mode
+    return form_page("account/notifications.html", form, status, chosen=chosen,
+                     kind_fields=[kind_field(kind) for kind in KIND_LABELS])
