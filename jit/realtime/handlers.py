@@ -14,12 +14,12 @@ from collections.abc import Callable
 from flask import request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_socketio import join_room
+from flask_socketio import emit, join_room
 
 from jit import notify
 from jit.extensions import socketio
 from jit.realtime import liveness
-from jit.services import audit, channels, sockets, tokens, values
+from jit.services import audit, channels, notifications, sockets, tokens, values
 from jit.services.errors import DomainError, Invalid
 
 
@@ -44,6 +44,9 @@ def connect(auth=None):
     except DomainError as refusal:
         raise ConnectionRefusedError(refusal.code) from None
     join_room(notify.user_room(user.id))
+    # Whatever changed between the page's rendering and this connection (or while it was down) went
+    # unheard: the page's badges start again from the counts as they stand now.
+    emit("counts", {"notifications": notifications.unread_count(user), "messages": channels.unread_total(user)})
 
 
 @socketio.on("disconnect")

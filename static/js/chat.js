@@ -235,7 +235,9 @@ function updateSeenBy() {
 
 // --- the socket -----------------------------------------------------------------------------------
 
-const socket = window.io({transports: ["websocket", "polling"]});
+// The page's one socket (notifications.js, loaded first, opened it): the counts a read sends back reach
+// the menu's badges on the same connection, never on a second one that might not have joined yet.
+const socket = window.jitSocket ?? window.io({transports: ["websocket", "polling"]});
 
 function subscribe(channel) {
   socket.emit("subscribe", {channel_id: channel, after_seq: lastSeq.get(channel) ?? 0}, (ack) => {
@@ -263,7 +265,7 @@ function subscribe(channel) {
 // id, on the next connect. The server answers the first message, so a retry never stores a copy.
 const unsent = new Map();
 
-socket.on("connect", () => {
+function connected() {
   root.dataset.connected = "";
   connection.textContent = text.textConnected;
   unsent.forEach(({channel, body}, clientMsgId) => deliver(clientMsgId, channel, body));
@@ -273,7 +275,12 @@ socket.on("connect", () => {
       subscribe(channel);
     }
   });
-});
+}
+
+socket.on("connect", connected);
+if (socket.connected) {
+  connected(); // the shared socket connected before this script ran
+}
 
 socket.on("disconnect", () => {
   delete root.dataset.connected;

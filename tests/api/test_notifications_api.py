@@ -101,6 +101,16 @@ def test_reading_the_channel_marks_its_mentions_read(cast):
     assert inbox(cast, "kz_member", kind="mention")["items"][0]["read_at"] is not None
 
 
+def test_a_socket_that_connects_hears_the_counts_as_they_stand(app, cast):
+    # What changed before the page's socket connected (or while it was down) reaches its badges.
+    group = active_group_with_member(cast)
+    _mention_kz_member(cast, group)
+    socket = socketio.test_client(app, auth={"token": token(cast, "kz_member")})
+    counts = [packet["args"][0] for packet in socket.get_received() if packet["name"] == "counts"]
+    assert counts == [{"notifications": 2, "messages": 1}]  # being added, and the mention
+    socket.disconnect()
+
+
 def test_the_recipient_socket_hears_the_notice_and_the_counts(app, cast):
     group = active_group_with_member(cast)
     sockets = {who: socketio.test_client(app, auth={"token": token(cast, who)}) for who in ("kz_member", "outsider")}
