@@ -37,7 +37,7 @@ from werkzeug.serving import ThreadedWSGIServer
 
 from config import PROJECT_ROOT, TestingConfig
 from jit import create_app
-from jit.extensions import db
+from jit.extensions import db, socketio
 from jit.models import types as model_types
 from tests import factories
 
@@ -392,18 +392,23 @@ class LiveServer(ThreadedWSGIServer):
 @pytest.fixture
 def live_server(app):
     """The app on a free loopback port, served by threads for the length of one test."""
+    sockets_server = socketio.server  # this app's: the app fixture has just initialised it
     server = LiveServer(app)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.stop()
     thread.join(timeout=5)
-    # A closed page's socket is let go by a disconnect handler that may still run after its request thread
-    # (engine.io ends it from its own thread): the reset after the test then deadlocked with its delete on
-    # PostgreSQL. The handler deletes the socket's row, so the test ends when none is left (bounded).
+    # A closed page's socket is let go by a disconnect handler, which engine.io runs from its own thread,
+    # and for a polling socket only at its ping timeout (45 s): one still running when a later test resets
+    # the database deadlocked with it on PostgreSQL. The sockets left are closed here, their handlers run
+    # in this thread, and the test ends when every handler has deleted its socket's row.
+    for client in list(sockets_server.eio.sockets.values()):
+        client.close(wait=False, abort=True)
     with app.app_context():
-        wait_until(lambda: not db.session.scalar(text("SELECT count(*) FROM socket_connections")), timeout=10)
+        left = wait_until(lambda: not db.session.scalar(text("SELECT count(*) FROM socket_connections")), timeout=10)
         db.session.remove()
+    assert left, "a socket's disconnect handler was still running after the test"
 
 
 def wait_until(condition, timeout: float = 20.0) -> bool:
