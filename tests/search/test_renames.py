@@ -3,8 +3,10 @@ rename's transaction, so the new name finds them and the old one no longer does 
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from jit.extensions import db
-from jit.models import Channel
+from jit.models import Channel, SearchEntry
 from tests import factories
 from tests.channels_support import channels_of, post
 from tests.conftest import bearer
@@ -52,6 +54,25 @@ def test_a_renamed_authority_s_documents_and_people_are_found_by_its_new_name(ca
     _rename_authority(cast, "Брестское управление")
     assert found(cast, "creator", "брестское") == by_name
     assert found(cast, "creator", "гродненское") == set()
+
+
+def test_renaming_a_requesting_authority_leaves_the_register_s_entries_alone(cast):
+    # Every request of a register shares it: a rename would rewrite them all (README, "Fresh").
+    request = cast.api.post("/api/v1/legal-requests", headers=cast.headers["by_legal"], json={
+        "direction": "outgoing", "kind": "legal_assistance", "requesting_authority_id": cast.ids["ic_by"],
+        "requested_party": "KZ", "requested_authority": "МВД Республики Казахстан", "case_number": "20251640099",
+        "persons": [{"name": "Петренко П.П."}], "confidential": False, "substance": "Установить владельца счёта",
+        "sent_on": "2025-03-01", "due_on": "2025-05-01"})
+    assert request.status_code == 201, request.get_json()
+    entry = select(SearchEntry.id, SearchEntry.body, SearchEntry.terms).where(
+        SearchEntry.kind == "request", SearchEntry.object_id == request.get_json()["id"])
+    with cast.app.app_context():
+        before = db.session.execute(entry).one()
+    _rename_authority(cast, "Гродненское управление")
+    with cast.app.app_context():
+        assert db.session.execute(entry).one() == before
+    assert found(cast, "by_legal", "гродненское", kind="request") == set()
+    assert found(cast, "by_legal", "казахстан", kind="request") == {("request", request.get_json()["id"])}
 
 
 def test_a_renamed_task_s_comments_and_a_renamed_person_are_found_by_the_new_name(cast):
