@@ -135,4 +135,5 @@ def notify_mail():
     whose next try has come (idempotent: safe to run every minute, on several processes at once)."""
     delivery = mail.deliver_pending()
     click.echo(f"{delivery.sent} mail(s) sent, {delivery.failed} left for a later try, "
-               f"{delivery.deferred} waiting (quiet hours), {delivery.dropped} no longer to be sent")
+               f"{delivery.deferred} waiting (quiet hours), {delivery.dropped} no longer to be sent, "
+               f"{delivery.rejected} refused for good")

@@ -46,10 +46,23 @@ class Delivery:
     failed: int = 0  # mails left for a later try
     deferred: int = 0  # mails waiting for the end of quiet hours
     dropped: int = 0  # mails no longer to be sent (the notice left the inbox, or its kind is no longer mailed)
+    rejected: int = 0  # mails the server refused for good (5xx: no such mailbox, a sender it does not accept)
 
 
 class MailServerUnavailable(Exception):
-    """The SMTP server refused or could not be reached (the mail stays in the outbox)."""
+    """The SMTP server could not be reached or asked to try later (the mail stays in the outbox)."""
+
+
+class MailRejected(Exception):
+    """The SMTP server refused the mail with a permanent (5xx) answer: trying again cannot help."""
+
+
+def _permanent(failure: smtplib.SMTPException) -> bool:
+    if isinstance(failure, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in failure.recipients.values())
+    # A refused login (535) is the platform's configuration, not this mail's: kept, it goes once it is fixed.
+    return (isinstance(failure, (smtplib.SMTPSenderRefused, smtplib.SMTPDataError))
+            and failure.smtp_code >= 500)
 
 
 # --- composing -------------------------------------------------------------------------------
@@ -111,7 +124,9 @@ def _smtp_send(message: EmailMessage) -> None:
                 server.login(unquote(url.username), unquote(url.password or ""))
             server.send_message(message)
     except (OSError, smtplib.SMTPException) as failure:
-        raise MailServerUnavailable(f"{type(failure).__name__}: {failure}"[:ERROR_MAX_LENGTH]) from failure
+        refused = isinstance(failure, smtplib.SMTPException) and _permanent(failure)
+        raise (MailRejected if refused else MailServerUnavailable)(
+            f"{type(failure).__name__}: {failure}"[:ERROR_MAX_LENGTH]) from failure
 
 
 def _retry_after(attempts: int) -> timedelta:
@@ -148,8 +163,9 @@ def deliver_pending(now: datetime | None = None) -> Delivery:
 
 @use_case("notification.mail")
 def send_mail(ids: list[int], *, now: datetime | None = None) -> str | None:
-    """Send one mail of these outbox rows: "sent", "failed" (kept for a later try), "deferred" (quiet
-    hours), "dropped" (nothing left to send), or None when another run has them."""
+    """Send one mail of these outbox rows: "sent", "failed" (kept for a later try), "rejected" (refused
+    for good: the rows leave the outbox, the notices stay in the inbox), "deferred" (quiet hours),
+    "dropped" (nothing left to send), or None when another run has them."""
     now = now or utcnow()
     # Locked, so that a second sender running now skips them; rows another took or sent are left out.
     rows = list(db.session.scalars(select(OutgoingMail).where(
@@ -183,6 +199,11 @@ def send_mail(ids: list[int], *, now: datetime | None = None) -> str | None:
             row.due_at = now + _retry_after(row.attempts)
         note(status="failed", attempts=wanted[0].attempts, error=str(failure))
         return "failed"
+    except MailRejected as refusal:
+        for row in wanted:
+            db.session.delete(row)
+        note(status="rejected", error=str(refusal))  # the audit trail keeps why it never went
+        return "rejected"
     for row in wanted:
         row.attempts += 1
         row.sent_at = now

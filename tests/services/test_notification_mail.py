@@ -16,7 +16,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from jit.extensions import db
-from jit.models import OutgoingMail, User
+from jit.models import AuditEvent, OutgoingMail, User
 from tests.channels_support import active_group_with_member, channels_of, post
 from tests.notifications_support import inbox
 
@@ -42,12 +42,19 @@ class Mailbox:
         return "250 OK"
 
 
+class NoSuchMailbox(Mailbox):
+    """A server that knows no mailbox of the address: it refuses every recipient for good."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        return "550 5.1.1 No such mailbox"
+
+
 class SmtpServer:
     """A local SMTP server on a fixed port, which the test may start late (the server was down)."""
 
     def __init__(self, port: int):
         self.port = port
-        self.mailbox = Mailbox()
+        self.mailbox: Mailbox = Mailbox()
         self.controller = None
 
     def start(self) -> None:
@@ -183,6 +190,24 @@ def test_server_down_the_mail_waits_and_goes_once_when_it_is_back(cast, smtp, cl
     assert len(smtp.mailbox.mails) == 1
     [row] = _outbox(cast)
     assert row.sent_at is not None and row.attempts == 3
+
+
+def test_a_mailbox_refused_for_good_is_not_tried_again_and_the_notice_stays(cast, smtp, clock):
+    smtp.mailbox = NoSuchMailbox()
+    smtp.start()
+    group = active_group_with_member(cast)
+    _choose(cast, "kz_member", "nobody@example.kz", mention="immediate")
+    _mention(cast, group, "general", f"@{cast.people['kz_member'].username} срочно")
+    assert _mail_run(cast).endswith("1 refused for good\n")
+    assert _outbox(cast) == []
+    clock.advance(hours=2)
+    assert _mail_run(cast).startswith("0 mail(s) sent, 0 left")
+    assert smtp.mailbox.mails == []
+    assert inbox(cast, "kz_member", kind="mention")["items"][0]["read_at"] is None
+    with cast.app.app_context():
+        [refusal] = db.session.scalars(select(AuditEvent).where(AuditEvent.operation == "notification.mail")
+                                       .order_by(AuditEvent.id.desc()).limit(1))
+        assert refusal.details["status"] == "rejected" and "550" in refusal.details["error"]
 
 
 def test_quiet_hours_hold_an_immediate_mail_until_they_end(cast, smtp, clock):
