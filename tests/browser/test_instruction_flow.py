@@ -47,6 +47,10 @@ def test_an_instruction_goes_across_the_border_and_comes_back_executed(cast, liv
     # The page's heading is the subject; the number is in its address.
     expect(by_head.get_by_role("heading", level=1)).to_have_text("Допрос свидетеля Иванова И.И.")
     number = re.search(r"/instructions/(\d+)$", by_head.url).group(1)
+    # Without a certified decision, sending is shown but disabled, described by what it lacks.
+    send = by_head.get_by_role("button", name="Send to the requested team")
+    expect(send).to_be_disabled()
+    expect(send).to_have_accessible_description(re.compile("Attach at least one certified decision document"))
     by_head.get_by_label("Title of the decision").fill("Постановление о производстве допроса № 12/345")
     by_head.get_by_label("Duly certified copy").check()
     choose_file(by_head, "File of the decision", tmp_path / "постановление.pdf", b"%PDF-1.4 certified decision")
