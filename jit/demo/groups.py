@@ -262,7 +262,7 @@ def _load_evidence(people: dict[str, User], by_case, kz_case, working) -> None:
         item = evidence.register(people[who], by_case.group_id, case_id=case_of[case].id, title=title, kind=kind,
                                  obtained_at=obtained, obtained_place=place,
                                  obtained_under=under.format(day=obtained.date().isoformat()),
-                                 description=f"{title}. Изъято: {place}.", use_conditions=conditions)
+                                 description=f"{title.rstrip('.')}. Изъято: {place}.", use_conditions=conditions)
         for name in names:
             evidence.attach_file(people[who], item.id, filename=name, stream=io.BytesIO(_demo_file(name)),
                                  place=place)
