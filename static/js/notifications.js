@@ -60,6 +60,7 @@ if (typeof window.io === "function") {
     show(messages, Number(messages?.textContent || 0) + 1);
   });
   socket.on("notification", (notice) => {
+    show(bell, notice.unread);
     if (notice.kind === "mention") {
       toast(notice);
     }

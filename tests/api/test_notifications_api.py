@@ -111,7 +111,7 @@ def test_a_socket_that_connects_hears_the_counts_as_they_stand(app, cast):
     socket.disconnect()
 
 
-def test_the_recipient_socket_hears_the_notice_and_the_counts(app, cast):
+def test_the_recipient_socket_hears_the_notice_with_its_unread_count_and_then_the_counts(app, cast):
     group = active_group_with_member(cast)
     sockets = {who: socketio.test_client(app, auth={"token": token(cast, who)}) for who in ("kz_member", "outsider")}
     for socket in sockets.values():
@@ -119,8 +119,8 @@ def test_the_recipient_socket_hears_the_notice_and_the_counts(app, cast):
     message = _mention_kz_member(cast, group)
     received = sockets["kz_member"].get_received()
     [notice] = [packet["args"][0] for packet in received if packet["name"] == "notification"]
-    assert (notice["kind"], notice["object"]) == ("mention", {"type": "message", "id": message["id"]})
-    assert {"notifications": 2} in [packet["args"][0] for packet in received if packet["name"] == "counts"]
+    assert (notice["kind"], notice["object"], notice["unread"]) == (
+        "mention", {"type": "message", "id": message["id"]}, 2)  # being added, and the mention
     assert [p for p in sockets["outsider"].get_received() if p["name"] in ("notification", "counts")] == []
     cast.api.put(f"/api/v1/channels/{message['channel_id']}/read", json={"seq": message["seq"]},
                  headers=cast.headers["kz_member"])
