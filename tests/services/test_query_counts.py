@@ -17,8 +17,9 @@ import pytest
 from sqlalchemy import event
 
 from jit.extensions import db
-from jit.models import Instruction, InstructionStatus
-from jit.services import group_view, sessions
+from jit.models import Instruction, InstructionStatus, JointGroup, User
+from jit.services import group_view, scope, sessions
+from tests import factories
 from tests.groups_support import TODAY, activate, create_group, form_teams
 
 FEW, MANY = 3, 30
@@ -152,3 +153,33 @@ def test_group_list(statements, cast, path):
     with_few = statements(listing)
     grow_to(10)
     assert statements(listing) == with_few
+
+
+def test_channels_page(statements, app, work, cast):
+    """The chat page lists who reads the open channel: as many statements for three members as for ten."""
+    browser = cast.browser("kz_head")
+
+    added_names = []
+
+    def grow_to(total: int) -> None:
+        with app.app_context():
+            authority = db.session.get(User, cast.ids["kz_member"]).authority
+            joined = len(scope.current_members(db.session.get(JointGroup, work.gid)))
+            people = [factories.create_user(authority=authority) for _ in range(joined, total)]
+        added_names.extend(person.full_name for person in people)
+        for person in people:
+            added = cast.api.post(f"/api/v1/groups/{work.gid}/members",
+                                  json={"user_id": person.id, "team_id": work.teams["KZ"]},
+                                  headers=cast.headers["kz_head"])
+            assert added.status_code == 201, added.get_json()
+
+    def chat():
+        return browser.get(f"/groups/{work.gid}/channels")
+
+    grow_to(FEW)
+    chat()
+    with_few = statements(chat)
+    grow_to(10)
+    assert statements(chat) == with_few
+    page = chat().get_data(as_text=True)
+    assert added_names and all(name in page for name in added_names)  # each new reader is listed
