@@ -55,6 +55,10 @@ class NotificationSettings(db.Model):
     email_kinds: Mapped[dict] = mapped_column(JSON, default=dict)
     quiet_from: Mapped[time | None] = mapped_column(Time)
     quiet_until: Mapped[time | None] = mapped_column(Time)
+    # The mail server refused this address for good (5xx to RCPT): when, and its answer. Nothing more is
+    # mailed to it until the person gives an address again (their settings page says why).
+    email_refused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    email_refused: Mapped[str | None] = mapped_column(String(200))
 
 
 class OutgoingMail(db.Model):

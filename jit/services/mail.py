@@ -54,7 +54,12 @@ class MailServerUnavailable(Exception):
 
 
 class MailRejected(Exception):
-    """The SMTP server refused the mail with a permanent (5xx) answer: trying again cannot help."""
+    """The SMTP server refused the mail with a permanent (5xx) answer: trying again cannot help.
+    `address_refused`: it was the recipient's address it refused (not the sender or the mail)."""
+
+    def __init__(self, answer: str, *, address_refused: bool = False):
+        super().__init__(answer)
+        self.address_refused = address_refused
 
 
 def _permanent(failure: smtplib.SMTPException) -> bool:
@@ -124,9 +129,10 @@ def _smtp_send(message: EmailMessage) -> None:
                 server.login(unquote(url.username), unquote(url.password or ""))
             server.send_message(message)
     except (OSError, smtplib.SMTPException) as failure:
-        refused = isinstance(failure, smtplib.SMTPException) and _permanent(failure)
-        raise (MailRejected if refused else MailServerUnavailable)(
-            f"{type(failure).__name__}: {failure}"[:ERROR_MAX_LENGTH]) from failure
+        answer = f"{type(failure).__name__}: {failure}"[:ERROR_MAX_LENGTH]
+        if isinstance(failure, smtplib.SMTPException) and _permanent(failure):
+            raise MailRejected(answer, address_refused=isinstance(failure, smtplib.SMTPRecipientsRefused)) from failure
+        raise MailServerUnavailable(answer) from failure
 
 
 def _retry_after(attempts: int) -> timedelta:
@@ -202,6 +208,8 @@ def send_mail(ids: list[int], *, now: datetime | None = None) -> str | None:
     except MailRejected as refusal:
         for row in wanted:
             db.session.delete(row)
+        if refusal.address_refused:
+            notification_settings.address_refused(settings, str(refusal), now)
         note(status="rejected", error=str(refusal))  # the audit trail keeps why it never went
         return "rejected"
     for row in wanted:

@@ -41,6 +41,8 @@ class Preferences:
     quiet_until: time | None
     time_zone: str
     mail_enabled: bool  # whether this server sends e-mail at all (JIT_SMTP_URL)
+    email_refused_at: datetime | None = None  # the mail server refused `email` for good then
+    email_refused: str | None = None  # with this answer
 
 
 def mail_enabled() -> bool:
@@ -58,7 +60,9 @@ def _preferences(user: User) -> Preferences:
                        email_kinds={kind: chosen.get(kind, OFF) for kind in KINDS},
                        quiet_from=settings.quiet_from if settings else None,
                        quiet_until=settings.quiet_until if settings else None,
-                       time_zone=user.time_zone, mail_enabled=mail_enabled())
+                       time_zone=user.time_zone, mail_enabled=mail_enabled(),
+                       email_refused_at=settings.email_refused_at if settings else None,
+                       email_refused=settings.email_refused if settings else None)
 
 
 @use_case("notification.preferences")
@@ -100,6 +104,8 @@ def update_preferences(actor: User | None, *, email: str | None, email_kinds: di
         raise Invalid(fields=problems)
     settings = settings_of(actor.id) or NotificationSettings(user_id=actor.id)
     db.session.add(settings)
+    if email != settings.email or email is None:  # an address given again is tried again
+        settings.email_refused_at = settings.email_refused = None
     settings.email = email
     settings.email_kinds = {kind: mode for kind, mode in sorted(email_kinds.items()) if mode != OFF}
     settings.quiet_from, settings.quiet_until = quiet_from, quiet_until
@@ -136,12 +142,20 @@ def next_digest(time_zone: str, now: datetime) -> datetime:
     return today if local < today else _at(local.date() + timedelta(days=1), DIGEST_HOUR, zone)
 
 
+def address_refused(settings: NotificationSettings, answer: str, now: datetime) -> None:
+    """The mail server refused the person's address for good: nothing more is queued for it, and their
+    settings page says so, until they give an address again."""
+    settings.email_refused_at, settings.email_refused = now, answer[:200]
+
+
 def queue_mail(told: list[tuple[User, Notification]]) -> None:
-    """Put each notice in the outbox if its recipient has it mailed (nothing without an SMTP server)."""
+    """Put each notice in the outbox if its recipient has it mailed to an address the mail server has
+    not refused (nothing without an SMTP server)."""
     if not told or not mail_enabled():
         return
     chosen = {settings.user_id: settings for settings in db.session.scalars(select(NotificationSettings).where(
-        NotificationSettings.user_id.in_([user.id for user, _ in told]), NotificationSettings.email.is_not(None)))}
+        NotificationSettings.user_id.in_([user.id for user, _ in told]), NotificationSettings.email.is_not(None),
+        NotificationSettings.email_refused_at.is_(None)))}
     now = utcnow()
     for user, notification in told:
         mode = chosen[user.id].email_kinds.get(notification.kind, OFF) if user.id in chosen else OFF

@@ -210,6 +210,29 @@ def test_a_mailbox_refused_for_good_is_not_tried_again_and_the_notice_stays(cast
         assert refusal.details["status"] == "rejected" and "550" in refusal.details["error"]
 
 
+def test_a_refused_address_is_shown_to_its_owner_and_not_mailed_until_given_again(cast, smtp, clock):
+    smtp.mailbox = NoSuchMailbox()
+    smtp.start()
+    group = active_group_with_member(cast)
+    _choose(cast, "kz_member", "nobody@example.kz", mention="immediate")
+    _mention(cast, group, "general", f"@{cast.people['kz_member'].username} срочно")
+    assert _mail_run(cast).endswith("1 refused for good\n")
+    chosen = cast.api.get("/api/v1/me/notification-preferences", headers=cast.headers["kz_member"]).get_json()
+    assert chosen["email_refused_at"] is not None and "550" in chosen["email_refused"]
+    page = cast.browser("kz_member").get("/account/notifications").get_data(as_text=True)
+    assert 'id="email-refused"' in page and "nobody@example.kz" in page
+    # Further notices are not queued for the refused address.
+    _mention(cast, group, "general", f"@{cast.people['kz_member'].username} ещё раз")
+    assert _outbox(cast) == []
+    # Another address given: it is tried again (queued; the server here still refuses every mailbox).
+    _choose(cast, "kz_member", "member@example.kz", mention="immediate")
+    chosen = cast.api.get("/api/v1/me/notification-preferences", headers=cast.headers["kz_member"]).get_json()
+    assert (chosen["email_refused_at"], chosen["email_refused"]) == (None, None)
+    assert 'id="email-refused"' not in cast.browser("kz_member").get("/account/notifications").get_data(as_text=True)
+    _mention(cast, group, "general", f"@{cast.people['kz_member'].username} теперь")
+    assert len(_outbox(cast)) == 1
+
+
 def test_quiet_hours_hold_an_immediate_mail_until_they_end(cast, smtp, clock):
     smtp.start()
     group = active_group_with_member(cast)

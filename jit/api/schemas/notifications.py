@@ -59,3 +59,8 @@ class NotificationPreferencesSchema(ma.Schema):
     time_zone = ma.fields.String(dump_only=True, metadata={"description": "the caller's, which quiet hours are in"})
     mail_enabled = ma.fields.Boolean(dump_only=True, metadata={
         "description": "whether this server sends e-mail at all (JIT_SMTP_URL); false: in-app only"})
+    email_refused_at = ma.fields.DateTime(dump_only=True, allow_none=True, metadata={
+        "description": "when the mail server refused `email` for good (null: it has not); nothing is mailed to "
+                       "it until an address is given again (a PUT)"})
+    email_refused = ma.fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "the mail server's answer when it refused `email`"})
