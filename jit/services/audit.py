@@ -22,7 +22,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, event, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from jit.extensions import db
 from jit.models import AuditEvent, Role, User
@@ -277,7 +277,8 @@ def readable_people(actor: User) -> list[User]:
     """Whose events the caller may read (the same rule as `_visible_events`), by name."""
     if not actor.has_role(Role.ADMIN):
         return [actor]
-    return list(db.session.scalars(select(User).order_by(User.full_name, User.id)))
+    # The filter offers them by name: their roles are not read.
+    return list(db.session.scalars(select(User).options(lazyload(User.role_rows)).order_by(User.full_name, User.id)))
 
 
 # A view (opening a page, a socket connecting) that went through: the noise a reader hides by default.

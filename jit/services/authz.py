@@ -6,10 +6,12 @@ refused as NotFound, not Forbidden, so that refusals leak no existence.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Load, selectinload
 
 from jit.models import Channel, ChannelKind, GroupStatus, JointGroup, MemberRole, Membership, NationalTeam, Role, User
 from jit.services.errors import (
@@ -106,6 +108,19 @@ def can_view_group(user: User, group: JointGroup) -> bool:
             or current_membership(user, group) is not None or is_legal_observer(user, group))
 
 
+def _selectin_path(*relationships) -> Load:
+    """Each relationship along the path loaded in one statement for all the rows it starts from
+    (`selectinload(a, b)` alone would load `a` row by row)."""
+    first, *rest = relationships
+    return functools.reduce(Load.selectinload, rest, selectinload(first))
+
+
+def group_access(*path) -> Load:
+    """A loader option for what `can_view_group` reads of the groups at the end of `path` (the queried
+    groups when none): their teams and memberships, in one statement each for every group loaded."""
+    return _selectin_path(*path, JointGroup.teams, NationalTeam.memberships)
+
+
 def require_group(actor: User | None, group: JointGroup | None) -> tuple[User, JointGroup]:
     """The caller may see this group, else NotFound: outsiders cannot learn that it exists."""
     actor = require_user(actor)
@@ -169,6 +184,12 @@ def require_request(actor: User | None, request) -> tuple[User, object]:
 
 
 # --- channels ------------------------------------------------------------------------------
+
+
+def channel_access(*path) -> tuple[Load, ...]:
+    """Loader options for what `can_read_channel` reads of the channels at the end of `path` (the
+    queried channels when none): their groups' composition and their chosen members."""
+    return group_access(*path, Channel.group), _selectin_path(*path, Channel.members)
 
 
 def can_read_channel(user: User, channel: Channel) -> bool:

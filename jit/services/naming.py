@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import Load, lazyload, selectinload
 
 from jit.extensions import db
 from jit.models import (
@@ -58,10 +59,17 @@ class _Kind:
     model: type
     name: Callable[[object], str]
     visible: Callable[[User, object], bool]
+    # What `name` and `visible` read besides the record, loaded with all the records of the kind.
+    loads: tuple[Load, ...] = ()
 
 
 def _in_visible_group(viewer: User, record) -> bool:
     return authz.can_view_group(viewer, record.group)
+
+
+def _in_group(model: type, name: Callable[[object], str], *loads: Load) -> _Kind:
+    """A kind of record that belongs to a group: named where the viewer may see the group."""
+    return _Kind(model, name, _in_visible_group, (authz.group_access(model.group), *loads))
 
 
 def _always(viewer: User, record) -> bool:
@@ -69,21 +77,24 @@ def _always(viewer: User, record) -> bool:
 
 
 KINDS: dict[str, _Kind] = {
-    "group": _Kind(JointGroup, lambda group: group.code, authz.can_view_group),
-    "case": _Kind(CriminalCase, lambda case: case.number, _in_visible_group),
-    "instruction": _Kind(Instruction, lambda instruction: instruction.subject, _in_visible_group),
-    "task": _Kind(Task, lambda task: task.title, _in_visible_group),
-    "evidence": _Kind(EvidenceItem, lambda item: f"{item.number} {item.title}", _in_visible_group),
-    "group_document": _Kind(GroupDocument, lambda document: document.reference, _in_visible_group),
-    "team": _Kind(NationalTeam, lambda team: f"{team.group.code}, {team.party.name(_locale())}", _in_visible_group),
-    "channel": _Kind(Channel, lambda channel: f"{channel.group.code}, {channel.name}", authz.can_read_channel),
+    "group": _Kind(JointGroup, lambda group: group.code, authz.can_view_group, (authz.group_access(),)),
+    "case": _in_group(CriminalCase, lambda case: case.number),
+    "instruction": _in_group(Instruction, lambda instruction: instruction.subject),
+    "task": _in_group(Task, lambda task: task.title),
+    "evidence": _in_group(EvidenceItem, lambda item: f"{item.number} {item.title}"),
+    "group_document": _in_group(GroupDocument, lambda document: document.reference),
+    "team": _in_group(NationalTeam, lambda team: f"{team.group.code}, {team.party.name(_locale())}",
+                      selectinload(NationalTeam.party)),
+    "channel": _Kind(Channel, lambda channel: f"{channel.group.code}, {channel.name}", authz.can_read_channel,
+                     authz.channel_access()),
     "message": _Kind(Message, lambda message: f"{message.channel.group.code}, {message.channel.name}",
-                     lambda viewer, message: authz.can_read_channel(viewer, message.channel)),
+                     lambda viewer, message: authz.can_read_channel(viewer, message.channel),
+                     authz.channel_access(Message.channel)),
     "legal_request": _Kind(LegalRequest, lambda request: request.case_number, authz.can_view_request),
     "party": _Kind(Party, lambda party: party.name(_locale()), _always),
     "authority": _Kind(Authority, lambda authority: authority.name(_locale()), _always),
     # People are named to whoever reads an event about them: it was their own act, or the reader is an admin.
-    "user": _Kind(User, lambda user: user.full_name, _always),
+    "user": _Kind(User, lambda user: user.full_name, _always, (lazyload(User.role_rows),)),
 }
 
 
@@ -105,7 +116,7 @@ def names(viewer: User, refs: Iterable[Ref]) -> dict[Ref, str]:
         kind = KINDS[object_type]
         keys = {key for key in (_key(kind.model, raw) for raw in ids) if key is not None}
         primary = kind.model.__mapper__.primary_key[0]
-        for record in db.session.scalars(select(kind.model).where(primary.in_(keys))):
+        for record in db.session.scalars(select(kind.model).where(primary.in_(keys)).options(*kind.loads)):
             if kind.visible(viewer, record):
                 found[(object_type, str(getattr(record, primary.key)))] = kind.name(record)
     return found

@@ -11,11 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
-from jit.extensions import db
 from jit.models import AuditEvent, Authority, JointGroup, Party, User
-from jit.services import accounts, audit, authz, legal_requests, naming, operations, registry, search
+from jit.services import accounts, audit, authz, legal_requests, naming, operations, registry, scope, search
 from jit.services.audit import note, use_case
 from jit.services.errors import Invalid
 from jit.services.pagination import MAX_LIMIT, Page
@@ -101,10 +98,8 @@ def audit_trail(actor: User | None, criteria: Callable[[list[User], list[JointGr
     groups the caller may see (None: the filter is not valid, nothing is listed)."""
     actor = authz.require_user(actor)
     people = audit.readable_people(actor)
-    groups = [group for group in db.session.scalars(select(JointGroup).order_by(JointGroup.code))
-              if authz.can_view_group(actor, group)]
-    trail = AuditTrail(people, groups)
-    chosen = criteria(people, groups)
+    trail = AuditTrail(people, scope.visible_groups(actor))
+    chosen = criteria(people, trail.groups)
     if chosen is None:
         return trail
     try:

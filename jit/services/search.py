@@ -1,6 +1,6 @@
 """Search everything the caller may read now, in one query (issue 18).
 
-Need-to-know is part of the query itself: the groups the caller may see (`authz.can_view_group`),
+Need-to-know is part of the query itself: the groups the caller may see (`scope.visible_groups`),
 the channels they may read (`authz.can_read_channel`), their authority's register
 (`authz.can_view_request`) and the people of their groups; counts per kind come from the same
 filtered query, so no count reveals a hidden match. Every search is audited with its text and
@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
+from sqlalchemy.orm import lazyload, selectinload
 
 from jit.extensions import db
 from jit.models import Channel, JointGroup, LegalRequest, Membership, Party, Role, SearchEntry, TaskComment, User
@@ -22,7 +23,7 @@ from jit.search import index
 from jit.search import sync as index_sync
 from jit.search.documents import GROUP_KINDS, KINDS
 from jit.search.text import highlight, parse_query
-from jit.services import authz, values
+from jit.services import authz, scope, values
 from jit.services.audit import note, use_case
 from jit.services.errors import Invalid, NotFound
 from jit.services.pagination import Page, offset_cursor, read_offset_cursor
@@ -63,6 +64,7 @@ class Results:
 class Access:
     """What the caller may read now: the scope every search query is confined to."""
 
+    groups: list[JointGroup]  # by code
     group_ids: frozenset[int]
     channel_ids: frozenset[int]
     register: ColumnElement | None  # the register entries they may read (None: none)
@@ -81,28 +83,19 @@ class Access:
         return or_(*parts)
 
 
-def _visible_groups(actor: User) -> list[JointGroup]:
-    """The groups `authz.can_view_group` lets the caller see, from a superset found by SQL."""
-    stmt = select(JointGroup)
-    if not actor.has_role(Role.ADMIN):
-        member_of = select(Membership.group_id).where(Membership.user_id == actor.id, Membership.ends_on.is_(None))
-        observes = true() if actor.has_role(Role.LEGAL_OFFICER) else false()  # narrowed by can_view_group
-        stmt = stmt.where(or_(JointGroup.id.in_(member_of), JointGroup.head_id == actor.id,
-                              JointGroup.created_by_id == actor.id, observes))
-    return [group for group in db.session.scalars(stmt) if authz.can_view_group(actor, group)]
-
-
 def access_of(actor: User) -> Access:
-    groups = _visible_groups(actor)
+    groups = scope.visible_groups(actor)
     group_ids = frozenset(group.id for group in groups)
-    channels = db.session.scalars(select(Channel).where(Channel.group_id.in_(group_ids))) if group_ids else []
+    # What `can_read_channel` reads: the groups just loaded, and a custom channel's chosen members.
+    channels = db.session.scalars(select(Channel).where(Channel.group_id.in_(group_ids))
+                                  .options(selectinload(Channel.members))) if group_ids else []
     if actor.has_role(Role.ADMIN):
         register, colleagues = true(), None
     else:
         register = (SearchEntry.keeper_authority_id == actor.authority_id) if authz.keeps_register(actor) else None
         # The current members of the groups they see.
         colleagues = select(Membership.user_id).where(Membership.group_id.in_(group_ids), Membership.ends_on.is_(None))
-    return Access(group_ids=group_ids,
+    return Access(groups=groups, group_ids=group_ids,
                   channel_ids=frozenset(channel.id for channel in channels if authz.can_read_channel(actor, channel)),
                   register=register, colleagues=colleagues, actor_id=actor.id)
 
@@ -206,10 +199,11 @@ class Choices:
 def filter_choices(actor: User | None) -> Choices:
     actor = authz.require_user(actor)
     access = access_of(actor)
-    groups = sorted(_visible_groups(actor), key=lambda group: group.code)
+    # A choice names the person's authority; their roles are not read.
     people = db.session.scalars(select(User).where(User.active.is_(True), access.may_find_person(User.id))
+                                .options(selectinload(User.authority), lazyload(User.role_rows))
                                 .order_by(User.full_name))
-    return Choices(groups=groups, parties=list(db.session.scalars(select(Party).order_by(Party.code))),
+    return Choices(groups=access.groups, parties=list(db.session.scalars(select(Party).order_by(Party.code))),
                    people=list(people))
 
 

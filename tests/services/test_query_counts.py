@@ -17,10 +17,11 @@ import pytest
 from sqlalchemy import event
 
 from jit.extensions import db
-from jit.models import Instruction, InstructionStatus, JointGroup, User
+from jit.models import AuthorityKind, Instruction, InstructionStatus, JointGroup, User
 from jit.services import group_view, scope, sessions
 from tests import factories
-from tests.groups_support import TODAY, activate, create_group, form_teams
+from tests.conftest import sign_in_page
+from tests.groups_support import TODAY, activate, create_group, form_teams, read_group
 
 FEW, MANY = 3, 30
 NOT_COUNTED = re.compile(r"\bledger_(heads|nodes|checkpoints)\b")
@@ -183,3 +184,49 @@ def test_channels_page(statements, app, work, cast):
     assert statements(chat) == with_few
     page = chat().get_data(as_text=True)
     assert added_names and all(name in page for name in added_names)  # each new reader is listed
+
+
+class Groups:
+    """More groups, people and events as the test goes on: each step a BY–KZ group with kz_member in
+    its Kazakh team, a group of the outsider's own (which only the admin sees besides), and a person of a
+    new authority; the pages outside the groups (the audit trail, search) read all of these."""
+
+    def __init__(self, app, cast):
+        self.app, self.cast, self.count = app, cast, 0
+        with app.app_context():
+            self.admin = factories.create_user(roles=("admin",))
+
+    def grow_to(self, total: int) -> None:
+        cast = self.cast
+        for _ in range(self.count, total):
+            gid = create_group(cast)["id"]
+            form_teams(cast, gid)
+            kz_team = next(team["id"] for team in read_group(cast, gid)["teams"] if team["party"] == "KZ")
+            added = cast.api.post(f"/api/v1/groups/{gid}/members",
+                                  json={"user_id": cast.ids["kz_member"], "team_id": kz_team},
+                                  headers=cast.headers["kz_head"])
+            assert added.status_code == 201, added.get_json()
+            create_group(cast, "outsider")
+            with self.app.app_context():
+                factories.create_user(authority=factories.create_authority("KZ", AuthorityKind.COMPETENT))
+        self.count = total
+
+
+@pytest.mark.parametrize("who", ["admin", "creator", "kz_member", "by_legal"])
+def test_pages_outside_groups(statements, app, cast, who):
+    """The audit trail and search (its form, and results) name the groups, people and objects they
+    list in one statement per kind, whoever reads them."""
+    groups = Groups(app, cast)
+    browser = app.test_client()
+    assert sign_in_page(browser, groups.admin if who == "admin" else cast.people[who]).status_code == 302
+    paths = ["/audit/", "/search", "/search?q=Тестовый"]
+
+    def counts() -> dict[str, int]:
+        for path in paths:
+            browser.get(path)  # a view of each page in the trail the next reading names
+        return {path: statements(lambda path=path: browser.get(path)) for path in paths}
+
+    groups.grow_to(2)
+    with_few = counts()
+    groups.grow_to(2 * FEW + 2)
+    assert counts() == with_few
