@@ -209,6 +209,7 @@ MATRIX: dict[tuple[str, str], Call] = {
     # identifier pages, on the active group, where the investigator persona is the Belarusian national head
     ("identifiers.index", "GET"): Call(page_group_reader(), path_keys={"gid": "active_gid"}),
     ("identifiers.new", "GET"): Call(page_group_reader(), path_keys={"gid": "active_gid"}),
+    ("identifiers.records", "GET"): Call(page_group_reader(), path_keys={"gid": "active_gid"}),
     ("identifiers.new", "POST"): Call(page_group_manager(), path_keys={"gid": "active_gid"}, form=lambda ids: {
         "kind": "imei", "value": "490154203237518", "record": f"case:{ids['active_case_id']}",
         "obtained_under": "Протокол № 3"}),

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from jit.extensions import db
 from jit.models import (
@@ -207,8 +208,17 @@ def task_board(actor: User | None, group_id: int, filters: Filters, *, status: T
         page = tasks.list_tasks(actor, group_id, status=column.value, limit=COLUMN_PAGE if status else BOARD_CARDS,
                                 cursor=cursor if status else None, newest_first=column == TaskStatus.DONE, **chosen)
         columns.append(BoardColumn(column, page.items, totals.get(column, 0), page.next_cursor))
+    _with_history([task for column in columns if column.status in tasks.FINAL for task in column.tasks])
     _on_the_group(group)
     return group, columns
+
+
+def _with_history(closed: list[Task]) -> None:
+    """Load the history of the closed cards in one statement: whether the reader may reopen one
+    depends on who closed it (`tasks.may_reopen`)."""
+    if closed:
+        db.session.scalars(select(Task).where(Task.id.in_([task.id for task in closed]))
+                           .options(selectinload(Task.history))).all()
 
 
 @use_case("instruction.list")

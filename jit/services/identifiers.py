@@ -396,19 +396,43 @@ def register(actor: User | None, group_id: int, criteria: Callable[[JointGroup],
                     may_record=in_group(actor.id, group) and scope.unworkable_refusal(group) is None)
 
 
+# How many records of each kind the form's "found in" list offers: the latest matching what was typed
+# (a group holds thousands of tasks; the list's picker asks again as one types).
+RECORDS_LISTED = 50
+# What names a record in that list, by kind (as `_title` does), read as columns rather than records.
+_NAMES = {"case": (CriminalCase.party_code, CriminalCase.number), "evidence": (EvidenceItem.number, EvidenceItem.title),
+          "instruction": (Instruction.subject,), "task": (Task.title,)}
+
+
+def _id_of(choice: tuple[str, str]) -> int:
+    return int(choice[0].partition(":")[2])
+
+
 @use_case("identifier.record_form")
-def recordable(actor: User | None, group_id: int) -> tuple[JointGroup, list[tuple[str, str, str]]]:
+def recordable(actor: User | None, group_id: int, *, q: str = "",
+               chosen: str | None = None) -> tuple[JointGroup, list[tuple[str, str, str]]]:
     """The records of the group an identifier can be recorded on, for a form, each as
-    (`<type>:<id>`, its name, the kind of record): cases, evidence items, instructions and tasks
-    (a message's identifiers are recorded from the API)."""
+    (`<type>:<id>`, its name, the kind of record): of its cases, evidence items, instructions and tasks
+    (a message's identifiers are recorded from the API), the latest `RECORDS_LISTED` of each kind whose
+    name contains `q` (any case, in any script), oldest first, and the `chosen` one."""
     actor, group = scope.load_visible(actor, group_id)
+    needle = q.strip().casefold()
+    chosen_type, _, chosen_id = (chosen or "").partition(":")
     kinds_of_record = {"case": _l("Criminal cases"), "evidence": _l("Evidence items"),
                        "instruction": _l("Instructions"), "task": _l("Tasks")}
     choices = []
     for record_type, label in kinds_of_record.items():
         model = RECORD_TYPES[record_type]
-        for record in db.session.scalars(select(model).where(model.group_id == group.id).order_by(model.id)):
-            choices.append((f"{record_type}:{record.id}", _title(record), str(label)))
+        stmt = select(model.id, *_NAMES[record_type]).where(model.group_id == group.id).order_by(model.id.desc())
+        # Filtered here, not in SQL: SQLite's lower() folds only ASCII.
+        named = ((f"{record_type}:{record_id}", " ".join(parts)) for record_id, *parts in
+                 db.session.execute(stmt if needle else stmt.limit(RECORDS_LISTED)))
+        listed = [(value, name) for value, name in named if needle in name.casefold()][:RECORDS_LISTED]
+        if record_type == chosen_type and chosen_id.isdigit() and chosen not in dict(listed):
+            record = _record(record_type, int(chosen_id))
+            if record is not None and record.group_id == group.id:
+                listed.append((chosen, _title(record)))
+        choices += [(value, name, str(label)) for value, name in sorted(listed, key=_id_of)]
     return group, choices
 
 

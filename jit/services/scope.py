@@ -14,11 +14,12 @@ from typing import Protocol, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, or_, select, true
+from sqlalchemy.orm import selectinload
 
 from jit import notify
 from jit.compliance import engine
 from jit.extensions import db
-from jit.models import GroupEvent, GroupStatus, JointGroup, Membership, Role, User
+from jit.models import GroupEvent, GroupStatus, JointGroup, Membership, NationalTeam, Role, User
 from jit.models.types import utcnow
 from jit.services import authz
 from jit.services.audit import note
@@ -28,6 +29,9 @@ Record = TypeVar("Record")
 
 # The compliance rule whose stored setting (switched off, grace days) also bounds work after the term.
 TERM_RULE = "AGR-TERM"
+# A group comes with its teams' members and their accounts: the rules read the memberships, and the
+# pages name the members (one statement for them all, not one per person).
+WITH_MEMBERS = selectinload(JointGroup.teams).selectinload(NationalTeam.memberships).selectinload(Membership.user)
 
 
 def today() -> date:
@@ -37,7 +41,7 @@ def today() -> date:
 
 def load_visible(actor: User | None, group_id: int) -> tuple[User, JointGroup]:
     """The caller and the group, if the caller may see it (NotFound otherwise); noted for the audit."""
-    actor, group = authz.require_group(actor, db.session.get(JointGroup, group_id))
+    actor, group = authz.require_group(actor, db.session.get(JointGroup, group_id, options=[WITH_MEMBERS]))
     note(object_type="group", object_id=group.id, group_id=group.id)
     return actor, group
 

@@ -1,7 +1,8 @@
 // Searchable pickers (Tom Select, static/vendor/tom-select) over the plain selects the pages render:
 // a select marked data-people-url also asks the people endpoint (GET /api/v1/groups/ID/people, the
-// session cookie is the caller) as one types, so a part of a username finds the person too; one
-// marked data-picker searches its own options. Without JavaScript the selects work as they are.
+// session cookie is the caller) as one types, so a part of a username finds the person too; one marked
+// data-records-url asks that endpoint for the records it offers (it lists the latest only); one marked
+// data-picker searches its own options. Without JavaScript the selects work as they are.
 
 /* global TomSelect */
 
@@ -28,7 +29,9 @@ function enhance(select) {
   if (select.tomselect) {
     return;
   }
-  const url = select.dataset.peopleUrl;
+  const url = select.dataset.peopleUrl || select.dataset.recordsUrl;
+  // The records endpoint answers options as they are ({value, text, optgroup}).
+  const option = select.dataset.peopleUrl ? fromApi : (item) => item;
   const settings = {
     valueField: "value", labelField: "text", searchField: ["text", "username"],
     plugins: select.multiple ? ["remove_button"] : [], maxOptions: 50, closeAfterSelect: !select.multiple,
@@ -51,7 +54,7 @@ function enhance(select) {
       };
       fetch(address, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then((answer) => (answer.ok ? answer.json() : { items: [] }))
-        .then((body) => settle(body.items.map(fromApi)), () => settle());
+        .then((body) => settle(body.items.map(option)), () => settle());
     };
   }
   new TomSelect(select, settings);
@@ -61,7 +64,7 @@ function enhance(select) {
 }
 
 function enhanceAll(root) {
-  for (const select of root.querySelectorAll("select[data-people-url], select[data-picker]")) {
+  for (const select of root.querySelectorAll("select[data-people-url], select[data-records-url], select[data-picker]")) {
     enhance(select);
   }
 }

@@ -86,3 +86,27 @@ def test_a_hit_is_asked_about_and_decided_on_the_pages(cast):
     assert decided.status_code == 302
     page = by.get(f"/identifiers/{mine['id']}", headers=EN).get_data(as_text=True)
     assert f"held in the group {holder['group']['code']}, case № 259900000777" in page
+
+
+def test_the_found_in_list_offers_the_latest_records_and_finds_the_others(cast, monkeypatch):
+    """A group holds thousands of tasks: the list offers the latest of each kind, the picker's endpoint
+    and, without JavaScript, the form's GET filter find the others by name; a chosen one stays offered."""
+    from jit.services import identifiers
+
+    monkeypatch.setattr(identifiers, "RECORDS_LISTED", 2)
+    setting = evidence_group(cast)
+    gid = setting["gid"]
+    ids = [cast.api.post(f"/api/v1/groups/{gid}/tasks", json={"title": title, "assignee_ids": [cast.ids["kz_member"]]},
+                         headers=cast.headers["creator"]).get_json()["id"] for title in ("Обыск", "Допрос", "Выемка")]
+    browser = cast.browser("by_head")
+    form = browser.get(f"/groups/{gid}/identifiers/new", headers=EN).get_data(as_text=True)
+    assert f'value="task:{ids[1]}"' in form and f'value="task:{ids[2]}"' in form and f"task:{ids[0]}" not in form
+    assert f'data-records-url="/groups/{gid}/identifiers/records"' in form
+    found = browser.get(f"/groups/{gid}/identifiers/records", query_string={"q": "обыск"},
+                        headers=EN).get_json()["items"]
+    assert found == [{"value": f"task:{ids[0]}", "text": "Обыск", "optgroup": "Tasks"}]
+    narrowed = browser.get(f"/groups/{gid}/identifiers/new", query_string={"q": "ОБЫСК"}, headers=EN)
+    assert f'value="task:{ids[0]}"' in narrowed.get_data(as_text=True)
+    refused = _form(browser, gid, record=f"task:{ids[0]}", value="not a phone").get_data(as_text=True)
+    assert f'<option selected value="task:{ids[0]}">Обыск</option>' in refused
+    assert cast.browser("outsider").get(f"/groups/{gid}/identifiers/records").status_code == 404

@@ -48,10 +48,22 @@ class RecordForm(Form):
     unverified = BooleanField(_l("Record values that fail their check, marked unverified"))
     submit = SubmitField(_l("Record"))
 
-    def fill(self, records: list[tuple[str, str, str]]) -> None:
+    def fill(self, records: list[tuple[str, str, str]], search_url: str) -> None:
+        """`records`: the latest of each kind (`identifiers.recordable`); the picker (static/js/people-picker.js)
+        asks `search_url` for the others as one types."""
         self.kind.choices = _kinds(_l("— choose —"))
         self.record.choices = [SelectChoice("", _l("— choose —")),
                                *(SelectChoice(value, label, optgroup=group) for value, label, group in records)]
+        self.record.render_kw = {"data-records-url": search_url}
+
+
+class RecordSearchForm(Form):
+    """Narrows the record form's "found in" list without JavaScript: a GET form, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Records whose name contains"))
 
 
 class InquiryForm(Form):

@@ -7,7 +7,7 @@ read and record what (outsiders get its NotFound) and what is valid (its field e
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -18,7 +18,7 @@ from jit.models import JointGroup
 from jit.services import identifiers
 from jit.services.errors import Conflict, Forbidden, Invalid
 from jit.web.common import actor, add_filters, label_of
-from jit.web.identifiers.forms import DecisionForm, FilterForm, InquiryForm, RecordForm
+from jit.web.identifiers.forms import DecisionForm, FilterForm, InquiryForm, RecordForm, RecordSearchForm
 from jit.web.refusals import form_page, show_refusal
 
 bp = Blueprint("identifiers", __name__)
@@ -89,9 +89,10 @@ def _show_item_refusal(form: RecordForm, refusal: Invalid | Conflict, lines: lis
 @bp.route("/groups/<int:gid>/identifiers/new", methods=["GET", "POST"])
 @login_required
 def new(gid: int):
-    group, records = identifiers.recordable(actor(), gid)
+    search = RecordSearchForm(request.args)
+    group, records = identifiers.recordable(actor(), gid, q=search.q.data or "", chosen=request.form.get("record"))
     form = RecordForm()
-    form.fill(records)
+    form.fill(records, url_for(".records", gid=gid))
     status = None
     if form.validate_on_submit():
         items = _items(form)
@@ -103,7 +104,15 @@ def new(gid: int):
             flash(_("Recorded: %(n)s.", n=len(recorded)), "success")
             return redirect(url_for(".detail", identifier_id=recorded[0].id) if len(recorded) == 1
                             else url_for(".index", gid=gid))
-    return form_page("identifiers/new.html", form, status, group=group)
+    return form_page("identifiers/new.html", form, status, group=group, search=search)
+
+
+@bp.route("/groups/<int:gid>/identifiers/records")
+@login_required
+def records(gid: int):
+    """The records the form's "found in" list offers whose name contains `q`, for its picker."""
+    _, found = identifiers.recordable(actor(), gid, q=request.args.get("q", ""))
+    return jsonify(items=[{"value": value, "text": name, "optgroup": kind} for value, name, kind in found])
 
 
 def _inquiry_forms(view: identifiers.IdentifierView, posted: InquiryForm | None) -> dict[int, InquiryForm]:
