@@ -11,8 +11,9 @@ role may not open (403, 404) is left out. Then `bench/seed.py` grows the same da
 the demo (10 groups, 500 members, 20,000 tasks, 5,000 instructions, 1,000 evidence items, 100,000
 messages, 89,000 register requests) and the same pages are opened again.
 
-For each page: the server time (median and 95th percentile of `--runs` requests through the test
-client, after one warm-up) and the SQL statements one request executes (a `before_cursor_execute`
+The app's objects are frozen out of the garbage collector once it is built, as `wsgi.py` does for a
+server. For each page: the server time (median and 95th percentile of `--runs` requests through
+the test client, after one warm-up) and the SQL statements one request executes (a `before_cursor_execute`
 listener), at both sizes. The statements that keep the audit ledger's Merkle tree are counted apart
 (how many nodes an append reads depends on the ledger's size, not on the page). A page's own count
 must not grow with the data (no N+1): the exit status is 1 when one does, or when a page's p95 at
@@ -21,13 +22,14 @@ ten times the demo is over the budget (250 ms; on PostgreSQL, the target).
 Not a test, and not run by `make test`. From the project root (niced, it shares the machine):
 
     nice -n 10 .venv/bin/python bench/pages.py [--runs N] [--postgres] [--no-sqlite] [--postgres-url URL]
-                                               [--only TEXT] [--keep DIR | --again DIR]
+                                               [--only TEXT [--exact]] [--keep DIR | --again DIR]
 
 SQLite (a fresh file) unless `--no-sqlite`; with `--postgres` also a fresh PostgreSQL database
 `jit_bench_<random>`, dropped afterwards (skipped when the server is unreachable). `--only` keeps the
-pages whose path contains TEXT. Loading and growing take about ten minutes per backend here: `--keep DIR`
-keeps the grown databases (the PostgreSQL one as `jit_bench_pages`) and their files in DIR, and
-`--again DIR` measures them again as they are, at ten times the demo only (after a change to a page,
+pages whose path contains TEXT (with `--exact`, the page whose path is TEXT: `--only / --exact`, the
+home). Loading and growing take about ten minutes per backend here: `--keep DIR` keeps the grown
+databases (the PostgreSQL one as `jit_bench_pages`) and their files in DIR, and `--again DIR`
+measures them again as they are, at ten times the demo only (after a change to a page,
 say; migrations written since are applied first).
 """
 
@@ -35,13 +37,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import random
 import re
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -202,7 +205,8 @@ def kept_database(admin_url: str, *, fresh: bool) -> Iterator[str]:
         hide_password=False)
 
 
-def run_backend(backend: str, url: str, directory: Path, runs: int, only: str, *, again: bool = False) -> Run:
+def run_backend(backend: str, url: str, directory: Path, runs: int, only: Callable[[str], bool], *,
+                again: bool = False) -> Run:
     """Load the demo, measure, grow to ten times it, measure again; `again`: measure a kept run's
     database as it is (grown already)."""
     # Generated data for a benchmark, not security: the same seed gives every backend the same data.
@@ -212,6 +216,8 @@ def run_backend(backend: str, url: str, directory: Path, runs: int, only: str, *
                                    JIT_EVIDENCE_DIR=str(directory / f"{backend}-files"),
                                    # The seeder registers a thousand evidence items in a few seconds.
                                    JIT_CUSTODY_RATE_LIMIT="100000 per minute"))
+    gc.collect()
+    gc.freeze()  # as wsgi.py does for a server, once its app is built
     with app.app_context():
         with quiet_migrations():  # a kept database takes the migrations written since
             upgrade(directory=str(PROJECT_ROOT / "migrations"))
@@ -220,7 +226,7 @@ def run_backend(backend: str, url: str, directory: Path, runs: int, only: str, *
             start = time.perf_counter()
             demo.load_demo()
             print(f"{time.perf_counter() - start:.1f} s", flush=True)
-    paths = [path for path in demo_paths(app) if only in path]
+    paths = [path for path in demo_paths(app) if only(path)]
     browsers = {role: sign_in_browser(app, username) for role, username in ROLES.items()}
     run = Run(backend)
     for step in ("ten times the demo",) if again else ("demo", "ten times the demo"):
@@ -279,6 +285,7 @@ def main() -> int:
                         help=f"PostgreSQL admin URL to create the scratch database from (default {POSTGRES_ADMIN_URL})")
     parser.add_argument("--no-sqlite", action="store_true", help="leave SQLite out")
     parser.add_argument("--only", default="", help="only the pages whose path contains this")
+    parser.add_argument("--exact", action="store_true", help="--only names the whole path")
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="keep the grown databases and their files in DIR (the PostgreSQL one as "
                              f"{KEPT_DATABASE}), to measure them again with --again")
@@ -291,6 +298,10 @@ def main() -> int:
         parser.error("--keep makes a run to measure again, --again measures one: not both")
     print(f"jit pages benchmark (seed {SEED}; median and p95 of {args.runs} requests after a warm-up, in ms;\n"
           "'queries' is the page's SQL statements + the audit ledger's, which depend on the ledger's size)")
+
+    def only(path: str) -> bool:
+        return path == args.only if args.exact else args.only in path
+
     runs = []
     kept = args.again or args.keep
     with contextlib.nullcontext(str(kept)) if kept else tempfile.TemporaryDirectory(prefix="jit-bench-") as name:
@@ -300,7 +311,7 @@ def main() -> int:
         if args.keep:
             sqlite_file.unlink(missing_ok=True)
         if not args.no_sqlite:
-            runs.append(run_backend("SQLite", f"sqlite:///{sqlite_file}", directory, args.runs, args.only,
+            runs.append(run_backend("SQLite", f"sqlite:///{sqlite_file}", directory, args.runs, only,
                                     again=bool(args.again)))
         if args.postgres:
             problem = postgres_unreachable(args.postgres_url)
@@ -309,7 +320,7 @@ def main() -> int:
             else:
                 with kept_database(args.postgres_url, fresh=bool(args.keep)) if kept else postgres_database(
                         args.postgres_url) as url:
-                    runs.append(run_backend("PostgreSQL", url, directory, args.runs, args.only,
+                    runs.append(run_backend("PostgreSQL", url, directory, args.runs, only,
                                             again=bool(args.again)))
     fine = all([print_run(run) for run in runs])
     print(f"\nSummary: {'every page within' if fine else 'NOT every page within'} {BUDGET_MS} ms (p95) at ten "

@@ -190,7 +190,7 @@ class PeopleForm:
 def people_form(actor: User | None, group_id: int, *purposes: str, with_instructions: bool = False) -> PeopleForm:
     group, parties, authorities = group_form(actor, group_id)
     chosen = {purpose: people.choosable(actor, group_id, purpose=purpose, limit=None) for purpose in purposes}
-    listed = instructions.list_instructions(actor, group_id, limit=MAX_LIMIT).items if with_instructions else []
+    listed = instructions.instruction_choices(actor, group_id) if with_instructions else []
     _on_the_group(group)
     return PeopleForm(group, parties, authorities, chosen, listed)
 
@@ -273,7 +273,7 @@ def evidence_page(actor: User | None, item_id: int) -> EvidencePage:
     """An evidence item's page: the item, its chain checked, and what its forms offer `actor`."""
     item = evidence.get_item(actor, item_id)
     page = EvidencePage(
-        item=item, instructions=instructions.list_instructions(actor, item.group_id, limit=500).items,
+        item=item, instructions=instructions.instruction_choices(actor, item.group_id),
         designee=evidence.consent_designee(item), recorder_choices=evidence.consent_recorder_choices(item),
         broken=evidence.verify_item_chain(item), member=evidence.in_group(actor.id if actor else None, item.group),
         actions=evidence.allowed_actions(actor, item))
@@ -304,7 +304,7 @@ class MessageLinks:
 def message_link_form(actor: User | None, message_id: int) -> MessageLinks:
     message = channels.get_message(actor, message_id)
     group_id = message.channel.group_id
-    links = MessageLinks(message, instructions.list_instructions(actor, group_id, limit=MAX_LIMIT).items,
+    links = MessageLinks(message, instructions.instruction_choices(actor, group_id),
                          evidence.list_items(actor, group_id, limit=MAX_LIMIT).items)
     note(object_type="message", object_id=message.id, group_id=group_id)
     return links

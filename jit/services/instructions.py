@@ -29,7 +29,7 @@ from jit.models.types import utcnow
 from jit.services import authz, files, notifications, scope, values
 from jit.services.audit import note, use_case
 from jit.services.errors import Conflict, Forbidden, Inapplicable, Invalid, NotFound
-from jit.services.pagination import Page, paginate
+from jit.services.pagination import MAX_LIMIT, Page, paginate
 
 # Each move, and which side makes it: the requesting head sends, the requested head answers.
 MOVES: dict[InstructionStatus, dict[InstructionStatus, str]] = {
@@ -91,6 +91,15 @@ def list_instructions(actor: User | None, group_id: int, *, status: str | None =
     stmt = listed(group, status=status, overdue=overdue, to_team_id=to_team_id).options(
         selectinload(Instruction.documents), selectinload(Instruction.results))
     return paginate(stmt, Instruction.id, limit=limit, cursor=cursor, descending=True)
+
+
+@use_case("instruction.list")
+def instruction_choices(actor: User | None, group_id: int) -> list[Instruction]:
+    """The group's latest instructions (as many as a list page holds), for a field that names one:
+    with what their labels show, without the documents and results a list loads for each."""
+    _, group = scope.load_visible(actor, group_id)
+    return db.session.scalars(listed(group).options(selectinload(Instruction.case))
+                              .order_by(Instruction.id.desc()).limit(MAX_LIMIT)).all()
 
 
 @use_case("instruction.read")

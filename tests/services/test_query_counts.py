@@ -21,7 +21,9 @@ from jit.models import AuthorityKind, Instruction, InstructionStatus, JointGroup
 from jit.services import group_view, scope, sessions
 from tests import factories
 from tests.conftest import sign_in_page
+from tests.evidence_support import custody, evidence_group, register
 from tests.groups_support import TODAY, activate, create_group, form_teams, read_group
+from tests.web.test_instruction_pages import EN
 
 FEW, MANY = 3, 30
 CLOSED_EVERY = 10  # of the tasks `Work` sets, every tenth is done
@@ -245,3 +247,40 @@ def test_pages_outside_groups(statements, app, cast, who):
     with_few = counts()
     groups.grow_to(2 * FEW + 2)
     assert counts() == with_few
+
+
+def test_evidence_item_page(statements, cast):
+    """An item's page verifies its chain and offers the group's instructions (each naming its case) to
+    a transfer: as many statements with a long chain among many instructions as with a short one."""
+    setting = evidence_group(cast)
+    eid = register(cast, setting).get_json()["id"]
+    browser = cast.browser("kz_member")
+    grown = {"events": 1, "instructions": 0}
+
+    def grow_to(total: int) -> None:
+        for _ in range(grown["events"], total):
+            assert custody(cast, eid, "kz_member", type="examined", place="Астана").status_code == 201
+        for number in range(grown["instructions"], total):
+            case = cast.api.post(f"/api/v1/groups/{setting['gid']}/cases", json={
+                "party": "BY", "number": f"№ {number}", "opened_on": "2025-01-01", "articles": "ст. 212",
+                "summary": "Хищения", "handling_investigator_id": cast.ids["by_head"]}, headers=cast.headers["by_head"])
+            assert case.status_code == 201, case.get_json()
+            with cast.app.app_context():
+                db.session.add(Instruction(
+                    group_id=setting["gid"], from_team_id=setting["teams"]["BY"], to_team_id=setting["teams"]["KZ"],
+                    case_id=case.get_json()["id"], actions=["Допрос"], body=f"Поручение {number}", due_on=TODAY,
+                    status=InstructionStatus.SENT, created_by_id=cast.ids["by_head"]))
+                db.session.commit()
+        grown.update(events=total, instructions=total)
+
+    def page():
+        return browser.get(f"/evidence/{eid}", headers=EN)
+
+    grow_to(FEW)
+    page()
+    with_few = statements(page)
+    grow_to(MANY)
+    assert statements(page) == with_few
+    shown = page().get_data(as_text=True)
+    assert 'id="chain-badge">chain verified</span>' in shown
+    assert shown.count(": Допрос</option>") == MANY
