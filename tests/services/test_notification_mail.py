@@ -192,13 +192,19 @@ def test_server_down_the_mail_waits_and_goes_once_when_it_is_back(cast, smtp, cl
     assert row.sent_at is not None and row.attempts == 3
 
 
-def test_a_mailbox_refused_for_good_is_not_tried_again_and_the_notice_stays(cast, smtp, clock):
+def _mention_refused_for_good(cast, smtp):
+    """The member's mention mailed to a server that knows no such mailbox; the group."""
     smtp.mailbox = NoSuchMailbox()
     smtp.start()
     group = active_group_with_member(cast)
     _choose(cast, "kz_member", "nobody@example.kz", mention="immediate")
     _mention(cast, group, "general", f"@{cast.people['kz_member'].username} срочно")
     assert _mail_run(cast).endswith("1 refused for good\n")
+    return group
+
+
+def test_a_mailbox_refused_for_good_is_not_tried_again_and_the_notice_stays(cast, smtp, clock):
+    _mention_refused_for_good(cast, smtp)
     assert _outbox(cast) == []
     clock.advance(hours=2)
     assert _mail_run(cast).startswith("0 mail(s) sent, 0 left")
@@ -211,12 +217,7 @@ def test_a_mailbox_refused_for_good_is_not_tried_again_and_the_notice_stays(cast
 
 
 def test_a_refused_address_is_shown_to_its_owner_and_not_mailed_until_given_again(cast, smtp, clock):
-    smtp.mailbox = NoSuchMailbox()
-    smtp.start()
-    group = active_group_with_member(cast)
-    _choose(cast, "kz_member", "nobody@example.kz", mention="immediate")
-    _mention(cast, group, "general", f"@{cast.people['kz_member'].username} срочно")
-    assert _mail_run(cast).endswith("1 refused for good\n")
+    group = _mention_refused_for_good(cast, smtp)
     chosen = cast.api.get("/api/v1/me/notification-preferences", headers=cast.headers["kz_member"]).get_json()
     assert chosen["email_refused_at"] is not None and "550" in chosen["email_refused"]
     page = cast.browser("kz_member").get("/account/notifications").get_data(as_text=True)
