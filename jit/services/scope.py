@@ -14,12 +14,11 @@ from typing import Protocol, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, or_, select, true
-from sqlalchemy.orm import selectinload
 
 from jit import notify
 from jit.compliance import engine
 from jit.extensions import db
-from jit.models import GroupEvent, GroupStatus, JointGroup, Membership, NationalTeam, Role, User
+from jit.models import GroupEvent, GroupStatus, JointGroup, Membership, Role, User
 from jit.models.types import utcnow
 from jit.services import authz
 from jit.services.audit import note
@@ -31,7 +30,7 @@ Record = TypeVar("Record")
 TERM_RULE = "AGR-TERM"
 # A group comes with its teams' members and their accounts: the rules read the memberships, and the
 # pages name the members (one statement for them all, not one per person).
-WITH_MEMBERS = selectinload(JointGroup.teams).selectinload(NationalTeam.memberships).selectinload(Membership.user)
+WITH_MEMBERS = authz.group_access().selectinload(Membership.user)
 
 
 def today() -> date:
