@@ -405,10 +405,19 @@ def live_server(app):
     # in this thread, and the test ends when every handler has deleted its socket's row.
     for client in list(sockets_server.eio.sockets.values()):
         client.close(wait=False, abort=True)
+    assert wait_until(lambda: not _open_socket_rows(app), timeout=10), \
+        "a socket's disconnect handler was still running after the test"
+
+
+def _open_socket_rows(app) -> int:
+    """The connection rows left, read in a transaction of its own: on SQLite every transaction takes
+    the write lock (BEGIN IMMEDIATE), so one held across the polls would keep out the very disconnect
+    handler (in engine.io's thread) that is being waited for, until its busy timeout fails it."""
     with app.app_context():
-        left = wait_until(lambda: not db.session.scalar(text("SELECT count(*) FROM socket_connections")), timeout=10)
-        db.session.remove()
-    assert left, "a socket's disconnect handler was still running after the test"
+        try:
+            return db.session.scalar(text("SELECT count(*) FROM socket_connections"))
+        finally:
+            db.session.remove()
 
 
 def wait_until(condition, timeout: float = 20.0) -> bool:
