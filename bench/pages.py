@@ -9,15 +9,19 @@ evidence item of the main group, the legal dashboard, register, one request, sta
 the audit trail, the account and the admin pages; plus the task list of the JSON API. A page the
 role may not open (403, 404) is left out. Then `bench/seed.py` grows the same database to ten times
 the demo (10 groups, 500 members, 20,000 tasks, 5,000 instructions, 1,000 evidence items, 100,000
-messages, 89,000 register requests) and the same pages are opened again.
+messages, 89,000 register requests) and the same pages are opened again; then it grows a tenth more
+(eleven times the demo) and they are opened a third time.
 
 The app's objects are frozen out of the garbage collector once it is built, as `wsgi.py` does for a
 server. For each page: the server time (median and 95th percentile of `--runs` requests through
 the test client, after one warm-up) and the SQL statements one request executes (a `before_cursor_execute`
-listener), at both sizes. The statements that keep the audit ledger's Merkle tree are counted apart
+listener), at each size. The statements that keep the audit ledger's Merkle tree are counted apart
 (how many nodes an append reads depends on the ledger's size, not on the page). A page's own count
-must not grow with the data (no N+1): the exit status is 1 when one does, or when a page's p95 at
-ten times the demo is over the budget (250 ms; on PostgreSQL, the target).
+must not grow with the data (no N+1): it must be the same at ten and at eleven times the demo, where
+every list the page shows is as full as the other (from the demo to ten times it, a list the demo
+leaves empty fills, and its loader runs once: such a change is printed, not a failure). The exit
+status is 1 when a count changes from 10x to 11x, or when a page's p95 at ten times the demo is over
+the budget (250 ms; on PostgreSQL, the target).
 
 Not a test, and not run by `make test`. From the project root (niced, it shares the machine):
 
@@ -29,7 +33,7 @@ SQLite (a fresh file) unless `--no-sqlite`; with `--postgres` also a fresh Postg
 pages whose path contains TEXT (with `--exact`, the page whose path is TEXT: `--only / --exact`, the
 home). Loading and growing take about ten minutes per backend here: `--keep DIR` keeps the grown
 databases (the PostgreSQL one as `jit_bench_pages`) and their files in DIR, and `--again DIR`
-measures them again as they are, at ten times the demo only (after a change to a page,
+measures them again as they are, at eleven times the demo, one size only (after a change to a page,
 say; migrations written since are applied first).
 """
 
@@ -84,6 +88,10 @@ from jit.models import (
 SEED = 2015
 KEPT_DATABASE = "jit_bench_pages"
 BUDGET_MS = 250
+# (label, size to grow to first): the demo, ten times it (the budget's size), a tenth more (the
+# statement counts' check); a kept run's database is measured as it is.
+STEPS = (("demo", None), ("10x", seed.TEN_TIMES_DEMO), ("11x", seed.ELEVEN_TIMES_DEMO))
+AGAIN_STEPS = (("as kept", None),)
 LEDGER_TABLES = re.compile(r"\bledger_(heads|nodes|checkpoints)\b")
 # One demo account per role.
 ROLES = {"admin": "admin", "group head": "v.sokolov", "national head": "a.nurlanov", "member": "d.seitkali",
@@ -207,8 +215,8 @@ def kept_database(admin_url: str, *, fresh: bool) -> Iterator[str]:
 
 def run_backend(backend: str, url: str, directory: Path, runs: int, only: Callable[[str], bool], *,
                 again: bool = False) -> Run:
-    """Load the demo, measure, grow to ten times it, measure again; `again`: measure a kept run's
-    database as it is (grown already)."""
+    """Load the demo, measure, grow to ten and then eleven times it, measuring at each size; `again`:
+    measure a kept run's database as it is (grown already)."""
     # Generated data for a benchmark, not security: the same seed gives every backend the same data.
     rng = random.Random(SEED)  # noqa: S311
     app = create_app(TestingConfig(SQLALCHEMY_DATABASE_URI=url,
@@ -229,12 +237,12 @@ def run_backend(backend: str, url: str, directory: Path, runs: int, only: Callab
     paths = [path for path in demo_paths(app) if only(path)]
     browsers = {role: sign_in_browser(app, username) for role, username in ROLES.items()}
     run = Run(backend)
-    for step in ("ten times the demo",) if again else ("demo", "ten times the demo"):
-        if step != "demo" and not again:
+    for step, target in AGAIN_STEPS if again else STEPS:
+        if target is not None:
             print(f"   {backend}: growing to {step} ...", end=" ", flush=True)
             start = time.perf_counter()
             with app.app_context():
-                seed.grow(seed.TEN_TIMES_DEMO, rng)
+                seed.grow(target, rng)
                 # A server's autovacuum analyses a table soon after such growth; measured at once, the
                 # planner would still see the demo's row counts and choose plans for them.
                 db.session.execute(text("ANALYZE"))
@@ -245,7 +253,7 @@ def run_backend(backend: str, url: str, directory: Path, runs: int, only: Callab
         print(f"   {backend}: measuring at {step} ...", flush=True)
         for role, browser in browsers.items():
             for path in paths:
-                if step == "demo" or again or (role, path) in run.figures:
+                if len(run.sizes) == 1 or (role, path) in run.figures:
                     figure = measure(app, browser, path, runs)
                     if figure is not None:
                         run.figures.setdefault((role, path), []).append(figure)
@@ -257,7 +265,7 @@ def run_backend(backend: str, url: str, directory: Path, runs: int, only: Callab
 
 def print_run(run: Run) -> bool:
     """The backend's table; True when no page's statement count grows and every p95 is in the budget."""
-    labels = ("demo", "10x")[-len(run.sizes):]
+    labels = [label for label, _ in (AGAIN_STEPS if len(run.sizes) == 1 else STEPS)]
     for label, size in zip(labels, run.sizes, strict=True):
         print(f"\n{run.backend} {label}: {size.groups} groups, {size.members:,} users, {size.tasks:,} tasks, "
               f"{size.instructions:,} instructions, {size.evidence:,} evidence items, {size.messages:,} messages, "
@@ -268,11 +276,15 @@ def print_run(run: Run) -> bool:
     for (role, path), figures in run.figures.items():
         cells = "".join(f"{f.median_ms:16.1f}{f.p95_ms:7.1f}{f'{f.statements}+{f.ledger_statements}':>7}"
                         for f in figures)
-        grows = len({f.statements for f in figures}) > 1
-        slow = figures[-1].p95_ms > BUDGET_MS
+        # Counts are compared at 10x and 11x (from the demo's to 10x's a list that was empty may have
+        # filled, which costs its loader once: printed, not a failure); 10x and 11x have
+        # the same data shape, so any change there depends on the data.
         lost = len(figures) < len(run.sizes)
-        fine &= not grows and not slow and not lost
-        flags = " ".join(flag for flag, on in (("GROWS", grows), ("SLOW", slow), ("LOST", lost)) if on)
+        ten, eleven = (figures[1].statements, figures[2].statements) if len(figures) == 3 else (0, 0)
+        slow = not lost and figures[labels.index("10x") if "10x" in labels else 0].p95_ms > BUDGET_MS
+        fine &= ten == eleven and not slow and not lost
+        flags = " ".join(flag for flag, on in (("GROWS", eleven > ten), ("SHRINKS", eleven < ten), ("SLOW", slow),
+                                               ("LOST", lost)) if on)
         print(f"{f'{role:<14}{path}':<{width}}{cells}  {flags}")
     return fine
 
@@ -290,7 +302,7 @@ def main() -> int:
                         help="keep the grown databases and their files in DIR (the PostgreSQL one as "
                              f"{KEPT_DATABASE}), to measure them again with --again")
     parser.add_argument("--again", type=Path, metavar="DIR",
-                        help="measure the databases a --keep run left in DIR, as they are (ten times the demo)")
+                        help="measure the databases a --keep run left in DIR, as they are (eleven times the demo)")
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -324,7 +336,7 @@ def main() -> int:
                                             again=bool(args.again)))
     fine = all([print_run(run) for run in runs])
     print(f"\nSummary: {'every page within' if fine else 'NOT every page within'} {BUDGET_MS} ms (p95) at ten "
-          "times the demo, with statement counts that do not grow.")
+          "times the demo, with statement counts the same at ten and at eleven times it.")
     return 0 if fine else 1
 
 
