@@ -14,6 +14,7 @@ from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from jit import notify
 from jit.extensions import db
@@ -77,7 +78,10 @@ def national_heads(group: JointGroup) -> list[int]:
 
 def may_see(user: User, object_type: str, object_id: int) -> bool:
     """Whether `user` may see the object now (as the object's own read use case would decide)."""
-    subject = db.session.get(MODELS[object_type], object_id)
+    return _may_see_record(user, db.session.get(MODELS[object_type], object_id))
+
+
+def _may_see_record(user: User, subject) -> bool:
     if subject is None or not user.active:
         return False
     if isinstance(subject, Message):
@@ -89,6 +93,28 @@ def may_see(user: User, object_type: str, object_id: int) -> bool:
 
 def _visible(user: User, notification: Notification) -> bool:
     return notification.kind == KEPT_AFTER_REMOVAL or may_see(user, notification.object_type, notification.object_id)
+
+
+def _access_loaded(model) -> tuple:
+    """Loader options for what `may_see` reads of a notice's object."""
+    if model is Message:
+        return (selectinload(Message.channel), *authz.channel_access(Message.channel))
+    if model is JointGroup:
+        return (authz.group_access(),)
+    return () if model is LegalRequest else (authz.group_access(model.group),)
+
+
+def _still_visible(user: User, notifications: list[Notification]) -> list[Notification]:
+    """The notices whose objects `user` may still see, their objects and what `may_see` reads of them
+    loaded in one statement per kind of object and relation (not per notice)."""
+    wanted: dict[str, set[int]] = {}
+    for notification in notifications:
+        wanted.setdefault(notification.object_type, set()).add(notification.object_id)
+    objects = {(object_type, record.id): record for object_type, ids in wanted.items()
+               for record in db.session.scalars(select(MODELS[object_type]).where(MODELS[object_type].id.in_(ids))
+                                                .options(*_access_loaded(MODELS[object_type])))}
+    return [notification for notification in notifications if notification.kind == KEPT_AFTER_REMOVAL
+            or _may_see_record(user, objects.get((notification.object_type, notification.object_id)))]
 
 
 # --- telling ---------------------------------------------------------------------------------
@@ -206,12 +232,14 @@ def inbox(actor: User | None, *, unread: bool = False, kind: str | None = None, 
         stmt = stmt.where(Notification.kind == kind)
     if group_id is not None:
         stmt = stmt.where(Notification.group_id == group_id)
-    page = paginate(stmt, Notification.id, limit=limit, cursor=cursor, descending=True)
-    page.items = [item for item in page.items if _visible(actor, item)]
+    page = paginate(stmt.options(selectinload(Notification.actor)), Notification.id, limit=limit, cursor=cursor,
+                    descending=True)
+    page.items = _still_visible(actor, page.items)
     note(unread=unread, kind=kind, group_id=group_id)
     mentioned = select(Notification.group_id).where(Notification.recipient_id == actor.id).distinct()
     groups = [group for group in db.session.scalars(select(JointGroup).where(JointGroup.id.in_(mentioned))
-                                                    .order_by(JointGroup.code)) if authz.can_view_group(actor, group)]
+                                                    .options(authz.group_access()).order_by(JointGroup.code))
+              if authz.can_view_group(actor, group)]
     return Inbox(page=page, unread=unread_count(actor), groups=groups)
 
 

@@ -152,6 +152,22 @@ def test_my_work(statements, work, cast):
     assert page.count('href="/tasks/') == MANY - CLOSED and page.count('href="/instructions/') == MANY
 
 
+@pytest.mark.parametrize("path", ["/notifications", "/api/v1/notifications"])
+def test_inbox(statements, work, cast, path):
+    """Each task set for kz_member is a notice in their inbox, checked against its task's group."""
+    browser = cast.browser("kz_member")
+
+    def inbox():
+        return browser.get(path) if path.startswith("/notifications") else cast.api.get(
+            path, headers=cast.headers["kz_member"])
+
+    _same_with_many(statements, work, inbox)
+    if path.startswith("/api/"):
+        assert sum(item["kind"] == "task.assigned" for item in inbox().get_json()["items"]) == MANY
+    else:
+        assert inbox().get_data(as_text=True).count('href="/tasks/') == MANY
+
+
 @pytest.mark.parametrize("path", ["/api/v1/groups?limit=100", "/groups/"])
 def test_group_list(statements, cast, path):
     """Groups with their teams and national heads, listed through the API and on the page."""
