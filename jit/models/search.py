@@ -1,6 +1,7 @@
 """The search index: one row per searchable record, written in the record's transaction
 (jit/search/sync.py). Derived data, rebuilt by `flask jit search reindex`; the full-text index over
-`terms` is a GIN index on PostgreSQL and the FTS5 table `search_fts` on SQLite (migration 0016_search)."""
+`terms` is a GIN index on PostgreSQL and the FTS5 table `search_fts` on SQLite (migrations 0016_search,
+0020_search_scope)."""
 
 from __future__ import annotations
 
@@ -34,3 +35,6 @@ class SearchEntry(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)  # the searchable text as written, for the highlighted fragment
     terms: Mapped[str] = mapped_column(Text)  # jit.search.text.index_terms of title and body
+    # Who may read it, as one token (jit.search.documents.scope_token): on SQLite a column of the
+    # full-text index, so that a query ranks only what the caller may read.
+    scope: Mapped[str] = mapped_column(String(24), server_default="")

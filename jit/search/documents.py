@@ -44,7 +44,22 @@ def _entry(kind: str, object_id: int, *, title: str, texts: list[str | None], cr
     return {"kind": kind, "object_id": object_id, "group_id": group_id, "channel_id": channel_id,
             "keeper_authority_id": keeper_authority_id, "party_code": party_code, "author_id": author_id,
             "created_at": created_at, "title": title[:TITLE_LIMIT], "body": body,
-            "terms": index_terms(title, body)}
+            "terms": index_terms(title, body),
+            "scope": scope_token(kind, group_id=group_id, channel_id=channel_id,
+                                 keeper_authority_id=keeper_authority_id)}
+
+
+def scope_token(kind: str, *, group_id: int | None = None, channel_id: int | None = None,
+                keeper_authority_id: int | None = None) -> str:
+    """What reading an entry depends on, as one token: a message its channel (`c7`), a register
+    entry its keeping authority (`a3`), a person `p` (whom one may find is decided apart), any other
+    record its group (`g2`). Fixed for the record's life: a change of rights changes the tokens a
+    caller is given, never an entry."""
+    if kind == "message":
+        return f"c{channel_id}"
+    if kind == "request":
+        return f"a{keeper_authority_id}"
+    return "p" if kind == "person" else f"g{group_id}"
 
 
 def _team_party(session: Session, team_id: int | None) -> str | None:

@@ -1,11 +1,12 @@
 """The index's two back ends behind one interface: writing entries and matching a query.
 
-PostgreSQL: a GIN index on `to_tsvector('simple', terms)` (the terms are stemmed already; 'simple'
-only splits them), queried with prefix `to_tsquery` and ranked by `ts_rank`. SQLite: the FTS5
-table `search_fts` (kept in step with `search_entries` by triggers), queried with prefix MATCH and
-ranked by bm25. Both match the same terms the same way, so they find the same records; an entry
-matching more of a query's terms comes first on both, the back end's relevance only orders those
-matching as many.
+PostgreSQL: a GIN index on the stored `to_tsvector('simple', terms)` (the terms are stemmed already;
+'simple' only splits them), queried with prefix `to_tsquery` and ranked by `ts_rank`. SQLite: the
+FTS5 table `search_fts` over the terms and the scope token (kept in step with `search_entries` by
+triggers), queried with prefix MATCH within the caller's scope and ranked by bm25.
+
+Both match the same terms the same way, so they find the same records; an entry matching more of a
+query's terms comes first on both, the back end's relevance only orders those matching as many.
 """
 
 from __future__ import annotations
@@ -40,11 +41,15 @@ GIN_INDEX = "ix_search_entries_terms"
 _fts = table(FTS_TABLE, column("rowid"))
 
 
+TERMS_VECTOR = "terms_vector"  # PostgreSQL's: the terms' tsvector, generated and stored
+_terms_vector = literal_column(f"search_entries.{TERMS_VECTOR}")
+
+
 def outside_models(name: str | None) -> bool:
-    """Whether a table or index is the full-text index of one back end (SQLite's FTS5 table and its
-    shadow tables, PostgreSQL's GIN expression index): the migration makes them, the models, which
-    describe what both back ends share, do not."""
-    return name is not None and (name in (FTS_TABLE, GIN_INDEX) or name.startswith(f"{FTS_TABLE}_"))
+    """Whether a table, column or index is the full-text index of one back end (SQLite's FTS5 table
+    and its shadow tables, PostgreSQL's stored tsvector and its GIN index): the migrations make them,
+    the models, which describe what both back ends share, do not."""
+    return name is not None and (name in (FTS_TABLE, GIN_INDEX, TERMS_VECTOR) or name.startswith(f"{FTS_TABLE}_"))
 
 
 def replace(session: Session, kind: str, object_ids: Iterable[int]) -> int:
@@ -104,10 +109,13 @@ class Matching:
     relevance: ColumnElement
 
 
-def matching(session: Session, query: Query) -> Matching:
+def matching(session: Session, query: Query, scopes: Iterable[str] | None = None) -> Matching:
+    """`scopes`: the scope tokens (jit.search.documents.scope_token) of what the caller may read, which
+    SQLite's full-text index narrows to before it ranks (None: everything). The caller still confines
+    the entries to what it may read: the tokens only spare the index the work on the others. On
+    PostgreSQL the planner narrows by the scope's own indexes."""
     if session.get_bind().dialect.name == "postgresql":
-        # Spelled as the GIN index is, so the planner uses it.
-        vector = func.to_tsvector(literal_column("'simple'::regconfig"), SearchEntry.terms)
+        vector = _terms_vector
 
         def tsquery(expression: str) -> ColumnElement:
             return func.to_tsquery(literal_column("'simple'::regconfig"), expression)
@@ -117,12 +125,16 @@ def matching(session: Session, query: Query) -> Matching:
                         _terms_matched([vector.op("@@")(tsquery(_tsquery_term(term))) for term in query.terms]),
                         func.ts_rank(vector, any_term))
 
-    def fts_match(expression: str) -> ColumnElement:
-        return literal_column(FTS_TABLE).op("MATCH")(literal(expression))
+    # Scope tokens are letters and digits (nothing to escape); a query's terms look in `terms` only.
+    in_scope = "" if scopes is None else " AND scope : (" + " OR ".join(f'"{token}"' for token in scopes) + ")"
+
+    def fts_match(terms: str) -> ColumnElement:
+        return literal_column(FTS_TABLE).op("MATCH")(literal(f"terms : ({terms}){in_scope}"))
 
     # One MATCH per term, each run once over the FTS index (not once per entry), then looked up by id.
     each_term = [SearchEntry.id.in_(select(_fts.c.rowid).where(fts_match(_fts5_term(term))).correlate(None))
                  for term in query.terms]
+    # The scope column weighs nothing in the ranking (bm25's weight per column).
     return Matching(select(SearchEntry).join(_fts, _fts.c.rowid == SearchEntry.id)
                     .where(fts_match(" OR ".join(_fts5_term(term) for term in query.terms))),
-                    _terms_matched(each_term), -func.bm25(literal_column(FTS_TABLE)))
+                    _terms_matched(each_term), -func.bm25(literal_column(FTS_TABLE), 1.0, 0.0))

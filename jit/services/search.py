@@ -21,7 +21,7 @@ from jit.extensions import db
 from jit.models import Channel, JointGroup, LegalRequest, Membership, Party, Role, SearchEntry, TaskComment, User
 from jit.search import index
 from jit.search import sync as index_sync
-from jit.search.documents import GROUP_KINDS, KINDS
+from jit.search.documents import GROUP_KINDS, KINDS, scope_token
 from jit.search.text import highlight, parse_query
 from jit.services import authz, scope, values
 from jit.services.audit import note, use_case
@@ -70,9 +70,19 @@ class Access:
     register: ColumnElement | None  # the register entries they may read (None: none)
     colleagues: Select | None  # the ids of the people they may find besides themselves (None: everyone)
     actor_id: int
+    authority_id: int | None
 
     def may_find_person(self, user_id: ColumnElement) -> ColumnElement:
         return true() if self.colleagues is None else or_(user_id == self.actor_id, user_id.in_(self.colleagues))
+
+    def scopes(self) -> list[str] | None:
+        """The scope tokens of what they may read (None: everything, an admin's)."""
+        if self.colleagues is None:
+            return None
+        register = [] if self.register is None else [scope_token("request", keeper_authority_id=self.authority_id)]
+        return [*(scope_token("task", group_id=group_id) for group_id in sorted(self.group_ids)),
+                *(scope_token("message", channel_id=channel_id) for channel_id in sorted(self.channel_ids)),
+                *register, scope_token("person")]
 
     def clause(self) -> ColumnElement:
         parts = [and_(SearchEntry.kind.in_(GROUP_KINDS), SearchEntry.group_id.in_(self.group_ids)),
@@ -97,7 +107,7 @@ def access_of(actor: User) -> Access:
         colleagues = select(Membership.user_id).where(Membership.group_id.in_(group_ids), Membership.ends_on.is_(None))
     return Access(groups=groups, group_ids=group_ids,
                   channel_ids=frozenset(channel.id for channel in channels if authz.can_read_channel(actor, channel)),
-                  register=register, colleagues=colleagues, actor_id=actor.id)
+                  register=register, colleagues=colleagues, actor_id=actor.id, authority_id=actor.authority_id)
 
 
 def _day_start(day: date) -> datetime:
@@ -145,7 +155,7 @@ def search(actor: User | None, q: str, *, kind: str | None = None, group_id: int
     if group_id is not None and group_id not in access.group_ids:
         raise NotFound()
     query = parse_query(q)
-    matching = index.matching(db.session, query)
+    matching = index.matching(db.session, query, access.scopes())
     stmt = matching.stmt.where(access.clause())
     if group_id is not None:
         stmt = stmt.where(SearchEntry.group_id == group_id)

@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select
 
 from jit.extensions import db
 from jit.models import LegalRequest, SearchEntry, User
+from jit.search.documents import scope_token
 from jit.services import search
 from tests.groups_support import activate_with_case
 from tests.search_support import found
@@ -27,7 +28,8 @@ def test_reindex_rebuilds_lost_entries_drops_stale_ones_and_shows_progress(app, 
         assert {("task", task["id"]), ("case", case_id), ("person", cast.ids["kz_head"])} <= indexed
         db.session.execute(delete(SearchEntry))
         db.session.add(SearchEntry(kind="task", object_id=999, group_id=group["id"], created_at=datetime.now(UTC),
-                                   title="Удалённая задача", body="", terms="выемк"))
+                                   title="Удалённая задача", body="", terms="выемк",
+                                   scope=scope_token("task", group_id=group["id"])))
         db.session.commit()
     assert found(cast, "creator", "выемка") == {("task", 999)}  # a stale entry, no longer the task's
 
