@@ -1,7 +1,8 @@
 """The index's two back ends behind one interface: writing entries and matching a query.
 
-PostgreSQL: a GIN index on the stored `to_tsvector('simple', terms)` (the terms are stemmed already;
-'simple' only splits them), queried with prefix `to_tsquery` and ranked by `ts_rank`. SQLite: the
+PostgreSQL: a GIN index on a stored tsvector of the terms, each prefixed by the entry's scope token
+(`g7_допрос`: the terms are stemmed already, and taken as written), queried with a prefix tsquery of
+each word in each of the caller's scopes and ranked by `ts_rank`. SQLite: the
 FTS5 table `search_fts` over the terms and the scope token (kept in step with `search_entries` by
 triggers), queried with prefix MATCH within the caller's scope and ranked by bm25.
 
@@ -20,6 +21,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     case,
+    cast,
     column,
     delete,
     event,
@@ -30,6 +32,7 @@ from sqlalchemy import (
     select,
     table,
 )
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import Session
 
 from jit.models import SearchEntry
@@ -87,8 +90,9 @@ def _fts5_term(term: tuple[str, ...]) -> str:
     return "(" + " OR ".join(f'"{prefix}"*' for prefix in term) + ")"
 
 
-def _tsquery_term(term: tuple[str, ...]) -> str:
-    return "(" + " | ".join(f"'{prefix}':*" for prefix in term) + ")"
+def _tsquery_term(term: tuple[str, ...], scopes: Iterable[str]) -> str:
+    # The stored vector's lexemes are the terms prefixed by their entry's scope token (`g7_допрос`).
+    return "(" + " | ".join(f"'{scope}_{prefix}':*" for scope in scopes for prefix in term) + ")"
 
 
 def _terms_matched(matches: list[ColumnElement]) -> ColumnElement | None:
@@ -109,24 +113,25 @@ class Matching:
     relevance: ColumnElement
 
 
-def matching(session: Session, query: Query, scopes: Iterable[str] | None = None) -> Matching:
+def matching(session: Session, query: Query, scopes: Iterable[str]) -> Matching:
     """`scopes`: the scope tokens (jit.search.documents.scope_token) of what the caller may read, which
-    SQLite's full-text index narrows to before it ranks (None: everything). The caller still confines
-    the entries to what it may read: the tokens only spare the index the work on the others. On
-    PostgreSQL the planner narrows by the scope's own indexes."""
+    the full-text index looks in only. The caller still confines the entries to what it may read: the
+    tokens spare the index the work on the others."""
     if session.get_bind().dialect.name == "postgresql":
-        vector = _terms_vector
+        scopes = list(scopes)
 
         def tsquery(expression: str) -> ColumnElement:
-            return func.to_tsquery(literal_column("'simple'::regconfig"), expression)
+            # Read as written (no text search configuration): the lexemes are made already.
+            return cast(literal(expression), TSQUERY)
 
-        any_term = tsquery(" | ".join(_tsquery_term(term) for term in query.terms))
-        return Matching(select(SearchEntry).where(vector.op("@@")(any_term)),
-                        _terms_matched([vector.op("@@")(tsquery(_tsquery_term(term))) for term in query.terms]),
-                        func.ts_rank(vector, any_term))
+        any_term = tsquery(" | ".join(_tsquery_term(term, scopes) for term in query.terms))
+        return Matching(select(SearchEntry).where(_terms_vector.op("@@")(any_term)),
+                        _terms_matched([_terms_vector.op("@@")(tsquery(_tsquery_term(term, scopes)))
+                                        for term in query.terms]),
+                        func.ts_rank(_terms_vector, any_term))
 
     # Scope tokens are letters and digits (nothing to escape); a query's terms look in `terms` only.
-    in_scope = "" if scopes is None else " AND scope : (" + " OR ".join(f'"{token}"' for token in scopes) + ")"
+    in_scope = " AND scope : (" + " OR ".join(f'"{token}"' for token in scopes) + ")"
 
     def fts_match(terms: str) -> ColumnElement:
         return literal_column(FTS_TABLE).op("MATCH")(literal(f"terms : ({terms}){in_scope}"))

@@ -18,7 +18,18 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.orm import lazyload, selectinload
 
 from jit.extensions import db
-from jit.models import Channel, JointGroup, LegalRequest, Membership, Party, Role, SearchEntry, TaskComment, User
+from jit.models import (
+    Authority,
+    Channel,
+    JointGroup,
+    LegalRequest,
+    Membership,
+    Party,
+    Role,
+    SearchEntry,
+    TaskComment,
+    User,
+)
 from jit.search import index
 from jit.search import sync as index_sync
 from jit.search.documents import GROUP_KINDS, KINDS, scope_token
@@ -70,19 +81,17 @@ class Access:
     register: ColumnElement | None  # the register entries they may read (None: none)
     colleagues: Select | None  # the ids of the people they may find besides themselves (None: everyone)
     actor_id: int
-    authority_id: int | None
+    registers: list[int]  # the authorities whose register they may read
 
     def may_find_person(self, user_id: ColumnElement) -> ColumnElement:
         return true() if self.colleagues is None else or_(user_id == self.actor_id, user_id.in_(self.colleagues))
 
-    def scopes(self) -> list[str] | None:
-        """The scope tokens of what they may read (None: everything, an admin's)."""
-        if self.colleagues is None:
-            return None
-        register = [] if self.register is None else [scope_token("request", keeper_authority_id=self.authority_id)]
+    def scopes(self) -> list[str]:
+        """The scope tokens (jit.search.documents.scope_token) of what they may read."""
         return [*(scope_token("task", group_id=group_id) for group_id in sorted(self.group_ids)),
                 *(scope_token("message", channel_id=channel_id) for channel_id in sorted(self.channel_ids)),
-                *register, scope_token("person")]
+                *(scope_token("request", keeper_authority_id=keeper) for keeper in self.registers),
+                scope_token("person")]
 
     def clause(self) -> ColumnElement:
         parts = [and_(SearchEntry.kind.in_(GROUP_KINDS), SearchEntry.group_id.in_(self.group_ids)),
@@ -101,13 +110,15 @@ def access_of(actor: User) -> Access:
                                   .options(selectinload(Channel.members))) if group_ids else []
     if actor.has_role(Role.ADMIN):
         register, colleagues = true(), None
+        registers = list(db.session.scalars(select(Authority.id).order_by(Authority.id)))
     else:
         register = (SearchEntry.keeper_authority_id == actor.authority_id) if authz.keeps_register(actor) else None
+        registers = [] if register is None else [actor.authority_id]
         # The current members of the groups they see.
         colleagues = select(Membership.user_id).where(Membership.group_id.in_(group_ids), Membership.ends_on.is_(None))
     return Access(groups=groups, group_ids=group_ids,
                   channel_ids=frozenset(channel.id for channel in channels if authz.can_read_channel(actor, channel)),
-                  register=register, colleagues=colleagues, actor_id=actor.id, authority_id=actor.authority_id)
+                  register=register, colleagues=colleagues, actor_id=actor.id, registers=registers)
 
 
 def _day_start(day: date) -> datetime:
