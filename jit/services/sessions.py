@@ -30,10 +30,6 @@ SEEN_RESOLUTION = timedelta(seconds=10)
 SIGNED_OUT, IDLE, EXPIRED, REVOKED, DEACTIVATED = "signed_out", "idle", "expired", "revoked", "deactivated"
 
 
-
-
-
-
 @use_case("auth.session_start")
 def start(actor: User | None) -> str:
     """Open a session for a user who just signed in; returns the key the cookie carries."""
