@@ -52,7 +52,6 @@ def me():
     return accounts.current_account(actor())
 
 
-
 @blp.route("/me/password", methods=["POST"])
 @blp.arguments(PasswordChangeSchema)
 @blp.response(204)

@@ -61,7 +61,6 @@ def load_register(people: dict[str, User], authority_ids: dict[str, int]) -> Non
         instrument_reason="Двусторонний договор о правовой помощи (по указанию руководства)", **common)
 
 
-
 def _load_bulk(keeper_id: int, legal_officer: User, *, kz_authority_id: int, today: date) -> None:
     """The outgoing story, and a few incoming requests from Kazakhstan for the other direction."""
     rng = random.Random(982)  # noqa: S311 - reproducible demo data, not a secret

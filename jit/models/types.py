@@ -31,7 +31,6 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
-
 def enum_values(kinds) -> list[str]:
     """For `Enum(..., values_callable=enum_values)`: store a member's value ("active"), as the
     migrations declare, not SQLAlchemy's default, its name ("ACTIVE")."""

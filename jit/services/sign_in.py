@@ -47,8 +47,6 @@ def _failure_policy() -> tuple[int, timedelta, timedelta]:
             config["JIT_KNOWN_ADDRESS_TRUST"])
 
 
-
-
 @dataclass(frozen=True)
 class Attempt:
     """A sign-in attempt: which username, from where, when."""

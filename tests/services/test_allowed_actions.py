@@ -113,7 +113,6 @@ def test_an_instruction_offers_sending_to_its_requesting_head_and_answering_to_t
             instructions.transition(person(cast, "kz_head"), iid, to="accepted", version=load().version)
 
 
-
 def test_a_task_is_edited_by_its_setters_moved_by_its_assignees_and_commented_by_members(cast, setting):
     gid = setting["gid"]
     with cast.app.app_context():
