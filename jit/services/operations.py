@@ -91,6 +91,7 @@ OPERATIONS: dict[str, Operation] = {
     "group.transition": Operation(_l("Changing a group's status")),
     "group.transition_check": _view(_l("Checking what a group's status change needs")),
     "group.update": Operation(_l("Changing a group's details")),
+    "identifier.graph": _view(_l("Viewing a group's identifier link chart")),
     "identifier.inquire": Operation(_l("Sending a match inquiry to the group holding an identifier")),
     "identifier.inquiries": _view(_l("Viewing match inquiries")),
     "identifier.inquiry_decide": Operation(_l("Deciding on a match inquiry")),
