@@ -39,10 +39,11 @@ from jit.models import (
     User,
 )
 from jit.models.types import utcnow
-from jit.services import authz, scope, values
+from jit.services import authz, notifications, scope, values
 from jit.services.audit import note, note_other_group, use_case
 from jit.services.errors import Conflict, Forbidden, Invalid, NotFound
 from jit.services.evidence.access import in_group, may_leave_group
+from jit.services.notification_kinds import INQUIRY_RECEIVED
 from jit.services.reminders import legal_officers
 
 # How many identifiers one call may record: a pasted list beyond it is refused as a whole (422).
@@ -542,6 +543,7 @@ def send_inquiry(actor: User | None, identifier_id: int, *, reason: str, case_id
          holder_authority_id=chosen.holder_authority.id)
     note_other_group(held.group_id, inquiring_group_id=group.id)
     _on_both_timelines(inquiry, actor, "identifier.inquiry_sent", "identifier.inquiry_received")
+    notifications.tell(INQUIRY_RECEIVED, held.group, _deciders(held), actor=actor)
     return _inquiry_view(actor, inquiry)
 
 

@@ -52,6 +52,13 @@ def _incoming(cast, who: str) -> list[int]:
     return [item["id"] for item in answer["items"]]
 
 
+def _told_of_inquiries(cast, who: str) -> list[dict]:
+    """`who`'s notices of match inquiries: (group, text)."""
+    answer = cast.api.get("/api/v1/notifications", query_string={"kind": "identifier.inquiry"},
+                          headers={**cast.headers[who], "Accept-Language": "en"}).get_json()
+    return [(item["group_id"], item["text"]) for item in answer["items"]]
+
+
 def _trail(operation: str) -> dict[int, dict]:
     """The details of each group's event of `operation`, by group."""
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.operation == operation,
@@ -104,6 +111,10 @@ def test_an_inquiry_to_a_closed_group_goes_to_its_former_heads_legal_officers(ca
     assert _incoming(cast, "creator") == _incoming(cast, "kz_head") == []
     assert (f"user:{cast.ids['by_legal']}", "identifier.inquiry_received") in {
         (room, event["type"]) for room, event in heard if event["group_id"] == holder_gid}
+    assert _told_of_inquiries(cast, "by_legal") == [
+        (holder_gid, f"Ольга Ковалёва sent a match inquiry about an identifier the group {holder['group']['code']} "
+                     "holds")]
+    assert _told_of_inquiries(cast, "kz_head") == _told_of_inquiries(cast, "creator") == []
     assert _decide(cast, inquiry["id"], "kz_head").status_code == 404
     assert _decide(cast, inquiry["id"], "by_legal").status_code == 200
     seen = cast.api.get(f"/api/v1/inquiries/{inquiry['id']}", headers=cast.headers["by_head"]).get_json()
@@ -125,7 +136,8 @@ def test_a_member_removed_from_the_holding_group_hears_nothing_of_its_inquiries(
     inquiry = _inquire(cast, setting, mine["id"])
     told = {room for room, event in heard if event["group_id"] == holder_gid}
     assert f"user:{cast.ids['kz_head']}" in told and f"user:{cast.ids['kz_member']}" not in told
-    assert _incoming(cast, "kz_member") == []
+    assert _incoming(cast, "kz_member") == [] and _told_of_inquiries(cast, "kz_member") == []
+    assert [group for group, _ in _told_of_inquiries(cast, "kz_head")] == [holder_gid]
     assert cast.api.get(f"/api/v1/inquiries/{inquiry['id']}", headers=cast.headers["kz_member"]).status_code == 404
     assert _decide(cast, inquiry["id"], "kz_member").status_code == 404
 
