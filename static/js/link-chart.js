@@ -3,6 +3,10 @@
 // is shown only once the script runs.
 import cytoscape from "../vendor/cytoscape/cytoscape.esm.min.js";
 
+// Cytoscape.js gives its container `position: relative` with an inline <style> of this id unless the page
+// has an element of that id: the page's CSP refuses inline styles, and app.css positions the container.
+const CYTOSCAPE_STYLESHEET_ID = "__________cytoscape_stylesheet";
+
 const figure = document.querySelector("[data-link-chart]");
 const source = document.getElementById("link-chart-data");
 
@@ -11,6 +15,11 @@ if (figure && source) {
   const styles = getComputedStyle(document.documentElement);
   const colour = (type) => styles.getPropertyValue(`--link-chart-${type}`).trim();
   figure.hidden = false;
+  if (!document.getElementById(CYTOSCAPE_STYLESHEET_ID)) {
+    const marker = document.createElement("meta");
+    marker.id = CYTOSCAPE_STYLESHEET_ID;
+    document.head.append(marker);
+  }
   cytoscape({
     container: figure.querySelector(".link-chart"),
     elements: [...nodes.map((node) => ({ data: node })), ...edges.map((edge) => ({ data: edge }))],
@@ -27,5 +36,6 @@ if (figure && source) {
     userPanningEnabled: false,
     userZoomingEnabled: false,
     boxSelectionEnabled: false,
+    maxZoom: 1.2, // a chart of a few nodes is not blown up to fill the frame
   });
 }
