@@ -225,6 +225,11 @@ def _answered_from(held: Identifier) -> IdentifierSighting:
     return _shared_sighting(held) or held.sightings[0]
 
 
+def _holder_of(held: Identifier) -> Authority:
+    """All the inquiring group learns of who holds `held`, before and after the answer."""
+    return _holder_authority(_answered_from(held))
+
+
 def _holder_authority(sighting: IdentifierSighting) -> Authority:
     """The recording team's authority (the group head's own, for a head outside the teams)."""
     return sighting.team.authority if sighting.team else sighting.recorded_by.authority
@@ -557,9 +562,8 @@ def _on_both_timelines(inquiry: IdentifierInquiry, actor: User, inquiring_kind: 
     """An inquiry's step on the timeline of each group, each naming the other side by its authority: the
     inquiring group's never names the holding group (that is the disclosure's to tell)."""
     held = inquiry.held_identifier
-    holder = _holder_authority(_answered_from(held))
     scope.record(inquiry.group, actor, inquiring_kind, also={inquiry.inquirer_id}, inquiry_id=inquiry.id,
-                 **_named(holder))
+                 **_named(_holder_of(held)))
     scope.record(held.group, actor, holding_kind, also=_deciders(held), inquiry_id=inquiry.id,
                  **_named(inquiry.inquirer.authority))
 
@@ -605,7 +609,7 @@ def _audited_side(actor: User, inquiry: IdentifierInquiry) -> dict:
     held = inquiry.held_identifier
     if actor.id in _deciders(held):
         return {"group_id": held.group_id, "inquiring_group_id": inquiry.group_id}
-    return {"group_id": inquiry.group_id, "holder_authority_id": _holder_authority(_answered_from(held)).id}
+    return {"group_id": inquiry.group_id, "holder_authority_id": _holder_of(held).id}
 
 
 @use_case("identifier.inquiry_read")
@@ -633,7 +637,7 @@ def decide_inquiry(actor: User | None, inquiry_id: int, *, disclose: bool, reaso
     # inquiring group's event names the holder's authority only.
     note(decision=inquiry.status.value)
     note_other_group(inquiry.group_id, decision=inquiry.status.value,
-                     holder_authority_id=_holder_authority(_answered_from(held)).id)
+                     holder_authority_id=_holder_of(held).id)
     kind = f"identifier.inquiry_{inquiry.status.value}"
     _on_both_timelines(inquiry, actor, kind, kind)
     return _inquiry_view(actor, inquiry)
