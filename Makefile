@@ -47,6 +47,9 @@ static/vendor/.copied: node_modules/.installed
 	cp node_modules/sortablejs/modular/sortable.esm.js static/vendor/sortablejs/
 	mkdir -p static/vendor/tom-select
 	cp node_modules/tom-select/dist/js/tom-select.complete.min.js node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css static/vendor/tom-select/
+	# The identifier link chart; as .js, which every server's MIME table knows (.mjs is not in all).
+	mkdir -p static/vendor/cytoscape
+	cp node_modules/cytoscape/dist/cytoscape.esm.min.mjs static/vendor/cytoscape/cytoscape.esm.min.js
 	# Read by the browser tests' accessibility checks (tests/browser/test_crawl.py), not by the pages.
 	mkdir -p static/vendor/axe-core
 	cp node_modules/axe-core/axe.min.js static/vendor/axe-core/

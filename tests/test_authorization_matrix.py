@@ -208,6 +208,7 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("evidence.designate", "POST"): Call(page_group_manager(), form={"designee-user_id": ""}),
     # identifier pages, on the active group, where the investigator persona is the Belarusian national head
     ("identifiers.index", "GET"): Call(page_group_reader(), path_keys={"gid": "active_gid"}),
+    ("identifiers.chart", "GET"): Call(page_group_reader(), path_keys={"gid": "active_gid"}),
     ("identifiers.new", "GET"): Call(page_group_reader(), path_keys={"gid": "active_gid"}),
     ("identifiers.records", "GET"): Call(page_group_reader(), path_keys={"gid": "active_gid"}),
     ("identifiers.new", "POST"): Call(page_group_manager(), path_keys={"gid": "active_gid"}, form=lambda ids: {
@@ -343,6 +344,7 @@ MATRIX: dict[tuple[str, str], Call] = {
     # evidence, on the active group, where the investigator persona is the Belarusian national head
     ("api_evidence.list_items", "GET"): Call(group_reader(), path_keys={"gid": "active_gid"}),
     ("api_identifiers.list_identifiers", "GET"): Call(group_reader(), path_keys={"gid": "active_gid"}),
+    ("api_identifiers.link_graph", "GET"): Call(group_reader(), path_keys={"gid": "active_gid"}),
     ("api_identifiers.record_identifier", "POST"): Call(group_manager(201), path_keys={"gid": "active_gid"},
                                                         json=lambda ids: {
         "kind": "imei", "value": "490154203237518", "case_id": ids["active_case_id"], "obtained_under": "Протокол",

@@ -15,8 +15,9 @@ from jit.api.schemas.identifiers import (
     InquiryListArgsSchema,
     InquiryListSchema,
     InquirySchema,
+    LinkGraphSchema,
 )
-from jit.services import identifiers
+from jit.services import identifier_links, identifiers
 
 blp = make_blueprint("api_identifiers", __name__,
                      "Identifiers (phones, cards, accounts, wallets...) and the records of a group they link.")
@@ -31,6 +32,15 @@ def list_identifiers(args, gid):
     """The group's register, newest first, card numbers masked; only identifiers seen in records the
     caller may read."""
     return {"items": identifiers.list_identifiers(actor(), gid, **args)}
+
+
+@blp.route("/groups/<int:gid>/identifiers/graph", methods=["GET"])
+@blp.response(200, LinkGraphSchema)
+@blp.alt_response(404, **GROUP_NOT_FOUND)
+def link_graph(gid):
+    """The group's link chart: its identifiers and the records they were seen in (an edge each), only
+    what the caller may read, card numbers masked."""
+    return identifier_links.link_graph(actor(), gid).as_data()
 
 
 @blp.route("/groups/<int:gid>/identifiers", methods=["POST"])

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -55,6 +55,7 @@ class _Record:
     object_id: str | None = None
     group_id: int | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    other_groups: dict[int, dict[str, Any]] = field(default_factory=dict)  # note_other_group
 
 
 _origin: ContextVar[Origin | None] = ContextVar("jit_audit_origin", default=None)
@@ -103,8 +104,20 @@ def note(*, actor: User | None = None, object_type: str | None = None, object_id
         record.object_id = str(object_id)
     if group_id is not None:
         record.group_id = group_id
-    record.details.update({key: value if isinstance(value, int | bool | None) else str(value)
-                           for key, value in details.items()})
+    record.details.update(_plain(details))
+
+
+def _plain(details: dict[str, Any]) -> dict[str, Any]:
+    return {key: value if isinstance(value, int | bool | None) else str(value) for key, value in details.items()}
+
+
+def note_other_group(group_id: int, **details: Any) -> None:
+    """The running use case concerns a second group too (a match inquiry: the inquiring and the holding
+    group): once it succeeds, that group's trail gets an event of its own (same operation, actor and
+    object) with these details instead of the use case's, so that each group reads what it may learn."""
+    record = _current.get()
+    if record is not None:
+        record.other_groups[group_id] = _plain(details)
 
 
 # Refusals: the caller may not (401, 403, 404), may not send this much (413) or this often (429),
@@ -139,6 +152,8 @@ def use_case(operation: str):
                 result = function(*args, **kwargs)
                 wrote = _wrote()
                 _append(record, OK)
+                for group_id, details in record.other_groups.items():
+                    _append(replace(record, group_id=group_id, details=details), OK)
                 _commit(keep_loaded=not wrote)
                 return result
             except DomainError as refusal:

@@ -26,6 +26,7 @@ from jit.models import (
     Authority,
     CriminalCase,
     EvidenceItem,
+    GroupStatus,
     Identifier,
     IdentifierInquiry,
     IdentifierSighting,
@@ -38,10 +39,12 @@ from jit.models import (
     User,
 )
 from jit.models.types import utcnow
-from jit.services import authz, scope, values
-from jit.services.audit import note, use_case
+from jit.services import authz, notifications, scope, values
+from jit.services.audit import note, note_other_group, use_case
 from jit.services.errors import Conflict, Forbidden, Invalid, NotFound
 from jit.services.evidence.access import in_group, may_leave_group
+from jit.services.notification_kinds import INQUIRY_RECEIVED
+from jit.services.reminders import legal_officers
 
 # How many identifiers one call may record: a pasted list beyond it is refused as a whole (422).
 MAX_AT_ONCE = 100
@@ -215,6 +218,16 @@ def _match_hash(kind: str, normalized: str) -> str:
 def _shared_sighting(identifier: Identifier) -> IdentifierSighting | None:
     """What the holder may tell of an identifier: its first sighting marked shareable."""
     return next((s for s in identifier.sightings if s.shareable), None)
+
+
+def _answered_from(held: Identifier) -> IdentifierSighting:
+    """The sighting an inquiry about a held identifier is answered from: the shared one (the hit), else its first."""
+    return _shared_sighting(held) or held.sightings[0]
+
+
+def _holder_of(held: Identifier) -> Authority:
+    """All the inquiring group learns of who holds `held`, before and after the answer."""
+    return _holder_authority(_answered_from(held))
 
 
 def _holder_authority(sighting: IdentifierSighting) -> Authority:
@@ -451,7 +464,11 @@ def get_identifier(actor: User | None, identifier_id: int) -> IdentifierView:
 
 def _deciders(held: Identifier) -> set[int]:
     """Who answers an inquiry about a held identifier: its group's head and the current national heads
-    of the teams that recorded it."""
+    of the teams that recorded it; once the group is closed (its people gone back to other work), the
+    legal officers of its former head's authority, who keep its records."""
+    if held.group.status == GroupStatus.CLOSED:
+        head = held.group.head
+        return set(legal_officers(authority_id=head.authority_id)) if head and head.authority_id else set()
     teams = {s.team for s in held.sightings if s.team is not None}
     heads = {m.user_id for team in teams for m in team.current_members if m.role == MemberRole.NATIONAL_HEAD}
     return heads | ({held.group.head_id} - {None})
@@ -486,7 +503,7 @@ def _inquiry_view(actor: User, inquiry: IdentifierInquiry) -> InquiryView:
     disclosure = None
     if inquiry.status == InquiryStatus.DISCLOSED and actor.id in deciders | {inquiry.inquirer_id}:
         held = inquiry.held_identifier
-        case = (_shared_sighting(held) or held.sightings[0]).case
+        case = _answered_from(held).case
         disclosure = {"group_code": held.group.code, "case_number": case.number if case else None,
                       "summary": case.summary if case else None}
     incoming = actor.id in deciders and actor.id != inquiry.inquirer_id
@@ -525,10 +542,30 @@ def send_inquiry(actor: User | None, identifier_id: int, *, reason: str, case_id
                                 reason=reason.strip(), held_identifier=held)
     db.session.add(inquiry)
     db.session.flush()
-    # The holder learns of the hit now, from the inquiry: the event names both groups.
-    note(object_type="identifier_inquiry", object_id=inquiry.id, group_id=group.id, held_group_id=held.group_id)
-    scope.announce(held.group, "identifier.inquiry", {"inquiry_id": inquiry.id}, also=_deciders(held))
+    # The inquiring group knows the holder by its authority only, until it discloses; the holding group
+    # learns of the hit now, from the inquiry, and which group asks (it decides what to tell it).
+    note(object_type="identifier_inquiry", object_id=inquiry.id, group_id=group.id,
+         holder_authority_id=chosen.holder_authority.id)
+    note_other_group(held.group_id, inquiring_group_id=group.id)
+    _on_both_timelines(inquiry, actor, "identifier.inquiry_sent", "identifier.inquiry_received")
+    notifications.tell(INQUIRY_RECEIVED, held.group, _deciders(held), actor=actor)
     return _inquiry_view(actor, inquiry)
+
+
+def _named(authority: Authority | None) -> dict:
+    """The other side of an inquiry on a timeline, as it was named then (the timeline reads no registry)."""
+    return {} if authority is None else {"authority_id": authority.id,
+                                         "authority": {"en": authority.name_en, "ru": authority.name_ru}}
+
+
+def _on_both_timelines(inquiry: IdentifierInquiry, actor: User, inquiring_kind: str, holding_kind: str) -> None:
+    """An inquiry's step on the timeline of each group, each naming the other side by its authority: the
+    inquiring group's never names the holding group (that is the disclosure's to tell)."""
+    held = inquiry.held_identifier
+    scope.record(inquiry.group, actor, inquiring_kind, also={inquiry.inquirer_id}, inquiry_id=inquiry.id,
+                 **_named(_holder_of(held)))
+    scope.record(held.group, actor, holding_kind, also=_deciders(held), inquiry_id=inquiry.id,
+                 **_named(inquiry.inquirer.authority))
 
 
 def _inquiries(actor: User, direction: str) -> list[InquiryView]:
@@ -562,9 +599,17 @@ def _load_inquiry(actor: User | None, inquiry_id: int) -> tuple[User, Identifier
     inquiry = db.session.get(IdentifierInquiry, inquiry_id)
     if inquiry is None or not _may_read_inquiry(actor, inquiry):
         raise NotFound()
-    note(object_type="identifier_inquiry", object_id=inquiry.id, group_id=inquiry.group_id,
-         held_group_id=inquiry.held_identifier.group_id)
+    note(object_type="identifier_inquiry", object_id=inquiry.id, **_audited_side(actor, inquiry))
     return actor, inquiry
+
+
+def _audited_side(actor: User, inquiry: IdentifierInquiry) -> dict:
+    """Which group's trail a step on an inquiry goes to: the holding group's (naming the inquiring one)
+    when one of its deciders acts, else the inquiring group's, naming only the holder's authority."""
+    held = inquiry.held_identifier
+    if actor.id in _deciders(held):
+        return {"group_id": held.group_id, "inquiring_group_id": inquiry.group_id}
+    return {"group_id": inquiry.group_id, "holder_authority_id": _holder_of(held).id}
 
 
 @use_case("identifier.inquiry_read")
@@ -588,8 +633,11 @@ def decide_inquiry(actor: User | None, inquiry_id: int, *, disclose: bool, reaso
     inquiry.status = InquiryStatus.DISCLOSED if disclose else InquiryStatus.DECLINED
     inquiry.decided_by_id, inquiry.decided_at = actor.id, utcnow()
     inquiry.decision_reason = (reason or "").strip() or None
-    # The decision is the holder's act: its event is in the holder's group and names the inquiring one.
-    note(group_id=held.group_id, inquiring_group_id=inquiry.group_id, decision=inquiry.status.value)
-    scope.announce(inquiry.group, "identifier.inquiry_decided", {"inquiry_id": inquiry.id},
-                   also={inquiry.inquirer_id})
+    # The decision is the holder's act, audited in the holder's group (as `_load_inquiry` noted); the
+    # inquiring group's event names the holder's authority only.
+    note(decision=inquiry.status.value)
+    note_other_group(inquiry.group_id, decision=inquiry.status.value,
+                     holder_authority_id=_holder_of(held).id)
+    kind = f"identifier.inquiry_{inquiry.status.value}"
+    _on_both_timelines(inquiry, actor, kind, kind)
     return _inquiry_view(actor, inquiry)

@@ -34,4 +34,8 @@ KINDS = {
     "group.term_past": _l("The term of the group %(title)s has ended"),
     "compliance.error": _l("A compliance check found an error in the group %(title)s (%(rule)s)"),
     "legal_request.overdue": _l("The legal assistance request %(title)s is overdue without an answer"),
+    "identifier.inquiry": _l("%(actor)s sent a match inquiry about an identifier the group %(title)s holds"),
 }
+# A match inquiry's notice is about the holding group (its deciders may see it, the inquiry is not a
+# group's record); it leads to the inquiries page, where they decide.
+INQUIRY_RECEIVED = "identifier.inquiry"

@@ -91,6 +91,7 @@ OPERATIONS: dict[str, Operation] = {
     "group.transition": Operation(_l("Changing a group's status")),
     "group.transition_check": _view(_l("Checking what a group's status change needs")),
     "group.update": Operation(_l("Changing a group's details")),
+    "identifier.graph": _view(_l("Viewing a group's identifier link chart")),
     "identifier.inquire": Operation(_l("Sending a match inquiry to the group holding an identifier")),
     "identifier.inquiries": _view(_l("Viewing match inquiries")),
     "identifier.inquiry_decide": Operation(_l("Deciding on a match inquiry")),
@@ -199,6 +200,7 @@ DETAILS: dict[str, LazyString] = {
     "document_id": _l("document"), "enabled": _l("switched on"), "event_type": _l("custody event"),
     "events": _l("events"), "fields": _l("fields"), "file_id": _l("file"), "findings": _l("findings"),
     "first": _l("first size"), "held_group_id": _l("group holding it"),
+    "holder_authority_id": _l("authority holding it"),
     "inquiring_group_id": _l("inquiring group"), "instruction_id": _l("instruction"), "instrument": _l("instrument"),
     "items": _l("items"), "kind": _l("kind"), "leaf_index": _l("entry"), "link_id": _l("linked record"),
     "link_type": _l("linked to"), "locale": _l("language"), "member_id": _l("person"), "members": _l("members"),
@@ -222,7 +224,7 @@ DETAILS: dict[str, LazyString] = {
 # Details that hold a record's number (a list of them, comma-separated): shown by the record's name.
 DETAIL_REFERENCES = {"assignees": "user", "members": "user", "member_id": "user", "designee_id": "user",
                      "previous_designee_id": "user", "to_user_id": "user", "case_id": "case", "task_id": "task",
-                     "instruction_id": "instruction", "team_id": "team"}
+                     "instruction_id": "instruction", "team_id": "team", "holder_authority_id": "authority"}
 
 
 def detail_label(key: str) -> str:

@@ -90,7 +90,8 @@ def _terms(today: date) -> int:
     return sent
 
 
-def _legal_officers(**where) -> list[int]:
+def legal_officers(**where) -> list[int]:
+    """The active legal officers of an `authority_id`, or of the authorities of some `parties`."""
     stmt = select(User.id).join(UserRole).where(UserRole.role == Role.LEGAL_OFFICER, User.active.is_(True))
     if "authority_id" in where:
         stmt = stmt.where(User.authority_id == where["authority_id"])
@@ -105,7 +106,7 @@ def _findings(today: date) -> int:
     for group in db.session.scalars(select(JointGroup).where(JointGroup.status == GroupStatus.ACTIVE)
                                     .order_by(JointGroup.id)):
         violations = [finding for finding in engine.check_group(group, today) if finding.severity == VIOLATION]
-        officers = _legal_officers(parties=group.party_codes) if violations else []
+        officers = legal_officers(parties=group.party_codes) if violations else []
         for finding in violations:
             key = f"compliance.error:{group.id}:{finding.rule}:{finding.object_type}:{finding.object_id}"
             sent += len(notifications.tell("compliance.error", group, officers, key=key, rule=finding.rule))
@@ -119,6 +120,6 @@ def _legal_requests(today: date) -> int:
     sent = 0
     for request in overdue:
         sent += len(notifications.tell("legal_request.overdue", request,
-                                       _legal_officers(authority_id=request.requesting_authority_id),
+                                       legal_officers(authority_id=request.requesting_authority_id),
                                        key=f"legal_request.overdue:{request.id}:{request.due_on}"))
     return sent

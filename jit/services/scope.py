@@ -89,12 +89,12 @@ def announce(group: JointGroup, event_type: str, data: dict, *, also: set[int] =
                                  room=notify.user_room(user_id))
 
 
-def record(group: JointGroup, actor: User | None, event: str, **details) -> None:
-    """Add to the group's timeline and tell every member's open pages, after commit."""
+def record(group: JointGroup, actor: User | None, event: str, *, also: set[int] = frozenset(), **details) -> None:
+    """Add to the group's timeline and tell every member's open pages (and those `also` told), after commit."""
     db.session.add(GroupEvent(group=group, actor_id=actor.id if actor else None, kind=event,
                               details={key: value for key, value in details.items() if value is not None}))
     announce(group, event if "." in event else f"group.{event}", details,
-             also={details["user_id"]} if details.get("user_id") else set())
+             also=set(also) | ({details["user_id"]} if details.get("user_id") else set()))
 
 
 # --- the optimistic version check ------------------------------------------------------------

@@ -63,11 +63,14 @@ def test_a_hit_names_only_the_holders_authority_until_the_holder_discloses(cast)
                                   "summary": "Колл-центр в Алматы"}
     assert cast.api.post(f"/api/v1/inquiries/{inquiry['id']}/decision", json={"disclose": False, "reason": "x"},
                          headers=cast.headers["creator"]).status_code == 409
+    # Each step is audited in both groups (tests/identifiers/test_inquiry_ledger.py says what each reads).
     with cast.app.app_context():
-        (sent_event,) = [details for outcome, details in audited("identifier.inquire") if outcome == "ok"]
-        (decided_event,) = [details for outcome, details in audited("identifier.inquiry_decide") if outcome == "ok"]
-    assert sent_event["held_group_id"] == holder["group"]["id"]
-    assert decided_event["inquiring_group_id"] == setting["gid"] and decided_event["decision"] == "disclosed"
+        (sent_here, sent_there) = [details for outcome, details in audited("identifier.inquire") if outcome == "ok"]
+        (decided_there, decided_here) = [details for outcome, details in audited("identifier.inquiry_decide")
+                                         if outcome == "ok"]
+    assert (sent_here["holder_authority_id"], sent_there["inquiring_group_id"]) == (cast.ids["mvd_kz"], setting["gid"])
+    assert decided_there["inquiring_group_id"] == setting["gid"] and decided_there["decision"] == "disclosed"
+    assert decided_here == {"decision": "disclosed", "holder_authority_id": cast.ids["mvd_kz"]}
 
 
 def test_a_decline_needs_a_reason_and_discloses_nothing(cast):

@@ -6,7 +6,9 @@ import marshmallow as ma
 
 from jit.api.schemas.common import AuthorityRefSchema, Integer, JsonBoolean, PersonSchema, one_of, text
 from jit.identifiers import MAX_VALUE_LENGTH, Kind
-from jit.services.identifiers import MAX_AT_ONCE, TEXT_LIMITS
+from jit.services.identifiers import MAX_AT_ONCE, RECORD_TYPES, TEXT_LIMITS
+
+RECORD_TYPE_NAMES = list(RECORD_TYPES)
 
 
 class IdentifierCreateSchema(ma.Schema):
@@ -45,7 +47,7 @@ class CaseRefSchema(ma.Schema):
 
 
 class IdentifierLinkSchema(ma.Schema):
-    type = ma.fields.String(metadata={"enum": ["case", "evidence", "instruction", "task", "message"]})
+    type = ma.fields.String(metadata={"enum": RECORD_TYPE_NAMES})
     id = Integer()
     title = ma.fields.String()
     case = ma.fields.Nested(CaseRefSchema, allow_none=True)
@@ -120,3 +122,20 @@ class InquirySchema(ma.Schema):
 
 class InquiryListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(InquirySchema))
+
+
+class GraphNodeSchema(ma.Schema):
+    id = ma.fields.String(metadata={"description": "`<type>:<id>`, e.g. `identifier:12`, `evidence:7`"})
+    type = ma.fields.String(metadata={"enum": ["identifier", *RECORD_TYPE_NAMES]})
+    label = ma.fields.String(metadata={"description": "an identifier's normalised value (a card masked), a "
+                                                      "record's name"})
+
+
+class GraphEdgeSchema(ma.Schema):
+    source = ma.fields.String(metadata={"description": "an identifier's node"})
+    target = ma.fields.String(metadata={"description": "a record's node it was seen in"})
+
+
+class LinkGraphSchema(ma.Schema):
+    nodes = ma.fields.List(ma.fields.Nested(GraphNodeSchema))
+    edges = ma.fields.List(ma.fields.Nested(GraphEdgeSchema))

@@ -54,6 +54,10 @@ EVENT_LABELS = {
     "term_extended": _l("Term extended"),
     "transitioned": _l("Status changed"),
     "case_added": _l("Criminal case linked"),
+    "identifier.inquiry_sent": _l("Match inquiry sent"),
+    "identifier.inquiry_received": _l("Match inquiry received"),
+    "identifier.inquiry_disclosed": _l("Match inquiry answered: disclosed"),
+    "identifier.inquiry_declined": _l("Match inquiry answered: declined"),
 }
 
 def _choices(labels: dict) -> list[SelectChoice]:

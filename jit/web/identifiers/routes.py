@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 
 from jit.identifiers import masked
 from jit.models import JointGroup
-from jit.services import identifiers
+from jit.services import identifier_links, identifiers
 from jit.services.errors import Conflict, Forbidden, Invalid
 from jit.web.common import actor, add_filters, label_of
 from jit.web.identifiers.forms import DecisionForm, FilterForm, InquiryForm, RecordForm, RecordSearchForm
@@ -37,13 +37,13 @@ def mask_identifier(normalized: str, kind: str) -> str:
 
 
 @bp.app_template_global()
-def identifier_record_url(link: identifiers.Link, group_id: int) -> str:
+def identifier_record_url(record_type: str, record_id: int, group_id: int) -> str:
     """Where a record an identifier was seen in is read."""
     return {"case": lambda: url_for("groups.case_list", gid=group_id),
-            "evidence": lambda: url_for("evidence.detail", eid=link.id),
-            "instruction": lambda: url_for("instructions.detail", iid=link.id),
-            "task": lambda: url_for("tasks.detail", tid=link.id),
-            "message": lambda: url_for("channels.page", gid=group_id)}[link.type]()
+            "evidence": lambda: url_for("evidence.detail", eid=record_id),
+            "instruction": lambda: url_for("instructions.detail", iid=record_id),
+            "task": lambda: url_for("tasks.detail", tid=record_id),
+            "message": lambda: url_for("channels.page", gid=group_id)}[record_type]()
 
 
 @bp.route("/groups/<int:gid>/identifiers")
@@ -62,6 +62,15 @@ def index(gid: int):
     register = identifiers.register(actor(), gid, criteria)
     return render_template("identifiers/index.html", group=register.group, form=form, rows=register.items,
                            may_record=register.may_record), 422 if form.errors else 200
+
+
+@bp.route("/groups/<int:gid>/identifiers/chart")
+@login_required
+def chart(gid: int):
+    """The link chart: a table of each identifier and the records it links, drawn as a chart by
+    static/js/link-chart.js from the same data embedded in the page (one read, one audit event)."""
+    graph = identifier_links.link_graph(actor(), gid)
+    return render_template("identifiers/chart.html", group=graph.group, rows=graph.rows(), data=graph.as_data())
 
 
 def _items(form: RecordForm) -> list[dict]:

@@ -11,6 +11,7 @@ from flask_login import login_required
 from jit.models import Notification
 from jit.services import notifications
 from jit.services.errors import Invalid
+from jit.services.notification_kinds import INQUIRY_RECEIVED
 from jit.web.common import actor
 
 bp = Blueprint("notifications", __name__)
@@ -44,6 +45,7 @@ KIND_LABELS = {
     "group.term_past": _l("Term ended"),
     "compliance.error": _l("Compliance violation"),
     "legal_request.overdue": _l("Legal request overdue"),
+    INQUIRY_RECEIVED: _l("Match inquiry received"),
 }
 
 
@@ -52,6 +54,8 @@ def link_of(notification: Notification) -> str | None:
     object_id = notification.object_id
     if notification.kind == notifications.KEPT_AFTER_REMOVAL:
         return None
+    if notification.kind == INQUIRY_RECEIVED:
+        return url_for("identifiers.inquiries")
     links = {
         "group": lambda: url_for("groups.overview", gid=object_id),
         "task": lambda: url_for("tasks.detail", tid=object_id),
