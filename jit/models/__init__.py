@@ -34,7 +34,14 @@ from jit.models.group import (
     Membership,
     NationalTeam,
 )
-from jit.models.identifier import Identifier, IdentifierInquiry, IdentifierSighting, InquiryStatus
+from jit.models.identifier import (
+    Identifier,
+    IdentifierInquiry,
+    IdentifierSighting,
+    IdentifierSuggestion,
+    InquiryStatus,
+    SuggestionStatus,
+)
 from jit.models.instruction import (
     Instruction,
     InstructionDocument,
@@ -65,15 +72,15 @@ __all__ = [
     "ChannelSubscription", "ComplianceRuleSetting", "CriminalCase", "CustodyEvent", "CustodyType", "DecisionKind",
     "Direction", "DocumentKind", "EvidenceConsent", "EvidenceFile", "EvidenceItem", "EvidenceKind",
     "EvidenceStatus", "GroupCheck", "GroupDocument", "GroupEvaluation", "GroupEvent",
-    "GroupFinding", "GroupStatus", "Identifier", "IdentifierInquiry", "IdentifierSighting", "InquiryStatus",
-    "Instruction",
+    "GroupFinding", "GroupStatus", "Identifier", "IdentifierInquiry", "IdentifierSighting", "IdentifierSuggestion",
+    "InquiryStatus", "Instruction",
     "InstructionDocument", "InstructionEvent", "InstructionResult", "InstructionStatus", "Instrument", "JointGroup",
     "KnownSignInAddress",
     "LedgerCheckpoint", "LedgerHead", "LedgerNode", "LegalRequest", "MemberRole", "Membership", "Message",
     "MessageRevision", "NationalTeam", "Notification", "NotificationSettings", "OutgoingMail", "Party",
     "PreviousPassword", "ReadPosition", "RecoveryCode",
     "RequestKind", "RequestStatus", "RevisionAction", "Role", "SearchEntry", "SignInFailure", "SocketConnection",
-    "SocketServer",
+    "SocketServer", "SuggestionStatus",
     "Task", "TaskAssignment", "TaskChange", "TaskComment", "TaskPriority", "TaskStatus", "User", "UserRole",
     "UserSession",
 ]
