@@ -62,7 +62,8 @@ def test_every_page_view_appends_exactly_one_audit_event(app, cast):
         f"/groups/{gid}/tasks", f"/groups/{gid}/tasks/new", f"/tasks/{tid}", f"/groups/{gid}/instructions",
         f"/groups/{gid}/instructions/new", f"/instructions/{iid}", f"/groups/{gid}/evidence",
         f"/groups/{gid}/evidence/new", f"/evidence/{eid}", f"/groups/{gid}/identifiers",
-        f"/groups/{gid}/identifiers/new", f"/identifiers/{identifier}", f"/groups/{gid}/compliance",
+        f"/groups/{gid}/identifiers/new", f"/groups/{gid}/identifiers/chart", f"/identifiers/{identifier}",
+        f"/groups/{gid}/compliance",
         f"/groups/{gid}/evaluations/{teams['BY']}", f"/messages/{mid}/delete", f"/messages/{mid}/task",
         f"/messages/{mid}/link", "/notifications")]
     pages += [(legal, path) for path in (
