@@ -56,10 +56,8 @@ def create_app(config_name_or_object: str | Config | None = None) -> Flask:
     # Socket handlers register on import, and must be in place before init_app.
     import jit.realtime.handlers
 
-    # The search index follows every write from here on (session events), and so do the suggested
-    # identifiers, read from what each commit wrote.
-    import jit.search.sync
-    import jit.services.suggestions  # noqa: F401
+    # The search index follows every write from here on (session events).
+    import jit.search.sync  # noqa: F401
 
     queue_url = app.config["SOCKETIO_MESSAGE_QUEUE"]
     # SocketIO keeps its options between init_app calls: without a queue, reset the client

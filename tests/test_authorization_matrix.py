@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
 
 from jit.extensions import db, socketio
-from jit.models import AuthorityKind, IdentifierSuggestion, User
+from jit.models import AuthorityKind, User
 from jit.models.types import utcnow
 from jit.services import (
     cases,
@@ -220,9 +219,6 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("identifiers.inquire", "POST"): Call(page_group_manager(422), form=lambda ids: {
         "case_id": ids["active_case_id"], "reason": "Проверка"}),
     ("identifiers.inquiries", "GET"): Call(page_any_user()),
-    ("identifiers.confirm_suggestion", "POST"): Call(page_group_manager(), form=lambda ids: {
-        f"suggestion-{ids['suggestion_id']}-obtained_under": "Протокол № 1"}),
-    ("identifiers.dismiss_suggestion", "POST"): Call(page_group_manager()),
     # An inquiry nobody sent: nobody can tell it from one they may not see.
     ("identifiers.decide", "POST"): Call({"anonymous": 302, **dict.fromkeys(USERS, 404)},
                                          path_keys={"inquiry_id": "missing_id"}),
@@ -361,10 +357,6 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("api_identifiers.send_inquiry", "POST"): Call(group_manager(422), json=lambda ids: {
         "reason": "Проверка", "case_id": ids["active_case_id"]}),
     ("api_identifiers.list_inquiries", "GET"): Call(api_any_user()),
-    ("api_identifiers.list_suggestions", "GET"): Call(group_reader(), path_keys={"gid": "active_gid"}),
-    ("api_identifiers.confirm_suggestion", "POST"): Call(group_manager(201), json={
-        "obtained_under": "Протокол № 1", "shareable": False}),
-    ("api_identifiers.dismiss_suggestion", "POST"): Call(group_manager()),
     ("api_identifiers.get_inquiry", "GET"): Call({"anonymous": 401, **dict.fromkeys(USERS, 404)},
                                                  path_keys={"inquiry_id": "missing_id"}),
     ("api_identifiers.decide_inquiry", "POST"): Call({"anonymous": 401, **dict.fromkeys(USERS, 404)},
@@ -546,11 +538,7 @@ def _active_group_with_a_task(manager: factories.UserInfo, belarus) -> dict:
         group_documents.add_document(actor, group.id, kind="decision", decision="appoint_head", party=party,
                                      authority_id=authority.id, head_id=manager.id, **paper)
     groups.transition(actor, group.id, to="active", version=group.version)
-    # Its card number becomes a suggestion, read once the task is committed.
-    task = tasks.create_task(actor, group.id, title="Проверить", description="Карта 4400 4301 8000 0009",
-                             assignee_ids=[manager.id])
-    suggestion_id = db.session.scalar(select(IdentifierSuggestion.id).where(IdentifierSuggestion.record_id == task.id,
-                                                                           IdentifierSuggestion.record_type == "task"))
+    task = tasks.create_task(actor, group.id, title="Проверить", assignee_ids=[manager.id])
     case = cases.add_case(actor, group.id, party="BY", number="№ 5", opened_on=date(2025, 1, 1),
                           articles="ст. 212", summary="Хищения", handling_investigator_id=manager.id)
     item = evidence.register(actor, group.id, case_id=case.id, title="Выписка", kind="document",
@@ -563,8 +551,7 @@ def _active_group_with_a_task(manager: factories.UserInfo, belarus) -> dict:
     identifier = identifiers.record_identifier(actor, group.id, kind="phone", value="+375 29 123-45-67",
                                                case_id=case.id, obtained_under="Протокол № 1", shareable=False)
     return {"active_gid": group.id, "tid": task.id, "active_case_id": case.id, "eid": item.id,
-            "fid": evidence_file.id, "active_mid": message.id, "identifier_id": identifier.id, "missing_id": 99999,
-            "suggestion_id": suggestion_id}
+            "fid": evidence_file.id, "active_mid": message.id, "identifier_id": identifier.id, "missing_id": 99999}
 
 
 def _instruction_to_russia(manager: factories.UserInfo, group):

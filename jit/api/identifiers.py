@@ -16,11 +16,8 @@ from jit.api.schemas.identifiers import (
     InquiryListSchema,
     InquirySchema,
     LinkGraphSchema,
-    SuggestionConfirmSchema,
-    SuggestionListSchema,
-    SuggestionSchema,
 )
-from jit.services import identifier_links, identifiers, suggestions
+from jit.services import identifier_links, identifiers
 
 blp = make_blueprint("api_identifiers", __name__,
                      "Identifiers (phones, cards, accounts, wallets...) and the records of a group they link.")
@@ -123,40 +120,3 @@ def get_inquiry(inquiry_id):
 def decide_inquiry(body, inquiry_id):
     """Disclose (the inquirer sees the group code, the case number and its summary) or decline with a reason."""
     return identifiers.decide_inquiry(actor(), inquiry_id, **body)
-
-
-NO_SUGGESTION = {"schema": ErrorSchema, "description": "no such suggestion, or its record is not the caller's to read"}
-
-
-@blp.route("/groups/<int:gid>/identifier-suggestions", methods=["GET"])
-@blp.response(200, SuggestionListSchema)
-@blp.alt_response(404, **GROUP_NOT_FOUND)
-def list_suggestions(gid):
-    """Values found in the group's messages, task descriptions, instruction results and evidence
-    descriptions after they were saved, awaiting a member's decision; only those found in records the
-    caller may read (a team channel's to that team), newest first."""
-    return {"items": suggestions.list_suggestions(actor(), gid)}
-
-
-@blp.route("/identifier-suggestions/<int:suggestion_id>/confirm", methods=["POST"])
-@blp.doc(**links("GET /identifiers/{identifier_id}"))
-@blp.arguments(SuggestionConfirmSchema)
-@blp.response(201, IdentifierSchema)
-@blp.alt_response(403, schema=ErrorSchema, description="the caller is not a member of the group (an observer)")
-@blp.alt_response(404, **NO_SUGGESTION)
-@blp.alt_response(409, schema=ErrorSchema, description="decided already, the value is recorded on that record "
-                                                       "already, or the group is not active")
-@blp.alt_response(422, **INVALID)
-def confirm_suggestion(body, suggestion_id):
-    """Record the suggested value as an identifier found in the record it was suggested from."""
-    return suggestions.confirm_suggestion(actor(), suggestion_id, **body)
-
-
-@blp.route("/identifier-suggestions/<int:suggestion_id>/dismiss", methods=["POST"])
-@blp.response(200, SuggestionSchema)
-@blp.alt_response(403, schema=ErrorSchema, description="the caller is not a member of the group (an observer)")
-@blp.alt_response(404, **NO_SUGGESTION)
-@blp.alt_response(409, schema=ErrorSchema, description="decided already, or the group is not active")
-def dismiss_suggestion(suggestion_id):
-    """Not an identifier: it is not suggested for that record again."""
-    return suggestions.dismiss_suggestion(actor(), suggestion_id)

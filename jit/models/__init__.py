@@ -34,14 +34,7 @@ from jit.models.group import (
     Membership,
     NationalTeam,
 )
-from jit.models.identifier import (
-    Identifier,
-    IdentifierInquiry,
-    IdentifierSighting,
-    IdentifierSuggestion,
-    InquiryStatus,
-    SuggestionStatus,
-)
+from jit.models.identifier import Identifier, IdentifierInquiry, IdentifierSighting, InquiryStatus
 from jit.models.instruction import (
     Instruction,
     InstructionDocument,
@@ -72,15 +65,15 @@ __all__ = [
     "ChannelSubscription", "ComplianceRuleSetting", "CriminalCase", "CustodyEvent", "CustodyType", "DecisionKind",
     "Direction", "DocumentKind", "EvidenceConsent", "EvidenceFile", "EvidenceItem", "EvidenceKind",
     "EvidenceStatus", "GroupCheck", "GroupDocument", "GroupEvaluation", "GroupEvent",
-    "GroupFinding", "GroupStatus", "Identifier", "IdentifierInquiry", "IdentifierSighting", "IdentifierSuggestion",
-    "InquiryStatus", "Instruction",
+    "GroupFinding", "GroupStatus", "Identifier", "IdentifierInquiry", "IdentifierSighting", "InquiryStatus",
+    "Instruction",
     "InstructionDocument", "InstructionEvent", "InstructionResult", "InstructionStatus", "Instrument", "JointGroup",
     "KnownSignInAddress",
     "LedgerCheckpoint", "LedgerHead", "LedgerNode", "LegalRequest", "MemberRole", "Membership", "Message",
     "MessageRevision", "NationalTeam", "Notification", "NotificationSettings", "OutgoingMail", "Party",
     "PreviousPassword", "ReadPosition", "RecoveryCode",
     "RequestKind", "RequestStatus", "RevisionAction", "Role", "SearchEntry", "SignInFailure", "SocketConnection",
-    "SocketServer", "SuggestionStatus",
+    "SocketServer",
     "Task", "TaskAssignment", "TaskChange", "TaskComment", "TaskPriority", "TaskStatus", "User", "UserRole",
     "UserSession",
 ]

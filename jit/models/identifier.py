@@ -102,38 +102,3 @@ class IdentifierInquiry(db.Model):
     case: Mapped[CriminalCase] = relationship()
     inquirer: Mapped[User] = relationship(foreign_keys=[inquirer_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
-
-
-class SuggestionStatus(enum.StrEnum):
-    PENDING = "pending"
-    CONFIRMED = "confirmed"
-    DISMISSED = "dismissed"
-
-
-class IdentifierSuggestion(db.Model):
-    """A value that looks like an identifier, found by the platform in a record's text after it was
-    saved: nothing is recorded until a member confirms it (then `identifier_id` names what was
-    recorded) or dismisses it. One per record, kind and normalised value, so a dismissed value is not
-    offered again when the record is edited."""
-
-    __tablename__ = "identifier_suggestions"
-    __table_args__ = (UniqueConstraint("record_type", "record_id", "kind", "normalized"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(ForeignKey("joint_groups.id"), index=True)
-    record_type: Mapped[str] = mapped_column(String(20))
-    record_id: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(20))
-    value: Mapped[str] = mapped_column(String(300))
-    normalized: Mapped[str] = mapped_column(String(300))
-    status: Mapped[SuggestionStatus] = mapped_column(
-        Enum(SuggestionStatus, name="suggestion_status", values_callable=enum_values),
-        default=SuggestionStatus.PENDING)
-    identifier_id: Mapped[int | None] = mapped_column(ForeignKey("identifiers.id"))
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    group: Mapped[JointGroup] = relationship()
-    identifier: Mapped[Identifier | None] = relationship()
-    decided_by: Mapped[User | None] = relationship()

@@ -152,19 +152,15 @@ def kind_choices() -> list[tuple[str, str]]:
 
 # --- who may read what ----------------------------------------------------------------------
 
-def record_of(record_type: str, record_id: int):
+def _record(record_type: str, record_id: int):
     return db.session.get(RECORD_TYPES[record_type], record_id)
 
 
-def record_type_of(record) -> str:
-    return next(name for name, model in RECORD_TYPES.items() if isinstance(record, model))
-
-
-def group_of(record) -> int:
+def _group_of(record) -> int:
     return record.channel.group_id if isinstance(record, Message) else record.group_id
 
 
-def readable(actor: User, record) -> bool:
+def _readable(actor: User, record) -> bool:
     """Every record of the group is the group's to read, except a message, which its channel's readers read."""
     return not isinstance(record, Message) or authz.can_read_channel(actor, record.channel)
 
@@ -175,7 +171,7 @@ def _case_of(record) -> CriminalCase | None:
     return getattr(record, "case", None)
 
 
-def title_of(record) -> str:
+def _title(record) -> str:
     if isinstance(record, CriminalCase):
         return f"{record.party_code} {record.number}"
     if isinstance(record, EvidenceItem):
@@ -199,9 +195,9 @@ def _view(actor: User, identifier: Identifier, *, full: bool) -> IdentifierView 
 
     links = []
     for sighting in identifier.sightings:
-        record = record_of(sighting.record_type, sighting.record_id)
-        if record is not None and readable(actor, record):
-            links.append(Link(type=sighting.record_type, id=sighting.record_id, title=title_of(record),
+        record = _record(sighting.record_type, sighting.record_id)
+        if record is not None and _readable(actor, record):
+            links.append(Link(type=sighting.record_type, id=sighting.record_id, title=_title(record),
                               case=_case_of(record), sighting=sighting,
                               # A card is masked from its digits, whatever the spaces typed.
                               value=shown(identifier.normalized if identifier.kind == kinds.Kind.PAYMENT_CARD
@@ -267,8 +263,8 @@ def _record_problems(group: JointGroup, actor: User, item: dict) -> tuple[dict, 
         return {"record": _l("Choose the one record it was found in: a case, an item, an instruction, "
                              "a task or a message.")}, None
     name, record_id = chosen[0]
-    record = record_of(RECORD_FIELDS[name], record_id)
-    if record is None or group_of(record) != group.id or not readable(actor, record):
+    record = _record(RECORD_FIELDS[name], record_id)
+    if record is None or _group_of(record) != group.id or not _readable(actor, record):
         return {name: _l("No such record in this group.")}, None
     return {}, record
 
@@ -330,7 +326,7 @@ def _record_all(actor: User | None, group_id: int, items: list[dict]) -> list[Id
     for item, (_, stored) in zip(items, checked, strict=True):
         identifier = _identifier(group, item["kind"], stored["normalized"])
         record = stored["record"]
-        record_type = record_type_of(record)
+        record_type = next(name for name, model in RECORD_TYPES.items() if isinstance(record, model))
         if any(s.record_type == record_type and s.record_id == record.id for s in identifier.sightings):
             raise Conflict(_l("%(value)s is already recorded on this record.",
                               value=kinds.masked(identifier.kind, stored["normalized"])),
@@ -446,9 +442,9 @@ def recordable(actor: User | None, group_id: int, *, q: str = "",
                  db.session.execute(stmt if needle else stmt.limit(RECORDS_LISTED)))
         listed = [(value, name) for value, name in named if needle in name.casefold()][:RECORDS_LISTED]
         if record_type == chosen_type and chosen_id.isdigit() and chosen not in dict(listed):
-            record = record_of(record_type, int(chosen_id))
+            record = _record(record_type, int(chosen_id))
             if record is not None and record.group_id == group.id:
-                listed.append((chosen, title_of(record)))
+                listed.append((chosen, _title(record)))
         choices += [(value, name, str(label)) for value, name in sorted(listed, key=_id_of)]
     return group, choices
 

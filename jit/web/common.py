@@ -4,7 +4,6 @@ enum labels and badges, party choices, the textarea filter and file downloads.""
 from __future__ import annotations
 
 from functools import partial
-from urllib.parse import urlsplit
 
 from flask import Blueprint, render_template, send_file, url_for
 from flask_babel import format_decimal, get_locale
@@ -27,13 +26,6 @@ ROLE_LABELS = {
 def actor() -> User:
     """The signed-in user (every page that calls a service requires one)."""
     return current_user._get_current_object()
-
-
-def same_site(target: str | None, fallback: str) -> str:
-    """`target` if it is a path of this site, else `fallback`: a form's way back cannot send anyone elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return fallback
 
 
 def page_locale() -> str:

@@ -139,30 +139,3 @@ class GraphEdgeSchema(ma.Schema):
 class LinkGraphSchema(ma.Schema):
     nodes = ma.fields.List(ma.fields.Nested(GraphNodeSchema))
     edges = ma.fields.List(ma.fields.Nested(GraphEdgeSchema))
-
-
-class SuggestionSchema(ma.Schema):
-    id = Integer()
-    kind = ma.fields.String(metadata={"enum": [kind.value for kind in Kind]})
-    kind_name = ma.fields.String()
-    value = ma.fields.String(metadata={"description": "normalised; a card masked (4400 •••• •••• 1234)"})
-    record = ma.fields.Method("_record", metadata={"description": "the record it was found in: {type, id, title}"})
-    status = ma.fields.String(attribute="suggestion.status", metadata={"enum": ["pending", "confirmed", "dismissed"]})
-    identifier_id = Integer(attribute="suggestion.identifier_id", allow_none=True,
-                            metadata={"description": "once confirmed, the identifier recorded"})
-    found_at = ma.fields.DateTime(attribute="suggestion.created_at")
-    allowed_actions = ma.fields.List(ma.fields.String(metadata={"enum": ["confirm", "dismiss"]}))
-
-    def _record(self, view) -> dict:
-        return {"type": view.suggestion.record_type, "id": view.suggestion.record_id, "title": view.record_title}
-
-
-class SuggestionListSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(SuggestionSchema))
-
-
-class SuggestionConfirmSchema(ma.Schema):
-    obtained_under = text(TEXT_LIMITS["obtained_under"], required=True,
-                          metadata={"description": "the document it was obtained under"})
-    shareable = JsonBoolean(required=True, metadata={"description": "as when recording an identifier (AGR-USE)"})
-    note = ma.fields.String(load_default=None, metadata={"maxLength": TEXT_LIMITS["note"]})

@@ -17,7 +17,7 @@ from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from jit.models import CustodyType, EvidenceStatus, JointGroup
-from jit.services import evidence, group_view, groups, suggestions
+from jit.services import evidence, group_view, groups
 from jit.services.errors import Conflict, Invalid, RateLimited, TooLarge
 from jit.uploads import accepts_upload
 from jit.web.common import (
@@ -186,7 +186,6 @@ def _detail_page(eid: int, *, status: int = 200, **forms):
         choose.user_id.data = page.designee.id if page.designee else None
     return render_template("evidence/detail.html", item=item, group=group, broken=page.broken, member=page.member,
                            designee=page.designee, actions=page.actions, custody_unmet=custody_unmet,
-                           suggested=suggestions.suggestions_for(actor(), "evidence", eid),
                            **forms), status
 
 

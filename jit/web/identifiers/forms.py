@@ -81,20 +81,3 @@ class DecisionForm(Form):
                            validators=[Length(max=TEXT_LIMITS["note"])])
     disclose = SubmitField(_l("Disclose"))
     decline = SubmitField(_l("Decline"))
-
-
-class SuggestionConfirmForm(Form):
-    """Confirm one suggested identifier (prefixed by its id: several on one page). `back` is the page
-    it was confirmed on, to return to."""
-
-    back = HiddenField()
-    obtained_under = StringField(_l("Obtained under (document)"),
-                                 validators=[Length(max=TEXT_LIMITS["obtained_under"])],
-                                 description=_l("The protocol, statement or answer it comes from."))
-    shareable = BooleanField(_l("May be shared outside the group"))
-    submit = SubmitField(_l("Confirm"))
-
-
-class SuggestionDismissForm(Form):
-    back = HiddenField()
-    submit = SubmitField(_l("Dismiss"))

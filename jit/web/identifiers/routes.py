@@ -15,18 +15,10 @@ from wtforms.fields.choices import SelectChoice
 
 from jit.identifiers import masked
 from jit.models import JointGroup
-from jit.services import identifier_links, identifiers, suggestions
+from jit.services import identifier_links, identifiers
 from jit.services.errors import Conflict, Forbidden, Invalid
-from jit.web.common import actor, add_filters, label_of, same_site
-from jit.web.identifiers.forms import (
-    DecisionForm,
-    FilterForm,
-    InquiryForm,
-    RecordForm,
-    RecordSearchForm,
-    SuggestionConfirmForm,
-    SuggestionDismissForm,
-)
+from jit.web.common import actor, add_filters, label_of
+from jit.web.identifiers.forms import DecisionForm, FilterForm, InquiryForm, RecordForm, RecordSearchForm
 from jit.web.refusals import form_page, show_refusal
 
 bp = Blueprint("identifiers", __name__)
@@ -69,8 +61,7 @@ def index(gid: int):
 
     register = identifiers.register(actor(), gid, criteria)
     return render_template("identifiers/index.html", group=register.group, form=form, rows=register.items,
-                           may_record=register.may_record,
-                           suggested=suggestions.list_suggestions(actor(), gid)), 422 if form.errors else 200
+                           may_record=register.may_record), 422 if form.errors else 200
 
 
 @bp.route("/groups/<int:gid>/identifiers/chart")
@@ -193,42 +184,3 @@ def decide(inquiry_id: int):
         else:
             flash(_("The decision is recorded."), "success")
     return redirect(url_for(".inquiries"))
-
-
-@bp.app_template_global()
-def suggestion_forms(suggested: list[suggestions.SuggestionView]) -> dict[int, tuple]:
-    """(confirm form, dismiss form) of each suggestion the reader may decide, to come back to this page."""
-    return {view.id: (SuggestionConfirmForm(formdata=None, prefix=f"suggestion-{view.id}", back=request.full_path),
-                      SuggestionDismissForm(formdata=None, prefix=f"dismiss-{view.id}", back=request.full_path))
-            for view in suggested if view.allowed_actions}
-
-
-def _decide_suggestion(form, decide, done: str):
-    """Submit a suggestion's form: a refusal is said on top of the page it was sent from."""
-    if form.validate_on_submit():
-        try:
-            decide()
-        except (Invalid, Conflict) as refusal:  # an observer's Forbidden is the error page's
-            flash(str(refusal.message), "danger")
-            for why in refusal.fields.values():
-                flash(str(why), "danger")
-        else:
-            flash(done, "success")
-    return redirect(same_site(form.back.data, url_for("main.home")))
-
-
-@bp.route("/identifier-suggestions/<int:suggestion_id>/confirm", methods=["POST"])
-@login_required
-def confirm_suggestion(suggestion_id: int):
-    form = SuggestionConfirmForm(prefix=f"suggestion-{suggestion_id}")
-    return _decide_suggestion(form, lambda: suggestions.confirm_suggestion(
-        actor(), suggestion_id, obtained_under=form.obtained_under.data or "", shareable=form.shareable.data),
-        _("The identifier is recorded."))
-
-
-@bp.route("/identifier-suggestions/<int:suggestion_id>/dismiss", methods=["POST"])
-@login_required
-def dismiss_suggestion(suggestion_id: int):
-    form = SuggestionDismissForm(prefix=f"dismiss-{suggestion_id}")
-    return _decide_suggestion(form, lambda: suggestions.dismiss_suggestion(actor(), suggestion_id),
-                              _("The suggestion is dismissed."))

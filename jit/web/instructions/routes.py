@@ -14,7 +14,7 @@ from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from jit.models import Instruction, InstructionStatus, JointGroup
-from jit.services import group_view, groups, instructions, suggestions
+from jit.services import group_view, groups, instructions
 from jit.services.errors import Conflict, DomainError, Invalid, TooLarge
 from jit.uploads import accepts_upload
 from jit.web.common import actor, add_filters, badge_of, file_response, label_of, page_locale, short_hash
@@ -151,7 +151,6 @@ def _detail_page(iid: int, *, refusal: DomainError | None = None, status: int = 
         subject_form=subject_form, can_edit="edit" in actions,
         finished=not instructions.MOVES.get(instruction.status),
         can_attach="add_document" in actions, can_report="add_result" in actions,
-        suggested=suggestions.suggestions_for(actor(), "instruction", iid),
     ), status
 
 

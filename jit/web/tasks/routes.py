@@ -17,7 +17,7 @@ from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from jit.models import JointGroup, Task, TaskChange, TaskStatus
-from jit.services import authz, group_view, suggestions, tasks
+from jit.services import authz, group_view, tasks
 from jit.services.errors import Conflict, DomainError, Invalid
 from jit.web.common import (
     action_choice,
@@ -218,7 +218,7 @@ def _detail_page(tid: int, *, status: int = 200, refusal: DomainError | None = N
         edit_form=edit_form or _edit_form(task), move_form=_with_moves(move_form or _move_form(task), moves),
         comment_form=comment_form or CommentForm(formdata=None), history=_history_rows(task),
         final=task.status in tasks.FINAL, actions=actions,
-        move_unmet=moves.blocked, suggested=suggestions.suggestions_for(actor(), "task", tid),
+        move_unmet=moves.blocked,
     ), status
 
 
