@@ -29,6 +29,9 @@ CYRILLIC = re.compile(r"[а-яіїєўқңғүұһәө]")
 LATIN = re.compile(r"[a-z]")
 SHORTEST_NUMBER_PART = 4  # the shortest tail of a number that is indexed on its own
 LONGEST_NUMBER = 24  # longer digit runs are not joined (they are data, not an identifier)
+# Longer runs of letters are not words anyone looks up; PostgreSQL refuses a lexeme over 2,047 bytes
+# (with the scope token before it), and both back ends must index the same terms.
+LONGEST_WORD = 200
 # Words a question is made of that no record is looked up by («что мы знаем про выемку в Алматы»),
 # folded (е for ё). Kept short and here: the general lists of packages hold words that are what an
 # investigator looks for («дело», «год», «раз»).
@@ -89,6 +92,8 @@ def index_terms(*texts: str | None) -> str:
         if not text:
             continue
         for word in words(text):
+            if len(word) > LONGEST_WORD:
+                continue
             terms[word] = None
             terms[stem(word)] = None
         for form in number_forms(fold(text)):

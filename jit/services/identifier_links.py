@@ -19,7 +19,7 @@ from jit.extensions import db
 from jit.models import Channel, Identifier, JointGroup, Message, User
 from jit.services import scope
 from jit.services.audit import use_case
-from jit.services.identifiers import RECORD_TYPES, readable, title_of
+from jit.services.identifiers import RECORD_TYPES, _readable, _title
 
 IDENTIFIER = "identifier"
 # What each kind of record needs to be named and read without a statement of its own.
@@ -86,7 +86,7 @@ def link_graph(actor: User | None, group_id: int) -> LinkGraph:
         for sighting in identifier.sightings:
             wanted[sighting.record_type].add(sighting.record_id)
     records = _records(group, wanted)
-    visible = {key: record for key, record in records.items() if readable(actor, record)}
+    visible = {key: record for key, record in records.items() if _readable(actor, record)}
     nodes, edges, shown = [], [], set()
     for identifier in held:
         links = [(s.record_type, s.record_id) for s in identifier.sightings if (s.record_type, s.record_id) in visible]
@@ -95,7 +95,7 @@ def link_graph(actor: User | None, group_id: int) -> LinkGraph:
         source = Node(IDENTIFIER, identifier.id, kinds.masked(identifier.kind, identifier.normalized))
         nodes.append(source)
         for record_type, record_id in links:
-            target = Node(record_type, record_id, title_of(visible[record_type, record_id]))
+            target = Node(record_type, record_id, _title(visible[record_type, record_id]))
             if target.id not in shown:
                 shown.add(target.id)
                 nodes.append(target)
