@@ -78,7 +78,6 @@ class Access:
     groups: list[JointGroup]  # by code
     group_ids: frozenset[int]
     channel_ids: frozenset[int]
-    register: ColumnElement | None  # the register entries they may read (None: none)
     colleagues: Select | None  # the ids of the people they may find besides themselves (None: everyone)
     actor_id: int
     registers: list[int]  # the authorities whose register they may read
@@ -97,8 +96,8 @@ class Access:
         parts = [and_(SearchEntry.kind.in_(GROUP_KINDS), SearchEntry.group_id.in_(self.group_ids)),
                  and_(SearchEntry.kind == "message", SearchEntry.channel_id.in_(self.channel_ids)),
                  and_(SearchEntry.kind == "person", self.may_find_person(SearchEntry.object_id))]
-        if self.register is not None:
-            parts.append(and_(SearchEntry.kind == "request", self.register))
+        if self.registers:
+            parts.append(and_(SearchEntry.kind == "request", SearchEntry.keeper_authority_id.in_(self.registers)))
         return or_(*parts)
 
 
@@ -109,16 +108,15 @@ def access_of(actor: User) -> Access:
     channels = db.session.scalars(select(Channel).where(Channel.group_id.in_(group_ids))
                                   .options(selectinload(Channel.members))) if group_ids else []
     if actor.has_role(Role.ADMIN):
-        register, colleagues = true(), None
+        colleagues = None
         registers = list(db.session.scalars(select(Authority.id).order_by(Authority.id)))
     else:
-        register = (SearchEntry.keeper_authority_id == actor.authority_id) if authz.keeps_register(actor) else None
-        registers = [] if register is None else [actor.authority_id]
+        registers = [actor.authority_id] if authz.keeps_register(actor) else []
         # The current members of the groups they see.
         colleagues = select(Membership.user_id).where(Membership.group_id.in_(group_ids), Membership.ends_on.is_(None))
     return Access(groups=groups, group_ids=group_ids,
                   channel_ids=frozenset(channel.id for channel in channels if authz.can_read_channel(actor, channel)),
-                  register=register, colleagues=colleagues, actor_id=actor.id, registers=registers)
+                  colleagues=colleagues, actor_id=actor.id, registers=registers)
 
 
 def _day_start(day: date) -> datetime:
